@@ -1,0 +1,117 @@
+"""Command line: `python -m bot validate|chat`."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import sys
+from collections import Counter
+from pathlib import Path
+from typing import TextIO
+
+from bot.domain.catalog import load_catalog
+from bot.domain.loader import LoadResult
+from bot.domain.models import Content
+from bot.i18n import available_locales
+from bot.preview import run_preview
+from bot.ui.conversation import Conversation
+from bot.ui.screens import UserState
+
+STALE_AFTER = dt.timedelta(days=365)
+
+
+def default_content_dir() -> Path:
+    return Path(os.environ.get("CONTENT_DIR", "content"))
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m bot",
+        description="Waypoint: local services and rights information, privately, on Telegram.",
+    )
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    validate = commands.add_parser(
+        "validate",
+        help="check a content folder and print every problem with file:line",
+        description="Check a content folder; exit 0 when usable (warnings allowed), 1 on errors.",
+    )
+    validate.add_argument("content", nargs="?", type=Path, help="content folder (default: content)")
+    chat = commands.add_parser(
+        "chat",
+        help="try the whole conversation in the terminal (no token, no network)",
+        description=(
+            "Type a number to press that button, /command to run a command, /location LAT LON"
+            " to send a location, anything else to search. Ends at end of input."
+        ),
+    )
+    chat.add_argument("--lang", help="preset the language (for example: es)")
+    chat.add_argument("--area", help="preset the area (a region id, for example: oakland)")
+    chat.add_argument("--content", type=Path, help="content folder (default: content)")
+    return parser
+
+
+def summary(content: Content, result: LoadResult, today: dt.date) -> list[str]:
+    """The short report `validate` prints when the content is usable."""
+    per_need = Counter(need for r in content.resources.values() for need in r.needs)
+    lines = [
+        f"OK: {len(content.resources)} resources in {len(content.regions)} region(s)"
+        f" ({len(content.neighbourhoods)} neighbourhoods), {len(content.needs)} needs,"
+        f" {len(content.pages)} pages",
+        "Resources per need:",
+    ]
+    lines.extend(f"  {need_id:<16} {per_need[need_id]}" for need_id in content.needs)
+    lines.append("Translation coverage:")
+    lines.extend(
+        f"  {locale:<16} {result.coverage.percent(locale):.0f}%" for locale in content.locales
+    )
+    stale = [
+        r.id
+        for r in content.resources.values()
+        if r.verified is None or today - r.verified.date > STALE_AFTER
+    ]
+    if stale:
+        lines.append(f"Not checked in the last 12 months: {len(stale)} ({', '.join(stale)})")
+    return lines
+
+
+def validate(content_dir: Path, out: TextIO) -> int:
+    _catalog, result = load_catalog(content_dir)
+    for problem in result.problems.sorted():
+        out.write(f"{problem}\n")
+    if result.content is None:
+        count = len(result.problems.errors)
+        out.write(f"{count} error(s): the bot will not use this content until they are fixed.\n")
+        return 1
+    out.write("\n".join(summary(result.content, result, dt.date.today())) + "\n")
+    return 0
+
+
+def chat(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    catalog, result = load_catalog(args.content or default_content_dir())
+    if catalog is None:
+        for problem in result.problems.errors:
+            err.write(f"{problem}\n")
+        err.write("The content has errors; run `python -m bot validate` for the full report.\n")
+        return 1
+    content = catalog.content
+    locales = tuple(loc for loc in available_locales() if loc in content.locales)
+    locale = args.lang or content.default_locale
+    if locale not in locales:
+        err.write(f"--lang {locale}: not available; choose one of: {', '.join(locales)}\n")
+        return 2
+    if args.area and args.area not in content.regions:
+        err.write(
+            f"--area {args.area}: no such area; choose one of: {', '.join(content.regions)}\n"
+        )
+        return 2
+    state = UserState(locale=locale, region_id=args.area)
+    conversation = Conversation(catalog, locales)
+    return run_preview(conversation, state, sys.stdin, out, lambda: dt.datetime.now(dt.UTC))
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    if args.command == "validate":
+        return validate(args.content or default_content_dir(), sys.stdout)
+    return chat(args, sys.stdout, sys.stderr)

@@ -1,0 +1,28 @@
+"""The loaded content together with its search index: what the bot serves at any moment."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from bot.domain.loader import LoadResult, load_content
+from bot.domain.models import Content
+from bot.domain.search import SearchIndex
+
+
+@dataclass(frozen=True)
+class Catalog:
+    content: Content
+    index: SearchIndex
+
+
+def build_catalog(content: Content) -> Catalog:
+    """Index content for search."""
+    return Catalog(content, SearchIndex(content))
+
+
+def load_catalog(root: Path) -> tuple[Catalog | None, LoadResult]:
+    """Load, validate and index a content folder; the catalog is None when it has errors."""
+    result = load_content(root)
+    catalog = build_catalog(result.content) if result.content is not None else None
+    return catalog, result

@@ -1,0 +1,51 @@
+"""Distances on the Earth's surface and the nearest resources to a point."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from bot.domain.models import Content, GeoPoint, Resource
+
+EARTH_RADIUS_KM = 6371.0088
+
+
+def distance_km(a: GeoPoint, b: GeoPoint) -> float:
+    """Great-circle distance in kilometres (haversine)."""
+    lat1, lat2 = math.radians(a.latitude), math.radians(b.latitude)
+    dlat = lat2 - lat1
+    dlon = math.radians(b.longitude - a.longitude)
+    h = math.sin(dlat / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin(dlon / 2) ** 2
+    return 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(h)))
+
+
+def resource_point(content: Content, resource: Resource) -> GeoPoint | None:
+    """Where a resource is for distance: its first location, or for a confidential address the
+    centre of its neighbourhood (public knowledge), so distances never reveal the address."""
+    if resource.locations:
+        return resource.locations[0].point
+    if resource.confidential_address:
+        return content.neighbourhoods[resource.neighbourhood_id].center
+    return None
+
+
+@dataclass(frozen=True)
+class Nearby:
+    resource: Resource
+    distance_km: float
+
+
+def nearest(
+    content: Content,
+    point: GeoPoint,
+    resources: list[Resource] | tuple[Resource, ...] | None = None,
+) -> list[Nearby]:
+    """Resources with a place, closest first (phone-only services are left out)."""
+    pool = content.resources.values() if resources is None else resources
+    found = []
+    for resource in pool:
+        where = resource_point(content, resource)
+        if where is not None:
+            found.append(Nearby(resource, distance_km(point, where)))
+    found.sort(key=lambda n: (n.distance_km, n.resource.id))
+    return found

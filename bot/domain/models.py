@@ -1,0 +1,268 @@
+"""Typed, validated content: what the bot knows about needs, places, resources and pages."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from bot.domain.hours import OpeningSchedule
+
+
+@dataclass(frozen=True)
+class LocalizedText:
+    """Text a user reads, in one or more locales, with the locale to fall back to.
+
+    A proper name written once (an organisation's name) is the same in every locale.
+    """
+
+    values: Mapping[str, str]
+    default_locale: str
+    same_in_every_locale: bool = False
+
+    def get(self, locale: str) -> str:
+        """The text in `locale`, else in the default locale."""
+        return self.values.get(locale) or self.values[self.default_locale]
+
+    def has(self, locale: str) -> bool:
+        """Whether the text exists in `locale` itself (not by fallback)."""
+        return self.same_in_every_locale or bool(self.values.get(locale))
+
+    def all_values(self) -> tuple[str, ...]:
+        """Every translation, for search indexing."""
+        return tuple(self.values.values())
+
+
+class YesNo(StrEnum):
+    YES = "yes"
+    NO = "no"
+    UNKNOWN = "unknown"
+
+
+class InfoSharing(StrEnum):
+    NEVER = "never"
+    WITH_CONSENT = "with_consent"
+    WHEN_REQUIRED_BY_LAW = "when_required_by_law"
+    ROUTINELY = "routinely"
+    UNKNOWN = "unknown"
+
+
+class MandatoryReporter(StrEnum):
+    NONE = "none"
+    MINORS_ONLY = "minors_only"
+    YES = "yes"
+    UNKNOWN = "unknown"
+
+
+class Fee(StrEnum):
+    FREE = "free"
+    SLIDING_SCALE = "sliding_scale"
+    FEE = "fee"
+    INSURANCE = "insurance"
+    UNKNOWN = "unknown"
+
+
+class Appointment(StrEnum):
+    WALK_IN = "walk_in"
+    APPOINTMENT = "appointment"
+    EITHER = "either"
+    UNKNOWN = "unknown"
+
+
+class Community(StrEnum):
+    SEX_WORKER_LED = "sex_worker_led"
+    PEER_RUN = "peer_run"
+    LGBTQIA_AFFIRMING = "lgbtqia_affirming"
+    TRANS_LED = "trans_led"
+
+
+class VerificationMethod(StrEnum):
+    PHONE = "phone"
+    VISIT = "visit"
+    EMAIL = "email"
+    WEBSITE = "website"
+    PARTNER = "partner"
+
+
+class DistanceUnit(StrEnum):
+    KILOMETER = "kilometer"
+    MILE = "mile"
+
+
+@dataclass(frozen=True)
+class Access:
+    """What a service asks of people. Every fact defaults to unknown, never to "no"."""
+
+    requires_id: YesNo = YesNo.UNKNOWN
+    requires_police_cooperation: YesNo = YesNo.UNKNOWN
+    requires_victim_identification: YesNo = YesNo.UNKNOWN
+    requires_leaving_sex_trade: YesNo = YesNo.UNKNOWN
+    requires_religious_participation: YesNo = YesNo.UNKNOWN
+    requires_treatment: YesNo = YesNo.UNKNOWN
+    requires_sobriety: YesNo = YesNo.UNKNOWN
+    shares_info_with_police: InfoSharing = InfoSharing.UNKNOWN
+    shares_info_with_immigration: InfoSharing = InfoSharing.UNKNOWN
+    mandatory_reporter: MandatoryReporter = MandatoryReporter.UNKNOWN
+    fee: Fee = Fee.UNKNOWN
+    serves_undocumented: YesNo = YesNo.UNKNOWN
+    serves_minors: YesNo = YesNo.UNKNOWN
+    anonymous_ok: YesNo = YesNo.UNKNOWN
+    appointment: Appointment = Appointment.UNKNOWN
+
+    @property
+    def involves_police(self) -> bool | None:
+        """True if the service may bring in police, False if known not to, None if unknown."""
+        if (
+            self.requires_police_cooperation is YesNo.YES
+            or self.shares_info_with_police is InfoSharing.ROUTINELY
+        ):
+            return True
+        if self.requires_police_cooperation is YesNo.NO and self.shares_info_with_police in (
+            InfoSharing.NEVER,
+            InfoSharing.WITH_CONSENT,
+        ):
+            return False
+        return None
+
+
+@dataclass(frozen=True)
+class GeoPoint:
+    latitude: float
+    longitude: float
+
+
+@dataclass(frozen=True)
+class Need:
+    id: str
+    name: LocalizedText
+    search_words: Mapping[str, tuple[str, ...]]
+    urgent: bool = False
+
+
+@dataclass(frozen=True)
+class Neighbourhood:
+    id: str
+    region_id: str
+    name: LocalizedText
+    aliases: tuple[str, ...]
+    center: GeoPoint
+
+
+@dataclass(frozen=True)
+class Region:
+    id: str
+    name: LocalizedText
+    sample: bool
+    default_locale: str
+    timezone: str
+    distance_unit: DistanceUnit
+
+
+@dataclass(frozen=True)
+class Address:
+    address_1: str
+    city: str
+    state_province: str
+    postal_code: str
+    address_2: str = ""
+
+
+@dataclass(frozen=True)
+class Location:
+    address: Address
+    point: GeoPoint
+
+
+@dataclass(frozen=True)
+class Phone:
+    number: str
+    description: LocalizedText | None = None
+
+
+@dataclass(frozen=True)
+class Verified:
+    date: dt.date
+    method: VerificationMethod
+
+
+@dataclass(frozen=True)
+class Resource:
+    id: str
+    region_id: str
+    name: LocalizedText
+    description: LocalizedText
+    needs: tuple[str, ...]
+    neighbourhood_id: str
+    access: Access
+    organization: LocalizedText | None = None
+    locations: tuple[Location, ...] = ()
+    phones: tuple[Phone, ...] = ()
+    url: str = ""
+    email: str = ""
+    languages: tuple[str, ...] = ()
+    hours: OpeningSchedule | None = None
+    fees_description: LocalizedText | None = None
+    eligibility_description: LocalizedText | None = None
+    required_documents: tuple[LocalizedText, ...] = ()
+    community: frozenset[Community] = frozenset()
+    confidential_address: bool = False
+    verified: Verified | None = None
+    sample: bool = False
+
+
+@dataclass(frozen=True)
+class PageText:
+    """One page in one locale."""
+
+    title: str
+    body: str
+    sources: tuple[str, ...]
+    last_reviewed: dt.date
+
+
+class Section(StrEnum):
+    RIGHTS = "rights"
+    SPECTRUM = "spectrum"
+    SAFETY = "safety"
+    URGENT = "urgent"
+
+
+@dataclass(frozen=True)
+class Page:
+    id: str
+    section: Section
+    order: int
+    texts: Mapping[str, PageText]
+    default_locale: str
+
+    def text(self, locale: str) -> PageText:
+        """The page in `locale`, else in the default locale."""
+        return self.texts.get(locale) or self.texts[self.default_locale]
+
+
+@dataclass(frozen=True)
+class Content:
+    """Everything loaded from a content folder, already validated."""
+
+    default_locale: str
+    locales: tuple[str, ...]
+    needs: Mapping[str, Need]
+    regions: Mapping[str, Region]
+    neighbourhoods: Mapping[str, Neighbourhood]
+    resources: Mapping[str, Resource]
+    pages: Mapping[str, Page] = field(default_factory=dict)
+
+    def pages_in(self, section: Section) -> tuple[Page, ...]:
+        """The pages of one section, in their order."""
+        return tuple(
+            sorted((p for p in self.pages.values() if p.section is section), key=lambda p: p.order)
+        )
+
+    def urgent_need(self) -> Need | None:
+        """The need whose words bring the urgent-help card first."""
+        return next((n for n in self.needs.values() if n.urgent), None)
+
+    def resources_in(self, region_id: str) -> tuple[Resource, ...]:
+        """Every resource of one region, in file order."""
+        return tuple(r for r in self.resources.values() if r.region_id == region_id)

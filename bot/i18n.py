@@ -1,0 +1,120 @@
+"""Interface translations (gettext catalogs under locales/) and locale-aware formatting."""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import io
+from dataclasses import dataclass
+from pathlib import Path
+
+from babel import Locale, UnknownLocaleError, dates, numbers, units
+from babel.lists import format_list
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from babel.support import NullTranslations, Translations
+
+from bot.domain.models import DistanceUnit
+
+LOCALES_DIR = Path(__file__).resolve().parent.parent / "locales"
+DOMAIN = "messages"
+SOURCE_LOCALE = "en"
+
+
+def available_locales(locales_dir: Path = LOCALES_DIR) -> tuple[str, ...]:
+    """The source locale plus every locale with a catalog, sorted."""
+    found = {p.parent.parent.name for p in locales_dir.glob(f"*/LC_MESSAGES/{DOMAIN}.po")}
+    return tuple(sorted(found | {SOURCE_LOCALE}))
+
+
+@functools.cache
+def _translations(locale: str, locales_dir: Path) -> NullTranslations:
+    """The compiled catalog; compiled in memory from the .po when no fresh .mo exists."""
+    po = locales_dir / locale / "LC_MESSAGES" / f"{DOMAIN}.po"
+    mo = po.with_suffix(".mo")
+    if mo.exists() and (not po.exists() or mo.stat().st_mtime >= po.stat().st_mtime):
+        with mo.open("rb") as handle:
+            return Translations(handle, domain=DOMAIN)
+    if not po.exists():
+        return NullTranslations()
+    with po.open("rb") as handle:
+        catalog = read_po(handle, locale=locale)
+    buffer = io.BytesIO()
+    write_mo(buffer, catalog)
+    buffer.seek(0)
+    return Translations(buffer, domain=DOMAIN)
+
+
+def negotiate(language_code: str | None, available: tuple[str, ...]) -> str | None:
+    """The best available locale for a client's language code ("es-MX" -> "es"), or None."""
+    if not language_code:
+        return None
+    code = language_code.replace("_", "-")
+    found = Locale.negotiate([code], [a.replace("_", "-") for a in available], sep="-")
+    if found is not None:
+        return str(found)
+    try:
+        parsed = Locale.parse(code, sep="-")
+    except (ValueError, UnknownLocaleError):
+        return None
+    return parsed.language if parsed.language in available else None
+
+
+def language_name(locale: str) -> str:
+    """The language's own name for itself, capitalised for a button ("Español")."""
+    name = Locale.parse(locale).get_display_name(locale) or locale
+    return name[:1].upper() + name[1:]
+
+
+def language_name_in(code: str, locale: str) -> str:
+    """The name of language `code` in `locale` ("zh" in es -> "chino"), or the code itself."""
+    try:
+        return Locale.parse(code).get_display_name(locale) or code
+    except (ValueError, UnknownLocaleError):
+        return code
+
+
+@dataclass(frozen=True)
+class Translator:
+    """Everything locale-specific the screens need: messages and formatting for one locale."""
+
+    locale: str
+    translations: NullTranslations
+
+    def gettext(self, message: str) -> str:
+        return self.translations.gettext(message)
+
+    def pgettext(self, context: str, message: str) -> str:
+        return self.translations.pgettext(context, message)
+
+    def ngettext(self, singular: str, plural: str, count: int) -> str:
+        return self.translations.ngettext(singular, plural, count)
+
+    def number(self, value: float) -> str:
+        return numbers.format_decimal(value, locale=self.locale)
+
+    def distance(self, kilometres: float, unit: DistanceUnit) -> str:
+        """A short distance like "0.4 mi" or "1,2 km", rounded to what a walker needs."""
+        value = kilometres / 1.609344 if unit is DistanceUnit.MILE else kilometres
+        rounded = round(value, 1) if value < 10 else round(value)
+        return units.format_unit(
+            rounded, f"length-{unit.value}", length="short", locale=self.locale
+        )
+
+    def time(self, moment: dt.datetime | dt.time) -> str:
+        return dates.format_time(moment, format="short", locale=self.locale)
+
+    def weekday(self, day: dt.date) -> str:
+        return dates.format_date(day, format="EEEE", locale=self.locale)
+
+    def date(self, day: dt.date) -> str:
+        return dates.format_date(day, format="medium", locale=self.locale)
+
+    def join(self, items: list[str]) -> str:
+        """A list in the locale's style ("a, b and c")."""
+        return format_list(items, locale=self.locale) if items else ""
+
+
+def translator(locale: str, locales_dir: Path = LOCALES_DIR) -> Translator:
+    """The translator for `locale` (the source locale needs no catalog)."""
+    return Translator(locale, _translations(locale, locales_dir))

@@ -1,0 +1,84 @@
+"""Screens as data (text + buttons), HTML escaping, and splitting text into Telegram messages."""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass, field
+
+from bot.ui.actions import Action
+
+MAX_MESSAGE_LENGTH = 4096
+
+
+@dataclass(frozen=True)
+class Button:
+    label: str
+    action: Action
+
+
+@dataclass(frozen=True)
+class Screen:
+    """What the user sees: one or more HTML messages, the buttons under the last one."""
+
+    messages: tuple[str, ...]
+    buttons: tuple[tuple[Button, ...], ...] = field(default_factory=tuple)
+
+
+def esc(text: str) -> str:
+    """Escape content or user text for Telegram's HTML parse mode."""
+    return html.escape(text, quote=False)
+
+
+def bold(text: str) -> str:
+    return f"<b>{esc(text)}</b>"
+
+
+def italic(text: str) -> str:
+    return f"<i>{esc(text)}</i>"
+
+
+def telegram_length(text: str) -> int:
+    """Length as Telegram counts it (UTF-16 code units); counting tags too keeps us safe."""
+    return len(text.encode("utf-16-le")) // 2
+
+
+def split_messages(blocks: list[str], limit: int = MAX_MESSAGE_LENGTH) -> tuple[str, ...]:
+    """Join HTML blocks (paragraphs) into as few messages as fit under `limit`.
+
+    Blocks are never cut unless a single block is longer than the limit; then it is cut at
+    line breaks, then at spaces, so no tag or word is split.
+    """
+    messages: list[str] = []
+    current = ""
+    for block in (piece for b in blocks for piece in _fit(b, limit)):
+        candidate = f"{current}\n\n{block}" if current else block
+        if telegram_length(candidate) <= limit:
+            current = candidate
+        else:
+            messages.append(current)
+            current = block
+    if current:
+        messages.append(current)
+    return tuple(messages)
+
+
+def _fit(block: str, limit: int) -> list[str]:
+    if telegram_length(block) <= limit:
+        return [block]
+    for separator in ("\n", " "):
+        parts = block.split(separator)
+        if len(parts) > 1:
+            pieces: list[str] = []
+            current = ""
+            for part in parts:
+                candidate = f"{current}{separator}{part}" if current else part
+                if telegram_length(candidate) <= limit:
+                    current = candidate
+                else:
+                    if current:
+                        pieces.append(current)
+                    current = part
+            if current:
+                pieces.append(current)
+            return [p for piece in pieces for p in _fit(piece, limit)]
+    return [block[i : i + limit // 2] for i in range(0, len(block), limit // 2)]
