@@ -71,7 +71,7 @@ def summary(content: Content, result: LoadResult, today: dt.date) -> list[str]:
         if r.verified is None or today - r.verified.date > STALE_AFTER
     ]
     if stale:
-        lines.append(f"Not checked in the last 12 months: {len(stale)} ({', '.join(stale)})")
+        lines.append(f"Not verified in the last 12 months: {len(stale)} ({', '.join(stale)})")
     return lines
 
 

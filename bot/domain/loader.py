@@ -111,15 +111,19 @@ class _ContentLoader:
         self.locales: tuple[str, ...] = ("en",)
 
     def display(self, path: Path) -> str:
-        try:
-            return str(path.relative_to(self.root.parent))
-        except ValueError:
-            return str(path)
+        """The path as the admin named it (content folder as given, then the file)."""
+        return str(path)
 
     def read(self, path: Path) -> tuple[NodeReader, yaml.Node | None]:
         reader = NodeReader(self.display(path), self.problems)
         text = self.read_text(path, reader.file)
-        return reader, (None if text is None else parse_yaml(text, reader.file, self.problems))
+        if text is None:
+            return reader, None
+        before = len(self.problems.items)
+        node = parse_yaml(text, reader.file, self.problems)
+        if node is None and len(self.problems.items) == before:
+            self.problems.error(reader.file, 1, "the file is empty; see docs/content.md")
+        return reader, node
 
     def read_text(self, path: Path, shown: str) -> str | None:
         try:
@@ -316,7 +320,9 @@ class _ContentLoader:
             elif value:
                 default_locale = value
         region_id = reader.identifier(fields["id"], "region.id", SHORT_ID_MAX)
-        name = self.localized(reader, fields["name"], "region.name", default_locale)
+        name = self.localized(
+            reader, fields["name"], "region.name", default_locale, proper_name=True
+        )
         timezone = self.timezone(reader, fields["timezone"], "region.timezone")
         sample = reader.flag(fields["sample"], "region.sample") if "sample" in fields else False
         unit = (
@@ -363,7 +369,9 @@ class _ContentLoader:
         if fields is None or not {"id", "name", "center"} <= fields.keys():
             return None
         hood_id = reader.identifier(fields["id"], f"{where}.id", SHORT_ID_MAX)
-        name = self.localized(reader, fields["name"], f"{where}.name", region.default_locale)
+        name = self.localized(
+            reader, fields["name"], f"{where}.name", region.default_locale, proper_name=True
+        )
         aliases = (
             reader.text_list(fields["aliases"], f"{where}.aliases") if "aliases" in fields else ()
         )

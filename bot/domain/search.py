@@ -229,6 +229,9 @@ class SearchIndex:
         """Resources (within `region_id` when given), needs and a neighbourhood matching `query`."""
         query_words = words(query)
         joined = " ".join(query_words)
+        whole_place = self._whole_place(joined, region_id)
+        if whole_place is not None:
+            return SearchResult((), (), whole_place, urgent=False)
         need_scores: dict[str, float] = defaultdict(float)
         for phrase, need_id in self._need_phrases:
             if f" {phrase} " in f" {joined} ":
@@ -276,14 +279,21 @@ class SearchIndex:
     def place(self, query: str, region_id: str | None = None) -> Neighbourhood | None:
         """The neighbourhood a message names ("fruitvale", "near downtown", "showers in uptown")."""
         key = " ".join(words(query))
-        hood = self._places.get(key)
-        if hood is None and len(key) >= MIN_TYPO_LENGTH:
-            close = [name for name in self._places if within_one_edit(key, name)]
-            hood = self._places[min(close)] if close else None
+        hood = self._whole_place(key, region_id)
         if hood is None:
             padded = f" {key} "
             inside = [n for n in self._places if len(n) >= MIN_TYPO_LENGTH and f" {n} " in padded]
             hood = self._places[max(inside, key=len)] if inside else None
-        if hood is not None and region_id is not None and hood.region_id != region_id:
-            return None
-        return hood
+        return hood if hood is None or self._in_region(hood, region_id) else None
+
+    def _whole_place(self, key: str, region_id: str | None) -> Neighbourhood | None:
+        """The neighbourhood whose name or alias is the whole (folded) message, one typo allowed."""
+        hood = self._places.get(key)
+        if hood is None and len(key) >= MIN_TYPO_LENGTH:
+            close = [name for name in self._places if within_one_edit(key, name)]
+            hood = self._places[min(close)] if close else None
+        return hood if hood is None or self._in_region(hood, region_id) else None
+
+    @staticmethod
+    def _in_region(hood: Neighbourhood, region_id: str | None) -> bool:
+        return region_id is None or hood.region_id == region_id

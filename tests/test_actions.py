@@ -1,0 +1,91 @@
+"""The callback-data codec: everything it encodes fits and round-trips; anything else is None."""
+
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from bot.domain.models import Section
+from bot.ui.actions import (
+    MAX_BYTES,
+    ChooseArea,
+    ChooseLanguage,
+    Filter,
+    SetArea,
+    SetLanguage,
+    ShowMenu,
+    ShowNearby,
+    ShowNeed,
+    ShowNeeds,
+    ShowPage,
+    ShowPlaces,
+    ShowPrivacy,
+    ShowResource,
+    ShowSection,
+    decode,
+    encode,
+)
+
+long_id = st.from_regex(r"[a-z0-9][a-z0-9_-]{0,31}", fullmatch=True)
+short_id = st.from_regex(r"[a-z0-9][a-z0-9_-]{0,19}", fullmatch=True)
+filters = st.integers(0, 15).map(Filter)
+pages = st.integers(0, 99)
+lists = st.one_of(
+    st.builds(ShowNeed, short_id, filters, pages), st.builds(ShowNearby, short_id, filters, pages)
+)
+actions = st.one_of(
+    st.sampled_from(
+        [ShowMenu(), ShowNeeds(), ShowPlaces(), ChooseLanguage(), ChooseArea(), ShowPrivacy()]
+    ),
+    lists,
+    st.builds(ShowResource, long_id, st.none() | lists),
+    st.builds(ShowSection, st.sampled_from(list(Section))),
+    st.builds(ShowPage, long_id),
+    st.builds(SetLanguage, st.sampled_from(["en", "es", "zh_Hans"])),
+    st.builds(SetArea, short_id),
+)
+
+
+@settings(max_examples=500)
+@given(actions)
+def test_every_action_fits_and_round_trips(action: object) -> None:
+    data = encode(action)  # type: ignore[arg-type]
+    assert len(data.encode()) <= MAX_BYTES
+    assert decode(data) == action
+
+
+@settings(max_examples=1000)
+@given(st.text(max_size=80))
+def test_any_string_decodes_to_an_action_or_none(data: str) -> None:
+    decoded = decode(data)
+    if decoded is not None:
+        assert encode(decoded) == data
+
+
+@settings(max_examples=300)
+@given(st.binary(max_size=64))
+def test_any_bytes_as_text(raw: bytes) -> None:
+    decode(raw.decode("utf-8", "replace"))
+
+
+def test_known_bad_values() -> None:
+    for data in [
+        "",
+        "1",
+        "2:m",
+        "1:m:",
+        "1:n:condoms",
+        "1:n:Condoms.0.0",
+        "1:n:x.g.0",
+        "1:n:x.0.100",
+        "1:n:x.0.01",
+        "1:r:x.q.x.0.0",
+        "1:s:other",
+        "1:l:EN",
+        "1:p:../etc",
+        "m",
+        None,
+        5,
+        "1:r:" + "a" * 70,
+    ]:
+        assert decode(data) is None, data

@@ -1,0 +1,102 @@
+"""Free-text search in English and Spanish, with typos, urgent words and places."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from bot.domain.catalog import Catalog
+from bot.domain.search import fold, within_one_edit, words
+
+
+def test_fold_removes_case_accents_and_punctuation() -> None:
+    assert fold("¡Condón, ABOGADA!") == "condon abogada"
+    assert fold("Naloxona—ya") == "naloxona ya"
+
+
+def test_stop_words_are_dropped() -> None:
+    assert words("a shower near me") == ["shower"]
+    assert words("necesito un abogado cerca de mi") == ["abogado"]
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "expected"),
+    [
+        ("naloxone", "nalaxone", True),
+        ("condoms", "condons", True),
+        ("abogado", "abogada", True),
+        ("shower", "showers", True),
+        ("form", "from", True),
+        ("lawyer", "layer", True),
+        ("lawyer", "player", False),
+        ("food", "fodder", False),
+    ],
+)
+def test_within_one_edit(a: str, b: str, expected: bool) -> None:
+    assert within_one_edit(a, b) is expected
+    assert within_one_edit(b, a) is expected
+
+
+@pytest.mark.parametrize(
+    ("query", "need"),
+    [
+        ("condoms", "condoms"),
+        ("condons", "condoms"),
+        ("condones", "condoms"),
+        ("naloxone", "drugs"),
+        ("nalaxone", "drugs"),
+        ("naloxona", "drugs"),
+        ("abogado", "legal"),
+        ("abogada", "legal"),
+        ("lawyer", "legal"),
+        ("shower near me", "drop_in"),
+        ("ducha", "drop_in"),
+        ("comida", "food"),
+    ],
+)
+def test_queries_in_both_languages_find_the_need(
+    sample_catalog: Catalog, query: str, need: str
+) -> None:
+    result = sample_catalog.index.search(query, "oakland")
+    assert result.needs and result.needs[0].id == need
+    assert result.resources, query
+    assert need in result.resources[0].needs
+
+
+@pytest.mark.parametrize("query", ["overdose", "sobredosis", "emergency", "EMERGENCIA"])
+def test_urgent_words_are_flagged(sample_catalog: Catalog, query: str) -> None:
+    assert sample_catalog.index.search(query, "oakland").urgent
+
+
+def test_ordinary_words_are_not_urgent(sample_catalog: Catalog) -> None:
+    assert not sample_catalog.index.search("condoms", "oakland").urgent
+
+
+def test_name_match_ranks_first(minimal_catalog: Catalog) -> None:
+    result = minimal_catalog.index.search("night drop-in")
+    assert result.resources[0].id == "night-drop-in"
+
+
+def test_typed_neighbourhood_is_a_place(sample_catalog: Catalog) -> None:
+    result = sample_catalog.index.search("Fruitvale", "oakland")
+    assert result.neighbourhood is not None and result.neighbourhood.id == "fruitvale"
+    assert not result.resources
+    mixed = sample_catalog.index.search("showers in fruitvale", "oakland")
+    assert mixed.neighbourhood is not None and mixed.neighbourhood.id == "fruitvale"
+    assert mixed.resources
+
+
+def test_region_filter(minimal_catalog: Catalog) -> None:
+    assert minimal_catalog.index.search("condoms", "elsewhere").resources == ()
+
+
+def test_nothing_found(sample_catalog: Catalog) -> None:
+    assert sample_catalog.index.search("xyzzy qwerty", "oakland").empty
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=300))
+def test_any_text_searches_without_error(minimal_catalog: Catalog, query: str) -> None:
+    result = minimal_catalog.index.search(query)
+    assert len(result.resources) <= 20
