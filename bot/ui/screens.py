@@ -131,7 +131,7 @@ def language_picker(view: View) -> Screen:
     buttons = [Button(language_name(code), SetLanguage(code)) for code in view.locales]
     note = tr.gettext("Translations are drafts until people from the community have reviewed them.")
     return Screen(
-        (f"{esc(tr.gettext('Choose your language:'))}\n\n{italic(note)}",),
+        (esc(tr.gettext("Choose your language:")) + "\n\n" + italic(note),),
         (*_rows(buttons, 3), (_menu_button(view),)),
     )
 
@@ -394,7 +394,8 @@ def need_list(view: View, action: ShowNeed) -> Screen:
     header = bold(need.name.get(view.state.locale))
     blocks_header = header
     if need.urgent:
-        blocks_header = f"{header}\n{esc(view.tr.gettext('National lines are under Urgent help.'))}"
+        lines_note = view.tr.gettext("National lines are under Urgent help.")
+        blocks_header = f"{header}\n{esc(lines_note)}"
     back = Button(view.tr.pgettext("button", "◀ Needs"), ShowNeeds())
     return _resource_list(view, action, blocks_header, [(r, None) for r in found], back)
 
@@ -434,6 +435,11 @@ def nearest_to_point(view: View, point: GeoPoint) -> Screen:
 
 
 # One resource
+
+
+def _labelled(label: str, value_html: str) -> str:
+    """An escaped label followed by an already escaped value."""
+    return f"{esc(label)} {value_html}"
 
 
 def _address(view: View, resource: Resource) -> list[str]:
@@ -507,14 +513,14 @@ def resource_card(view: View, action: ShowResource) -> Screen:
         names = [language_name_in(code, view.state.locale) for code in resource.languages]
         details.append(esc(tr.gettext("Languages: %(languages)s") % {"languages": tr.join(names)}))
     if resource.fees_description:
-        details.append(f"{esc(tr.gettext('About cost:'))} {view.text(resource.fees_description)}")
+        details.append(_labelled(tr.gettext("About cost:"), view.text(resource.fees_description)))
     if resource.eligibility_description:
         details.append(
-            f"{esc(tr.gettext('Who it is for:'))} {view.text(resource.eligibility_description)}"
+            _labelled(tr.gettext("Who it is for:"), view.text(resource.eligibility_description))
         )
     if resource.required_documents:
         docs = ", ".join(view.text(d) for d in resource.required_documents)
-        details.append(f"{esc(tr.gettext('Documents they ask for:'))} {docs}")
+        details.append(_labelled(tr.gettext("Documents they ask for:"), docs))
     blocks.append("\n".join(details))
     asks = [bold(tr.gettext("What they ask of you"))]
     asks.extend(esc(line) for line in access_lines(tr, resource.access))
@@ -577,7 +583,7 @@ def _page_messages(view: View, page: Page) -> tuple[str, ...]:
         blocks.append(italic(tr.gettext("This page is not yet translated into your language.")))
     blocks.extend(_body_blocks(text.body))
     sources = "\n".join(f"• {esc(source)}" for source in text.sources)
-    blocks.append(f"{bold(tr.gettext('Sources'))}\n{sources}")
+    blocks.append(bold(tr.gettext("Sources")) + "\n" + sources)
     blocks.append(
         italic(tr.gettext("Last reviewed %(date)s.") % {"date": tr.date(text.last_reviewed)})
     )
@@ -609,7 +615,7 @@ def section_screen(view: View, action: ShowSection) -> Screen:
         " Legal help under Find help."
     )
     return Screen(
-        (f"{bold(tr.gettext('Know your rights'))}\n\n{esc(intro)}",),
+        (bold(tr.gettext("Know your rights")) + "\n\n" + esc(intro),),
         (*_rows(buttons, 1), (_menu_button(view),)),
     )
 
