@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, TypeVar
 
 import yaml
 
@@ -34,6 +36,7 @@ from bot.domain.problems import Problems
 from bot.domain.reader import LOCALE_PATTERN, NodeReader, did_you_mean
 from bot.domain.strict_yaml import MAX_FILE_BYTES, node_line, parse_yaml
 
+T = TypeVar("T")
 RESOURCE_ID_MAX = 32
 SHORT_ID_MAX = 20
 PHONE_PATTERN = re.compile(r"\+?[0-9A-Z ().-]{3,30}\Z")
@@ -163,6 +166,14 @@ class _ContentLoader:
             self.coverage.record(reader.file, node_line(node), self.locales, dict(values))
         return LocalizedText(dict(values), default_locale, proper_name and written_once)
 
+    def known_locale(self, reader: NodeReader, node: yaml.Node, where: str) -> str | None:
+        """A locale listed in settings.yaml."""
+        value = reader.text(node, where)
+        if value is not None and value not in self.locales:
+            reader.error(node, f"{where}: {value!r} is not one of: {', '.join(self.locales)}")
+            return None
+        return value
+
     # settings.yaml
 
     def load_settings(self) -> None:
@@ -185,14 +196,8 @@ class _ContentLoader:
                 reader.error(fields["locales"], f"locales: {loc!r} is not a locale code like es")
             self.locales = tuple(loc for loc in locales if loc not in bad) or self.locales
         if "default_locale" in fields:
-            default = reader.text(fields["default_locale"], "default_locale")
-            if default and default not in self.locales:
-                reader.error(
-                    fields["default_locale"],
-                    f"default_locale: {default!r} is not in locales ({', '.join(self.locales)})",
-                )
-            elif default:
-                self.default_locale = default
+            default = self.known_locale(reader, fields["default_locale"], "default_locale")
+            self.default_locale = default or self.default_locale
         else:
             self.default_locale = self.locales[0]
 
@@ -208,15 +213,9 @@ class _ContentLoader:
         if node is None:
             return needs
         top = reader.mapping(node, "needs.yaml", ("needs",), ("needs",))
-        items = reader.sequence(top["needs"], "needs") if top and "needs" in top else None
-        for index, item in enumerate(items or ()):
-            need = self.load_need(reader, item, f"needs[{index}]")
-            if need is None:
-                continue
-            if need.id in needs:
-                reader.error(item, f"needs[{index}].id: duplicate id {need.id!r}")
-                continue
-            needs[need.id] = need
+        self.collect(
+            reader, top or {}, "needs", needs, lambda item, at: self.load_need(reader, item, at)
+        )
         urgent = [n for n in needs.values() if n.urgent]
         if len(urgent) > 1:
             reader.error(node, "needs: only one need may have `urgent: true`")
@@ -275,30 +274,39 @@ class _ContentLoader:
             reader.error(top["region"], f"region.id: duplicate region id {region.id!r}")
             return
         regions[region.id] = region
-        for index, item in enumerate(
-            (reader.sequence(top["neighbourhoods"], "neighbourhoods") or [])
-            if "neighbourhoods" in top
-            else []
-        ):
-            hood = self.load_neighbourhood(reader, item, f"neighbourhoods[{index}]", region)
-            if hood is None:
+        self.collect(
+            reader,
+            top,
+            "neighbourhoods",
+            neighbourhoods,
+            lambda item, at: self.load_neighbourhood(reader, item, at, region),
+        )
+        self.collect(
+            reader,
+            top,
+            "resources",
+            resources,
+            lambda item, at: self.load_resource(reader, item, at, region, needs, neighbourhoods),
+        )
+
+    def collect(
+        self,
+        reader: NodeReader,
+        fields: dict[str, yaml.Node],
+        name: str,
+        into: dict[str, Any],
+        read_item: Callable[[yaml.Node, str], Any],
+    ) -> None:
+        """Read a list of records with ids into `into`, reporting duplicate ids."""
+        items = reader.sequence(fields[name], name) if name in fields else []
+        for index, item in enumerate(items or ()):
+            record = read_item(item, f"{name}[{index}]")
+            if record is None:
                 continue
-            if hood.id in neighbourhoods:
-                reader.error(item, f"neighbourhoods[{index}].id: duplicate id {hood.id!r}")
+            if record.id in into:
+                reader.error(item, f"{name}[{index}].id: duplicate id {record.id!r}")
                 continue
-            neighbourhoods[hood.id] = hood
-        for index, item in enumerate(
-            (reader.sequence(top["resources"], "resources") or []) if "resources" in top else []
-        ):
-            resource = self.load_resource(
-                reader, item, f"resources[{index}]", region, needs, neighbourhoods
-            )
-            if resource is None:
-                continue
-            if resource.id in resources:
-                reader.error(item, f"resources[{index}].id: duplicate id {resource.id!r}")
-                continue
-            resources[resource.id] = resource
+            into[record.id] = record
 
     def load_region(self, reader: NodeReader, node: yaml.Node) -> Region | None:
         fields = reader.mapping(
@@ -311,14 +319,8 @@ class _ContentLoader:
             return None
         default_locale = self.default_locale
         if "default_locale" in fields:
-            value = reader.text(fields["default_locale"], "region.default_locale")
-            if value and value not in self.locales:
-                reader.error(
-                    fields["default_locale"],
-                    f"region.default_locale: {value!r} is not one of: {', '.join(self.locales)}",
-                )
-            elif value:
-                default_locale = value
+            value = self.known_locale(reader, fields["default_locale"], "region.default_locale")
+            default_locale = value or default_locale
         region_id = reader.identifier(fields["id"], "region.id", SHORT_ID_MAX)
         name = self.localized(
             reader, fields["name"], "region.name", default_locale, proper_name=True
@@ -452,7 +454,9 @@ class _ContentLoader:
             flag = reader.flag(fields["confidential_address"], f"{where}.confidential_address")
             ok = ok and flag is not None
             confidential = bool(flag)
-        locations = self.locations(reader, fields, where)
+        locations = self.item_list(
+            reader, fields, "locations", where, lambda item, at: self.location(reader, item, at)
+        )
         if locations is None:
             ok = False
         elif confidential and locations:
@@ -463,7 +467,13 @@ class _ContentLoader:
             )
             ok = False
 
-        phones = self.phones(reader, fields, where, region.default_locale)
+        phones = self.item_list(
+            reader,
+            fields,
+            "phones",
+            where,
+            lambda item, at: self.phone(reader, item, at, region.default_locale),
+        )
         ok = ok and phones is not None
         url = self.simple_text(reader, fields, "url", where)
         if url and not url.startswith(("https://", "http://")):
@@ -504,17 +514,14 @@ class _ContentLoader:
                     )
             ok = ok and hours is not None
 
-        required_documents: tuple[LocalizedText, ...] = ()
-        if "required_documents" in fields:
-            items = reader.sequence(fields["required_documents"], f"{where}.required_documents")
-            docs = [
-                self.localized(
-                    reader, item, f"{where}.required_documents[{i}]", region.default_locale
-                )
-                for i, item in enumerate(items or [])
-            ]
-            ok = ok and items is not None and None not in docs
-            required_documents = tuple(d for d in docs if d is not None)
+        documents = self.item_list(
+            reader,
+            fields,
+            "required_documents",
+            where,
+            lambda item, at: self.localized(reader, item, at, region.default_locale),
+        )
+        ok = ok and documents is not None
 
         access = self.access(reader, fields, where)
         community = self.community(reader, fields, where)
@@ -540,7 +547,7 @@ class _ContentLoader:
             hours=hours,
             fees_description=fees,
             eligibility_description=eligibility,
-            required_documents=required_documents,
+            required_documents=tuple(documents or ()),
             community=community or frozenset(),
             confidential_address=confidential,
             verified=verified or None,
@@ -552,79 +559,66 @@ class _ContentLoader:
     ) -> str | None:
         return reader.text(fields[name], f"{where}.{name}") if name in fields else None
 
-    def locations(
-        self, reader: NodeReader, fields: dict[str, yaml.Node], where: str
-    ) -> list[Location] | None:
-        if "locations" not in fields:
+    def item_list(
+        self,
+        reader: NodeReader,
+        fields: dict[str, yaml.Node],
+        name: str,
+        where: str,
+        read_item: Callable[[yaml.Node, str], T | None],
+    ) -> list[T] | None:
+        """An optional list field: [] when absent, None if any item is invalid."""
+        if name not in fields:
             return []
-        items = reader.sequence(fields["locations"], f"{where}.locations")
+        items = reader.sequence(fields[name], f"{where}.{name}")
         if items is None:
             return None
-        result: list[Location] = []
-        ok = True
-        for index, item in enumerate(items):
-            at = f"{where}.locations[{index}]"
-            required = ("address_1", "city", "latitude", "longitude")
-            loc = reader.mapping(item, at, _LOCATION_FIELDS, required)
-            if loc is None or not set(required) <= loc.keys():
-                ok = False
-                continue
-            parts = {
-                name: reader.text(loc[name], f"{at}.{name}")
-                for name in ("address_1", "address_2", "city", "state_province", "postal_code")
-                if name in loc
-            }
-            point = self.point(reader, loc, at)
-            if point is None or None in parts.values():
-                ok = False
-                continue
-            result.append(
-                Location(
-                    Address(
-                        address_1=parts["address_1"] or "",
-                        city=parts["city"] or "",
-                        state_province=parts.get("state_province") or "",
-                        postal_code=parts.get("postal_code") or "",
-                        address_2=parts.get("address_2") or "",
-                    ),
-                    point,
-                )
-            )
-        return result if ok else None
+        values = [read_item(item, f"{where}.{name}[{i}]") for i, item in enumerate(items)]
+        return None if None in values else [v for v in values if v is not None]
 
-    def phones(
-        self, reader: NodeReader, fields: dict[str, yaml.Node], where: str, default_locale: str
-    ) -> list[Phone] | None:
-        if "phones" not in fields:
-            return []
-        items = reader.sequence(fields["phones"], f"{where}.phones")
-        if items is None:
+    def location(self, reader: NodeReader, item: yaml.Node, at: str) -> Location | None:
+        required = ("address_1", "city", "latitude", "longitude")
+        loc = reader.mapping(item, at, _LOCATION_FIELDS, required)
+        if loc is None or not set(required) <= loc.keys():
             return None
-        result: list[Phone] = []
-        ok = True
-        for index, item in enumerate(items):
-            at = f"{where}.phones[{index}]"
-            phone = reader.mapping(item, at, ("number", "description"), ("number",))
-            if phone is None or "number" not in phone:
-                ok = False
-                continue
-            number = reader.text(phone["number"], f"{at}.number")
-            if number is not None and not PHONE_PATTERN.match(number):
-                reader.error(
-                    phone["number"],
-                    f'{at}.number: {number!r} is not a phone number; write it like "510-555-0123"',
-                )
-                number = None
-            description = (
-                self.localized(reader, phone["description"], f"{at}.description", default_locale)
-                if "description" in phone
-                else None
+        parts = {
+            name: reader.text(loc[name], f"{at}.{name}")
+            for name in ("address_1", "address_2", "city", "state_province", "postal_code")
+            if name in loc
+        }
+        point = self.point(reader, loc, at)
+        if point is None or None in parts.values():
+            return None
+        address = Address(
+            address_1=parts["address_1"] or "",
+            city=parts["city"] or "",
+            state_province=parts.get("state_province") or "",
+            postal_code=parts.get("postal_code") or "",
+            address_2=parts.get("address_2") or "",
+        )
+        return Location(address, point)
+
+    def phone(
+        self, reader: NodeReader, item: yaml.Node, at: str, default_locale: str
+    ) -> Phone | None:
+        phone = reader.mapping(item, at, ("number", "description"), ("number",))
+        if phone is None or "number" not in phone:
+            return None
+        number = reader.text(phone["number"], f"{at}.number")
+        if number is not None and not PHONE_PATTERN.match(number):
+            reader.error(
+                phone["number"],
+                f'{at}.number: {number!r} is not a phone number; write it like "510-555-0123"',
             )
-            if number is None or ("description" in phone and description is None):
-                ok = False
-                continue
-            result.append(Phone(number, description))
-        return result if ok else None
+            return None
+        description = None
+        if "description" in phone:
+            description = self.localized(
+                reader, phone["description"], f"{at}.description", default_locale
+            )
+            if description is None:
+                return None
+        return None if number is None else Phone(number, description)
 
     def access(self, reader: NodeReader, fields: dict[str, yaml.Node], where: str) -> Access | None:
         if "access" not in fields:
