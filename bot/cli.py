@@ -107,7 +107,14 @@ def chat(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         return 2
     state = UserState(locale=locale, region_id=args.area)
     conversation = Conversation(catalog, locales)
-    return run_preview(conversation, state, sys.stdin, out, lambda: dt.datetime.now(dt.UTC))
+    return run_preview(
+        conversation,
+        state,
+        sys.stdin,
+        out,
+        lambda: dt.datetime.now(dt.UTC),
+        interactive=sys.stdin.isatty(),
+    )
 
 
 def main(argv: list[str] | None = None) -> int:

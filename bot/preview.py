@@ -16,6 +16,10 @@ from bot.ui.screens import UserState
 
 _TAG = re.compile(r"<[^>]+>")
 _RULE = "─" * 40
+INTERACTIVE_HINT = (
+    "Terminal preview: type a number to press a button, a word to search, /help for commands,"
+    " /location LAT LON to send a location. Ctrl-D to quit."
+)
 
 
 def plain_text(message: str) -> str:
@@ -70,15 +74,23 @@ def run_preview(
     lines: Iterable[str],
     out: TextIO,
     clock: Callable[[], dt.datetime],
+    *,
+    interactive: bool = False,
 ) -> int:
-    """Drive the conversation from `lines` until they end; returns the exit status (0)."""
+    """Drive the conversation from `lines` until they end; returns the exit status (0).
+
+    Piped input is echoed after `> ` so a transcript reads like a conversation; someone typing
+    at a terminal sees a prompt instead.
+    """
+    if interactive:
+        out.write(f"{INTERACTIVE_HINT}\n\n")
     reply = conversation.respond(Command("start"), state, clock())
     out.write(format_screen(reply.screen) + "\n")
     for line in lines:
         event = parse_line(line, reply.screen)
         if event is None:
             continue
-        out.write(f"\n> {line.strip()}\n")
+        out.write("\n" if interactive else f"\n> {line.strip()}\n")
         if isinstance(event, str):
             out.write(event + "\n")
             continue
