@@ -69,8 +69,16 @@ def test_urgent_words_are_flagged(sample_catalog: Catalog, query: str) -> None:
     assert sample_catalog.index.search(query, "oakland").urgent
 
 
-def test_ordinary_words_are_not_urgent(sample_catalog: Catalog) -> None:
-    assert not sample_catalog.index.search("condoms", "oakland").urgent
+@pytest.mark.parametrize(
+    "query", ["condoms", "help paying rent", "ayuda legal gratis", "casa", "rent", "rest"]
+)
+def test_ordinary_words_are_not_urgent(sample_catalog: Catalog, query: str) -> None:
+    assert not sample_catalog.index.search(query, "oakland").urgent
+
+
+def test_a_correct_spelling_does_not_pull_in_near_words(sample_catalog: Catalog) -> None:
+    needs = [n.id for n in sample_catalog.index.search("rent", "oakland").needs]
+    assert "drugs" not in needs  # "rent" is one letter from "fent"
 
 
 def test_name_match_ranks_first(minimal_catalog: Catalog) -> None:

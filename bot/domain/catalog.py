@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
+import gc
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -21,8 +24,22 @@ def build_catalog(content: Content) -> Catalog:
     return Catalog(content, SearchIndex(content))
 
 
+@contextlib.contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector: loading makes only acyclic, long-lived objects, and
+    on a large catalogue repeated full collections over them cost a third of the load time."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def load_catalog(root: Path) -> tuple[Catalog | None, LoadResult]:
     """Load, validate and index a content folder; the catalog is None when it has errors."""
-    result = load_content(root)
-    catalog = build_catalog(result.content) if result.content is not None else None
+    with _collector_paused():
+        result = load_content(root)
+        catalog = build_catalog(result.content) if result.content is not None else None
     return catalog, result

@@ -9,8 +9,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
-import yaml
-
 from bot.domain.hours import HoursError, OpeningSchedule, load_zone
 from bot.domain.models import (
     Access,
@@ -34,7 +32,13 @@ from bot.domain.models import (
 )
 from bot.domain.problems import Problems
 from bot.domain.reader import LOCALE_PATTERN, NodeReader, did_you_mean
-from bot.domain.strict_yaml import MAX_FILE_BYTES, node_line, parse_yaml
+from bot.domain.strict_yaml import (
+    MAX_FILE_BYTES,
+    Node,
+    ScalarNode,
+    node_line,
+    parse_yaml,
+)
 
 T = TypeVar("T")
 RESOURCE_ID_MAX = 32
@@ -117,7 +121,7 @@ class _ContentLoader:
         """The path as the admin named it (content folder as given, then the file)."""
         return str(path)
 
-    def read(self, path: Path) -> tuple[NodeReader, yaml.Node | None]:
+    def read(self, path: Path) -> tuple[NodeReader, Node | None]:
         reader = NodeReader(self.display(path), self.problems)
         text = self.read_text(path, reader.file)
         if text is None:
@@ -145,7 +149,7 @@ class _ContentLoader:
     def localized(
         self,
         reader: NodeReader,
-        node: yaml.Node,
+        node: Node,
         where: str,
         default_locale: str,
         *,
@@ -161,12 +165,12 @@ class _ContentLoader:
                 node, f"{where}: the {default_locale!r} text is missing; it is the fallback"
             )
             return None
-        written_once = isinstance(node, yaml.ScalarNode)
+        written_once = isinstance(node, ScalarNode)
         if not (proper_name and written_once):
             self.coverage.record(reader.file, node_line(node), self.locales, dict(values))
         return LocalizedText(dict(values), default_locale, proper_name and written_once)
 
-    def known_locale(self, reader: NodeReader, node: yaml.Node, where: str) -> str | None:
+    def known_locale(self, reader: NodeReader, node: Node, where: str) -> str | None:
         """A locale listed in settings.yaml."""
         value = reader.text(node, where)
         if value is not None and value not in self.locales:
@@ -223,7 +227,7 @@ class _ContentLoader:
             reader.warning(node, "needs: no need has `urgent: true`; urgent words will not work")
         return needs
 
-    def load_need(self, reader: NodeReader, node: yaml.Node, where: str) -> Need | None:
+    def load_need(self, reader: NodeReader, node: Node, where: str) -> Need | None:
         fields = reader.mapping(
             node, where, ("id", "name", "search_words", "urgent"), ("id", "name")
         )
@@ -292,10 +296,10 @@ class _ContentLoader:
     def collect(
         self,
         reader: NodeReader,
-        fields: dict[str, yaml.Node],
+        fields: dict[str, Node],
         name: str,
         into: dict[str, Any],
-        read_item: Callable[[yaml.Node, str], Any],
+        read_item: Callable[[Node, str], Any],
     ) -> None:
         """Read a list of records with ids into `into`, reporting duplicate ids."""
         items = reader.sequence(fields[name], name) if name in fields else []
@@ -308,7 +312,7 @@ class _ContentLoader:
                 continue
             into[record.id] = record
 
-    def load_region(self, reader: NodeReader, node: yaml.Node) -> Region | None:
+    def load_region(self, reader: NodeReader, node: Node) -> Region | None:
         fields = reader.mapping(
             node,
             "region",
@@ -336,7 +340,7 @@ class _ContentLoader:
             return None
         return Region(region_id, name, sample, default_locale, timezone, unit)
 
-    def timezone(self, reader: NodeReader, node: yaml.Node, where: str) -> str | None:
+    def timezone(self, reader: NodeReader, node: Node, where: str) -> str | None:
         value = reader.text(node, where)
         if value is None:
             return None
@@ -351,9 +355,7 @@ class _ContentLoader:
             return None
         return value
 
-    def point(
-        self, reader: NodeReader, fields: dict[str, yaml.Node], where: str
-    ) -> GeoPoint | None:
+    def point(self, reader: NodeReader, fields: dict[str, Node], where: str) -> GeoPoint | None:
         if "latitude" not in fields or "longitude" not in fields:
             return None
         latitude = reader.number(fields["latitude"], f"{where}.latitude", -90, 90)
@@ -363,7 +365,7 @@ class _ContentLoader:
         return GeoPoint(latitude, longitude)
 
     def load_neighbourhood(
-        self, reader: NodeReader, node: yaml.Node, where: str, region: Region
+        self, reader: NodeReader, node: Node, where: str, region: Region
     ) -> Neighbourhood | None:
         fields = reader.mapping(
             node, where, ("id", "name", "aliases", "center"), ("id", "name", "center")
@@ -391,7 +393,7 @@ class _ContentLoader:
     def load_resource(
         self,
         reader: NodeReader,
-        node: yaml.Node,
+        node: Node,
         where: str,
         region: Region,
         needs: dict[str, Need],
@@ -555,17 +557,17 @@ class _ContentLoader:
         )
 
     def simple_text(
-        self, reader: NodeReader, fields: dict[str, yaml.Node], name: str, where: str
+        self, reader: NodeReader, fields: dict[str, Node], name: str, where: str
     ) -> str | None:
         return reader.text(fields[name], f"{where}.{name}") if name in fields else None
 
     def item_list(
         self,
         reader: NodeReader,
-        fields: dict[str, yaml.Node],
+        fields: dict[str, Node],
         name: str,
         where: str,
-        read_item: Callable[[yaml.Node, str], T | None],
+        read_item: Callable[[Node, str], T | None],
     ) -> list[T] | None:
         """An optional list field: [] when absent, None if any item is invalid."""
         if name not in fields:
@@ -576,7 +578,7 @@ class _ContentLoader:
         values = [read_item(item, f"{where}.{name}[{i}]") for i, item in enumerate(items)]
         return None if None in values else [v for v in values if v is not None]
 
-    def location(self, reader: NodeReader, item: yaml.Node, at: str) -> Location | None:
+    def location(self, reader: NodeReader, item: Node, at: str) -> Location | None:
         required = ("address_1", "city", "latitude", "longitude")
         loc = reader.mapping(item, at, _LOCATION_FIELDS, required)
         if loc is None or not set(required) <= loc.keys():
@@ -598,9 +600,7 @@ class _ContentLoader:
         )
         return Location(address, point)
 
-    def phone(
-        self, reader: NodeReader, item: yaml.Node, at: str, default_locale: str
-    ) -> Phone | None:
+    def phone(self, reader: NodeReader, item: Node, at: str, default_locale: str) -> Phone | None:
         phone = reader.mapping(item, at, ("number", "description"), ("number",))
         if phone is None or "number" not in phone:
             return None
@@ -620,7 +620,7 @@ class _ContentLoader:
                 return None
         return None if number is None else Phone(number, description)
 
-    def access(self, reader: NodeReader, fields: dict[str, yaml.Node], where: str) -> Access | None:
+    def access(self, reader: NodeReader, fields: dict[str, Node], where: str) -> Access | None:
         if "access" not in fields:
             reader.warning(
                 fields["id"],
@@ -640,7 +640,7 @@ class _ContentLoader:
         return Access(**values)
 
     def community(
-        self, reader: NodeReader, fields: dict[str, yaml.Node], where: str
+        self, reader: NodeReader, fields: dict[str, Node], where: str
     ) -> frozenset[Community] | None:
         if "community" not in fields:
             return frozenset()
@@ -651,7 +651,7 @@ class _ContentLoader:
         return None if None in marks else frozenset(m for m in marks if m is not None)
 
     def verified(
-        self, reader: NodeReader, fields: dict[str, yaml.Node], where: str
+        self, reader: NodeReader, fields: dict[str, Node], where: str
     ) -> Verified | bool | None:
         """The verification, None when absent, False when invalid."""
         if "verified" not in fields:

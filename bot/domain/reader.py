@@ -4,17 +4,16 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import functools
 import re
 from collections.abc import Collection, Mapping
 from enum import StrEnum
 from typing import TypeVar
 
-import yaml
-
 from bot.domain.problems import Problems
-from bot.domain.strict_yaml import node_line
+from bot.domain.strict_yaml import STR, MappingNode, Node, ScalarNode, SequenceNode, node_line
 
-_STR = "tag:yaml.org,2002:str"
+_STR = STR
 _BOOL = "tag:yaml.org,2002:bool"
 _INT = "tag:yaml.org,2002:int"
 _FLOAT = "tag:yaml.org,2002:float"
@@ -41,26 +40,26 @@ class NodeReader:
         self.file = file
         self.problems = problems
 
-    def error(self, node: yaml.Node, message: str) -> None:
+    def error(self, node: Node, message: str) -> None:
         self.problems.error(self.file, node_line(node), message)
 
-    def warning(self, node: yaml.Node, message: str) -> None:
+    def warning(self, node: Node, message: str) -> None:
         self.problems.warning(self.file, node_line(node), message)
 
     def mapping(
         self,
-        node: yaml.Node,
+        node: Node,
         where: str,
         fields: Collection[str],
         required: Collection[str] = (),
-    ) -> dict[str, yaml.Node] | None:
+    ) -> dict[str, Node] | None:
         """The fields of a mapping, reporting duplicates, unknown and missing fields."""
-        if not isinstance(node, yaml.MappingNode):
+        if not isinstance(node, MappingNode):
             self.error(node, f"{where}: expected a set of `field: value` lines here")
             return None
-        found: dict[str, yaml.Node] = {}
+        found: dict[str, Node] = {}
         for key_node, value_node in node.value:
-            key = key_node.value if isinstance(key_node, yaml.ScalarNode) else None
+            key = key_node.value if isinstance(key_node, ScalarNode) else None
             if not isinstance(key, str) or not key:
                 self.error(key_node, f"{where}: a field name must be a plain word")
                 continue
@@ -85,16 +84,16 @@ class NodeReader:
                 self.error(node, f"{where}: missing required field {name!r}")
         return found
 
-    def sequence(self, node: yaml.Node, where: str) -> list[yaml.Node] | None:
+    def sequence(self, node: Node, where: str) -> list[Node] | None:
         """The items of a list."""
-        if isinstance(node, yaml.SequenceNode):
+        if isinstance(node, SequenceNode):
             return list(node.value)
         self.error(node, f"{where}: expected a list here (lines starting with `- `, or [a, b])")
         return None
 
-    def text(self, node: yaml.Node, where: str, *, allow_empty: bool = False) -> str | None:
+    def text(self, node: Node, where: str, *, allow_empty: bool = False) -> str | None:
         """A string; numbers, booleans and empty values that YAML made of it are reported."""
-        if not isinstance(node, yaml.ScalarNode):
+        if not isinstance(node, ScalarNode):
             self.error(node, f"{where}: expected a single value here, not a list or a mapping")
             return None
         raw = node.value
@@ -118,7 +117,7 @@ class NodeReader:
             self.error(node, f'{where}: write the value "{raw}" in quotes')
         return None
 
-    def identifier(self, node: yaml.Node, where: str, max_length: int) -> str | None:
+    def identifier(self, node: Node, where: str, max_length: int) -> str | None:
         """An id: lower-case letters, digits, `-` and `_`, at most `max_length` characters."""
         value = self.text(node, where)
         if value is None:
@@ -132,10 +131,14 @@ class NodeReader:
             return None
         return value
 
-    def choice(self, node: yaml.Node, where: str, enum: type[E]) -> E | None:
+    def choice(self, node: Node, where: str, enum: type[E]) -> E | None:
         """One word from a closed list."""
-        allowed = ", ".join(member.value for member in enum)
-        if isinstance(node, yaml.ScalarNode) and node.tag == _BOOL:
+        if isinstance(node, ScalarNode) and node.tag == _STR:
+            member = _members(enum).get(node.value)
+            if member is not None:
+                return member
+        allowed = ", ".join(_members(enum))
+        if isinstance(node, ScalarNode) and node.tag == _BOOL:
             raw = node.value
             self.error(
                 node,
@@ -144,25 +147,21 @@ class NodeReader:
             )
             return None
         value = self.text(node, where)
-        if value is None:
-            return None
-        try:
-            return enum(value)
-        except ValueError:
-            hint = did_you_mean(value, [m.value for m in enum])
+        if value is not None:
+            hint = did_you_mean(value, list(_members(enum)))
             self.error(node, f"{where}: {value!r} is not allowed{hint}; use one of: {allowed}")
-            return None
+        return None
 
-    def flag(self, node: yaml.Node, where: str) -> bool | None:
+    def flag(self, node: Node, where: str) -> bool | None:
         """true or false (and nothing else YAML 1.1 would read as a boolean)."""
-        if isinstance(node, yaml.ScalarNode) and node.tag == _BOOL and node.value in _TRUE_FALSE:
+        if isinstance(node, ScalarNode) and node.tag == _BOOL and node.value in _TRUE_FALSE:
             return node.value == "true"
         self.error(node, f"{where}: {_raw(node)!r} is not allowed; write true or false")
         return None
 
-    def number(self, node: yaml.Node, where: str, low: float, high: float) -> float | None:
+    def number(self, node: Node, where: str, low: float, high: float) -> float | None:
         """A number between `low` and `high` inclusive."""
-        if isinstance(node, yaml.ScalarNode) and node.tag in (_INT, _FLOAT):
+        if isinstance(node, ScalarNode) and node.tag in (_INT, _FLOAT):
             try:
                 value = float(node.value.replace("_", ""))
             except ValueError:
@@ -175,17 +174,17 @@ class NodeReader:
         self.error(node, f"{where}: {_raw(node)!r} is not a number; write a number like 37.8044")
         return None
 
-    def integer(self, node: yaml.Node, where: str) -> int | None:
+    def integer(self, node: Node, where: str) -> int | None:
         """A whole number."""
-        if isinstance(node, yaml.ScalarNode) and node.tag == _INT and node.value.isdigit():
+        if isinstance(node, ScalarNode) and node.tag == _INT and node.value.isdigit():
             return int(node.value)
         self.error(node, f"{where}: {_raw(node)!r} is not a whole number; write one like 1")
         return None
 
-    def date(self, node: yaml.Node, where: str) -> dt.date | None:
+    def date(self, node: Node, where: str) -> dt.date | None:
         """A date written as YYYY-MM-DD (quoted or not)."""
         raw = _raw(node)
-        if isinstance(node, yaml.ScalarNode) and node.tag in (_TIMESTAMP, _STR):
+        if isinstance(node, ScalarNode) and node.tag in (_TIMESTAMP, _STR):
             try:
                 return dt.date.fromisoformat(raw)
             except ValueError:
@@ -193,7 +192,7 @@ class NodeReader:
         self.error(node, f"{where}: {raw!r} is not a date; write it as YYYY-MM-DD, like 2026-11-15")
         return None
 
-    def text_list(self, node: yaml.Node, where: str) -> tuple[str, ...] | None:
+    def text_list(self, node: Node, where: str) -> tuple[str, ...] | None:
         """A list of strings."""
         items = self.sequence(node, where)
         if items is None:
@@ -202,10 +201,10 @@ class NodeReader:
         return tuple(v for v in values if v is not None)
 
     def localized(
-        self, node: yaml.Node, where: str, locales: Collection[str], default_locale: str
+        self, node: Node, where: str, locales: Collection[str], default_locale: str
     ) -> Mapping[str, str] | None:
         """Text as a plain string (in `default_locale`) or a map of locale to string."""
-        if isinstance(node, yaml.ScalarNode):
+        if isinstance(node, ScalarNode):
             value = self.text(node, where)
             return None if value is None else {default_locale: value}
         fields = self.mapping(node, where, locales)
@@ -215,8 +214,13 @@ class NodeReader:
         return {loc: value for loc, value in values.items() if value is not None}
 
 
-def _raw(node: yaml.Node) -> str:
-    return node.value if isinstance(node, yaml.ScalarNode) else "(a list or mapping)"
+@functools.cache
+def _members(enum: type[E]) -> dict[str, E]:
+    return {member.value: member for member in enum}
+
+
+def _raw(node: Node) -> str:
+    return node.value if isinstance(node, ScalarNode) else "(a list or mapping)"
 
 
 def _number_hint(raw: str) -> str:

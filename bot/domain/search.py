@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import bisect
 import heapq
+import re
 import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable
@@ -88,16 +89,22 @@ STOPWORDS = frozenset(
 
 EXACT, TYPO, PREFIX = 1.0, 0.75, 0.6
 NAME_WEIGHT, ORGANIZATION_WEIGHT, NEED_WEIGHT, DESCRIPTION_WEIGHT = 3.0, 2.0, 2.0, 1.0
-MIN_TYPO_LENGTH = 4
-MIN_PREFIX_LENGTH = 3
+MIN_TYPO_LENGTH = 5
+MIN_PREFIX_LENGTH = 4
 MAX_PREFIX_TERMS = 24
+COMMON_TERM_SHARE, COMMON_TERM_MIN = 0.25, 50
+
+
+_SEPARATORS = re.compile(r"[\W_]+")
 
 
 def fold(text: str) -> str:
     """Lower-case, accents removed, anything but letters and digits turned into spaces."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    kept = (ch if ch.isalnum() else " " for ch in decomposed if not unicodedata.combining(ch))
-    return " ".join("".join(kept).split())
+    folded = text.casefold()
+    if not folded.isascii():
+        decomposed = unicodedata.normalize("NFKD", folded)
+        folded = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return _SEPARATORS.sub(" ", folded).strip()
 
 
 def words(text: str) -> list[str]:
@@ -146,10 +153,15 @@ class _Vocabulary:
                     self.by_delete[variant].append(term)
 
     def matches(self, word: str) -> dict[str, float]:
-        """Index words matching `word`, each with the quality of the match."""
-        found: dict[str, float] = {}
+        """Index words matching `word`, each with the quality of the match.
+
+        An exact match is taken alone: a word people spelt right should not drag in its
+        one-letter neighbours ("rent" is not "fent"). Otherwise one typo (for words of five
+        letters or more) and word starts (four or more) count, each for less.
+        """
         if word in self.terms:
-            found[word] = EXACT
+            return {word: EXACT}
+        found: dict[str, float] = {}
         if len(word) >= MIN_TYPO_LENGTH:
             candidates = set(self.by_delete.get(word, ()))
             for variant in _deletes(word):
@@ -157,7 +169,7 @@ class _Vocabulary:
                     candidates.add(variant)
                 candidates.update(self.by_delete.get(variant, ()))
             for term in candidates:
-                if term not in found and within_one_edit(word, term):
+                if within_one_edit(word, term):
                     found[term] = TYPO
         if len(word) >= MIN_PREFIX_LENGTH:
             start = bisect.bisect_left(self.sorted, word)
@@ -166,6 +178,71 @@ class _Vocabulary:
                     break
                 found.setdefault(term, PREFIX)
         return found
+
+
+@dataclass(frozen=True)
+class _RegionIndex:
+    """Postings for the resources of one region, so a search never scores other regions."""
+
+    resources: tuple[Resource, ...]
+    postings: dict[str, tuple[tuple[int, float], ...]]
+    by_need: dict[str, tuple[int, ...]]
+
+    @classmethod
+    def build(cls, resources: list[Resource]) -> _RegionIndex:
+        postings: dict[str, dict[int, float]] = defaultdict(dict)
+        by_need: dict[str, list[int]] = defaultdict(list)
+        for index, resource in enumerate(resources):
+            for need_id in resource.needs:
+                by_need[need_id].append(index)
+            fields = [(resource.name, NAME_WEIGHT), (resource.description, DESCRIPTION_WEIGHT)]
+            if resource.organization:
+                fields.append((resource.organization, ORGANIZATION_WEIGHT))
+            for text, weight in fields:
+                for value in text.all_values():
+                    for word in words(value):
+                        hits = postings[word]
+                        if hits.get(index, 0.0) < weight:
+                            hits[index] = weight
+        # A word in a quarter of a large region's descriptions ("free", "gratis") tells the
+        # places apart no better than a stop word, and scoring it would touch most of them.
+        common = max(COMMON_TERM_MIN, int(len(resources) * COMMON_TERM_SHARE))
+        kept: dict[str, tuple[tuple[int, float], ...]] = {}
+        for term, hits in postings.items():
+            pairs = tuple(hits.items())
+            if len(pairs) > common:
+                pairs = tuple((i, w) for i, w in pairs if w > DESCRIPTION_WEIGHT)
+            if pairs:
+                kept[term] = pairs
+        return cls(
+            resources=tuple(resources),
+            postings=kept,
+            by_need={need_id: tuple(ids) for need_id, ids in by_need.items()},
+        )
+
+    def score(
+        self,
+        word_matches: list[dict[str, float]],
+        need_scores: dict[str, float],
+        limit: int,
+    ) -> list[tuple[float, Resource]]:
+        """The best `limit` resources for the query's matched words and needs."""
+        scores: dict[int, float] = defaultdict(float)
+        for matches in word_matches:
+            best: dict[int, float] = {}
+            for term, quality in matches.items():
+                for index, weight in self.postings.get(term, ()):
+                    value = quality * weight
+                    if best.get(index, 0.0) < value:
+                        best[index] = value
+            for index, value in best.items():
+                scores[index] += value
+        for need_id, need_score in need_scores.items():
+            bonus = need_score * NEED_WEIGHT
+            for index in self.by_need.get(need_id, ()):
+                scores[index] += bonus
+        top = heapq.nlargest(limit, ((score, -index) for index, score in scores.items()))
+        return [(score, self.resources[-negative]) for score, negative in top]
 
 
 @dataclass(frozen=True)
@@ -187,21 +264,13 @@ class SearchIndex:
 
     def __init__(self, content: Content) -> None:
         self._content = content
-        self._resources = list(content.resources.values())
-        postings: dict[str, dict[int, float]] = defaultdict(dict)
-        for index, resource in enumerate(self._resources):
-            fields = [(resource.name.all_values(), NAME_WEIGHT)]
-            if resource.organization:
-                fields.append((resource.organization.all_values(), ORGANIZATION_WEIGHT))
-            fields.append((resource.description.all_values(), DESCRIPTION_WEIGHT))
-            for texts, weight in fields:
-                for text in texts:
-                    for word in words(text):
-                        if postings[word].get(index, 0.0) < weight:
-                            postings[word][index] = weight
-        self._postings = {term: tuple(hits.items()) for term, hits in postings.items()}
-        self._resource_words = _Vocabulary(self._postings)
-
+        by_region: dict[str, list[Resource]] = defaultdict(list)
+        for resource in content.resources.values():
+            by_region[resource.region_id].append(resource)
+        self._regions = {rid: _RegionIndex.build(items) for rid, items in by_region.items()}
+        self._resource_words = _Vocabulary(
+            term for region in self._regions.values() for term in region.postings
+        )
         need_words: dict[str, set[str]] = defaultdict(set)
         self._need_phrases: list[tuple[str, str]] = []
         for need in content.needs.values():
@@ -209,17 +278,14 @@ class SearchIndex:
             for locale_words in need.search_words.values():
                 phrases.extend(locale_words)
             for phrase in phrases:
-                folded = words(phrase)
-                if len(folded) == 1:
-                    need_words[folded[0]].add(need.id)
-                elif len(folded) > 1:
-                    self._need_phrases.append((" ".join(folded), need.id))
+                # Phrases keep their small words: "help me" must not become "help".
+                folded = fold(phrase)
+                if " " in folded:
+                    self._need_phrases.append((folded, need.id))
+                elif folded and folded not in STOPWORDS:
+                    need_words[folded].add(need.id)
         self._need_words = {term: frozenset(ids) for term, ids in need_words.items()}
         self._need_vocabulary = _Vocabulary(self._need_words)
-        self._resources_by_need: dict[str, tuple[int, ...]] = {
-            need_id: tuple(i for i, r in enumerate(self._resources) if need_id in r.needs)
-            for need_id in content.needs
-        }
         self._places: dict[str, Neighbourhood] = {}
         for hood in content.neighbourhoods.values():
             for name in (*hood.name.all_values(), *hood.aliases):
@@ -229,14 +295,17 @@ class SearchIndex:
         """Resources (within `region_id` when given), needs and a neighbourhood matching `query`."""
         query_words = words(query)
         joined = " ".join(query_words)
+        padded_query = f" {fold(query)} "
         whole_place = self._whole_place(joined, region_id)
         if whole_place is not None:
             return SearchResult((), (), whole_place, urgent=False)
         need_scores: dict[str, float] = defaultdict(float)
+        urgent_ids = {n.id for n in self._content.needs.values() if n.urgent}
+        urgent = False
         for phrase, need_id in self._need_phrases:
-            if f" {phrase} " in f" {joined} ":
+            if f" {phrase} " in padded_query:
                 need_scores[need_id] += EXACT * len(phrase.split())
-        resource_scores: dict[int, float] = defaultdict(float)
+                urgent = urgent or need_id in urgent_ids
         for word in query_words:
             best_for_need: dict[str, float] = {}
             for term, quality in self._need_vocabulary.matches(word).items():
@@ -244,36 +313,26 @@ class SearchIndex:
                     best_for_need[need_id] = max(best_for_need.get(need_id, 0.0), quality)
             for need_id, quality in best_for_need.items():
                 need_scores[need_id] += quality
-            best_for_resource: dict[int, float] = {}
-            for term, quality in self._resource_words.matches(word).items():
-                for index, weight in self._postings[term]:
-                    score = quality * weight
-                    if best_for_resource.get(index, 0.0) < score:
-                        best_for_resource[index] = score
-            for index, score in best_for_resource.items():
-                resource_scores[index] += score
-        for need_id, score in need_scores.items():
-            for index in self._resources_by_need[need_id]:
-                resource_scores[index] += score * NEED_WEIGHT
-
-        resources = self._resources
-        ranked = heapq.nlargest(
-            limit,
-            (
-                (score, -index)
-                for index, score in resource_scores.items()
-                if region_id is None or resources[index].region_id == region_id
-            ),
-        )
+                # A word start alone ("ayuda" of "ayúdame") never makes a message urgent.
+                urgent = urgent or (need_id in urgent_ids and quality > PREFIX)
+        word_matches = [self._resource_words.matches(word) for word in query_words]
+        if region_id is None:
+            regions = list(self._regions.values())
+        else:
+            regions = [self._regions[region_id]] if region_id in self._regions else []
+        scored = [
+            hit for region in regions for hit in region.score(word_matches, need_scores, limit)
+        ]
+        scored.sort(key=lambda hit: -hit[0])
         needs = tuple(
             self._content.needs[need_id]
             for need_id, _score in sorted(need_scores.items(), key=lambda kv: (-kv[1], kv[0]))
         )
         return SearchResult(
-            resources=tuple(resources[-negative] for _score, negative in ranked),
+            resources=tuple(resource for _score, resource in scored[:limit]),
             needs=needs,
             neighbourhood=self.place(query, region_id),
-            urgent=any(need.urgent for need in needs),
+            urgent=urgent,
         )
 
     def place(self, query: str, region_id: str | None = None) -> Neighbourhood | None:

@@ -1,9 +1,10 @@
-"""Strict YAML: one pass over the parser's events into nodes, refusing the traps admins hit.
+"""Strict YAML: one pass over libyaml's events into small nodes, refusing the traps admins hit.
 
 Anchors, aliases and explicit tags are refused outright (aliases are also the billion-laughs
-attack), duplicate keys and tabs are reported, and every node keeps its line for error messages.
-Scalars keep both their raw text and the type YAML 1.1 would give them, so the schema reader can
-say "`no` was read as a boolean" instead of silently storing False.
+attack), tabs are reported, and every node keeps its line for error messages. Scalars keep both
+their raw text and the type YAML 1.1 would give them, so the schema reader can say "`no` was
+read as a boolean" instead of silently storing False. Duplicate keys are left to the reader,
+which sees every key of a mapping.
 """
 
 from __future__ import annotations
@@ -13,17 +14,52 @@ import yaml
 from bot.domain.problems import Problems
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
+STR = "tag:yaml.org,2002:str"
 
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _RESOLVER = yaml.resolver.Resolver()
 
 
-def node_line(node: yaml.Node) -> int:
+class ScalarNode:
+    """A single value: its raw text, the YAML 1.1 type it would get, and its line."""
+
+    __slots__ = ("line", "tag", "value")
+
+    def __init__(self, value: str, tag: str, line: int) -> None:
+        self.value = value
+        self.tag = tag
+        self.line = line
+
+
+class SequenceNode:
+    """A list; `value` holds the items."""
+
+    __slots__ = ("line", "value")
+
+    def __init__(self, line: int) -> None:
+        self.value: list[Node] = []
+        self.line = line
+
+
+class MappingNode:
+    """A mapping; `value` holds (key, value) pairs in file order, duplicates included."""
+
+    __slots__ = ("line", "value")
+
+    def __init__(self, line: int) -> None:
+        self.value: list[tuple[Node, Node]] = []
+        self.line = line
+
+
+Node = ScalarNode | SequenceNode | MappingNode
+
+
+def node_line(node: Node) -> int:
     """The 1-based line where a node starts."""
-    return node.start_mark.line + 1
+    return node.line
 
 
-def parse_yaml(text: str, file: str, problems: Problems) -> yaml.Node | None:
+def parse_yaml(text: str, file: str, problems: Problems) -> Node | None:
     """Parse one YAML document into a node tree, or None if it cannot be used."""
     if len(text.encode("utf-8")) > MAX_FILE_BYTES:
         problems.error(
@@ -33,7 +69,8 @@ def parse_yaml(text: str, file: str, problems: Problems) -> yaml.Node | None:
             " files",
         )
         return None
-    _report_tabs(text, file, problems)
+    if "\t" in text:
+        _report_tabs(text, file, problems)
     try:
         return _compose(text, file, problems)
     except yaml.MarkedYAMLError as error:
@@ -59,72 +96,83 @@ def _report_tabs(text: str, file: str, problems: Problems) -> None:
             )
 
 
-class _Refused(Exception):
-    pass
+def _refuse(problems: Problems, file: str, event: yaml.Event) -> bool:
+    """Report an alias, anchor or tag; returns True (the document is refused)."""
+    line = event.start_mark.line + 1
+    if isinstance(event, yaml.AliasEvent):
+        problems.error(
+            file, line, f"alias *{event.anchor} is not allowed; write the values out in full"
+        )
+        return True
+    if event.anchor is not None:
+        problems.error(
+            file, line, f"anchor &{event.anchor} is not allowed; write the values out in full"
+        )
+    if event.tag is not None and not isinstance(event, yaml.DocumentStartEvent):
+        problems.error(
+            file, line, f"tag {event.tag} is not allowed; remove it (quote the value if it is text)"
+        )
+    return True
 
 
-def _compose(text: str, file: str, problems: Problems) -> yaml.Node | None:
-    stack: list[tuple[yaml.Node, list]] = []
-    root: yaml.Node | None = None
-    documents = 0
+def _compose(text: str, file: str, problems: Problems) -> Node | None:
+    # The hot loop of loading, one libyaml event at a time, so it is written flat: every
+    # node is appended to its parent's children; mappings pair them up when they end.
+    parser = _Loader(text)
+    next_event = parser.get_event
+    scalar_event, alias_event = yaml.ScalarEvent, yaml.AliasEvent
+    mapping_start, sequence_start = yaml.MappingStartEvent, yaml.SequenceStartEvent
+    ends = (yaml.MappingEndEvent, yaml.SequenceEndEvent)
+    resolve = _RESOLVER.resolve
+    tags: dict[str, str] = {}
+    stack: list[tuple[SequenceNode | MappingNode, list[Node]]] = []
+    children: list[Node] = []
+    top = children
     refused = False
-
-    def attach(node: yaml.Node) -> None:
-        nonlocal root
-        if stack:
-            stack[-1][1].append(node)
-        else:
-            root = node
-
-    for event in yaml.parse(text, Loader=_Loader):
-        if isinstance(event, yaml.AliasEvent):
-            problems.error(
-                file,
-                event.start_mark.line + 1,
-                f"alias *{event.anchor} is not allowed; write the values out in full",
-            )
-            refused = True
-            attach(yaml.ScalarNode("tag:yaml.org,2002:null", "", event.start_mark, event.end_mark))
-            continue
-        if isinstance(event, yaml.NodeEvent) and event.anchor is not None:
-            problems.error(
-                file,
-                event.start_mark.line + 1,
-                f"anchor &{event.anchor} is not allowed; write the values out in full",
-            )
-            refused = True
-        if isinstance(event, yaml.CollectionStartEvent | yaml.ScalarEvent) and event.tag:
-            problems.error(
-                file,
-                event.start_mark.line + 1,
-                f"tag {event.tag} is not allowed; remove it (quote the value if it is text)",
-            )
-            refused = True
-        if isinstance(event, yaml.DocumentStartEvent):
-            documents += 1
-            if documents > 1:
-                problems.error(
-                    file,
-                    event.start_mark.line + 1,
-                    "a second YAML document (---) in one file; keep one document per file",
+    documents = 0
+    try:
+        while (event := next_event()) is not None:
+            kind = type(event)
+            if kind is scalar_event:
+                if event.anchor is not None or event.tag is not None:
+                    refused = _refuse(problems, file, event)
+                value = event.value
+                if event.implicit[0]:
+                    # Keys and codes repeat thousands of times: resolve each text once.
+                    tag = tags.get(value)
+                    if tag is None:
+                        tag = tags[value] = resolve(yaml.ScalarNode, value, (True, False))
+                else:
+                    tag = STR
+                children.append(ScalarNode(value, tag, event.start_mark.line + 1))
+            elif kind is mapping_start or kind is sequence_start:
+                if event.anchor is not None or event.tag is not None:
+                    refused = _refuse(problems, file, event)
+                line = event.start_mark.line + 1
+                stack.append(
+                    (MappingNode(line) if kind is mapping_start else SequenceNode(line), children)
                 )
-                refused = True
-        elif isinstance(event, yaml.ScalarEvent):
-            tag = _RESOLVER.resolve(yaml.ScalarNode, event.value, event.implicit)
-            node = yaml.ScalarNode(tag, event.value, event.start_mark, event.end_mark, event.style)
-            attach(node)
-        elif isinstance(event, yaml.SequenceStartEvent):
-            node = yaml.SequenceNode("tag:yaml.org,2002:seq", [], event.start_mark, None)
-            stack.append((node, []))
-        elif isinstance(event, yaml.MappingStartEvent):
-            node = yaml.MappingNode("tag:yaml.org,2002:map", [], event.start_mark, None)
-            stack.append((node, []))
-        elif isinstance(event, yaml.CollectionEndEvent):
-            node, children = stack.pop()
-            node.end_mark = event.end_mark
-            if isinstance(node, yaml.MappingNode):
-                node.value = list(zip(children[0::2], children[1::2], strict=True))
-            else:
-                node.value = children
-            attach(node)
-    return None if refused else root
+                children = []
+            elif kind in ends:
+                node, parent_children = stack.pop()
+                if type(node) is MappingNode:
+                    node.value = list(zip(children[0::2], children[1::2], strict=True))
+                else:
+                    node.value = children
+                parent_children.append(node)
+                children = parent_children
+            elif kind is alias_event:
+                refused = _refuse(problems, file, event)
+                children.append(ScalarNode("", "tag:yaml.org,2002:null", event.start_mark.line + 1))
+            elif kind is yaml.DocumentStartEvent:
+                documents += 1
+                if documents > 1:
+                    problems.error(
+                        file,
+                        event.start_mark.line + 1,
+                        "a second YAML document (---) in one file; keep one document per file",
+                    )
+                    refused = True
+    finally:
+        parser.dispose()
+    return None if refused or not top else top[0]
