@@ -108,3 +108,21 @@ def test_nothing_found(sample_catalog: Catalog) -> None:
 def test_any_text_searches_without_error(minimal_catalog: Catalog, query: str) -> None:
     result = minimal_catalog.index.search(query)
     assert len(result.resources) <= 20
+
+
+@pytest.mark.parametrize(
+    ("query", "page"),
+    [
+        ("police", "rights-police"),
+        ("derechos", "rights-services"),
+        ("visa u", "immigration"),
+        ("expungement", "record-relief"),
+        ("trata", "spectrum"),
+        ("seguridad digital", "safety"),
+    ],
+)
+def test_pages_are_found_by_title_and_search_words(
+    sample_catalog: Catalog, query: str, page: str
+) -> None:
+    pages = [p.id for p in sample_catalog.index.search(query, "oakland").pages]
+    assert page in pages[:2], pages

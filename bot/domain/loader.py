@@ -750,9 +750,12 @@ class _ContentLoader:
             return None
         reader = NodeReader(shown, self.problems)
         keys = ("title", "section", "order", "sources", "last_reviewed")
-        fields = reader.mapping(node, "front matter", keys, keys)
+        fields = reader.mapping(node, "front matter", (*keys, "search_words"), keys)
         if fields is None or not set(keys) <= fields.keys():
             return None
+        search_words: tuple[str, ...] | None = ()
+        if "search_words" in fields:
+            search_words = reader.text_list(fields["search_words"], "search_words")
         title = reader.text(fields["title"], "title")
         section = reader.choice(fields["section"], "section", Section)
         order = reader.integer(fields["order"], "order")
@@ -765,9 +768,9 @@ class _ContentLoader:
         if not sources:
             reader.error(fields["sources"], "sources: list at least one source")
             return None
-        if title is None or section is None or order is None or reviewed is None:
+        if None in (title, section, order, reviewed, search_words):
             return None
-        return section, order, PageText(title, body, sources, reviewed)
+        return section, order, PageText(title, body, sources, reviewed, search_words)
 
     def load(self) -> LoadResult:
         if not self.root.is_dir():

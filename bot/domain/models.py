@@ -219,6 +219,7 @@ class PageText:
     body: str
     sources: tuple[str, ...]
     last_reviewed: dt.date
+    search_words: tuple[str, ...] = ()
 
 
 class Section(StrEnum):

@@ -16,75 +16,76 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from bot.domain.models import Content, Need, Neighbourhood, Resource
+from bot.domain.models import Content, Need, Neighbourhood, Page, Resource
 
+# Small words dropped from queries and listings (English and Spanish); phrases keep them.
 STOPWORDS = frozenset(
-    [
+    {
         "a",
+        "al",
         "an",
         "and",
+        "any",
         "are",
         "at",
+        "ayuda",
+        "busco",
         "by",
         "can",
-        "for",
-        "from",
-        "get",
-        "i",
-        "in",
-        "is",
-        "it",
-        "me",
-        "my",
-        "near",
-        "need",
-        "of",
-        "on",
-        "or",
-        "some",
-        "the",
-        "to",
-        "where",
-        "want",
-        "with",
-        "you",
-        "your",
-        "any",
-        "find",
-        "looking",
-        "please",
-        "al",
-        "con",
         "cerca",
+        "con",
         "de",
         "del",
         "donde",
         "el",
         "en",
         "es",
+        "find",
+        "for",
+        "from",
+        "get",
         "hay",
+        "help",
+        "i",
+        "in",
+        "is",
+        "it",
         "la",
         "las",
         "lo",
+        "looking",
         "los",
         "me",
         "mi",
         "mis",
+        "my",
+        "near",
         "necesito",
+        "need",
+        "o",
+        "of",
+        "on",
+        "or",
         "para",
+        "please",
         "por",
         "que",
         "quiero",
+        "some",
         "su",
+        "the",
+        "to",
         "un",
         "una",
-        "unos",
         "unas",
+        "unos",
+        "want",
+        "where",
+        "with",
         "y",
-        "o",
-        "busco",
-        "cerca",
-    ]
+        "you",
+        "your",
+    }
 )
 
 EXACT, TYPO, PREFIX = 1.0, 0.75, 0.6
@@ -253,10 +254,11 @@ class SearchResult:
     needs: tuple[Need, ...]
     neighbourhood: Neighbourhood | None
     urgent: bool
+    pages: tuple[Page, ...] = ()
 
     @property
     def empty(self) -> bool:
-        return not (self.resources or self.needs or self.neighbourhood or self.urgent)
+        return not (self.resources or self.needs or self.neighbourhood or self.urgent or self.pages)
 
 
 class SearchIndex:
@@ -286,13 +288,22 @@ class SearchIndex:
                     need_words[folded].add(need.id)
         self._need_words = {term: frozenset(ids) for term, ids in need_words.items()}
         self._need_vocabulary = _Vocabulary(self._need_words)
+        page_words: dict[str, set[str]] = defaultdict(set)
+        for page in content.pages.values():
+            for text in page.texts.values():
+                for phrase in (text.title, *text.search_words):
+                    for word in words(phrase):
+                        page_words[word].add(page.id)
+        self._page_words = {term: frozenset(ids) for term, ids in page_words.items()}
+        self._page_vocabulary = _Vocabulary(self._page_words)
         self._places: dict[str, Neighbourhood] = {}
         for hood in content.neighbourhoods.values():
             for name in (*hood.name.all_values(), *hood.aliases):
                 self._places[" ".join(words(name)) or fold(name)] = hood
 
     def search(self, query: str, region_id: str | None = None, limit: int = 20) -> SearchResult:
-        """Resources (within `region_id` when given), needs and a neighbourhood matching `query`."""
+        """Resources (within `region_id` when given), needs, pages and a neighbourhood matching
+        `query`."""
         query_words = words(query)
         joined = " ".join(query_words)
         padded_query = f" {fold(query)} "
@@ -333,7 +344,21 @@ class SearchIndex:
             needs=needs,
             neighbourhood=self.place(query, region_id),
             urgent=urgent,
+            pages=self._pages(query_words),
         )
+
+    def _pages(self, query_words: list[str]) -> tuple[Page, ...]:
+        """Pages whose title or search words match, best first."""
+        scores: dict[str, float] = defaultdict(float)
+        for word in query_words:
+            best: dict[str, float] = {}
+            for term, quality in self._page_vocabulary.matches(word).items():
+                for page_id in self._page_words[term]:
+                    best[page_id] = max(best.get(page_id, 0.0), quality)
+            for page_id, quality in best.items():
+                scores[page_id] += quality
+        ranked = sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))
+        return tuple(self._content.pages[page_id] for page_id, _score in ranked)
 
     def place(self, query: str, region_id: str | None = None) -> Neighbourhood | None:
         """The neighbourhood a message names ("fruitvale", "near downtown", "showers in uptown")."""

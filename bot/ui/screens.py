@@ -722,8 +722,11 @@ def search_results(view: View, query: str) -> Screen:
                 distances[resource.id] = distance_km(hood.center, where)
         resources.sort(key=lambda r: distances.get(r.id, float("inf")))
     resources = resources[:SEARCH_LIMIT]
+    pages = [p for p in result.pages[:2] if p.section is not Section.URGENT or not result.urgent]
     blocks = [bold(tr.gettext("Results for “%(query)s”") % {"query": echo})]
-    if not resources:
+    if pages:
+        blocks.append(esc(tr.gettext("Pages that may help are in the buttons below.")))
+    if not resources and not pages:
         blocks.append(
             esc(
                 tr.gettext(
@@ -732,7 +735,7 @@ def search_results(view: View, query: str) -> Screen:
                 )
             )
         )
-    else:
+    if resources:
         if view.region is not None and view.region.sample:
             blocks.append(_sample_note(view))
         blocks.extend(
@@ -756,6 +759,9 @@ def search_results(view: View, query: str) -> Screen:
                 ShowNearby(hood.id),
             )
         )
+    extra.extend(
+        Button(f"📄 {page.text(view.state.locale).title}", ShowPage(page.id)) for page in pages
+    )
     return Screen(
         (*messages, *split_messages(blocks)),
         (
