@@ -22,10 +22,12 @@ STALE_AFTER = dt.timedelta(days=365)
 
 
 def default_content_dir() -> Path:
+    """The content folder: $CONTENT_DIR, else ./content."""
     return Path(os.environ.get("CONTENT_DIR", "content"))
 
 
 def build_parser() -> argparse.ArgumentParser:
+    """The argument parser for every command."""
     parser = argparse.ArgumentParser(
         prog="python -m bot",
         description="Waypoint: local services and rights information, privately, on Telegram.",
@@ -76,6 +78,7 @@ def summary(content: Content, result: LoadResult, today: dt.date) -> list[str]:
 
 
 def validate(content_dir: Path, out: TextIO) -> int:
+    """Print every problem of a content folder and a summary; 0 when usable, 1 on errors."""
     _catalog, result = load_catalog(content_dir)
     for problem in result.problems.sorted():
         out.write(f"{problem}\n")
@@ -88,6 +91,7 @@ def validate(content_dir: Path, out: TextIO) -> int:
 
 
 def chat(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    """Run the terminal preview on standard input; 2 for a bad option, 1 for broken content."""
     catalog, result = load_catalog(args.content or default_content_dir())
     if catalog is None:
         for problem in result.problems.errors:
@@ -118,6 +122,7 @@ def chat(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Run one command and return its exit status."""
     args = build_parser().parse_args(argv)
     if args.command == "validate":
         return validate(args.content or default_content_dir(), sys.stdout)

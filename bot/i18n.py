@@ -82,15 +82,19 @@ class Translator:
     translations: NullTranslations
 
     def gettext(self, message: str) -> str:
+        """The translation of an interface string."""
         return self.translations.gettext(message)
 
     def pgettext(self, context: str, message: str) -> str:
+        """The translation of a short string in a context (a button, a label)."""
         return self.translations.pgettext(context, message)
 
     def ngettext(self, singular: str, plural: str, count: int) -> str:
+        """The singular or plural translation for `count`."""
         return self.translations.ngettext(singular, plural, count)
 
     def number(self, value: float) -> str:
+        """A number in the locale's style ("1,234.5" or "1.234,5")."""
         return numbers.format_decimal(value, locale=self.locale)
 
     def distance(self, kilometres: float, unit: DistanceUnit) -> str:
@@ -102,12 +106,15 @@ class Translator:
         )
 
     def time(self, moment: dt.datetime | dt.time) -> str:
+        """A time of day in the locale's short style ("9:00 PM" or "21:00")."""
         return dates.format_time(moment, format="short", locale=self.locale)
 
     def weekday(self, day: dt.date) -> str:
+        """The full name of the day of the week."""
         return dates.format_date(day, format="EEEE", locale=self.locale)
 
     def date(self, day: dt.date) -> str:
+        """A date in the locale's medium style ("Oct 15, 2026")."""
         return dates.format_date(day, format="medium", locale=self.locale)
 
     def join(self, items: list[str]) -> str:

@@ -68,10 +68,12 @@ class OpeningSchedule:
 
     @property
     def expression(self) -> str:
+        """The opening_hours text as written."""
         return self._expression
 
     @property
     def zone(self) -> ZoneInfo:
+        """The time zone the hours are read in."""
         return self._zone
 
     def status(self, now: dt.datetime) -> HoursStatus:

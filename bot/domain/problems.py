@@ -30,17 +30,21 @@ class Problems:
     items: list[Problem] = field(default_factory=list)
 
     def error(self, file: str, line: int, message: str) -> None:
+        """Record a problem that stops the content from being used."""
         self.items.append(Problem(file, line, message, Severity.ERROR))
 
     def warning(self, file: str, line: int, message: str) -> None:
+        """Record a problem the bot can live with."""
         self.items.append(Problem(file, line, message, Severity.WARNING))
 
     @property
     def errors(self) -> list[Problem]:
+        """The problems that stop the content from being used."""
         return [p for p in self.items if p.severity is Severity.ERROR]
 
     @property
     def warnings(self) -> list[Problem]:
+        """The problems the bot can live with."""
         return [p for p in self.items if p.severity is Severity.WARNING]
 
     def sorted(self) -> list[Problem]:

@@ -41,9 +41,11 @@ class NodeReader:
         self.problems = problems
 
     def error(self, node: Node, message: str) -> None:
+        """Record an error at a node's line."""
         self.problems.error(self.file, node_line(node), message)
 
     def warning(self, node: Node, message: str) -> None:
+        """Record a warning at a node's line."""
         self.problems.warning(self.file, node_line(node), message)
 
     def mapping(

@@ -191,6 +191,7 @@ class _RegionIndex:
 
     @classmethod
     def build(cls, resources: list[Resource]) -> _RegionIndex:
+        """Postings and need lists for the resources of one region."""
         postings: dict[str, dict[int, float]] = defaultdict(dict)
         by_need: dict[str, list[int]] = defaultdict(list)
         for index, resource in enumerate(resources):
@@ -258,6 +259,7 @@ class SearchResult:
 
     @property
     def empty(self) -> bool:
+        """True when nothing at all matched."""
         return not (self.resources or self.needs or self.neighbourhood or self.urgent or self.pages)
 
 

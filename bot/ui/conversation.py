@@ -75,6 +75,7 @@ class Conversation:
     locales: tuple[str, ...]
 
     def view(self, state: UserState, now: dt.datetime) -> View:
+        """What screens need to draw for this state at this moment."""
         return View(self.catalog, state, translator(state.locale), now, self.locales)
 
     def respond(self, event: Event, state: UserState, now: dt.datetime) -> Reply:

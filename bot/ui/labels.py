@@ -131,6 +131,7 @@ def access_lines(tr: Translator, access: Access) -> list[str]:
 
 
 def community_label(tr: Translator, mark: Community) -> str:
+    """The words for a community mark ("sex-worker-led")."""
     return {
         Community.SEX_WORKER_LED: tr.pgettext("community", "sex-worker-led"),
         Community.PEER_RUN: tr.pgettext("community", "peer-run"),
@@ -140,6 +141,7 @@ def community_label(tr: Translator, mark: Community) -> str:
 
 
 def verification_label(tr: Translator, method: VerificationMethod) -> str:
+    """How a listing was checked, in words ("by phone")."""
     return {
         VerificationMethod.PHONE: tr.pgettext("verified", "by phone"),
         VerificationMethod.VISIT: tr.pgettext("verified", "by a visit"),

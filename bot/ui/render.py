@@ -30,10 +30,12 @@ def esc(text: str) -> str:
 
 
 def bold(text: str) -> str:
+    """Escaped text in bold."""
     return f"<b>{esc(text)}</b>"
 
 
 def italic(text: str) -> str:
+    """Escaped text in italics."""
     return f"<i>{esc(text)}</i>"
 
 

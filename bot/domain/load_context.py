@@ -1,0 +1,129 @@
+"""What every part of a content load shares: problems, coverage, locales and reading files."""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from bot.domain.models import LocalizedText
+from bot.domain.problems import Problems
+from bot.domain.reader import NodeReader
+from bot.domain.strict_yaml import MAX_FILE_BYTES, Node, ScalarNode, node_line, parse_yaml
+
+
+@dataclass
+class Coverage:
+    """How many user-readable texts exist in each locale, and where they are missing."""
+
+    total: int = 0
+    present: Counter[str] = field(default_factory=Counter)
+    missing: dict[tuple[str, str], list[int]] = field(default_factory=lambda: defaultdict(list))
+
+    def record(self, file: str, line: int, locales: tuple[str, ...], values: dict) -> None:
+        """Count one text and note the locales it is missing in."""
+        self.total += 1
+        for locale in locales:
+            if values.get(locale):
+                self.present[locale] += 1
+            else:
+                self.missing[(file, locale)].append(line)
+
+    def percent(self, locale: str) -> float:
+        """The share of texts that exist in `locale`."""
+        return 100.0 if self.total == 0 else 100.0 * self.present[locale] / self.total
+
+
+class LoadContext:
+    """Shared by the loaders of one content folder; collects problems instead of raising."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.problems = Problems()
+        self.coverage = Coverage()
+        self.default_locale = "en"
+        self.locales: tuple[str, ...] = ("en",)
+
+    def display(self, path: Path) -> str:
+        """The path as the admin named it (content folder as given, then the file)."""
+        return str(path)
+
+    def read(self, path: Path) -> tuple[NodeReader, Node | None]:
+        """A YAML file's node tree, or None (the problem is recorded)."""
+        reader = NodeReader(self.display(path), self.problems)
+        text = self.read_text(path, reader.file)
+        if text is None:
+            return reader, None
+        before = len(self.problems.items)
+        node = parse_yaml(text, reader.file, self.problems)
+        if node is None and len(self.problems.items) == before:
+            self.problems.error(reader.file, 1, "the file is empty; see docs/content.md")
+        return reader, node
+
+    def read_text(self, path: Path, shown: str) -> str | None:
+        """A file's text, or None when it is too large, not UTF-8 or unreadable."""
+        try:
+            if path.stat().st_size > MAX_FILE_BYTES:
+                self.problems.error(
+                    shown, 1, f"file is larger than {MAX_FILE_BYTES // 2**20} MiB; split it"
+                )
+                return None
+            return path.read_text(encoding="utf-8")
+        except UnicodeDecodeError:
+            self.problems.error(shown, 1, "not UTF-8 text; save the file as UTF-8")
+        except OSError as error:
+            self.problems.error(shown, 1, f"cannot read the file: {error.strerror}")
+        return None
+
+    def localized(
+        self,
+        reader: NodeReader,
+        node: Node,
+        where: str,
+        default_locale: str,
+        *,
+        proper_name: bool = False,
+    ) -> LocalizedText | None:
+        """Text to show users. A proper name written once is the same in every locale;
+        any other text written once is in `default_locale` and counts as untranslated."""
+        values = reader.localized(node, where, self.locales, default_locale)
+        if values is None:
+            return None
+        if not values.get(default_locale):
+            reader.error(
+                node, f"{where}: the {default_locale!r} text is missing; it is the fallback"
+            )
+            return None
+        written_once = isinstance(node, ScalarNode)
+        if not (proper_name and written_once):
+            self.coverage.record(reader.file, node_line(node), self.locales, dict(values))
+        return LocalizedText(dict(values), default_locale, proper_name and written_once)
+
+    def known_locale(self, reader: NodeReader, node: Node, where: str) -> str | None:
+        """A locale listed in settings.yaml."""
+        value = reader.text(node, where)
+        if value is not None and value not in self.locales:
+            reader.error(node, f"{where}: {value!r} is not one of: {', '.join(self.locales)}")
+            return None
+        return value
+
+    def collect(
+        self,
+        reader: NodeReader,
+        fields: dict[str, Node],
+        name: str,
+        into: dict[str, Any],
+        read_item: Callable[[Node, str], Any],
+    ) -> None:
+        """Read a list of records with ids into `into`, reporting duplicate ids."""
+        items = reader.sequence(fields[name], name) if name in fields else []
+        for index, item in enumerate(items or ()):
+            record = read_item(item, f"{name}[{index}]")
+            if record is None:
+                continue
+            if record.id in into:
+                reader.error(item, f"{name}[{index}].id: duplicate id {record.id!r}")
+                continue
+            into[record.id] = record

@@ -1,0 +1,55 @@
+"""Screens: pure functions from (state, locale, content, time) to text and buttons.
+
+Nothing here knows about Telegram or the terminal; both render these same screens.
+"""
+
+from bot.ui.screens.card import resource_card
+from bot.ui.screens.listings import (
+    nearby_list,
+    nearest_to_point,
+    need_list,
+    open_status,
+    passes,
+)
+from bot.ui.screens.menus import (
+    area_picker,
+    forgotten,
+    help_screen,
+    language_picker,
+    main_menu,
+    needs_menu,
+    out_of_date,
+    places_menu,
+    privacy,
+    unknown_command,
+    welcome,
+)
+from bot.ui.screens.pages import page_screen, section_screen, urgent_messages
+from bot.ui.screens.search import search_results
+from bot.ui.screens.view import UserState, View
+
+__all__ = [
+    "UserState",
+    "View",
+    "area_picker",
+    "forgotten",
+    "help_screen",
+    "language_picker",
+    "main_menu",
+    "nearby_list",
+    "nearest_to_point",
+    "need_list",
+    "needs_menu",
+    "open_status",
+    "out_of_date",
+    "page_screen",
+    "passes",
+    "places_menu",
+    "privacy",
+    "resource_card",
+    "search_results",
+    "section_screen",
+    "unknown_command",
+    "urgent_messages",
+    "welcome",
+]

@@ -1,0 +1,122 @@
+"""One resource, with what it asks of people up front."""
+
+from __future__ import annotations
+
+from bot.domain.models import Resource
+from bot.i18n import language_name_in
+from bot.ui.actions import ShowResource
+from bot.ui.labels import access_lines, verification_label
+from bot.ui.render import Button, Screen, bold, esc, italic, split_messages
+from bot.ui.screens.listings import community_marks, open_status
+from bot.ui.screens.menus import out_of_date
+from bot.ui.screens.view import View, menu_button, sample_note
+
+# One resource
+
+
+def _labelled(label: str, value_html: str) -> str:
+    """An escaped label followed by an already escaped value."""
+    return f"{esc(label)} {value_html}"
+
+
+def _address(view: View, resource: Resource) -> list[str]:
+    tr = view.tr
+    hood = view.catalog.content.neighbourhoods[resource.neighbourhood_id]
+    hood_name = hood.name.get(view.state.locale)
+    if resource.confidential_address:
+        return [
+            "📍 "
+            + esc(
+                tr.gettext(
+                    "%(area)s. The address is confidential: they share it when you contact them."
+                )
+                % {"area": hood_name}
+            )
+        ]
+    lines = []
+    for location in resource.locations:
+        a = location.address
+        street = ", ".join(p for p in (a.address_1, a.address_2) if p)
+        place = " ".join(p for p in (a.state_province, a.postal_code) if p)
+        lines.append(
+            f"📍 {esc(', '.join(p for p in (street, a.city, place) if p))} ({esc(hood_name)})"
+        )
+    return lines
+
+
+def _week(view: View, resource: Resource) -> list[str]:
+    tr = view.tr
+    if resource.hours is None:
+        return []
+    lines = [bold(tr.gettext("Hours"))]
+    for day in resource.hours.week(view.now):
+        name = tr.weekday(day.day)
+        if day.all_day:
+            spans = tr.gettext("open all day")
+        elif not day.intervals:
+            spans = tr.gettext("closed")
+        else:
+            spans = ", ".join(f"{tr.time(b)}–{tr.time(f)}" for b, f in day.intervals)
+        lines.append(esc(f"{name}: {spans}"))
+    return ["\n".join(lines)]
+
+
+def resource_card(view: View, action: ShowResource) -> Screen:
+    """Everything known about one resource, with what it asks of people up front."""
+    tr = view.tr
+    resource = view.catalog.content.resources.get(action.resource_id)
+    if resource is None:
+        return out_of_date(view)
+    head = [bold(resource.name.get(view.state.locale))]
+    if resource.organization:
+        head.append(view.text(resource.organization))
+    head.append(esc(open_status(view, resource)))
+    marks = community_marks(view, resource)
+    if marks:
+        head.append(esc(marks))
+    blocks = ["\n".join(head)]
+    if resource.sample:
+        blocks.append(sample_note(view))
+    blocks.append(view.text(resource.description))
+    details = _address(view, resource)
+    for phone in resource.phones:
+        note = f" ({view.text(phone.description)})" if phone.description else ""
+        details.append(f"☎️ {esc(phone.number)}{note}")
+    if resource.url:
+        details.append(f"🌐 {esc(resource.url)}")
+    if resource.email:
+        details.append(f"✉️ {esc(resource.email)}")
+    if resource.languages:
+        names = [language_name_in(code, view.state.locale) for code in resource.languages]
+        details.append(esc(tr.gettext("Languages: %(languages)s") % {"languages": tr.join(names)}))
+    if resource.fees_description:
+        details.append(_labelled(tr.gettext("About cost:"), view.text(resource.fees_description)))
+    if resource.eligibility_description:
+        details.append(
+            _labelled(tr.gettext("Who it is for:"), view.text(resource.eligibility_description))
+        )
+    if resource.required_documents:
+        docs = ", ".join(view.text(d) for d in resource.required_documents)
+        details.append(_labelled(tr.gettext("Documents they ask for:"), docs))
+    blocks.append("\n".join(details))
+    asks = [bold(tr.gettext("What they ask of you"))]
+    asks.extend(esc(line) for line in access_lines(tr, resource.access))
+    blocks.append("\n".join(asks))
+    blocks.extend(_week(view, resource))
+    if resource.verified is not None:
+        blocks.append(
+            italic(
+                tr.gettext("Last checked %(date)s, %(method)s.")
+                % {
+                    "date": tr.date(resource.verified.date),
+                    "method": verification_label(tr, resource.verified.method),
+                }
+            )
+        )
+    else:
+        blocks.append(italic(tr.gettext("Not yet checked by the people who keep this list.")))
+    row = []
+    if action.back is not None:
+        row.append(Button(tr.pgettext("button", "◀ Back to list"), action.back))
+    row.append(menu_button(view))
+    return Screen(split_messages(blocks), (tuple(row),))

@@ -1,0 +1,210 @@
+"""Menus and short screens: welcome, language, area, needs, places, privacy, help, errors."""
+
+from __future__ import annotations
+
+from bot.domain.models import Section
+from bot.i18n import language_name
+from bot.ui.actions import (
+    Action,
+    ChooseArea,
+    ChooseLanguage,
+    SetArea,
+    SetLanguage,
+    ShowMenu,
+    ShowNearby,
+    ShowNeed,
+    ShowNeeds,
+    ShowPlaces,
+    ShowPrivacy,
+    ShowSection,
+)
+from bot.ui.render import Button, Screen, bold, esc, italic
+from bot.ui.screens.view import View, menu_button, rows, sample_note
+
+# Welcome, language, area, menu
+
+
+def welcome(view: View) -> Screen:
+    """The first screen: what this is, in a discreet way, and the language choice."""
+    tr = view.tr
+    text = [
+        bold(tr.gettext("Hi.")),
+        esc(
+            tr.gettext(
+                "This is a private guide to local services: supplies, drop-ins, health care,"
+                " legal help, your rights and more. Every service here is open to everyone."
+            )
+        ),
+        esc(
+            tr.gettext(
+                "You never have to say who you are or what you do. Type a word like"
+                " “condoms” or “lawyer” at any time, or use the buttons."
+            )
+        ),
+    ]
+    buttons = [Button(language_name(code), SetLanguage(code)) for code in view.locales]
+    next_step: Action = ShowMenu() if view.region is not None else ChooseArea()
+    return Screen(
+        (("\n\n".join(text)),),
+        (*rows(buttons, 3), (Button(tr.pgettext("button", "Continue ▶"), next_step),)),
+    )
+
+
+def language_picker(view: View) -> Screen:
+    """The language choice, noting that translations are drafts."""
+    tr = view.tr
+    buttons = [Button(language_name(code), SetLanguage(code)) for code in view.locales]
+    note = tr.gettext("Translations are drafts until people from the community have reviewed them.")
+    return Screen(
+        (esc(tr.gettext("Choose your language:")) + "\n\n" + italic(note),),
+        (*rows(buttons, 3), (menu_button(view),)),
+    )
+
+
+def area_picker(view: View) -> Screen:
+    """The choice of area (region)."""
+    tr = view.tr
+    buttons = [
+        Button(region.name.get(view.state.locale), SetArea(region.id))
+        for region in view.catalog.content.regions.values()
+    ]
+    return Screen(
+        (esc(tr.gettext("Which area do you want services for?")),),
+        (*rows(buttons, 1),),
+    )
+
+
+def main_menu(view: View) -> Screen:
+    """The main menu, or the area picker when no area is chosen yet."""
+    tr = view.tr
+    if view.region is None:
+        return area_picker(view)
+    lines = [
+        bold(tr.gettext("What do you need?")),
+        esc(tr.gettext("Area: %(area)s") % {"area": view.region.name.get(view.state.locale)}),
+        esc(tr.gettext("You can also type what you are looking for.")),
+    ]
+    if view.region.sample:
+        lines.append(sample_note(view))
+    buttons = (
+        (
+            Button(tr.pgettext("menu", "🧭 Find help"), ShowNeeds()),
+            Button(tr.pgettext("menu", "📍 Near a place"), ShowPlaces()),
+        ),
+        (
+            Button(tr.pgettext("menu", "⚖️ Know your rights"), ShowSection(Section.RIGHTS)),
+            Button(
+                tr.pgettext("menu", "Choice, circumstance, coercion"),
+                ShowSection(Section.SPECTRUM),
+            ),
+        ),
+        (
+            Button(tr.pgettext("menu", "🛡 Safety tips"), ShowSection(Section.SAFETY)),
+            Button(tr.pgettext("menu", "🆘 Urgent help"), ShowSection(Section.URGENT)),
+        ),
+        (
+            Button(tr.pgettext("menu", "🌐 Language"), ChooseLanguage()),
+            Button(tr.pgettext("menu", "🗺 Area"), ChooseArea()),
+            Button(tr.pgettext("menu", "🔒 Privacy"), ShowPrivacy()),
+        ),
+    )
+    return Screen(("\n\n".join(lines),), buttons)
+
+
+def needs_menu(view: View) -> Screen:
+    """Every need, one button each."""
+    tr = view.tr
+    buttons = [
+        Button(need.name.get(view.state.locale), ShowNeed(need.id))
+        for need in view.catalog.content.needs.values()
+    ]
+    return Screen(
+        (esc(tr.gettext("What are you looking for?")),),
+        (*rows(buttons, 1), (menu_button(view),)),
+    )
+
+
+def places_menu(view: View) -> Screen:
+    """The neighbourhoods of the user's area, to list what is close to one."""
+    tr = view.tr
+    region = view.region
+    if region is None:
+        return area_picker(view)
+    hoods = [h for h in view.catalog.content.neighbourhoods.values() if h.region_id == region.id]
+    buttons = [Button(h.name.get(view.state.locale), ShowNearby(h.id)) for h in hoods]
+    text = tr.gettext(
+        "Pick a neighbourhood, or type its name. In Telegram you can also send a location:"
+        " it is used for that one answer and never kept."
+    )
+    return Screen((esc(text),), (*rows(buttons, 2), (menu_button(view),)))
+
+
+# Privacy, help, errors
+
+
+def privacy(view: View) -> Screen:
+    """Exactly what the bot keeps, and how to erase it."""
+    tr = view.tr
+    text = [
+        bold(tr.gettext("What this bot keeps")),
+        "• "
+        + esc(
+            tr.gettext(
+                "Your language and area choice, filed under a scrambled code made from your"
+                " account, never your account number itself."
+            )
+        ),
+        "• "
+        + esc(
+            tr.gettext(
+                "Nothing you type, no name, no username, no phone number. A location you send"
+                " is used for that one answer and never kept."
+            )
+        ),
+        "• "
+        + esc(tr.gettext("Counts with no names or numbers, such as how often a list was opened.")),
+        esc(tr.gettext("/forget erases your language and area choice at once.")),
+        esc(
+            tr.gettext(
+                "Telegram keeps this chat on your phone until you delete it. If someone else"
+                " checks your phone, you can delete the chat at any time."
+            )
+        ),
+    ]
+    return Screen(("\n\n".join(text),), ((menu_button(view),),))
+
+
+def forgotten(view: View) -> Screen:
+    """Confirms that the saved language and area were erased."""
+    text = view.tr.gettext(
+        "Done: your saved language and area are erased. Send /start to begin again."
+    )
+    return Screen((esc(text),))
+
+
+def help_screen(view: View) -> Screen:
+    """How to use the bot, and its commands."""
+    tr = view.tr
+    text = [
+        bold(tr.gettext("How to use this bot")),
+        esc(tr.gettext("Type what you need in a word or two, like “shower” or “abogado”.")),
+        esc(tr.gettext("Type a neighbourhood name to see what is close to it.")),
+        esc(tr.gettext("Commands: /menu main menu, /language, /area, /rights, /privacy, /forget.")),
+    ]
+    return Screen(("\n\n".join(text),), ((menu_button(view),),))
+
+
+def out_of_date(view: View) -> Screen:
+    """For buttons the bot can no longer follow (old, changed or not ours)."""
+    return Screen(
+        (esc(view.tr.gettext("This button is out of date. Here is the menu again.")),),
+        ((menu_button(view),),),
+    )
+
+
+def unknown_command(view: View) -> Screen:
+    """For a /command the bot does not have."""
+    return Screen(
+        (esc(view.tr.gettext("I don't know that command. Try /menu or /help.")),),
+        ((menu_button(view),),),
+    )

@@ -1,0 +1,89 @@
+"""Long pages (rights, spectrum, safety, urgent help) split into messages with their sources."""
+
+from __future__ import annotations
+
+from bot.domain.models import Page, Section
+from bot.ui.actions import ShowPage, ShowSection
+from bot.ui.render import Button, Screen, bold, esc, italic, split_messages
+from bot.ui.screens.menus import out_of_date
+from bot.ui.screens.view import View, menu_button, rows
+
+# Pages
+
+
+def _body_blocks(body: str) -> list[str]:
+    """Page body (plain text with `## ` headings and `- ` bullets) as escaped HTML blocks."""
+    blocks = []
+    for paragraph in body.split("\n\n"):
+        lines = [line.rstrip() for line in paragraph.strip().splitlines() if line.strip()]
+        if not lines:
+            continue
+        rendered = []
+        for line in lines:
+            if line.startswith("## "):
+                rendered.append(bold(line[3:].strip()))
+            elif line.startswith("- "):
+                rendered.append(f"• {esc(line[2:].strip())}")
+            else:
+                rendered.append(esc(line))
+        blocks.append("\n".join(rendered))
+    return blocks
+
+
+def page_screen(view: View, action: ShowPage) -> Screen:
+    """A rights, spectrum, safety or urgent page, split into messages, with its sources."""
+    page = view.catalog.content.pages.get(action.page_id)
+    if page is None:
+        return out_of_date(view)
+    return Screen(_page_messages(view, page), (_page_buttons(view, page),))
+
+
+def _page_messages(view: View, page: Page) -> tuple[str, ...]:
+    tr = view.tr
+    text = page.text(view.state.locale)
+    blocks = [bold(text.title)]
+    if view.state.locale not in page.texts:
+        blocks.append(italic(tr.gettext("This page is not yet translated into your language.")))
+    blocks.extend(_body_blocks(text.body))
+    sources = "\n".join(f"• {esc(source)}" for source in text.sources)
+    blocks.append(bold(tr.gettext("Sources")) + "\n" + sources)
+    blocks.append(
+        italic(tr.gettext("Last reviewed %(date)s.") % {"date": tr.date(text.last_reviewed)})
+    )
+    return split_messages(blocks)
+
+
+def _page_buttons(view: View, page: Page) -> tuple[Button, ...]:
+    tr = view.tr
+    row = []
+    if page.section is Section.RIGHTS:
+        row.append(Button(tr.pgettext("button", "◀ Rights"), ShowSection(Section.RIGHTS)))
+    if page.section is not Section.URGENT:
+        row.append(Button(tr.pgettext("menu", "🆘 Urgent help"), ShowSection(Section.URGENT)))
+    row.append(menu_button(view))
+    return tuple(row)
+
+
+def section_screen(view: View, action: ShowSection) -> Screen:
+    """A section: a list of its pages, or the page itself when there is only one."""
+    tr = view.tr
+    pages = view.catalog.content.pages_in(action.section)
+    if len(pages) == 1:
+        return page_screen(view, ShowPage(pages[0].id))
+    if not pages:
+        return Screen((esc(tr.gettext("Nothing here yet.")),), ((menu_button(view),),))
+    buttons = [Button(p.text(view.state.locale).title, ShowPage(p.id)) for p in pages]
+    intro = tr.gettext(
+        "General information, not legal advice. For your situation, ask a lawyer: see"
+        " Legal help under Find help."
+    )
+    return Screen(
+        (bold(tr.gettext("Know your rights")) + "\n\n" + esc(intro),),
+        (*rows(buttons, 1), (menu_button(view),)),
+    )
+
+
+def urgent_messages(view: View) -> tuple[str, ...]:
+    """The urgent-help page's messages, shown first when a message sounds urgent."""
+    pages = view.catalog.content.pages_in(Section.URGENT)
+    return _page_messages(view, pages[0]) if pages else ()

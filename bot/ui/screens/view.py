@@ -1,0 +1,67 @@
+"""The state a screen is drawn from, and small helpers every screen uses."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from bot.domain.catalog import Catalog
+from bot.domain.models import Community, LocalizedText, Region
+from bot.i18n import Translator
+from bot.ui.actions import ShowMenu
+from bot.ui.render import Button, esc, italic
+
+COMMUNITY_LED = frozenset({Community.SEX_WORKER_LED, Community.PEER_RUN})
+
+
+@dataclass(frozen=True)
+class UserState:
+    """What the conversation remembers about a user: their language and area, nothing else."""
+
+    locale: str
+    region_id: str | None = None
+
+
+@dataclass(frozen=True)
+class View:
+    """Everything a screen needs to render."""
+
+    catalog: Catalog
+    state: UserState
+    tr: Translator
+    now: dt.datetime
+    locales: tuple[str, ...]
+
+    @property
+    def region(self) -> Region | None:
+        """The chosen region, if any."""
+        regions = self.catalog.content.regions
+        return regions.get(self.state.region_id or "")
+
+    def text(self, value: LocalizedText) -> str:
+        """Escaped content text in the user's locale, with a visible note when it fell back."""
+        shown = esc(value.get(self.state.locale))
+        if value.has(self.state.locale):
+            return shown
+        note = self.tr.gettext("(not yet translated)")
+        return f"{shown} {italic(note)}"
+
+
+def menu_button(view: View) -> Button:
+    """The button back to the main menu."""
+    return Button(view.tr.pgettext("button", "☰ Menu"), ShowMenu())
+
+
+def rows(buttons: list[Button], per_row: int) -> tuple[tuple[Button, ...], ...]:
+    """Buttons laid out `per_row` to a row."""
+    return tuple(tuple(buttons[i : i + per_row]) for i in range(0, len(buttons), per_row))
+
+
+def sample_note(view: View) -> str:
+    """The note that sample listings are made up."""
+    return italic(
+        view.tr.gettext(
+            "Sample listings: these organisations are made up, to show how the bot works."
+            " This is not a real directory."
+        )
+    )
