@@ -11,8 +11,6 @@ from bot.ui.screens.listings import community_marks, open_status
 from bot.ui.screens.menus import out_of_date
 from bot.ui.screens.view import View, menu_button, sample_note
 
-# One resource
-
 
 def _labelled(label: str, value_html: str) -> str:
     """An escaped label followed by an already escaped value."""

@@ -15,11 +15,9 @@ from bot.ui.screens.view import COMMUNITY_LED, View, menu_button, rows, sample_n
 
 PAGE_SIZE = 5
 
-# Lists of resources
-
 
 def open_status(view: View, resource: Resource) -> str:
-    """ "Open now, until 9 PM", "Closed, opens Monday 9:00 AM", or "Hours not known"."""
+    """In words: "Open now, until 9 PM", "Closed, opens Monday 9:00 AM", "Hours not known"."""
     tr = view.tr
     if resource.hours is None:
         return tr.gettext("Hours not known")

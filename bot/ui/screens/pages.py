@@ -8,8 +8,6 @@ from bot.ui.render import Button, Screen, bold, esc, italic, split_messages
 from bot.ui.screens.menus import out_of_date
 from bot.ui.screens.view import View, menu_button, rows
 
-# Pages
-
 
 def _body_blocks(body: str) -> list[str]:
     """Page body (plain text with `## ` headings and `- ` bullets) as escaped HTML blocks."""

@@ -13,8 +13,6 @@ from bot.ui.screens.view import View, menu_button, rows, sample_note
 SEARCH_LIMIT = 8
 QUERY_ECHO_LIMIT = 60
 
-# Search
-
 
 def search_results(view: View, query: str) -> Screen:
     """What a typed message matched: urgent help first when it sounds urgent, then places."""
