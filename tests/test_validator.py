@@ -183,7 +183,9 @@ def test_files_over_the_size_limit(content_copy: Path) -> None:
 
 def test_yaml_syntax_error_has_a_line(content_copy: Path) -> None:
     errors = resource_errors(content_copy, '    url: "https://example.org')
-    assert any("YAML syntax error" in e for e in errors), errors
+    assert any(":16: YAML syntax error" in e and "began on line 15" in e for e in errors), errors
+    errors = resource_errors(content_copy, "  bad indent: x")
+    assert any(":15: YAML syntax error" in e for e in errors), errors
 
 
 def test_confidential_address_with_locations_is_an_error(content_copy: Path) -> None:

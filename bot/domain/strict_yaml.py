@@ -77,11 +77,13 @@ def parse_yaml(text: str, file: str, problems: Problems) -> Node | None:
         mark = error.problem_mark or error.context_mark
         line = mark.line + 1 if mark else 1
         what = " ".join(part for part in (error.context, error.problem) if part)
+        began = error.context_mark.line + 1 if error.context_mark else line
+        where = f" (it began on line {began})" if began != line else ""
         problems.error(
             file,
             line,
-            f"YAML syntax error: {what}; check the indentation (spaces only) and the quotes on"
-            " this line and the one before",
+            f"YAML syntax error: {what}{where}; check the indentation (spaces only) and the"
+            " quotes on this line and the one before",
         )
     except yaml.YAMLError as error:
         problems.error(file, 1, f"YAML syntax error: {error}")
