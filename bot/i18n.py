@@ -8,7 +8,7 @@ import io
 from dataclasses import dataclass
 from pathlib import Path
 
-from babel import Locale, UnknownLocaleError, dates, numbers, units
+from babel import Locale, UnknownLocaleError, dates, units
 from babel.lists import format_list
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
@@ -45,21 +45,6 @@ def _translations(locale: str, locales_dir: Path) -> NullTranslations:
     return Translations(buffer, domain=DOMAIN)
 
 
-def negotiate(language_code: str | None, available: tuple[str, ...]) -> str | None:
-    """The best available locale for a client's language code ("es-MX" -> "es"), or None."""
-    if not language_code:
-        return None
-    code = language_code.replace("_", "-")
-    found = Locale.negotiate([code], [a.replace("_", "-") for a in available], sep="-")
-    if found is not None:
-        return str(found)
-    try:
-        parsed = Locale.parse(code, sep="-")
-    except (ValueError, UnknownLocaleError):
-        return None
-    return parsed.language if parsed.language in available else None
-
-
 def language_name(locale: str) -> str:
     """The language's own name for itself, capitalised for a button ("Español")."""
     name = Locale.parse(locale).get_display_name(locale) or locale
@@ -92,10 +77,6 @@ class Translator:
     def ngettext(self, singular: str, plural: str, count: int) -> str:
         """The singular or plural translation for `count`."""
         return self.translations.ngettext(singular, plural, count)
-
-    def number(self, value: float) -> str:
-        """A number in the locale's style ("1,234.5" or "1.234,5")."""
-        return numbers.format_decimal(value, locale=self.locale)
 
     def distance(self, kilometres: float, unit: DistanceUnit) -> str:
         """A short distance like "0.4 mi" or "1,2 km", rounded to what a walker needs."""

@@ -46,13 +46,9 @@ class LoadContext:
         self.default_locale = "en"
         self.locales: tuple[str, ...] = ("en",)
 
-    def display(self, path: Path) -> str:
-        """The path as the admin named it (content folder as given, then the file)."""
-        return str(path)
-
     def read(self, path: Path) -> tuple[NodeReader, Node | None]:
         """A YAML file's node tree, or None (the problem is recorded)."""
-        reader = NodeReader(self.display(path), self.problems)
+        reader = NodeReader(str(path), self.problems)
         text = self.read_text(path, reader.file)
         if text is None:
             return reader, None

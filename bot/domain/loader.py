@@ -30,7 +30,7 @@ class _ContentLoader(LoadContext):
         path = self.root / "settings.yaml"
         if not path.exists():
             self.problems.error(
-                self.display(path), 1, "missing; it names the default locale and the locales"
+                str(path), 1, "missing; it names the default locale and the locales"
             )
             return
         reader, node = self.read(path)
@@ -55,7 +55,7 @@ class _ContentLoader(LoadContext):
         path = self.root / "needs.yaml"
         needs: dict[str, Need] = {}
         if not path.exists():
-            self.problems.error(self.display(path), 1, "missing; the bot needs a list of needs")
+            self.problems.error(str(path), 1, "missing; the bot needs a list of needs")
             return needs
         reader, node = self.read(path)
         if node is None:
@@ -109,9 +109,7 @@ class _ContentLoader(LoadContext):
         resources: dict[str, Resource] = {}
         region_files = sorted((self.root / "regions").glob("*.yaml"))
         if not region_files:
-            self.problems.error(
-                self.display(self.root / "regions"), 1, "no region files (regions/*.yaml)"
-            )
+            self.problems.error(str(self.root / "regions"), 1, "no region files (regions/*.yaml)")
         region_loader = RegionLoader(self)
         for path in region_files:
             region_loader.load_region_file(path, needs, regions, neighbourhoods, resources)

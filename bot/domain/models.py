@@ -260,10 +260,6 @@ class Content:
             sorted((p for p in self.pages.values() if p.section is section), key=lambda p: p.order)
         )
 
-    def urgent_need(self) -> Need | None:
-        """The need whose words bring the urgent-help card first."""
-        return next((n for n in self.needs.values() if n.urgent), None)
-
     def resources_in(self, region_id: str) -> tuple[Resource, ...]:
         """Every resource of one region, in file order."""
         return tuple(r for r in self.resources.values() if r.region_id == region_id)

@@ -24,7 +24,7 @@ class PageLoader:
         found: dict[str, dict[str, tuple[Section, int, PageText, str]]] = defaultdict(dict)
         for path in sorted(folder.glob("*/*.md")) if folder.is_dir() else []:
             locale = path.parent.name
-            shown = self.ctx.display(path)
+            shown = str(path)
             if locale not in self.ctx.locales:
                 self.ctx.problems.error(
                     shown,
@@ -77,7 +77,7 @@ class PageLoader:
             )
         if not any(p.section is Section.URGENT for p in pages.values()):
             self.ctx.problems.error(
-                self.ctx.display(folder),
+                str(folder),
                 1,
                 "no page has section: urgent; the urgent-help card needs one",
             )

@@ -289,6 +289,7 @@ class SearchIndex:
                 elif folded and folded not in STOPWORDS:
                     need_words[folded].add(need.id)
         self._need_words = {term: frozenset(ids) for term, ids in need_words.items()}
+        self._urgent_need_ids = frozenset(n.id for n in content.needs.values() if n.urgent)
         self._need_vocabulary = _Vocabulary(self._need_words)
         page_words: dict[str, set[str]] = defaultdict(set)
         for page in content.pages.values():
@@ -313,7 +314,7 @@ class SearchIndex:
         if whole_place is not None:
             return SearchResult((), (), whole_place, urgent=False)
         need_scores: dict[str, float] = defaultdict(float)
-        urgent_ids = {n.id for n in self._content.needs.values() if n.urgent}
+        urgent_ids = self._urgent_need_ids
         urgent = False
         for phrase, need_id in self._need_phrases:
             if f" {phrase} " in padded_query:
