@@ -1,0 +1,105 @@
+"""The store's SQL schema: numbered migrations, the allowed columns, and applying them."""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+from collections.abc import Iterator
+
+import aiosqlite
+
+log = logging.getLogger(__name__)
+
+
+class StoreError(Exception):
+    """The store cannot be used as it is (for example, its schema is from a newer program)."""
+
+
+# Migration i brings `PRAGMA user_version` from i to i + 1. Never edit a shipped migration:
+# append a new one, and update ALLOWED_COLUMNS to match.
+MIGRATIONS: tuple[str, ...] = (
+    # 1: remembered choices, keyed by an HMAC of the user id, and anonymous daily counts.
+    """
+    CREATE TABLE preferences (
+        user_key  TEXT PRIMARY KEY,
+        locale    TEXT,
+        region_id TEXT,
+        last_seen TEXT NOT NULL
+    ) WITHOUT ROWID;
+
+    CREATE TABLE counters (
+        day       TEXT NOT NULL,
+        region_id TEXT NOT NULL,
+        need_id   TEXT NOT NULL,
+        locale    TEXT NOT NULL,
+        count     INTEGER NOT NULL,
+        PRIMARY KEY (day, region_id, need_id, locale)
+    ) WITHOUT ROWID;
+    """,
+)
+
+SCHEMA_VERSION = len(MIGRATIONS)
+
+# Everything the database may hold, table -> columns. The privacy tests compare the live
+# schema with this, so a new column is a deliberate, reviewed decision.
+ALLOWED_COLUMNS: dict[str, frozenset[str]] = {
+    "preferences": frozenset({"user_key", "locale", "region_id", "last_seen"}),
+    "counters": frozenset({"day", "region_id", "need_id", "locale", "count"}),
+}
+
+
+def statements(script: str) -> Iterator[str]:
+    """Split an SQL script into complete statements (semicolons in strings and triggers kept)."""
+    buffer = ""
+    for part in script.split(";"):
+        buffer += part + ";"
+        if sqlite3.complete_statement(buffer):
+            if buffer.strip(" \t\r\n;"):
+                yield buffer.strip()
+            buffer = ""
+    if buffer.strip(" \t\r\n;"):
+        raise ValueError("SQL script ends with an incomplete statement")
+
+
+async def user_version(connection: aiosqlite.Connection) -> int:
+    """The database's `PRAGMA user_version`, i.e. how many migrations it has had."""
+    async with connection.execute("PRAGMA user_version") as cursor:
+        row = await cursor.fetchone()
+    return int(row[0]) if row is not None else 0
+
+
+def _too_new(version: int) -> StoreError:
+    return StoreError(
+        f"database schema version {version} is newer than this program ({SCHEMA_VERSION}); "
+        "upgrade the bot"
+    )
+
+
+async def migrate(connection: aiosqlite.Connection) -> int:
+    """Apply every migration above the database's version, each in its own transaction.
+
+    `connection` must be in autocommit mode (isolation_level=None). Returns the final version.
+    Raises StoreError if the database is newer than this program.
+    """
+    while True:
+        # The version is read inside the write transaction, so two processes opening the same
+        # file at once cannot both apply the same migration.
+        await connection.execute("BEGIN IMMEDIATE")
+        try:
+            version = await user_version(connection)
+            if version > SCHEMA_VERSION:
+                raise _too_new(version)
+            if version == SCHEMA_VERSION:
+                await connection.execute("ROLLBACK")
+                return version
+            # Statement by statement rather than executescript(), which would commit the
+            # open transaction first and so leave a half-applied migration on failure.
+            for statement in statements(MIGRATIONS[version]):
+                await connection.execute(statement)
+            await connection.execute(f"PRAGMA user_version = {version + 1:d}")
+            await connection.execute("COMMIT")
+        except BaseException:
+            if connection.in_transaction:
+                await connection.execute("ROLLBACK")
+            raise
+        log.info("migrated store schema to version %d", version + 1)

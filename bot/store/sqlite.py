@@ -1,0 +1,190 @@
+"""The bot's only persistent storage: remembered preferences and anonymous counts in SQLite."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import aiosqlite
+
+from bot.store.schema import StoreError, migrate, user_version
+
+
+@dataclass(frozen=True)
+class Preferences:
+    """What the bot remembers about one user: an explicitly chosen language and area."""
+
+    locale: str | None = None
+    region_id: str | None = None
+
+
+@dataclass(frozen=True)
+class Count:
+    """One anonymous counter: how often a topic was looked at on a day, in an area and language."""
+
+    day: dt.date
+    region_id: str  # "" when none
+    need_id: str  # "" when none
+    locale: str
+    count: int
+
+
+def _create_private_file(path: Path) -> None:
+    """Create an empty database file readable by its owner only, unless it already exists."""
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return
+    try:
+        # os.open's mode is filtered by the umask; set it explicitly so it is exactly 0600.
+        # SQLite gives the -wal and -shm files it creates the main file's permissions.
+        os.fchmod(fd, 0o600)
+    finally:
+        os.close(fd)
+
+
+class Store:
+    """Preferences keyed by an HMAC of the user id, and anonymous counters; nothing else.
+
+    Create with `await Store.open(path)` and `await store.close()` when done. Keys passed in
+    are already HMAC digests: the store never sees a Telegram id.
+    """
+
+    def __init__(self, connection: aiosqlite.Connection) -> None:
+        """Wrap an open, configured and migrated connection; use `Store.open` instead."""
+        self._db = connection
+        self._closed = False
+
+    @classmethod
+    async def open(cls, path: Path) -> Store:
+        """Open (creating if needed) the database at `path` and bring its schema up to date."""
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        _create_private_file(path)
+        # Autocommit: every write statement is committed as soon as it runs, and migrations
+        # manage their own transactions.
+        connection = await aiosqlite.connect(path, isolation_level=None)
+        try:
+            # Erased rows are overwritten with zeros on disk instead of only being unlinked.
+            async with connection.execute("PRAGMA secure_delete = ON") as cursor:
+                row = await cursor.fetchone()
+            if row is None or int(row[0]) != 1:
+                raise StoreError("this SQLite build cannot turn on secure_delete")
+            await connection.execute("PRAGMA journal_mode = WAL")
+            await connection.execute("PRAGMA synchronous = NORMAL")
+            await migrate(connection)
+        except BaseException:
+            await connection.close()
+            raise
+        return cls(connection)
+
+    async def close(self) -> None:
+        """Flush the write-ahead log into the database file and close the connection."""
+        if self._closed:
+            return
+        self._closed = True
+        try:
+            await self._checkpoint()
+        finally:
+            await self._db.close()
+
+    async def preferences(self, user_key: str, today: dt.date) -> Preferences | None:
+        """The saved preferences for `user_key`, or None; also moves the row's last-seen day to
+        `today` (only writes when the stored day differs)."""
+        async with self._db.execute(
+            "SELECT locale, region_id, last_seen FROM preferences WHERE user_key = ?",
+            (user_key,),
+        ) as cursor:
+            row = await cursor.fetchone()
+        if row is None:
+            return None
+        locale, region_id, last_seen = row
+        if last_seen != today.isoformat():
+            await self._db.execute(
+                "UPDATE preferences SET last_seen = ? WHERE user_key = ?",
+                (today.isoformat(), user_key),
+            )
+        return Preferences(locale=locale, region_id=region_id)
+
+    async def save_preferences(
+        self, user_key: str, preferences: Preferences, today: dt.date
+    ) -> None:
+        """Insert or replace the row (upsert); a Preferences with both fields None deletes the
+        row instead."""
+        if preferences.locale is None and preferences.region_id is None:
+            await self.forget(user_key)
+            return
+        await self._db.execute(
+            """
+            INSERT INTO preferences (user_key, locale, region_id, last_seen)
+            VALUES (?, ?, ?, ?)
+            ON CONFLICT (user_key) DO UPDATE SET
+                locale = excluded.locale,
+                region_id = excluded.region_id,
+                last_seen = excluded.last_seen
+            """,
+            (user_key, preferences.locale, preferences.region_id, today.isoformat()),
+        )
+
+    async def forget(self, user_key: str) -> bool:
+        """Delete the row; True when there was one."""
+        async with self._db.execute(
+            "DELETE FROM preferences WHERE user_key = ?", (user_key,)
+        ) as cursor:
+            deleted = cursor.rowcount
+        if deleted:
+            await self._checkpoint()
+        return deleted > 0
+
+    async def forget_unseen_since(self, day: dt.date) -> int:
+        """Retention: delete rows whose last-seen day is before `day`; returns how many."""
+        async with self._db.execute(
+            "DELETE FROM preferences WHERE last_seen < ?", (day.isoformat(),)
+        ) as cursor:
+            deleted = cursor.rowcount
+        if deleted:
+            await self._checkpoint()
+        return deleted
+
+    async def count(
+        self, day: dt.date, region_id: str | None, need_id: str | None, locale: str
+    ) -> None:
+        """Add one to an anonymous counter (upsert count = count + 1)."""
+        await self._db.execute(
+            """
+            INSERT INTO counters (day, region_id, need_id, locale, count)
+            VALUES (?, ?, ?, ?, 1)
+            ON CONFLICT (day, region_id, need_id, locale) DO UPDATE SET count = count + 1
+            """,
+            (day.isoformat(), region_id or "", need_id or "", locale),
+        )
+
+    async def counts(self) -> list[Count]:
+        """Every anonymous counter, ordered by day, area, topic and language."""
+        async with self._db.execute(
+            "SELECT day, region_id, need_id, locale, count FROM counters"
+            " ORDER BY day, region_id, need_id, locale"
+        ) as cursor:
+            rows = await cursor.fetchall()
+        return [
+            Count(
+                day=dt.date.fromisoformat(day),
+                region_id=region_id,
+                need_id=need_id,
+                locale=locale,
+                count=int(count),
+            )
+            for day, region_id, need_id, locale, count in rows
+        ]
+
+    async def schema_version(self) -> int:
+        """The database's schema version (`PRAGMA user_version`)."""
+        return await user_version(self._db)
+
+    async def _checkpoint(self) -> None:
+        # In WAL mode a deleted row's old page images stay in the -wal file (and the pre-delete
+        # page in the main file) until a checkpoint. Copying the zeroed pages back and
+        # truncating the log makes an erasure reach the disk now rather than at some later
+        # automatic checkpoint; erasures are rare, so the extra fsync is cheap.
+        await self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
