@@ -1,8 +1,9 @@
-"""Command line: `python -m bot validate|chat`."""
+"""Command line: `python -m bot validate|chat|run`."""
 
 from __future__ import annotations
 
 import argparse
+import asyncio
 import datetime as dt
 import os
 import sys
@@ -10,11 +11,17 @@ from collections import Counter
 from pathlib import Path
 from typing import TextIO
 
-from bot.domain.catalog import load_catalog
+from telegram.error import InvalidToken, NetworkError
+
+from bot.app import serve
+from bot.config import ConfigError, load_config
+from bot.domain.catalog import Catalog, load_catalog
 from bot.domain.loader import LoadResult
 from bot.domain.models import Content
 from bot.i18n import available_locales
+from bot.logs import configure_logging
 from bot.preview import run_preview
+from bot.store import StoreError
 from bot.ui.conversation import Conversation
 from bot.ui.screens import UserState
 
@@ -50,7 +57,27 @@ def build_parser() -> argparse.ArgumentParser:
     chat.add_argument("--lang", help="preset the language (for example: es)")
     chat.add_argument("--area", help="preset the area (a region id, for example: oakland)")
     chat.add_argument("--content", type=Path, help="content folder (default: content)")
+    commands.add_parser(
+        "run",
+        help="answer people on Telegram (long polling); settings come from the environment",
+        description="Needs BOT_TOKEN; see the README for every setting.",
+    )
     return parser
+
+
+def shipped_locales(content: Content) -> tuple[str, ...]:
+    """Locales with both an interface translation and content."""
+    return tuple(locale for locale in available_locales() if locale in content.locales)
+
+
+def usable_catalog(content_dir: Path, err: TextIO) -> Catalog | None:
+    """The catalog, or None after printing its errors."""
+    catalog, result = load_catalog(content_dir)
+    if catalog is None:
+        for problem in result.problems.errors:
+            err.write(f"{problem}\n")
+        err.write("The content has errors; run `python -m bot validate` for the full report.\n")
+    return catalog
 
 
 def summary(content: Content, result: LoadResult, today: dt.date) -> list[str]:
@@ -92,14 +119,11 @@ def validate(content_dir: Path, out: TextIO) -> int:
 
 def chat(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     """Run the terminal preview on standard input; 2 for a bad option, 1 for broken content."""
-    catalog, result = load_catalog(args.content or default_content_dir())
+    catalog = usable_catalog(args.content or default_content_dir(), err)
     if catalog is None:
-        for problem in result.problems.errors:
-            err.write(f"{problem}\n")
-        err.write("The content has errors; run `python -m bot validate` for the full report.\n")
         return 1
     content = catalog.content
-    locales = tuple(loc for loc in available_locales() if loc in content.locales)
+    locales = shipped_locales(content)
     locale = args.lang or content.default_locale
     if locale not in locales:
         err.write(f"--lang {locale}: not available; choose one of: {', '.join(locales)}\n")
@@ -121,9 +145,44 @@ def chat(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     )
 
 
+def run(err: TextIO) -> int:
+    """Answer on Telegram until stopped; 2 for a bad setting, 1 when it cannot start."""
+    try:
+        config = load_config(os.environ)
+    except ConfigError as error:
+        err.write(f"{error}\n")
+        return 2
+    configure_logging(config.log_level, secrets=(config.token, config.hash_secret.decode()))
+    catalog = usable_catalog(config.content_dir, err)
+    if catalog is None:
+        return 1
+    locales = shipped_locales(catalog.content)
+    default = config.default_locale or catalog.content.default_locale
+    if default not in locales:
+        err.write(f"DEFAULT_LOCALE {default}: not available; choose one of: {', '.join(locales)}\n")
+        return 2
+    try:
+        asyncio.run(serve(config, catalog, locales, default))
+    except InvalidToken:
+        err.write("Telegram refused BOT_TOKEN: copy it again from @BotFather.\n")
+        return 1
+    except NetworkError as error:
+        err.write(
+            f"Cannot reach the Bot API at {config.api_url} ({type(error).__name__}):"
+            " check the network or TELEGRAM_API_URL.\n"
+        )
+        return 1
+    except StoreError as error:
+        err.write(f"{error}\n")
+        return 1
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run one command and return its exit status."""
     args = build_parser().parse_args(argv)
     if args.command == "validate":
         return validate(args.content or default_content_dir(), sys.stdout)
+    if args.command == "run":
+        return run(sys.stderr)
     return chat(args, sys.stdout, sys.stderr)

@@ -8,7 +8,7 @@ import io
 from dataclasses import dataclass
 from pathlib import Path
 
-from babel import Locale, UnknownLocaleError, dates, units
+from babel import Locale, UnknownLocaleError, dates, negotiate_locale, units
 from babel.lists import format_list
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
@@ -43,6 +43,20 @@ def _translations(locale: str, locales_dir: Path) -> NullTranslations:
     write_mo(buffer, catalog)
     buffer.seek(0)
     return Translations(buffer, domain=DOMAIN)
+
+
+def negotiate(language_code: str | None, available: tuple[str, ...]) -> str | None:
+    """The available locale closest to a client's language tag ("es-MX" -> "es"), or None.
+
+    Telegram sends an IETF tag chosen on the user's phone; anything malformed gives None.
+    """
+    if not language_code or len(language_code) > 35:
+        return None
+    try:
+        wanted = str(Locale.parse(language_code.replace("_", "-"), sep="-"))
+    except (ValueError, TypeError, UnknownLocaleError):
+        return None
+    return negotiate_locale([wanted, wanted.split("_")[0]], available)
 
 
 def language_name(locale: str) -> str:

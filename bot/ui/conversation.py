@@ -6,6 +6,7 @@ Shared by the terminal preview and the Telegram handlers, so both behave the sam
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
 from dataclasses import dataclass, replace
 
 from bot.domain.catalog import Catalog
@@ -16,6 +17,7 @@ from bot.ui.actions import (
     Action,
     ChooseArea,
     ChooseLanguage,
+    Filter,
     SetArea,
     SetLanguage,
     ShowMenu,
@@ -29,6 +31,7 @@ from bot.ui.actions import (
     ShowSection,
     decode,
 )
+from bot.ui.deeplink import DeepLink, decode_link
 from bot.ui.render import Screen
 from bot.ui.screens import UserState, View
 
@@ -63,8 +66,24 @@ Event = Press | Command | Typed | SharedLocation
 
 @dataclass(frozen=True)
 class Reply:
+    """The screen to show and the state after it.
+
+    `erase` asks the caller to delete everything kept about the user; `counted_need` names a
+    need whose list was opened, for anonymous counts.
+    """
+
     screen: Screen
     state: UserState
+    erase: bool = False
+    counted_need: str | None = None
+
+
+def clean_query(text: str) -> str:
+    """Typed text as a search query: at most MAX_QUERY_LENGTH characters, control characters
+    (which Telegram may refuse to echo back) turned into spaces."""
+    return "".join(
+        " " if unicodedata.category(ch) == "Cc" else ch for ch in text[:MAX_QUERY_LENGTH]
+    )
 
 
 @dataclass(frozen=True)
@@ -90,7 +109,7 @@ class Conversation:
         view = self.view(state, now)
         if isinstance(event, SharedLocation):
             return Reply(screens.nearest_to_point(view, event.point), state)
-        return Reply(screens.search_results(view, event.text[:MAX_QUERY_LENGTH]), state)
+        return Reply(screens.search_results(view, clean_query(event.text)), state)
 
     def act(self, action: Action, state: UserState, now: dt.datetime) -> Reply:
         """The screen for a decoded button action."""
@@ -115,7 +134,9 @@ class Conversation:
         elif isinstance(action, ShowNeeds):
             screen = screens.needs_menu(view)
         elif isinstance(action, ShowNeed):
-            screen = screens.need_list(view, action)
+            counted = action.page == 0 and action.filters == Filter.NONE
+            need_id = action.need_id if counted and action.need_id in content.needs else None
+            return Reply(screens.need_list(view, action), state, counted_need=need_id)
         elif isinstance(action, ShowPlaces):
             screen = screens.places_menu(view)
         elif isinstance(action, ShowNearby):
@@ -139,7 +160,7 @@ class Conversation:
         view = self.view(state, now)
         name = command.name.lower()
         if name == "start":
-            return Reply(screens.welcome(view), state)
+            return self.start(decode_link(command.argument), state, now)
         actions: dict[str, Action] = {
             "menu": ShowMenu(),
             "language": ChooseLanguage(),
@@ -154,5 +175,33 @@ class Conversation:
             return Reply(screens.help_screen(view), state)
         if name == "forget":
             state = UserState(locale=state.locale)
-            return Reply(screens.forgotten(self.view(state, now)), state)
+            return Reply(screens.forgotten(self.view(state, now)), state, erase=True)
         return Reply(screens.unknown_command(view), state)
+
+    def start(self, link: DeepLink | None, state: UserState, now: dt.datetime) -> Reply:
+        """/start: the welcome, or what a deep link presets (ignoring what no longer exists)."""
+        if link is None:
+            return Reply(screens.welcome(self.view(state, now)), state)
+        if link.locale in self.locales:
+            state = replace(state, locale=link.locale)
+        if link.region_id in self.catalog.content.regions:
+            state = replace(state, region_id=link.region_id)
+        topic: Action | None = None
+        if link.need_id is not None:
+            topic = ShowNeed(link.need_id)
+        elif link.section is not None:
+            topic = ShowSection(link.section)
+        elif link.page_id is not None:
+            topic = ShowPage(link.page_id)
+        if topic is None or not self.exists(topic):
+            return Reply(screens.welcome(self.view(state, now)), state)
+        return self.act(topic, state, now)
+
+    def exists(self, topic: ShowNeed | ShowSection | ShowPage) -> bool:
+        """Whether a deep link's topic is still in the content."""
+        content = self.catalog.content
+        if isinstance(topic, ShowNeed):
+            return topic.need_id in content.needs
+        if isinstance(topic, ShowPage):
+            return topic.page_id in content.pages
+        return bool(content.pages_in(topic.section))

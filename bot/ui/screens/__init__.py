@@ -12,7 +12,10 @@ from bot.ui.screens.listings import (
     passes,
 )
 from bot.ui.screens.menus import (
+    RETENTION_MONTHS,
+    apology,
     area_picker,
+    cannot_read,
     forgotten,
     help_screen,
     language_picker,
@@ -21,6 +24,7 @@ from bot.ui.screens.menus import (
     out_of_date,
     places_menu,
     privacy,
+    private_only,
     unknown_command,
     welcome,
 )
@@ -29,9 +33,12 @@ from bot.ui.screens.search import search_results
 from bot.ui.screens.view import UserState, View
 
 __all__ = [
+    "RETENTION_MONTHS",
     "UserState",
     "View",
+    "apology",
     "area_picker",
+    "cannot_read",
     "forgotten",
     "help_screen",
     "language_picker",
@@ -46,6 +53,7 @@ __all__ = [
     "passes",
     "places_menu",
     "privacy",
+    "private_only",
     "resource_card",
     "search_results",
     "section_screen",

@@ -21,6 +21,9 @@ from bot.ui.actions import (
 from bot.ui.render import Button, Screen, bold, esc, italic
 from bot.ui.screens.view import View, menu_button, rows, sample_note
 
+# How long an unused language and area choice is kept; the privacy screen promises this.
+RETENTION_MONTHS = 6
+
 # Welcome, language, area, menu
 
 
@@ -165,6 +168,14 @@ def privacy(view: View) -> Screen:
         + esc(tr.gettext("Counts with no names or numbers, such as how often a list was opened.")),
         esc(tr.gettext("/forget erases your language and area choice at once.")),
         esc(
+            tr.ngettext(
+                "If you do not use the bot for %(months)d month, the choice is erased by itself.",
+                "If you do not use the bot for %(months)d months, the choice is erased by itself.",
+                RETENTION_MONTHS,
+            )
+            % {"months": RETENTION_MONTHS}
+        ),
+        esc(
             tr.gettext(
                 "Telegram keeps this chat on your phone until you delete it. If someone else"
                 " checks your phone, you can delete the chat at any time."
@@ -208,3 +219,23 @@ def unknown_command(view: View) -> Screen:
         (esc(view.tr.gettext("I don't know that command. Try /menu or /help.")),),
         ((menu_button(view),),),
     )
+
+
+def cannot_read(view: View) -> Screen:
+    """For stickers, photos, voice notes and anything else that is not text or a location."""
+    text = view.tr.gettext(
+        "I can only read typed words, button presses and locations. Here is the menu."
+    )
+    return Screen((esc(text),), ((menu_button(view),),))
+
+
+def apology(view: View) -> Screen:
+    """When something broke on the bot's side."""
+    text = view.tr.gettext("Sorry, something went wrong on my side. Please try again.")
+    return Screen((esc(text),), ((menu_button(view),),))
+
+
+def private_only(view: View) -> Screen:
+    """For groups and channels: the bot works only in a private chat (no buttons there)."""
+    text = view.tr.gettext("I only work in private chats. Open a private chat with me to use me.")
+    return Screen((esc(text),))

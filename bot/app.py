@@ -1,0 +1,125 @@
+"""The one place that builds the Telegram Application, and the long-polling loop that runs it."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import signal
+from typing import Any
+
+from telegram import BotCommand, LinkPreviewOptions, Update
+from telegram.constants import ParseMode
+from telegram.error import TelegramError
+from telegram.ext import Application, ContextTypes, Defaults
+from telegram.request import BaseRequest
+
+from bot.config import Config
+from bot.domain.catalog import Catalog
+from bot.handlers.context import TurnContext
+from bot.handlers.handlers import Handlers
+from bot.i18n import translator
+from bot.logs import describe_error
+from bot.store import Store
+from bot.ui.commands import command_menu
+from bot.ui.conversation import Conversation
+from bot.user_keys import UserKeys
+
+logger = logging.getLogger(__name__)
+
+# Updates answered at once. Each answer waits mostly on Telegram, so many can overlap;
+# one connection each keeps a slow reply from holding up the others.
+CONCURRENT_UPDATES = 64
+CONNECTION_POOL_SIZE = CONCURRENT_UPDATES
+POOL_TIMEOUT = 10.0
+POLL_TIMEOUT = 30
+ALLOWED_UPDATES = (Update.MESSAGE, Update.CALLBACK_QUERY, Update.MY_CHAT_MEMBER)
+
+WaypointApplication = Application[Any, TurnContext, Any, Any, Any, Any]
+
+
+def build_application(
+    config: Config,
+    handlers: Handlers,
+    *,
+    request: BaseRequest | None = None,
+    updates_request: BaseRequest | None = None,
+) -> WaypointApplication:
+    """The Application with every handler registered.
+
+    `request` replaces the HTTP client (tests pass a recording one); without it, the pools are
+    sized for many users at once.
+    """
+    builder = (
+        Application.builder()
+        .token(config.token)
+        .base_url(config.base_url)
+        .base_file_url(config.base_file_url)
+        .defaults(
+            Defaults(
+                parse_mode=ParseMode.HTML,
+                link_preview_options=LinkPreviewOptions(is_disabled=True),
+            )
+        )
+        .context_types(ContextTypes(context=TurnContext))
+        .concurrent_updates(CONCURRENT_UPDATES)
+        .job_queue(None)
+    )
+    if request is not None:
+        builder = builder.request(request).get_updates_request(updates_request or request)
+    else:
+        builder = (
+            builder.connection_pool_size(CONNECTION_POOL_SIZE)
+            .pool_timeout(POOL_TIMEOUT)
+            .get_updates_read_timeout(POLL_TIMEOUT + 10)
+        )
+    application: WaypointApplication = builder.build()
+    handlers.register(application)
+    return application
+
+
+async def register_commands(application: WaypointApplication, handlers: Handlers) -> None:
+    """The command list for each shipped language, and the default language's as a fallback."""
+    bot = application.bot
+    registered: set[str] = set()
+    try:
+        for locale in handlers.conversation.locales:
+            language = locale.split("_")[0]
+            if language in registered:
+                continue
+            registered.add(language)
+            await bot.set_my_commands(_commands(locale), language_code=language)
+        await bot.set_my_commands(_commands(handlers.default_locale))
+    except TelegramError as error:
+        # Commands still work without the list; a later start registers it again.
+        logger.warning("Could not register the command list: %s", describe_error(error))
+
+
+def _commands(locale: str) -> list[BotCommand]:
+    return [BotCommand(name, text) for name, text in command_menu(translator(locale))]
+
+
+async def serve(config: Config, catalog: Catalog, locales: tuple[str, ...], default: str) -> None:
+    """Answer updates by long polling until SIGINT or SIGTERM."""
+    store = await Store.open(config.database_path)
+    try:
+        handlers = Handlers(
+            Conversation(catalog, locales), store, UserKeys(config.hash_secret), default
+        )
+        application = build_application(config, handlers)
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for signal_number in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(signal_number, stop.set)
+        async with application:
+            await register_commands(application, handlers)
+            await application.start()
+            updater = application.updater
+            assert updater is not None
+            await updater.start_polling(timeout=POLL_TIMEOUT, allowed_updates=list(ALLOWED_UPDATES))
+            logger.info("Waiting for updates (long polling)")
+            await stop.wait()
+            logger.info("Stopping")
+            await updater.stop()
+            await application.stop()
+    finally:
+        await store.close()

@@ -1,0 +1,1 @@
+"""Telegram adapters: an Update in, a screen from the conversation, Telegram calls out."""

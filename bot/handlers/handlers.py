@@ -1,0 +1,201 @@
+"""The handlers: each update becomes one conversation event, one reply, one Telegram answer."""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from telegram import Chat, ChatMember, Message, Update
+from telegram.error import TelegramError
+from telegram.ext import (
+    Application,
+    ApplicationHandlerStop,
+    CallbackQueryHandler,
+    ChatMemberHandler,
+    MessageHandler,
+    TypeHandler,
+    filters,
+)
+
+from bot.handlers.context import Turn, TurnContext
+from bot.handlers.events import message_event
+from bot.handlers.output import edit_or_send, send_screen
+from bot.i18n import negotiate
+from bot.logs import describe_error
+from bot.store import Preferences, Store
+from bot.ui import screens
+from bot.ui.conversation import Conversation, Event, Press, Reply
+from bot.ui.render import Screen
+from bot.ui.screens import UserState
+from bot.user_keys import UserKeys
+
+logger = logging.getLogger(__name__)
+
+RETENTION = dt.timedelta(days=31 * screens.RETENTION_MONTHS)
+BEFORE_ANYTHING = -1
+
+
+@dataclass
+class Handlers:
+    """Everything the handlers share, and the handlers themselves as methods.
+
+    `purged_on` is the only thing that changes: the day old preferences were last erased.
+    """
+
+    conversation: Conversation
+    store: Store
+    keys: UserKeys
+    default_locale: str
+    clock: Callable[[], dt.datetime] = field(default=lambda: dt.datetime.now(dt.UTC))
+    purged_on: dt.date | None = None
+
+    def register(self, application: Application[Any, Any, Any, Any, Any, Any]) -> None:
+        """Add every handler, in order: the gate first, then one handler per kind of input."""
+        application.add_handler(TypeHandler(Update, self.begin), group=BEFORE_ANYTHING)
+        application.add_handler(ChatMemberHandler(self.on_membership))
+        application.add_handler(CallbackQueryHandler(self.on_press))
+        application.add_handler(MessageHandler(filters.UpdateType.MESSAGE, self.on_message))
+        application.add_error_handler(self.on_error)
+
+    # The gate: runs for every update before any other handler.
+
+    async def begin(self, update: Update, context: TurnContext) -> None:
+        """Set this update's locale and state afresh; stop anything not from a private chat."""
+        chat, user = update.effective_chat, update.effective_user
+        if update.callback_query is not None and (chat is None or chat.type != Chat.PRIVATE):
+            await update.callback_query.answer()
+        if chat is None or user is None:
+            raise ApplicationHandlerStop
+        if chat.type != Chat.PRIVATE:
+            await self.refuse_group(update, chat.id, self.fallback_locale(user.language_code))
+            raise ApplicationHandlerStop
+        today = self.clock().date()
+        await self.purge_old(today)
+        key = self.keys.key_for(user.id)
+        saved = await self.store.preferences(key, today) or Preferences()
+        locales = self.conversation.locales
+        locale = saved.locale if saved.locale in locales else None
+        regions = self.conversation.catalog.content.regions
+        region_id = saved.region_id if saved.region_id in regions else None
+        state = UserState(locale or self.fallback_locale(user.language_code), region_id)
+        context.turn = Turn(key, saved, state)
+
+    def fallback_locale(self, language_code: str | None) -> str:
+        """The phone's language when we have it, else the default."""
+        return negotiate(language_code, self.conversation.locales) or self.default_locale
+
+    async def purge_old(self, today: dt.date) -> None:
+        """Once a day, erase preferences of people who have not used the bot for a while."""
+        if self.purged_on == today:
+            return
+        self.purged_on = today
+        erased = await self.store.forget_unseen_since(today - RETENTION)
+        logger.info("Retention: erased %d unused preference row(s)", erased)
+
+    async def refuse_group(self, update: Update, chat_id: int, locale: str) -> None:
+        """Say once, where it was asked or added, that the bot only works in private, and leave."""
+        membership = update.my_chat_member
+        added = membership is not None and membership.new_chat_member.status in (
+            ChatMember.MEMBER,
+            ChatMember.ADMINISTRATOR,
+        )
+        command = update.message is not None and (update.message.text or "").startswith("/")
+        if not (added or command):
+            return
+        view = self.conversation.view(UserState(locale), self.clock())
+        await send_screen(update.get_bot(), chat_id, screens.private_only(view))
+        await update.get_bot().leave_chat(chat_id)
+
+    # One handler per kind of input.
+
+    async def on_press(self, update: Update, context: TurnContext) -> None:
+        """A button: answer the query at once, then edit the message in place (or send anew)."""
+        query = update.callback_query
+        assert query is not None
+        # A query too old to answer is still answered by the screen below.
+        with contextlib.suppress(TelegramError):
+            await query.answer()
+        pressed = query.message if isinstance(query.message, Message) else None
+        await self.reply(update, context, Press(query.data or ""), pressed)
+
+    async def on_message(self, update: Update, context: TurnContext) -> None:
+        """Text, commands and locations; a kind pointer to the menu for anything else."""
+        message = update.message
+        assert message is not None
+        event = message_event(message)
+        if event is None:
+            turn = self.turn(context)
+            view = self.conversation.view(turn.state, self.clock())
+            await send_screen(update.get_bot(), message.chat_id, screens.cannot_read(view))
+            return
+        await self.reply(update, context, event)
+
+    async def on_membership(self, update: Update, context: TurnContext) -> None:
+        """Blocking the bot in a private chat erases what it kept, as /forget would."""
+        member = update.my_chat_member
+        if member is not None and member.new_chat_member.status == ChatMember.BANNED:
+            await self.store.forget(self.turn(context).user_key)
+
+    # Answering.
+
+    async def reply(
+        self, update: Update, context: TurnContext, event: Event, pressed: Message | None = None
+    ) -> None:
+        """Answer one event: remember what the user chose, then show the screen (replacing the
+        pressed message where that reads better)."""
+        turn = self.turn(context)
+        chat = update.effective_chat
+        assert chat is not None
+        try:
+            reply = self.conversation.respond(event, turn.state, self.clock())
+            await self.remember(turn, reply)
+            await edit_or_send(update.get_bot(), pressed, chat.id, reply.screen)
+        except Exception as error:
+            logger.error("Could not answer an update: %s", describe_error(error))
+            await self.apologise(update, turn.state.locale)
+
+    async def remember(self, turn: Turn, reply: Reply) -> None:
+        """Save an explicit change of language or area, erase on /forget, count need lists."""
+        today = self.clock().date()
+        if reply.erase:
+            await self.store.forget(turn.user_key)
+            return
+        before, after = turn.state, reply.state
+        wanted = Preferences(
+            locale=after.locale if after.locale != before.locale else turn.saved.locale,
+            region_id=after.region_id,
+        )
+        if wanted != turn.saved and (wanted.locale or wanted.region_id):
+            await self.store.save_preferences(turn.user_key, wanted, today)
+        if reply.counted_need is not None:
+            await self.store.count(today, after.region_id, reply.counted_need, after.locale)
+
+    async def apologise(self, update: Update, locale: str) -> None:
+        """The generic apology, in the user's language, with the way back to the menu."""
+        chat = update.effective_chat
+        if chat is None or chat.type != Chat.PRIVATE:
+            return
+        view = self.conversation.view(UserState(locale), self.clock())
+        screen: Screen = screens.apology(view)
+        try:
+            await send_screen(update.get_bot(), chat.id, screen)
+        except TelegramError as error:
+            logger.warning("Could not send the apology: %s", describe_error(error))
+
+    async def on_error(self, update: object, context: TurnContext) -> None:
+        """Last resort for errors outside `reply` (the gate, the store): log safely, apologise."""
+        logger.error("Update failed: %s", describe_error(context.error))
+        if isinstance(update, Update):
+            user = update.effective_user
+            await self.apologise(update, self.fallback_locale(user and user.language_code))
+
+    @staticmethod
+    def turn(context: TurnContext) -> Turn:
+        """The Turn the gate set for this update."""
+        if context.turn is None:
+            raise RuntimeError("the gate did not run for this update")
+        return context.turn

@@ -1,0 +1,51 @@
+"""Putting a screen on Telegram: new messages, or the pressed message edited in place."""
+
+from __future__ import annotations
+
+from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Message
+from telegram.error import BadRequest
+
+from bot.ui.actions import encode
+from bot.ui.render import Screen
+
+
+def keyboard(screen: Screen) -> InlineKeyboardMarkup | None:
+    """The screen's buttons as an inline keyboard, or None when it has none."""
+    if not screen.buttons:
+        return None
+    return InlineKeyboardMarkup(
+        [
+            [InlineKeyboardButton(b.label, callback_data=encode(b.action)) for b in row]
+            for row in screen.buttons
+        ]
+    )
+
+
+async def send_screen(bot: Bot, chat_id: int, screen: Screen) -> None:
+    """Send every message of the screen, the buttons under the last one."""
+    markup = keyboard(screen)
+    last = len(screen.messages) - 1
+    for index, text in enumerate(screen.messages):
+        await bot.send_message(chat_id, text, reply_markup=markup if index == last else None)
+
+
+async def edit_or_send(bot: Bot, pressed: Message | None, chat_id: int, screen: Screen) -> None:
+    """Replace the pressed message with a one-message screen; otherwise send it anew.
+
+    A long screen (several messages) is sent as new messages so the page reads in order.
+    """
+    if pressed is not None and pressed.text is not None and len(screen.messages) == 1:
+        try:
+            await bot.edit_message_text(
+                screen.messages[0],
+                chat_id=chat_id,
+                message_id=pressed.message_id,
+                reply_markup=keyboard(screen),
+            )
+            return
+        except BadRequest as error:
+            # Pressing the button of the screen already shown changes nothing: that is fine.
+            if "not modified" in error.message.lower():
+                return
+            # Otherwise the message is too old or gone: fall through and send the screen anew.
+    await send_screen(bot, chat_id, screen)

@@ -1,0 +1,123 @@
+"""A Bot API stand-in inside the process: answers canned replies and records every call.
+
+Used by the application tests and by `bench/`: the real Application runs unchanged, only its
+HTTP client is swapped for this one, so nothing leaves the process.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+import json
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from telegram.request import BaseRequest, RequestData
+
+_METHOD = re.compile(r"/bot[^/]+/(?P<method>\w+)$")
+_TAG = re.compile(r"<[^>]*>")
+BOT_ID = 7000000001
+BOT_USER = {
+    "id": BOT_ID,
+    "is_bot": True,
+    "first_name": "Waypoint",
+    "username": "waypoint_test_bot",
+    "can_join_groups": True,
+    "can_read_all_group_messages": False,
+    "supports_inline_queries": False,
+}
+
+
+@dataclass(frozen=True)
+class ApiCall:
+    """One Bot API call the bot made: the method and its decoded parameters."""
+
+    method: str
+    params: dict[str, Any]
+
+    @property
+    def text(self) -> str:
+        """The message text sent or edited ("" for other calls)."""
+        return str(self.params.get("text", ""))
+
+    @property
+    def callback_data(self) -> list[str]:
+        """Every button's callback data, in order."""
+        markup = self.params.get("reply_markup") or {}
+        return [b["callback_data"] for row in markup.get("inline_keyboard", []) for b in row]
+
+    @property
+    def button_labels(self) -> list[str]:
+        """Every button's label, in order."""
+        markup = self.params.get("reply_markup") or {}
+        return [b["text"] for row in markup.get("inline_keyboard", []) for b in row]
+
+
+@dataclass
+class RecordingRequest(BaseRequest):
+    """Answers each method with a plausible result; `fail_next` makes one call fail."""
+
+    calls: list[ApiCall] = field(default_factory=list)
+    failures: dict[str, tuple[int, str]] = field(default_factory=dict)
+    message_ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1000))
+
+    async def initialize(self) -> None:
+        """Nothing to open."""
+
+    async def shutdown(self) -> None:
+        """Nothing to close."""
+
+    @property
+    def read_timeout(self) -> float | None:
+        """No real network, so no timeout."""
+        return None
+
+    def fail_next(self, method: str, code: int = 400, description: str = "Bad Request") -> None:
+        """Make the next call to `method` fail with this Bot API error."""
+        self.failures[method] = (code, description)
+
+    async def do_request(
+        self,
+        url: str,
+        method: str,
+        request_data: RequestData | None = None,
+        read_timeout: Any = None,
+        write_timeout: Any = None,
+        connect_timeout: Any = None,
+        pool_timeout: Any = None,
+    ) -> tuple[int, bytes]:
+        """Record the call and answer it."""
+        match = _METHOD.search(url)
+        name = match.group("method") if match else url
+        params = dict(request_data.parameters) if request_data is not None else {}
+        self.calls.append(ApiCall(name, params))
+        if name in self.failures:
+            code, description = self.failures.pop(name)
+            body = {"ok": False, "error_code": code, "description": description}
+            return code, json.dumps(body).encode()
+        return 200, json.dumps({"ok": True, "result": self.result(name, params)}).encode()
+
+    def result(self, method: str, params: dict[str, Any]) -> Any:
+        """The canned result for a method."""
+        if method == "getMe":
+            return BOT_USER
+        if method == "getUpdates":
+            return []
+        if method in ("sendMessage", "editMessageText"):
+            message_id = params.get("message_id") or next(self.message_ids)
+            message: dict[str, Any] = {
+                "message_id": int(message_id),
+                "date": int(dt.datetime.now(dt.UTC).timestamp()),
+                "chat": {"id": int(params["chat_id"]), "type": "private"},
+                "from": BOT_USER,
+                "text": _TAG.sub("", str(params.get("text", ""))),
+            }
+            if params.get("reply_markup"):
+                message["reply_markup"] = params["reply_markup"]
+            return message
+        return True
+
+    def since(self, mark: int) -> list[ApiCall]:
+        """Calls made after `mark` (a previous `len(calls)`)."""
+        return self.calls[mark:]
