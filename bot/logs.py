@@ -15,8 +15,14 @@ from collections.abc import Iterable
 from types import TracebackType
 from typing import TextIO
 
-# Below these levels, the named libraries log request parameters, URLs or raw updates.
-LIBRARY_FLOORS = {"telegram": logging.INFO, "httpx": logging.WARNING, "httpcore": logging.WARNING}
+# Below these levels, the named libraries log request parameters, URLs, raw updates or SQL
+# parameters (which hold user keys).
+LIBRARY_FLOORS = {
+    "telegram": logging.INFO,
+    "httpx": logging.WARNING,
+    "httpcore": logging.WARNING,
+    "aiosqlite": logging.INFO,
+}
 OWN_LOGGER = "bot"
 REDACTED = "[redacted]"
 
@@ -65,13 +71,22 @@ class PrivacyFilter(logging.Filter):
         return True
 
 
-def configure_logging(level: int, secrets: Iterable[str] = (), stream: TextIO = sys.stderr) -> None:
-    """Log to `stream` at `level`, with library floors and the privacy filter on every record."""
+def privacy_handler(stream: TextIO, secrets: Iterable[str] = ()) -> logging.Handler:
+    """A handler writing to `stream` with the privacy filter on every record."""
     handler = logging.StreamHandler(stream)
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     handler.addFilter(PrivacyFilter(secrets))
-    root = logging.getLogger()
-    root.handlers[:] = [handler]
-    root.setLevel(level)
+    return handler
+
+
+def set_levels(level: int) -> None:
+    """Log at `level`, except libraries that would log personal data below their floor."""
+    logging.getLogger().setLevel(level)
     for name, floor in LIBRARY_FLOORS.items():
         logging.getLogger(name).setLevel(max(level, floor))
+
+
+def configure_logging(level: int, secrets: Iterable[str] = (), stream: TextIO = sys.stderr) -> None:
+    """Log only through the privacy handler, to `stream`, at `level` (library floors kept)."""
+    logging.getLogger().handlers[:] = [privacy_handler(stream, secrets)]
+    set_levels(level)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import logging
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -150,10 +151,13 @@ class Handlers:
         turn = self.turn(context)
         chat = update.effective_chat
         assert chat is not None
+        started = time.perf_counter()
         try:
             reply = self.conversation.respond(event, turn.state, self.clock())
             await self.remember(turn, reply)
             await edit_or_send(update.get_bot(), pressed, chat.id, reply.screen)
+            elapsed_ms = (time.perf_counter() - started) * 1000
+            logger.debug("Answered a %s in %.1f ms", type(event).__name__, elapsed_ms)
         except Exception as error:
             logger.error("Could not answer an update: %s", describe_error(error))
             await self.apologise(update, turn.state.locale)
