@@ -83,8 +83,23 @@ def load_config(environ: Mapping[str, str]) -> Config:
 
 
 def _api_url(value: str) -> str:
-    parts = urlsplit(value)
-    if parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment:
+    try:
+        parts = urlsplit(value)
+        port_ok = parts.port is None or parts.port > 0
+    except ValueError:
+        parts, port_ok = urlsplit(""), False
+    # The token must never be part of this setting (it would end up in reprs and logs).
+    path_ok = ":" not in parts.path and not any(
+        segment.startswith("bot") for segment in parts.path.split("/")
+    )
+    if (
+        parts.scheme not in ("http", "https")
+        or not parts.hostname
+        or not port_ok
+        or not path_ok
+        or parts.username is not None
+        or any(mark in value for mark in "?# ")
+    ):
         raise ConfigError(
             f"TELEGRAM_API_URL must be an http(s) address like {DEFAULT_API_URL}, without the"
             " token or /bot at the end."
@@ -95,7 +110,7 @@ def _api_url(value: str) -> str:
 def _admin_ids(value: str) -> frozenset[int]:
     ids = set()
     for part in value.replace(",", " ").split():
-        if not part.isdigit():
+        if not (part.isascii() and part.isdigit()):
             raise ConfigError(
                 "ADMIN_IDS must be Telegram user ids (numbers) separated by commas,"
                 " for example ADMIN_IDS=12345,67890."

@@ -53,10 +53,13 @@ def negotiate(language_code: str | None, available: tuple[str, ...]) -> str | No
     if not language_code or len(language_code) > 35:
         return None
     try:
-        wanted = str(Locale.parse(language_code.replace("_", "-"), sep="-"))
+        wanted = Locale.parse(language_code.replace("_", "-"), sep="-")
     except (ValueError, TypeError, UnknownLocaleError):
         return None
-    return negotiate_locale([wanted, wanted.split("_")[0]], available)
+    candidates = [str(wanted), wanted.language]
+    if wanted.script:
+        candidates.insert(1, f"{wanted.language}_{wanted.script}")
+    return negotiate_locale(candidates, available)
 
 
 def language_name(locale: str) -> str:

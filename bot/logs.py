@@ -60,7 +60,11 @@ class PrivacyFilter(logging.Filter):
             # A library's arguments may be an update, a request or a URL: keep the template.
             record.msg = f"{record.msg} [arguments withheld]"
             record.args = None
-        message = record.getMessage()
+        try:
+            message = record.getMessage()
+        except (TypeError, ValueError):
+            # A wrong format string must not break the update being answered.
+            message = f"{record.msg} [unformattable]"
         if record.exc_info and record.exc_info[1] is not None:
             message = f"{message}: {describe_error(record.exc_info[1])}"
         record.exc_info = None

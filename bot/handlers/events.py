@@ -13,8 +13,11 @@ MAX_COMMAND_LENGTH = 32
 def parse_command(message: Message) -> Command | None:
     """The /command at the start of a message (`/start@bot payload` too), or None."""
     text = message.text or ""
-    entity = next(iter(message.entities), None)
-    if entity is None or entity.type != MessageEntity.BOT_COMMAND or entity.offset != 0:
+    entity = next(
+        (e for e in message.entities if e.type == MessageEntity.BOT_COMMAND and e.offset == 0),
+        None,
+    )
+    if entity is None:
         return None
     name = text[1 : entity.length].partition("@")[0]
     if not name or len(name) > MAX_COMMAND_LENGTH:

@@ -1,7 +1,7 @@
 """Deep-link payloads (`t.me/<bot>?start=<payload>`): what outreach links can preset.
 
 A payload is outside input: at most 64 characters of A-Za-z0-9_-, made of `key-value` parts
-joined by `__`, each key at most once: `l` language, `a` area, and one topic: `n` need,
+joined by `__` in any order, each key at most once: `l` language, `a` area, and one topic: `n` need,
 `s` section or `p` page. Example: `l-es__a-oakland__n-food`. Anything else decodes to None,
 which behaves like a plain /start.
 """
@@ -33,7 +33,8 @@ class DeepLink:
 
 
 def encode_link(link: DeepLink) -> str:
-    """The payload for `link`. Raises ValueError when it would not fit in 64 characters."""
+    """The payload for `link`. Raises ValueError when it is empty, over 64 characters or
+    holds an id the grammar cannot carry."""
     parts = [
         f"{key}-{value}"
         for key, value in (
@@ -52,7 +53,7 @@ def encode_link(link: DeepLink) -> str:
 
 
 def decode_link(payload: object) -> DeepLink | None:
-    """The presets in a payload, or None when it is not exactly what `encode_link` makes."""
+    """The presets in a payload, or None when it does not follow the grammar above."""
     if not isinstance(payload, str) or not _PAYLOAD.match(payload):
         return None
     values: dict[str, str] = {}
