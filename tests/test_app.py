@@ -295,6 +295,13 @@ async def test_groups_are_told_once_and_left(bot: Harness) -> None:
     assert [c.method for c in await bot.send(in_group)] == ["answerCallbackQuery"]
 
 
+async def test_a_channel_that_refuses_the_note_is_still_left(bot: Harness) -> None:
+    channel = {"id": -100400500, "type": "channel", "title": "Channel"}
+    bot.request.fail_next("sendMessage", 403, "Forbidden: bot can't post here")
+    calls = await bot.send(my_chat_member_update(ENGLISH, channel, "administrator"))
+    assert [c.method for c in calls] == ["sendMessage", "leaveChat"]
+
+
 async def test_blocking_the_bot_erases_what_it_kept(bot: Harness) -> None:
     await bot.send(message_update(SPANISH, "/start l-es__a-oakland"))
     key = bot.handlers.keys.key_for(SPANISH["id"])

@@ -108,8 +108,11 @@ class Handlers:
         if not (added or command):
             return
         view = self.conversation.view(UserState(locale), self.clock())
-        await send_screen(update.get_bot(), chat_id, screens.private_only(view))
-        await update.get_bot().leave_chat(chat_id)
+        # A channel or a muted group may refuse the note; the bot leaves all the same.
+        with contextlib.suppress(TelegramError):
+            await send_screen(update.get_bot(), chat_id, screens.private_only(view))
+        with contextlib.suppress(TelegramError):
+            await update.get_bot().leave_chat(chat_id)
 
     # One handler per kind of input.
 
