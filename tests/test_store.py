@@ -267,3 +267,25 @@ async def test_close_twice_is_harmless(db_path: Path) -> None:
     store = await Store.open(db_path)
     await store.close()
     await store.close()
+
+
+async def test_the_in_memory_cache_follows_every_write_and_stays_bounded(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("bot.store.sqlite.CACHE_SIZE", 3)
+    store = await Store.open(tmp_path / "cache.db")
+    try:
+        day = dt.date(2026, 11, 22)
+        assert await store.preferences("k0", day) is None
+        await store.save_preferences("k0", Preferences(locale="es"), day)
+        assert await store.preferences("k0", day) == Preferences(locale="es")
+        for n in range(1, 6):
+            await store.save_preferences(f"k{n}", Preferences(region_id="oakland"), day)
+        assert len(store._known) == 3
+        assert await store.preferences("k0", day) == Preferences(locale="es")
+        assert await store.forget("k0")
+        assert await store.preferences("k0", day) is None
+        assert await store.forget_unseen_since(day + dt.timedelta(days=1)) == 5
+        assert await store.preferences("k5", day) is None
+    finally:
+        await store.close()

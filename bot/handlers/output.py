@@ -2,21 +2,30 @@
 
 from __future__ import annotations
 
+import functools
+
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Message
 from telegram.error import BadRequest
 
 from bot.ui.actions import encode
-from bot.ui.render import Screen
+from bot.ui.render import Button, Screen
+
+# Distinct keyboards are few (menus, lists, cards) and Telegram objects are immutable, so
+# building each once saves time on every update that shows it again.
+KEYBOARD_CACHE_SIZE = 4096
 
 
 def keyboard(screen: Screen) -> InlineKeyboardMarkup | None:
     """The screen's buttons as an inline keyboard, or None when it has none."""
-    if not screen.buttons:
-        return None
+    return _markup(screen.buttons) if screen.buttons else None
+
+
+@functools.lru_cache(maxsize=KEYBOARD_CACHE_SIZE)
+def _markup(buttons: tuple[tuple[Button, ...], ...]) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(
         [
             [InlineKeyboardButton(b.label, callback_data=encode(b.action)) for b in row]
-            for row in screen.buttons
+            for row in buttons
         ]
     )
 

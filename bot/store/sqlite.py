@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -31,6 +32,19 @@ class Count:
     count: int
 
 
+# Users whose saved choice (or lack of one) is kept in memory, so that most updates need no
+# trip to the database thread. Only hashed keys and the same two choices as on disk.
+CACHE_SIZE = 10_000
+
+
+@dataclass(frozen=True)
+class _Known:
+    """What the database holds for one key: its preferences (None: no row) and last-seen day."""
+
+    preferences: Preferences | None
+    last_seen: str | None
+
+
 def _create_private_file(path: Path) -> None:
     """Create an empty database file readable by its owner only, unless it already exists."""
     try:
@@ -56,6 +70,7 @@ class Store:
         """Wrap an open, configured and migrated connection; use `Store.open` instead."""
         self._db = connection
         self._closed = False
+        self._known: OrderedDict[str, _Known] = OrderedDict()
 
     @classmethod
     async def open(cls, path: Path) -> Store:
@@ -92,20 +107,27 @@ class Store:
     async def preferences(self, user_key: str, today: dt.date) -> Preferences | None:
         """The saved preferences for `user_key`, or None; also moves the row's last-seen day to
         `today` (only writes when the stored day differs)."""
-        async with self._db.execute(
-            "SELECT locale, region_id, last_seen FROM preferences WHERE user_key = ?",
-            (user_key,),
-        ) as cursor:
-            row = await cursor.fetchone()
-        if row is None:
-            return None
-        locale, region_id, last_seen = row
-        if last_seen != today.isoformat():
-            await self._db.execute(
-                "UPDATE preferences SET last_seen = ? WHERE user_key = ?",
-                (today.isoformat(), user_key),
+        day = today.isoformat()
+        known = self._known.get(user_key)
+        if known is None:
+            rows = list(
+                await self._db.execute_fetchall(
+                    "SELECT locale, region_id, last_seen FROM preferences WHERE user_key = ?",
+                    (user_key,),
+                )
             )
-        return Preferences(locale=locale, region_id=region_id)
+            if rows:
+                locale, region_id, last_seen = rows[0]
+                known = _Known(Preferences(locale=locale, region_id=region_id), last_seen)
+            else:
+                known = _Known(None, None)
+        if known.preferences is not None and known.last_seen != day:
+            await self._db.execute(
+                "UPDATE preferences SET last_seen = ? WHERE user_key = ?", (day, user_key)
+            )
+            known = _Known(known.preferences, day)
+        self._remember(user_key, known)
+        return known.preferences
 
     async def save_preferences(
         self, user_key: str, preferences: Preferences, today: dt.date
@@ -126,6 +148,7 @@ class Store:
             """,
             (user_key, preferences.locale, preferences.region_id, today.isoformat()),
         )
+        self._remember(user_key, _Known(preferences, today.isoformat()))
 
     async def forget(self, user_key: str) -> bool:
         """Delete the row; True when there was one."""
@@ -133,6 +156,7 @@ class Store:
             "DELETE FROM preferences WHERE user_key = ?", (user_key,)
         ) as cursor:
             deleted = cursor.rowcount
+        self._remember(user_key, _Known(None, None))
         if deleted:
             await self._checkpoint()
         return deleted > 0
@@ -143,6 +167,7 @@ class Store:
             "DELETE FROM preferences WHERE last_seen < ?", (day.isoformat(),)
         ) as cursor:
             deleted = cursor.rowcount
+        self._known.clear()
         if deleted:
             await self._checkpoint()
         return deleted
@@ -177,6 +202,12 @@ class Store:
             )
             for day, region_id, need_id, locale, count in rows
         ]
+
+    def _remember(self, user_key: str, known: _Known) -> None:
+        self._known[user_key] = known
+        self._known.move_to_end(user_key)
+        if len(self._known) > CACHE_SIZE:
+            self._known.popitem(last=False)
 
     async def schema_version(self) -> int:
         """The database's schema version (`PRAGMA user_version`)."""
