@@ -62,6 +62,32 @@ def negotiate(language_code: str | None, available: tuple[str, ...]) -> str | No
     return negotiate_locale(candidates, available)
 
 
+@functools.cache
+def _babel_locale(locale: str) -> Locale:
+    return Locale.parse(locale)
+
+
+# Lists and cards format the same few times, days and distances over and over; Babel takes
+# tens of microseconds for each, so each distinct value is formatted once per locale.
+@functools.lru_cache(maxsize=8192)
+def _time_of_day(locale: str, hour: int, minute: int) -> str:
+    return dates.format_time(dt.time(hour, minute), format="short", locale=_babel_locale(locale))
+
+
+@functools.lru_cache(maxsize=256)
+def _weekday(locale: str, weekday: int) -> str:
+    # 2024-01-01 was a Monday (weekday 0).
+    day = dt.date(2024, 1, 1) + dt.timedelta(days=weekday)
+    return dates.format_date(day, format="EEEE", locale=_babel_locale(locale))
+
+
+@functools.lru_cache(maxsize=8192)
+def _distance(locale: str, value: float, unit: DistanceUnit) -> str:
+    return units.format_unit(
+        value, f"length-{unit.value}", length="short", locale=_babel_locale(locale)
+    )
+
+
 def language_name(locale: str) -> str:
     """The language's own name for itself, capitalised for a button ("Español")."""
     name = Locale.parse(locale).get_display_name(locale) or locale
@@ -83,6 +109,11 @@ class Translator:
     locale: str
     translations: NullTranslations
 
+    @property
+    def babel_locale(self) -> Locale:
+        """The parsed locale: Babel would otherwise parse the string on every call."""
+        return _babel_locale(self.locale)
+
     def gettext(self, message: str) -> str:
         """The translation of an interface string."""
         return self.translations.gettext(message)
@@ -99,25 +130,23 @@ class Translator:
         """A short distance like "0.4 mi" or "1,2 km", rounded to what a walker needs."""
         value = kilometres / 1.609344 if unit is DistanceUnit.MILE else kilometres
         rounded = round(value, 1) if value < 10 else round(value)
-        return units.format_unit(
-            rounded, f"length-{unit.value}", length="short", locale=self.locale
-        )
+        return _distance(self.locale, rounded, unit)
 
     def time(self, moment: dt.datetime | dt.time) -> str:
         """A time of day in the locale's short style ("9:00 PM" or "21:00")."""
-        return dates.format_time(moment, format="short", locale=self.locale)
+        return _time_of_day(self.locale, moment.hour, moment.minute)
 
     def weekday(self, day: dt.date) -> str:
         """The full name of the day of the week."""
-        return dates.format_date(day, format="EEEE", locale=self.locale)
+        return _weekday(self.locale, day.weekday())
 
     def date(self, day: dt.date) -> str:
         """A date in the locale's medium style ("Oct 15, 2026")."""
-        return dates.format_date(day, format="medium", locale=self.locale)
+        return dates.format_date(day, format="medium", locale=self.babel_locale)
 
     def join(self, items: list[str]) -> str:
         """A list in the locale's style ("a, b and c")."""
-        return format_list(items, locale=self.locale) if items else ""
+        return format_list(items, locale=self.babel_locale) if items else ""
 
 
 def translator(locale: str, locales_dir: Path = LOCALES_DIR) -> Translator:
