@@ -15,18 +15,11 @@ from typing import Any
 
 from telegram.request import BaseRequest, RequestData
 
+from tests.fake_bot_api import bot_user
+
 _METHOD = re.compile(r"/bot[^/]+/(?P<method>\w+)$")
 _TAG = re.compile(r"<[^>]*>")
-BOT_ID = 7000000001
-BOT_USER = {
-    "id": BOT_ID,
-    "is_bot": True,
-    "first_name": "Waypoint",
-    "username": "waypoint_test_bot",
-    "can_join_groups": True,
-    "can_read_all_group_messages": False,
-    "supports_inline_queries": False,
-}
+BOT_USER = bot_user("7000000001:AAH-test-token-never-real-000000000000")
 
 
 @dataclass(frozen=True)
