@@ -17,6 +17,7 @@ from tests.canaries import LATITUDE, LONGITUDE, TEXT_WORD, canary_user
 from tests.conftest import SUNDAY_MORNING
 from tests.fake_bot_api import (
     callback_update,
+    location_update,
     message_update,
     my_chat_member_update,
     photo_update,
@@ -110,7 +111,7 @@ async def test_every_command_answers_in_the_users_language(bot: Harness) -> None
         "/menu": "¿Qué necesitas?",
         "/help": "/forget",
         "/language": "Elige tu idioma:",
-        "/area": "oakland" and "zona",
+        "/area": "zona",
         "/rights": "",
         "/urgent": "",
         "/privacy": "Lo que guarda este bot",
@@ -128,8 +129,6 @@ async def test_search_and_location_answer_with_matches(bot: Harness) -> None:
     assert "naloxona" in naloxone.lower() and "1." in naloxone
     lawyer = " ".join(sent_texts(await bot.send(message_update(SPANISH, "abogado"))))
     assert "1." in lawyer
-    from tests.fake_bot_api import location_update
-
     nearest = sent_texts(await bot.send(location_update(SPANISH, LATITUDE, LONGITUDE)))
     assert nearest and " mi" in " ".join(nearest)
 
@@ -181,12 +180,11 @@ FORGED = [
 
 @pytest.mark.parametrize("data", FORGED)
 async def test_forged_callback_data_is_answered_as_out_of_date(bot: Harness, data: str) -> None:
-    screen = (await bot.send(message_update(SPANISH, "/start")))[0]
+    await bot.send(message_update(SPANISH, "/start"))
     calls = await bot.send(callback_update(SPANISH, data, 1000))
     assert calls[0].method == "answerCallbackQuery"
     assert "ya no funciona" in last_screen(calls).text
     assert encode(ShowMenu()) in last_screen(calls).callback_data
-    assert screen
 
 
 def test_any_callback_data_gets_an_answer_and_a_screen(

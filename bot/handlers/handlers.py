@@ -30,7 +30,6 @@ from bot.logs import describe_error
 from bot.store import Preferences, Store
 from bot.ui import screens
 from bot.ui.conversation import Conversation, Event, Press, Reply
-from bot.ui.render import Screen
 from bot.ui.screens import UserState
 from bot.user_keys import UserKeys
 
@@ -187,9 +186,8 @@ class Handlers:
         if chat is None or chat.type != Chat.PRIVATE:
             return
         view = self.conversation.view(UserState(locale), self.clock())
-        screen: Screen = screens.apology(view)
         try:
-            await send_screen(update.get_bot(), chat.id, screen)
+            await send_screen(update.get_bot(), chat.id, screens.apology(view))
         except TelegramError as error:
             logger.warning("Could not send the apology: %s", describe_error(error))
 
