@@ -120,7 +120,8 @@ class Translator:
 
     def pgettext(self, context: str, message: str) -> str:
         """The translation of a short string in a context (a button, a label)."""
-        return self.translations.pgettext(context, message)
+        # Babel annotates pgettext as returning `str | object`; it returns the catalog's str.
+        return self.translations.pgettext(context, message)  # type: ignore[return-value]
 
     def ngettext(self, singular: str, plural: str, count: int) -> str:
         """The singular or plural translation for `count`."""

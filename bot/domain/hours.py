@@ -44,6 +44,15 @@ _STATES = {
 }
 
 
+# What OpeningHours() raises for a bad expression. ParserError is exported by the package at
+# runtime but missing from its generated stubs.
+_PARSE_ERRORS: tuple[type[Exception], ...] = (
+    opening_hours.ParserError,  # type: ignore[attr-defined]  # absent from the package's stubs
+    SyntaxError,
+    ValueError,
+)
+
+
 def load_zone(name: str) -> ZoneInfo:
     """The IANA time zone called `name`, or HoursError."""
     try:
@@ -61,7 +70,7 @@ class OpeningSchedule:
         self._zone = load_zone(timezone)
         try:
             self._oh = opening_hours.OpeningHours(expression, timezone=self._zone)
-        except (opening_hours.ParserError, SyntaxError, ValueError) as error:
+        except _PARSE_ERRORS as error:
             first_line = str(error).strip().splitlines()[0] if str(error).strip() else ""
             raise HoursError(first_line or "not a valid opening_hours expression") from error
         self._expression = expression

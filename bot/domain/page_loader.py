@@ -119,6 +119,12 @@ class PageLoader:
         if not sources:
             reader.error(fields["sources"], "sources: list at least one source")
             return None
-        if None in (title, section, order, reviewed, search_words):
+        if (
+            title is None
+            or section is None
+            or order is None
+            or reviewed is None
+            or search_words is None
+        ):
             return None
         return section, order, PageText(title, body, sources, reviewed, search_words)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from pathlib import Path
-from typing import TypeVar
+from typing import Literal, TypeVar
 
 from bot.domain.hours import HoursError, OpeningSchedule, load_zone
 from bot.domain.load_context import LoadContext
@@ -137,7 +137,7 @@ class RegionLoader:
             if "distance_unit" in fields
             else DistanceUnit.KILOMETER
         )
-        if None in (region_id, name, timezone, sample, unit):
+        if region_id is None or name is None or timezone is None or sample is None or unit is None:
             return None
         return Region(region_id, name, sample, default_locale, timezone, unit)
 
@@ -187,7 +187,7 @@ class RegionLoader:
             ("latitude", "longitude"),
         )
         center = self._point(reader, center_fields or {}, f"{where}.center")
-        if None in (hood_id, name, aliases, center):
+        if hood_id is None or name is None or aliases is None or center is None:
             return None
         return Neighbourhood(hood_id, region.id, name, aliases, center)
 
@@ -436,9 +436,10 @@ class RegionLoader:
             name: reader.choice(node, f"access.{name}", type(getattr(Access(), name)))
             for name, node in facts.items()
         }
-        if None in values.values():
+        chosen = {name: value for name, value in values.items() if value is not None}
+        if len(chosen) < len(values):
             return None
-        return Access(**values)
+        return Access(**chosen)
 
     def _community(
         self, reader: NodeReader, fields: dict[str, Node], where: str
@@ -453,7 +454,7 @@ class RegionLoader:
 
     def _verified(
         self, reader: NodeReader, fields: dict[str, Node], where: str
-    ) -> Verified | bool | None:
+    ) -> Verified | Literal[False] | None:
         """The verification, None when absent, False when invalid."""
         if "verified" not in fields:
             return None

@@ -98,9 +98,9 @@ def _report_tabs(text: str, file: str, problems: Problems) -> None:
             )
 
 
-def _refuse(problems: Problems, file: str, event: yaml.Event) -> bool:
+def _refuse(problems: Problems, file: str, event: yaml.NodeEvent) -> bool:
     """Report an alias, anchor or tag; returns True (the document is refused)."""
-    line = event.start_mark.line + 1
+    line = event.start_mark.line + 1 if event.start_mark is not None else 1
     if isinstance(event, yaml.AliasEvent):
         problems.error(
             file, line, f"alias *{event.anchor} is not allowed; write the values out in full"
@@ -110,7 +110,8 @@ def _refuse(problems: Problems, file: str, event: yaml.Event) -> bool:
         problems.error(
             file, line, f"anchor &{event.anchor} is not allowed; write the values out in full"
         )
-    if event.tag is not None and not isinstance(event, yaml.DocumentStartEvent):
+    # Only scalars and collection starts carry a tag (a document start has `tags` instead).
+    if isinstance(event, yaml.ScalarEvent | yaml.CollectionStartEvent) and event.tag is not None:
         problems.error(
             file, line, f"tag {event.tag} is not allowed; remove it (quote the value if it is text)"
         )

@@ -196,7 +196,7 @@ class Handlers:
         logger.error("Update failed: %s", describe_error(context.error))
         if isinstance(update, Update):
             user = update.effective_user
-            await self.apologise(update, self.fallback_locale(user and user.language_code))
+            await self.apologise(update, self.fallback_locale(user.language_code if user else None))
 
     @staticmethod
     def turn(context: TurnContext) -> Turn:

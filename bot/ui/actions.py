@@ -125,7 +125,7 @@ _PATTERNS = {
     "l": re.compile(r"([a-z]{2,3}(?:_[A-Za-z]{2,4})?)\Z"),
     "a": re.compile(rf"({_SHORT_ID})\Z"),
 }
-_SIMPLE = {
+_SIMPLE: dict[str, Action] = {
     "m": ShowMenu(),
     "N": ShowNeeds(),
     "H": ShowPlaces(),

@@ -186,7 +186,7 @@ class Conversation:
             state = replace(state, locale=link.locale)
         if link.region_id in self.catalog.content.regions:
             state = replace(state, region_id=link.region_id)
-        topic: Action | None = None
+        topic: ShowNeed | ShowSection | ShowPage | None = None
         if link.need_id is not None:
             topic = ShowNeed(link.need_id)
         elif link.section is not None:
