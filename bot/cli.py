@@ -1,13 +1,15 @@
-"""Command line: `python -m bot validate|chat|run`."""
+"""Command line: `python -m bot validate|chat|search|run`."""
 
 from __future__ import annotations
 
 import argparse
 import asyncio
 import datetime as dt
+import json
 import os
 import sys
 from collections import Counter
+from dataclasses import asdict
 from pathlib import Path
 from typing import TextIO
 
@@ -22,10 +24,10 @@ from bot.i18n import available_locales
 from bot.logs import configure_logging
 from bot.preview import run_preview
 from bot.store import StoreError
+from bot.ui import screens
+from bot.ui.actions import ShowSearch, search_key
 from bot.ui.conversation import Conversation
-from bot.ui.screens import UserState
-
-STALE_AFTER = dt.timedelta(days=365)
+from bot.ui.state import UserState
 
 
 def default_content_dir() -> Path:
@@ -57,6 +59,20 @@ def build_parser() -> argparse.ArgumentParser:
     chat.add_argument("--lang", help="preset the language (for example: es)")
     chat.add_argument("--area", help="preset the area (a region id, for example: oakland)")
     chat.add_argument("--content", type=Path, help="content folder (default: content)")
+    search = commands.add_parser(
+        "search",
+        help="print what a person typing TEXT would get, in order (to check search words)",
+        description=(
+            "Print what a person typing TEXT would be offered, in the order they would meet it:"
+            " urgent help first when the text reads as danger. With --json, one JSON array of"
+            ' {"kind", "id", "title"} (kind: page, resource, need or place).'
+        ),
+    )
+    search.add_argument("text", help="what the person types (quote it)")
+    search.add_argument("--lang", help="the person's language (default: the content's default)")
+    search.add_argument("--area", help="the person's area (a region id, for example: oakland)")
+    search.add_argument("--content", type=Path, help="content folder (default: content)")
+    search.add_argument("--json", action="store_true", help="print one JSON array")
     commands.add_parser(
         "run",
         help="answer people on Telegram (long polling); settings come from the environment",
@@ -97,10 +113,14 @@ def summary(content: Content, result: LoadResult, today: dt.date) -> list[str]:
     stale = [
         r.id
         for r in content.resources.values()
-        if r.verified is None or today - r.verified.date > STALE_AFTER
+        if r.verified is None
+        or (today - r.verified.date).days > content.regions[r.region_id].stale_after_days
     ]
     if stale:
-        lines.append(f"Not verified in the last 12 months: {len(stale)} ({', '.join(stale)})")
+        lines.append(
+            f"Not verified within their region's stale_after_days: {len(stale)}"
+            f" ({', '.join(stale)})"
+        )
     return lines
 
 
@@ -117,8 +137,9 @@ def validate(content_dir: Path, out: TextIO) -> int:
     return 0
 
 
-def chat(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    """Run the terminal preview on standard input; 2 for a bad option, 1 for broken content."""
+def _start(args: argparse.Namespace, err: TextIO) -> tuple[Conversation, UserState] | int:
+    """The conversation and starting state that --content, --lang and --area ask for, or the
+    exit status after explaining what is wrong (2 for a bad option, 1 for broken content)."""
     catalog = usable_catalog(args.content or default_content_dir(), err)
     if catalog is None:
         return 1
@@ -133,8 +154,32 @@ def chat(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             f"--area {args.area}: no such area; choose one of: {', '.join(content.regions)}\n"
         )
         return 2
-    state = UserState(locale=locale, region_id=args.area)
-    conversation = Conversation(catalog, locales)
+    return Conversation(catalog, locales), UserState(locale=locale, region_id=args.area)
+
+
+def search(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    """Print what typing `args.text` offers, in order, as lines or as one JSON array."""
+    started = _start(args, err)
+    if isinstance(started, int):
+        return started
+    conversation, state = started
+    view = conversation.view(state, dt.datetime.now(dt.UTC))
+    refs = screens.ordered(view, screens.answer(view, ShowSearch(search_key(args.text))))
+    if args.json:
+        out.write(json.dumps([asdict(ref) for ref in refs], ensure_ascii=False) + "\n")
+    elif not refs:
+        out.write("(nothing found: the person is offered urgent help and the list of needs)\n")
+    else:
+        out.writelines(f"{i}. {ref.kind}:{ref.id}  {ref.title}\n" for i, ref in enumerate(refs, 1))
+    return 0
+
+
+def chat(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    """Run the terminal preview on standard input; 2 for a bad option, 1 for broken content."""
+    started = _start(args, err)
+    if isinstance(started, int):
+        return started
+    conversation, state = started
     return run_preview(
         conversation,
         state,
@@ -185,4 +230,6 @@ def main(argv: list[str] | None = None) -> int:
         return validate(args.content or default_content_dir(), sys.stdout)
     if args.command == "run":
         return run(sys.stderr)
+    if args.command == "search":
+        return search(args, sys.stdout, sys.stderr)
     return chat(args, sys.stdout, sys.stderr)

@@ -12,7 +12,7 @@ from bot.domain.models import GeoPoint
 from bot.ui.actions import encode
 from bot.ui.conversation import Command, Conversation, Event, Press, SharedLocation, Typed
 from bot.ui.render import Screen
-from bot.ui.screens import UserState
+from bot.ui.state import UserState
 
 _TAG = re.compile(r"<[^>]+>")
 _RULE = "─" * 40

@@ -17,28 +17,39 @@ from bot.ui.actions import (
     ShowNearby,
     ShowNeed,
     ShowNeeds,
+    ShowOpenNow,
     ShowPage,
     ShowPlaces,
     ShowPrivacy,
     ShowResource,
+    ShowSearch,
     ShowSection,
+    ShowUrgent,
     decode,
     encode,
+    search_key,
 )
 
 long_id = st.from_regex(r"[a-z0-9][a-z0-9_-]{0,31}", fullmatch=True)
 short_id = st.from_regex(r"[a-z0-9][a-z0-9_-]{0,19}", fullmatch=True)
 filters = st.integers(0, 15).map(Filter)
 pages = st.integers(0, 99)
+short_query = st.text(max_size=12).map(search_key).filter(bool)
 lists = st.one_of(
-    st.builds(ShowNeed, short_id, filters, pages), st.builds(ShowNearby, short_id, filters, pages)
+    st.builds(ShowNeed, short_id, filters, pages),
+    st.builds(ShowNearby, short_id, filters, pages, st.just("") | short_id),
+    st.builds(ShowOpenNow, st.just("") | short_id, filters, pages),
 )
+short_ids = st.from_regex(r"[a-z0-9][a-z0-9_-]{0,11}", fullmatch=True)
 actions = st.one_of(
     st.sampled_from(
         [ShowMenu(), ShowNeeds(), ShowPlaces(), ChooseLanguage(), ChooseArea(), ShowPrivacy()]
     ),
     lists,
     st.builds(ShowResource, long_id, st.none() | lists),
+    st.builds(ShowResource, short_ids, st.builds(ShowSearch, short_query, filters)),
+    st.builds(ShowSearch, short_query, filters),
+    st.builds(ShowUrgent, st.just("") | short_id),
     st.builds(ShowSection, st.sampled_from(list(Section))),
     st.builds(ShowPage, long_id),
     st.builds(SetLanguage, st.sampled_from(["en", "es", "zh_Hans"])),
@@ -89,3 +100,19 @@ def test_known_bad_values() -> None:
         "1:r:" + "a" * 70,
     ]:
         assert decode(data) is None, data
+
+
+@settings(max_examples=300)
+@given(st.text(min_size=1, max_size=300).map(search_key).filter(bool), long_id, filters)
+def test_a_long_search_is_cut_at_a_word_to_fit(query: str, resource_id: str, flags: Filter) -> None:
+    for action in (ShowSearch(query, flags), ShowResource(resource_id, ShowSearch(query, flags))):
+        data = encode(action)
+        assert len(data.encode()) <= MAX_BYTES
+        decoded = decode(data)
+        search = decoded.back if isinstance(decoded, ShowResource) else decoded
+        if isinstance(search, ShowSearch):
+            assert search.filters == flags
+            assert query.startswith(search.query) or search.query in query
+        else:
+            # Only when not even one character of the query fits beside a long id.
+            assert isinstance(decoded, ShowResource) and decoded.back is None

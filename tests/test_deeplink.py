@@ -11,10 +11,10 @@ from hypothesis import strategies as st
 from bot.domain.catalog import Catalog
 from bot.domain.models import Section
 from bot.ui import screens
-from bot.ui.actions import Filter, ShowNeed, ShowPage, ShowSection, encode
+from bot.ui.actions import Filter, ShowNeed, ShowPage, ShowSection, ShowUrgent, encode
 from bot.ui.conversation import Command, Conversation, Press
 from bot.ui.deeplink import MAX_LENGTH, DeepLink, decode_link, encode_link
-from bot.ui.screens import UserState
+from bot.ui.state import UserState
 
 from .conftest import CONTENT, SUNDAY_MORNING
 
@@ -239,7 +239,7 @@ def start(conversation: Conversation, payload: str, state: UserState | None = No
 
 def test_link_presets_language_area_and_need(conversation: Conversation):
     reply = start(conversation, "l-es__a-oakland__n-food")
-    assert reply.state == UserState("es", "oakland")
+    assert reply.state == UserState("es", "oakland", open_need="food")
     view = conversation.view(reply.state, SUNDAY_MORNING)
     expected = screens.need_list(view, ShowNeed("food"))
     assert reply.screen == expected
@@ -296,7 +296,10 @@ def test_link_to_a_page(conversation: Conversation):
 def test_links_to_every_shipped_page(conversation: Conversation, page_id: str):
     reply = start(conversation, encode_link(DeepLink(page_id=page_id)))
     view = conversation.view(reply.state, SUNDAY_MORNING)
-    assert reply.screen == screens.page_screen(view, ShowPage(page_id))
+    if page_id == "urgent":
+        assert reply.screen == screens.urgent_screen(view, ShowUrgent())
+    else:
+        assert reply.screen == screens.page_screen(view, ShowPage(page_id))
 
 
 def test_link_to_a_missing_page_is_the_welcome(conversation: Conversation):

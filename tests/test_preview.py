@@ -11,7 +11,7 @@ from bot.domain.catalog import Catalog
 from bot.i18n import available_locales
 from bot.preview import run_preview
 from bot.ui.conversation import Conversation
-from bot.ui.screens import UserState
+from bot.ui.state import UserState
 
 from .conftest import MINIMAL, ROOT, SUNDAY_MORNING
 

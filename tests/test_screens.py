@@ -13,10 +13,23 @@ from bot.domain.catalog import Catalog
 from bot.domain.models import GeoPoint, Section
 from bot.i18n import Translator, available_locales, translator
 from bot.ui import screens
-from bot.ui.actions import Filter, ShowNearby, ShowNeed, ShowPage, ShowResource, ShowSection, encode
+from bot.ui.actions import (
+    Filter,
+    ShowNearby,
+    ShowNeed,
+    ShowOpenNow,
+    ShowPage,
+    ShowResource,
+    ShowSearch,
+    ShowSection,
+    ShowUrgent,
+    encode,
+    search_key,
+)
 from bot.ui.conversation import Command, Conversation, Press, SharedLocation, Typed
 from bot.ui.render import Screen, telegram_length
-from bot.ui.screens import UserState, View
+from bot.ui.screens import View
+from bot.ui.state import UserState
 
 from .conftest import SUNDAY_MORNING
 
@@ -103,7 +116,17 @@ def all_screens(view: View) -> Iterator[Screen]:
     for section in Section:
         yield screens.section_screen(view, ShowSection(section))
     yield screens.nearest_to_point(view, GeoPoint(37.80, -122.27))
+    yield screens.urgent_screen(view, ShowUrgent())
+    yield screens.urgent_screen(view, ShowUrgent("fruitvale"))
+    for flags in (Filter.NONE, Filter(15)):
+        yield screens.open_now_list(view, ShowOpenNow("", flags))
+        yield screens.open_now_list(view, ShowOpenNow("downtown", flags))
+        yield screens.search_results(view, ShowSearch("bed", flags))
+    yield screens.nearby_list(view, ShowNearby("downtown", need_id="food"))
     for query in (
+        "my friend isn't breathing",
+        "they took my passport",
+        "安全套",
         "condons",
         "sobredosis",
         "fruitvale",
@@ -111,7 +134,7 @@ def all_screens(view: View) -> Iterator[Screen]:
         "<b>&amp;</b>",
         "duchas en fruitvale",
     ):
-        yield screens.search_results(view, query)
+        yield screens.search_results(view, ShowSearch(search_key(query)), typed=query)
     yield screens.privacy(view)
     yield screens.help_screen(view)
     yield screens.forgotten(view)
@@ -141,7 +164,8 @@ def test_spanish_is_shipped() -> None:
 
 def test_user_text_is_escaped(sample_catalog: Catalog) -> None:
     view = view_of(sample_catalog, "en", "oakland")
-    screen = screens.search_results(view, "<script>alert(1)</script>")
+    text = "<script>alert(1)</script>"
+    screen = screens.search_results(view, ShowSearch(search_key(text)), typed=text)
     assert "<script>" not in "".join(screen.messages)
     assert "&lt;script&gt;" in "".join(screen.messages)
 
@@ -185,7 +209,7 @@ def test_filters_never_pass_unknown(minimal_catalog: Catalog) -> None:
 
 def test_urgent_words_bring_urgent_help_first(minimal_catalog: Catalog) -> None:
     view = view_of(minimal_catalog, "es", "testville")
-    screen = screens.search_results(view, "sobredosis")
+    screen = screens.search_results(view, ShowSearch("sobredosis"))
     assert "Urgent (es)" in screen.messages[0]
 
 

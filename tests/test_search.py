@@ -7,7 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.domain.catalog import Catalog
-from bot.domain.search import fold, within_one_edit, words
+from bot.domain.text import fold, within_one_edit, words
 
 
 def test_fold_removes_case_accents_and_punctuation() -> None:
@@ -61,12 +61,37 @@ def test_queries_in_both_languages_find_the_need(
     result = sample_catalog.index.search(query, "oakland")
     assert result.needs and result.needs[0].id == need
     assert result.resources, query
-    assert need in result.resources[0].needs
+    assert need in result.resources[0].resource.needs
 
 
-@pytest.mark.parametrize("query", ["overdose", "sobredosis", "emergency", "EMERGENCIA"])
+@pytest.mark.parametrize(
+    "query",
+    ["overdose", "sobredosis", "emergency", "EMERGENCIA", "my friend isn't breathing", "od"],
+)
 def test_urgent_words_are_flagged(sample_catalog: Catalog, query: str) -> None:
     assert sample_catalog.index.search(query, "oakland").urgent
+
+
+def test_an_apostrophe_joins_a_word(sample_catalog: Catalog) -> None:
+    assert fold("isn't OD’ing") == "isnt oding"
+    assert words("isn't") == ["isnt"]
+    # "isn't" once split off a "t" that matched "T visa" and "don't".
+    assert not sample_catalog.index.search("isn't", "oakland").needs
+
+
+@pytest.mark.parametrize("query", ["t", "a", "the", "'s", "s"])
+def test_weak_input_finds_nothing(sample_catalog: Catalog, query: str) -> None:
+    assert sample_catalog.index.search(query, "oakland").empty
+
+
+@pytest.mark.parametrize(
+    ("query", "language"), [("spanish", "es"), ("chino", "zh"), ("tagalog", "tl")]
+)
+def test_languages_a_service_speaks_are_searchable(
+    sample_catalog: Catalog, query: str, language: str
+) -> None:
+    hits = sample_catalog.index.search(query, "oakland").resources
+    assert hits and all(language in hit.resource.languages for hit in hits)
 
 
 @pytest.mark.parametrize(
@@ -83,16 +108,17 @@ def test_a_correct_spelling_does_not_pull_in_near_words(sample_catalog: Catalog)
 
 def test_name_match_ranks_first(minimal_catalog: Catalog) -> None:
     result = minimal_catalog.index.search("night drop-in")
-    assert result.resources[0].id == "night-drop-in"
+    assert result.resources[0].resource.id == "night-drop-in"
+    assert result.resources[0].named
 
 
 def test_typed_neighbourhood_is_a_place(sample_catalog: Catalog) -> None:
     result = sample_catalog.index.search("Fruitvale", "oakland")
     assert result.neighbourhood is not None and result.neighbourhood.id == "fruitvale"
-    assert not result.resources
+    assert result.place_named
     mixed = sample_catalog.index.search("showers in fruitvale", "oakland")
     assert mixed.neighbourhood is not None and mixed.neighbourhood.id == "fruitvale"
-    assert mixed.resources
+    assert mixed.resources and not mixed.place_named
 
 
 def test_region_filter(minimal_catalog: Catalog) -> None:

@@ -11,6 +11,7 @@ from bot.domain.page_loader import PageLoader
 from bot.domain.problems import Problems
 from bot.domain.reader import LOCALE_PATTERN, NodeReader
 from bot.domain.region_loader import SHORT_ID_MAX, RegionLoader
+from bot.domain.situation_loader import SituationLoader
 from bot.domain.strict_yaml import Node
 
 
@@ -114,6 +115,7 @@ class _ContentLoader(LoadContext):
         for path in region_files:
             region_loader.load_region_file(path, needs, regions, neighbourhoods, resources)
         pages = PageLoader(self).load_pages()
+        situations = SituationLoader(self, needs, pages).load()
         for (file, locale), lines in sorted(self.coverage.missing.items()):
             shown_lines = ", ".join(str(n) for n in lines[:5]) + (" ..." if len(lines) > 5 else "")
             self.problems.warning(
@@ -132,6 +134,7 @@ class _ContentLoader(LoadContext):
             neighbourhoods=neighbourhoods,
             resources=resources,
             pages=pages,
+            situations=situations,
         )
         return LoadResult(content, self.problems, self.coverage)
 

@@ -157,6 +157,10 @@ class Region:
     default_locale: str
     timezone: str
     distance_unit: DistanceUnit
+    # Listings not checked for longer than this carry a "not checked recently" note.
+    stale_after_days: int = 365
+    # Where a law protects people who call for help during an overdose, in the region's words.
+    good_samaritan: LocalizedText | None = None
 
 
 @dataclass(frozen=True)
@@ -243,6 +247,21 @@ class Page:
 
 
 @dataclass(frozen=True)
+class Situation:
+    """Something a typed message may be about ("overdose", "documents taken"), recognised by
+    phrases in each locale; urgent ones bring urgent help first, then their pages and needs."""
+
+    id: str
+    urgent: bool
+    pages: tuple[str, ...]
+    needs: tuple[str, ...]
+    phrases: Mapping[str, tuple[str, ...]]
+    whole_message: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    # Phrases that mean something everyday despite a matching phrase ("die my hair").
+    unless: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
 class Content:
     """Everything loaded from a content folder, already validated."""
 
@@ -253,6 +272,7 @@ class Content:
     neighbourhoods: Mapping[str, Neighbourhood]
     resources: Mapping[str, Resource]
     pages: Mapping[str, Page] = field(default_factory=dict)
+    situations: tuple[Situation, ...] = ()
 
     def pages_in(self, section: Section) -> tuple[Page, ...]:
         """The pages of one section, in their order."""

@@ -31,6 +31,8 @@ from bot.domain.strict_yaml import Node
 T = TypeVar("T")
 RESOURCE_ID_MAX = 32
 SHORT_ID_MAX = 20
+DEFAULT_STALE_AFTER_DAYS = 365
+MAX_STALE_AFTER_DAYS = 3 * 365
 PHONE_PATTERN = re.compile(r"\+?[0-9A-Z ().-]{3,30}\Z")
 LANGUAGE_PATTERN = re.compile(r"[a-z]{2,3}\Z")
 
@@ -117,7 +119,16 @@ class RegionLoader:
         fields = reader.mapping(
             node,
             "region",
-            ("id", "name", "sample", "default_locale", "timezone", "distance_unit"),
+            (
+                "id",
+                "name",
+                "sample",
+                "default_locale",
+                "timezone",
+                "distance_unit",
+                "stale_after_days",
+                "good_samaritan",
+            ),
             ("id", "name", "timezone"),
         )
         if fields is None or not {"id", "name", "timezone"} <= fields.keys():
@@ -137,9 +148,36 @@ class RegionLoader:
             if "distance_unit" in fields
             else DistanceUnit.KILOMETER
         )
+        stale = self._stale_after(reader, fields)
+        good_samaritan = (
+            self.ctx.localized(
+                reader, fields["good_samaritan"], "region.good_samaritan", default_locale
+            )
+            if "good_samaritan" in fields
+            else None
+        )
         if region_id is None or name is None or timezone is None or sample is None or unit is None:
             return None
-        return Region(region_id, name, sample, default_locale, timezone, unit)
+        if stale is None or ("good_samaritan" in fields and good_samaritan is None):
+            return None
+        return Region(
+            region_id, name, sample, default_locale, timezone, unit, stale, good_samaritan
+        )
+
+    @staticmethod
+    def _stale_after(reader: NodeReader, fields: dict[str, Node]) -> int | None:
+        """Days after which a listing not checked again counts as stale (default 365)."""
+        if "stale_after_days" not in fields:
+            return DEFAULT_STALE_AFTER_DAYS
+        days = reader.integer(fields["stale_after_days"], "region.stale_after_days")
+        if days is not None and not 1 <= days <= MAX_STALE_AFTER_DAYS:
+            reader.error(
+                fields["stale_after_days"],
+                f"region.stale_after_days: {days} is not a number of days from 1 to"
+                f" {MAX_STALE_AFTER_DAYS}; 180 or 365 are usual",
+            )
+            return None
+        return days
 
     def _timezone(self, reader: NodeReader, node: Node, where: str) -> str | None:
         value = reader.text(node, where)

@@ -9,136 +9,37 @@ resources through their name, organisation, description and the needs they serve
 from __future__ import annotations
 
 import bisect
+import contextlib
+import functools
 import heapq
-import re
-import unicodedata
 from collections import defaultdict
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 
-from bot.domain.models import Content, Need, Neighbourhood, Page, Resource
+from babel import Locale, UnknownLocaleError
 
-# Small words dropped from queries and listings (English and Spanish); phrases keep them.
-STOPWORDS = frozenset(
-    {
-        "a",
-        "al",
-        "an",
-        "and",
-        "any",
-        "are",
-        "at",
-        "ayuda",
-        "busco",
-        "by",
-        "can",
-        "cerca",
-        "con",
-        "de",
-        "del",
-        "donde",
-        "el",
-        "en",
-        "es",
-        "find",
-        "for",
-        "from",
-        "get",
-        "hay",
-        "help",
-        "i",
-        "in",
-        "is",
-        "it",
-        "la",
-        "las",
-        "lo",
-        "looking",
-        "los",
-        "me",
-        "mi",
-        "mis",
-        "my",
-        "near",
-        "necesito",
-        "need",
-        "o",
-        "of",
-        "on",
-        "or",
-        "para",
-        "please",
-        "por",
-        "que",
-        "quiero",
-        "some",
-        "su",
-        "the",
-        "to",
-        "un",
-        "una",
-        "unas",
-        "unos",
-        "want",
-        "where",
-        "with",
-        "y",
-        "you",
-        "your",
-    }
-)
+from bot.domain.models import Content, Need, Neighbourhood, Page, Resource, Situation
+from bot.domain.situations import SituationMatcher
+from bot.domain.text import STOPWORDS, deletes, fold, within_one_edit, words
 
 EXACT, TYPO, PREFIX = 1.0, 0.75, 0.6
 NAME_WEIGHT, ORGANIZATION_WEIGHT, NEED_WEIGHT, DESCRIPTION_WEIGHT = 3.0, 2.0, 2.0, 1.0
+LANGUAGE_WEIGHT = 2.0
+SITUATION_NEED_WEIGHT = 1.0
 MIN_TYPO_LENGTH = 5
 MIN_PREFIX_LENGTH = 4
 MAX_PREFIX_TERMS = 24
 COMMON_TERM_SHARE, COMMON_TERM_MIN = 0.25, 50
 
 
-_SEPARATORS = re.compile(r"[\W_]+")
-
-
-def fold(text: str) -> str:
-    """Lower-case, accents removed, anything but letters and digits turned into spaces."""
-    folded = text.casefold()
-    if not folded.isascii():
-        decomposed = unicodedata.normalize("NFKD", folded)
-        folded = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return _SEPARATORS.sub(" ", folded).strip()
-
-
-def words(text: str) -> list[str]:
-    """The folded words of a text that carry meaning (stop words dropped)."""
-    return [w for w in fold(text).split() if w not in STOPWORDS]
-
-
-def _deletes(word: str) -> set[str]:
-    return {word[:i] + word[i + 1 :] for i in range(len(word))}
-
-
-def within_one_edit(a: str, b: str) -> bool:
-    """True if a and b differ by at most one insertion, deletion, substitution or swap."""
-    if a == b:
-        return True
-    la, lb = len(a), len(b)
-    if abs(la - lb) > 1:
-        return False
-    if la == lb:
-        diffs = [i for i in range(la) if a[i] != b[i]]
-        if len(diffs) == 1:
-            return True
-        return (
-            len(diffs) == 2
-            and diffs[1] == diffs[0] + 1
-            and a[diffs[0]] == b[diffs[1]]
-            and a[diffs[1]] == b[diffs[0]]
-        )
-    short, long_ = (a, b) if la < lb else (b, a)
-    i = 0
-    while i < len(short) and short[i] == long_[i]:
-        i += 1
-    return short[i:] == long_[i + 1 :]
+@functools.cache
+def language_names(code: str, locales: tuple[str, ...]) -> tuple[str, ...]:
+    """A language's names in each content locale and in itself ("zh": Chinese, chino, 中文),
+    so that people can search for a service by the language it speaks."""
+    names = [Locale(locale).languages.get(code, "") for locale in locales]
+    with contextlib.suppress(ValueError, UnknownLocaleError):
+        names.append(Locale.parse(code).languages.get(code, ""))
+    return tuple(dict.fromkeys(name for name in names if name))
 
 
 class _Vocabulary:
@@ -150,7 +51,7 @@ class _Vocabulary:
         self.by_delete: dict[str, list[str]] = defaultdict(list)
         for term in self.terms:
             if len(term) >= MIN_TYPO_LENGTH:
-                for variant in _deletes(term):
+                for variant in deletes(term):
                     self.by_delete[variant].append(term)
 
     def matches(self, word: str) -> dict[str, float]:
@@ -165,7 +66,7 @@ class _Vocabulary:
         found: dict[str, float] = {}
         if len(word) >= MIN_TYPO_LENGTH:
             candidates = set(self.by_delete.get(word, ()))
-            for variant in _deletes(word):
+            for variant in deletes(word):
                 if variant in self.terms:
                     candidates.add(variant)
                 candidates.update(self.by_delete.get(variant, ()))
@@ -190,7 +91,7 @@ class _RegionIndex:
     by_need: dict[str, tuple[int, ...]]
 
     @classmethod
-    def build(cls, resources: list[Resource]) -> _RegionIndex:
+    def build(cls, resources: list[Resource], locales: tuple[str, ...]) -> _RegionIndex:
         """Postings and need lists for the resources of one region."""
         postings: dict[str, dict[int, float]] = defaultdict(dict)
         by_need: dict[str, list[int]] = defaultdict(list)
@@ -200,12 +101,17 @@ class _RegionIndex:
             fields = [(resource.name, NAME_WEIGHT), (resource.description, DESCRIPTION_WEIGHT)]
             if resource.organization:
                 fields.append((resource.organization, ORGANIZATION_WEIGHT))
-            for text, weight in fields:
-                for value in text.all_values():
-                    for word in words(value):
-                        hits = postings[word]
-                        if hits.get(index, 0.0) < weight:
-                            hits[index] = weight
+            texts = [(value, weight) for text, weight in fields for value in text.all_values()]
+            texts.extend(
+                (name, LANGUAGE_WEIGHT)
+                for code in resource.languages
+                for name in language_names(code, locales)
+            )
+            for value, weight in texts:
+                for word in words(value):
+                    hits = postings[word]
+                    if hits.get(index, 0.0) < weight:
+                        hits[index] = weight
         # A word in a quarter of a large region's descriptions ("free", "gratis") tells the
         # places apart no better than a stop word, and scoring it would touch most of them.
         common = max(COMMON_TERM_MIN, int(len(resources) * COMMON_TERM_SHARE))
@@ -247,20 +153,43 @@ class _RegionIndex:
         return [(score, self.resources[-negative]) for score, negative in top]
 
 
+NOT_NAMED, PARTLY_NAMED, FULLY_NAMED = 0, 1, 2
+
+
+@dataclass(frozen=True)
+class ResourceHit:
+    """A matched resource, how well its text matched, and whether the message names it."""
+
+    resource: Resource
+    score: float
+    named: int = NOT_NAMED
+
+
 @dataclass(frozen=True)
 class SearchResult:
-    """What a typed message matched, best first."""
+    """What a typed message matched, best first (open status and barriers are ranked later)."""
 
-    resources: tuple[Resource, ...]
+    resources: tuple[ResourceHit, ...]
     needs: tuple[Need, ...]
     neighbourhood: Neighbourhood | None
-    urgent: bool
+    situations: tuple[Situation, ...] = ()
     pages: tuple[Page, ...] = ()
+    named_need: Need | None = None
+    place_named: bool = False
+    # How strongly the words alone point at each need and page ("need:food", "page:safety").
+    topic_scores: Mapping[str, float] = field(default_factory=dict)
+
+    @property
+    def urgent(self) -> bool:
+        """True when the message reads as danger: urgent help comes first."""
+        return any(situation.urgent for situation in self.situations)
 
     @property
     def empty(self) -> bool:
         """True when nothing at all matched."""
-        return not (self.resources or self.needs or self.neighbourhood or self.urgent or self.pages)
+        return not (
+            self.resources or self.needs or self.neighbourhood or self.situations or self.pages
+        )
 
 
 class SearchIndex:
@@ -271,12 +200,20 @@ class SearchIndex:
         by_region: dict[str, list[Resource]] = defaultdict(list)
         for resource in content.resources.values():
             by_region[resource.region_id].append(resource)
-        self._regions = {rid: _RegionIndex.build(items) for rid, items in by_region.items()}
+        self._regions = {
+            rid: _RegionIndex.build(items, content.locales) for rid, items in by_region.items()
+        }
         self._resource_words = _Vocabulary(
             term for region in self._regions.values() for term in region.postings
         )
+        self._name_words = {
+            r.id: tuple(tuple(words(name)) for name in r.name.all_values())
+            for r in content.resources.values()
+        }
+        self._situations = SituationMatcher(content.situations)
         need_words: dict[str, set[str]] = defaultdict(set)
         self._need_phrases: list[tuple[str, str]] = []
+        self._need_exact: dict[str, str] = {}
         for need in content.needs.values():
             phrases = [*need.name.all_values()]
             for locale_words in need.search_words.values():
@@ -284,12 +221,13 @@ class SearchIndex:
             for phrase in phrases:
                 # Phrases keep their small words: "help me" must not become "help".
                 folded = fold(phrase)
+                self._need_exact.setdefault(" ".join(words(phrase)), need.id)
                 if " " in folded:
                     self._need_phrases.append((folded, need.id))
                 elif folded and folded not in STOPWORDS:
                     need_words[folded].add(need.id)
+        self._need_exact.pop("", None)
         self._need_words = {term: frozenset(ids) for term, ids in need_words.items()}
-        self._urgent_need_ids = frozenset(n.id for n in content.needs.values() if n.urgent)
         self._need_vocabulary = _Vocabulary(self._need_words)
         page_words: dict[str, set[str]] = defaultdict(set)
         for page in content.pages.values():
@@ -305,30 +243,56 @@ class SearchIndex:
                 self._places[" ".join(words(name)) or fold(name)] = hood
 
     def search(self, query: str, region_id: str | None = None, limit: int = 20) -> SearchResult:
-        """Resources (within `region_id` when given), needs, pages and a neighbourhood matching
-        `query`."""
+        """Situations, resources (within `region_id` when given), needs, pages and a
+        neighbourhood matching `query`."""
+        situations = self._situations.match(query)
         query_words = words(query)
         joined = " ".join(query_words)
-        padded_query = f" {fold(query)} "
         whole_place = self._whole_place(joined, region_id)
-        if whole_place is not None:
-            return SearchResult((), (), whole_place, urgent=False)
-        need_scores: dict[str, float] = defaultdict(float)
-        urgent_ids = self._urgent_need_ids
-        urgent = False
-        for phrase, need_id in self._need_phrases:
-            if f" {phrase} " in padded_query:
-                need_scores[need_id] += EXACT * len(phrase.split())
-                urgent = urgent or need_id in urgent_ids
-        for word in query_words:
-            best_for_need: dict[str, float] = {}
-            for term, quality in self._need_vocabulary.matches(word).items():
-                for need_id in self._need_words[term]:
-                    best_for_need[need_id] = max(best_for_need.get(need_id, 0.0), quality)
-            for need_id, quality in best_for_need.items():
-                need_scores[need_id] += quality
-                # A word start alone ("ayuda" of "ayúdame") never makes a message urgent.
-                urgent = urgent or (need_id in urgent_ids and quality > PREFIX)
+        word_need_scores = self._need_scores(query, query_words)
+        need_scores = defaultdict(float, word_need_scores)
+        for situation in situations:
+            for need_id in situation.needs:
+                need_scores[need_id] += SITUATION_NEED_WEIGHT
+        hits = self._resource_hits(query_words, need_scores, region_id, limit)
+        if any(hit.named == FULLY_NAMED for hit in hits):
+            # The message is a listing's name ("Eastshore Crisis and Suicide Line"): a look-up.
+            situations = ()
+        elif situations:
+            # Words of a message about a situation ("she won't wake up") match descriptions by
+            # chance; only places for the situation's needs, or for needs it names, are offered.
+            wanted = {n for s in situations for n in s.needs} | {
+                n for n, score in word_need_scores.items() if score >= EXACT
+            }
+            hits = tuple(h for h in hits if h.named or wanted & set(h.resource.needs))
+        needs = tuple(
+            self._content.needs[need_id]
+            for need_id, _score in sorted(need_scores.items(), key=lambda kv: (-kv[1], kv[0]))
+        )
+        page_scores = self._page_scores(query_words)
+        ranked_pages = sorted(page_scores.items(), key=lambda kv: (-kv[1], kv[0]))
+        return SearchResult(
+            resources=hits,
+            needs=needs,
+            neighbourhood=whole_place or self.place(query, region_id),
+            situations=situations,
+            pages=tuple(self._content.pages[page_id] for page_id, _score in ranked_pages),
+            named_need=self._named_need(joined),
+            place_named=whole_place is not None,
+            topic_scores={
+                **{f"need:{n}": score for n, score in word_need_scores.items()},
+                **{f"page:{p}": score for p, score in page_scores.items()},
+            },
+        )
+
+    def _resource_hits(
+        self,
+        query_words: list[str],
+        need_scores: dict[str, float],
+        region_id: str | None,
+        limit: int,
+    ) -> tuple[ResourceHit, ...]:
+        """The best `limit` resources by text and needs, each marked with how far it is named."""
         word_matches = [self._resource_words.matches(word) for word in query_words]
         if region_id is None:
             regions = list(self._regions.values())
@@ -338,20 +302,58 @@ class SearchIndex:
             hit for region in regions for hit in region.score(word_matches, need_scores, limit)
         ]
         scored.sort(key=lambda hit: -hit[0])
-        needs = tuple(
-            self._content.needs[need_id]
-            for need_id, _score in sorted(need_scores.items(), key=lambda kv: (-kv[1], kv[0]))
-        )
-        return SearchResult(
-            resources=tuple(resource for _score, resource in scored[:limit]),
-            needs=needs,
-            neighbourhood=self.place(query, region_id),
-            urgent=urgent,
-            pages=self._pages(query_words),
+        return tuple(
+            ResourceHit(resource, score, self._names(query_words, resource))
+            for score, resource in scored[:limit]
         )
 
-    def _pages(self, query_words: list[str]) -> tuple[Page, ...]:
-        """Pages whose title or search words match, best first."""
+    def _need_scores(self, query: str, query_words: list[str]) -> dict[str, float]:
+        """How strongly the message points at each need, by phrases and by words."""
+        need_scores: dict[str, float] = defaultdict(float)
+        padded_query = f" {fold(query)} "
+        for phrase, need_id in self._need_phrases:
+            if f" {phrase} " in padded_query:
+                need_scores[need_id] += EXACT * len(phrase.split())
+        for word in query_words:
+            best_for_need: dict[str, float] = {}
+            for term, quality in self._need_vocabulary.matches(word).items():
+                for need_id in self._need_words[term]:
+                    best_for_need[need_id] = max(best_for_need.get(need_id, 0.0), quality)
+            for need_id, quality in best_for_need.items():
+                need_scores[need_id] += quality
+        return need_scores
+
+    def _named_need(self, joined: str) -> Need | None:
+        """The need whose name or one search word is the whole message (one typo allowed)."""
+        need_id = self._need_exact.get(joined)
+        if need_id is None and len(joined) >= MIN_TYPO_LENGTH and " " not in joined:
+            close = sorted(t for t in self._need_words if within_one_edit(joined, t))
+            need_id = min(self._need_words[close[0]]) if close else None
+        return self._content.needs[need_id] if need_id is not None else None
+
+    def _names(self, query_words: list[str], resource: Resource) -> int:
+        """How far the message names this listing: every query word is in its name (one typo
+        allowed), covering the whole name (fully) or at least its first word ("night owl")."""
+        named = NOT_NAMED
+        if not query_words:
+            return named
+        for name in self._name_words[resource.id]:
+            if not name:
+                continue
+            used = [
+                next((i for i, n in enumerate(name) if _same_word(word, n)), None)
+                for word in query_words
+            ]
+            if None in used:
+                continue
+            if len(set(used)) == len(name):
+                return FULLY_NAMED
+            if 0 in used:
+                named = PARTLY_NAMED
+        return named
+
+    def _page_scores(self, query_words: list[str]) -> dict[str, float]:
+        """How well each page's title or search words match."""
         scores: dict[str, float] = defaultdict(float)
         for word in query_words:
             best: dict[str, float] = {}
@@ -360,8 +362,7 @@ class SearchIndex:
                     best[page_id] = max(best.get(page_id, 0.0), quality)
             for page_id, quality in best.items():
                 scores[page_id] += quality
-        ranked = sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))
-        return tuple(self._content.pages[page_id] for page_id, _score in ranked)
+        return scores
 
     def place(self, query: str, region_id: str | None = None) -> Neighbourhood | None:
         """The neighbourhood a message names ("fruitvale", "near downtown", "showers in uptown")."""
@@ -384,3 +385,10 @@ class SearchIndex:
     @staticmethod
     def _in_region(hood: Neighbourhood, region_id: str | None) -> bool:
         return region_id is None or hood.region_id == region_id
+
+
+def _same_word(typed: str, name_word: str) -> bool:
+    """A typed word is a name's word, allowing one typo in words of five letters or more."""
+    if typed == name_word:
+        return True
+    return min(len(typed), len(name_word)) >= MIN_TYPO_LENGTH and within_one_edit(typed, name_word)

@@ -8,7 +8,7 @@ from typing import Any
 from telegram.ext import Application, CallbackContext, ExtBot
 
 from bot.store import Preferences
-from bot.ui.screens import UserState
+from bot.ui.state import UserState
 
 
 @dataclass(frozen=True)

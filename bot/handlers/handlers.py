@@ -24,18 +24,19 @@ from telegram.ext import (
 
 from bot.handlers.context import Turn, TurnContext
 from bot.handlers.events import message_event
+from bot.handlers.open_needs import OpenNeeds
 from bot.handlers.output import edit_or_send, send_screen
 from bot.i18n import negotiate
 from bot.logs import describe_error
+from bot.policy import RETENTION
 from bot.store import Preferences, Store
 from bot.ui import screens
 from bot.ui.conversation import Conversation, Event, Press, Reply
-from bot.ui.screens import UserState
+from bot.ui.state import UserState
 from bot.user_keys import UserKeys
 
 logger = logging.getLogger(__name__)
 
-RETENTION = dt.timedelta(days=31 * screens.RETENTION_MONTHS)
 BEFORE_ANYTHING = -1
 
 
@@ -43,7 +44,8 @@ BEFORE_ANYTHING = -1
 class Handlers:
     """Everything the handlers share, and the handlers themselves as methods.
 
-    `purged_on` is the only thing that changes: the day old preferences were last erased.
+    What changes: `purged_on`, the day old preferences were last erased, and `open_needs`,
+    the need whose list each person has open (in memory only).
     """
 
     conversation: Conversation
@@ -52,6 +54,7 @@ class Handlers:
     default_locale: str
     clock: Callable[[], dt.datetime] = field(default=lambda: dt.datetime.now(dt.UTC))
     purged_on: dt.date | None = None
+    open_needs: OpenNeeds = field(default_factory=OpenNeeds)
 
     def register(self, application: Application[Any, Any, Any, Any, Any, Any]) -> None:
         """Add every handler, in order: the gate first, then one handler per kind of input."""
@@ -81,7 +84,9 @@ class Handlers:
         locale = saved.locale if saved.locale in locales else None
         regions = self.conversation.catalog.content.regions
         region_id = saved.region_id if saved.region_id in regions else None
-        state = UserState(locale or self.fallback_locale(user.language_code), region_id)
+        state = UserState(
+            locale or self.fallback_locale(user.language_code), region_id, self.open_needs.get(key)
+        )
         context.turn = Turn(key, saved, state)
 
     def fallback_locale(self, language_code: str | None) -> str:
@@ -141,6 +146,7 @@ class Handlers:
         """Blocking the bot in a private chat erases what it kept, as /forget would."""
         member = update.my_chat_member
         if member is not None and member.new_chat_member.status == ChatMember.BANNED:
+            self.open_needs.set(self.turn(context).user_key, "")
             await self.store.forget(self.turn(context).user_key)
 
     # Answering.
@@ -167,6 +173,7 @@ class Handlers:
     async def remember(self, turn: Turn, reply: Reply) -> None:
         """Save an explicit change of language or area, erase on /forget, count need lists."""
         today = self.clock().date()
+        self.open_needs.set(turn.user_key, "" if reply.erase else reply.state.open_need)
         if reply.erase:
             await self.store.forget(turn.user_key)
             return

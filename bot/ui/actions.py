@@ -2,19 +2,27 @@
 
 Callback data comes back from the client, so it is outside input: `decode` accepts exactly what
 `encode` produces and returns None for anything else, which the screens show as "out of date".
+Each action knows its own code and arguments; adding one means adding one class to `Action`.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import IntFlag
+from typing import ClassVar, Self
 
 from bot.domain.models import Section
+from bot.domain.text import fold
 
 VERSION = "1"
 MAX_BYTES = 64
 MAX_PAGE = 99
+
+_ID = r"[a-z0-9][a-z0-9_-]{0,31}"
+_SHORT_ID = r"[a-z0-9][a-z0-9_-]{0,19}"
+_FLAGS = r"([0-9a-f])"
+_PAGE = r"(0|[1-9][0-9]?)"
 
 
 class Filter(IntFlag):
@@ -27,74 +35,278 @@ class Filter(IntFlag):
     COMMUNITY_LED = 8
 
 
-@dataclass(frozen=True)
-class ShowMenu:
-    pass
+def search_key(text: str) -> str:
+    """Typed text as a search carried in a button: folded, single spaces (search gives the same
+    answer for it as for the text)."""
+    return " ".join(fold(text).split())
+
+
+def fit_text(text: str, budget: int) -> str:
+    """`text` cut at a word boundary (or inside a single long word) to at most `budget` bytes."""
+    if len(text.encode("utf-8")) <= budget:
+        return text
+    kept = ""
+    for word in text.split():
+        candidate = f"{kept} {word}" if kept else word
+        if len(candidate.encode("utf-8")) > budget:
+            break
+        kept = candidate
+    if kept:
+        return kept
+    return text.encode("utf-8")[:budget].decode("utf-8", "ignore")
+
+
+class _Simple:
+    """An action without arguments: its code is one capital letter."""
+
+    CODE: ClassVar[str]
+
+    def args(self) -> str:
+        return ""
+
+    @classmethod
+    def parse(cls, args: str) -> Self | None:
+        return cls() if args == "" else None
 
 
 @dataclass(frozen=True)
-class ShowNeeds:
-    pass
+class ShowMenu(_Simple):
+    CODE: ClassVar[str] = "m"
 
 
 @dataclass(frozen=True)
-class ShowNeed:
+class ShowNeeds(_Simple):
+    CODE: ClassVar[str] = "N"
+
+
+@dataclass(frozen=True)
+class ShowPlaces(_Simple):
+    CODE: ClassVar[str] = "H"
+
+
+@dataclass(frozen=True)
+class ChooseLanguage(_Simple):
+    CODE: ClassVar[str] = "L"
+
+
+@dataclass(frozen=True)
+class ChooseArea(_Simple):
+    CODE: ClassVar[str] = "A"
+
+
+@dataclass(frozen=True)
+class ShowPrivacy(_Simple):
+    CODE: ClassVar[str] = "P"
+
+
+class _Listing:
+    """A list of places a person can filter and page through."""
+
+    filters: Filter
+    page: int
+
+    def with_view(self, filters: Filter, page: int) -> Self:
+        """The same list with other filters or on another page."""
+        return replace(self, filters=filters, page=min(max(page, 0), MAX_PAGE))  # type: ignore[type-var]
+
+
+@dataclass(frozen=True)
+class ShowNeed(_Listing):
     need_id: str
     filters: Filter = Filter.NONE
     page: int = 0
+    CODE: ClassVar[str] = "n"
+    _PATTERN: ClassVar[re.Pattern[str]] = re.compile(rf"({_SHORT_ID})\.{_FLAGS}\.{_PAGE}\Z")
+
+    def args(self) -> str:
+        return f"{self.need_id}.{int(self.filters):x}.{self.page}"
+
+    @classmethod
+    def parse(cls, args: str) -> ShowNeed | None:
+        match = cls._PATTERN.match(args)
+        if match is None:
+            return None
+        need_id, flags, page = match.groups()
+        return cls(need_id, Filter(int(flags, 16)), int(page))
 
 
 @dataclass(frozen=True)
-class ShowPlaces:
-    pass
+class ShowNearby(_Listing):
+    """Places nearest a neighbourhood; with `need_id`, only those serving that need."""
 
-
-@dataclass(frozen=True)
-class ShowNearby:
     neighbourhood_id: str
     filters: Filter = Filter.NONE
     page: int = 0
+    need_id: str = ""
+    CODE: ClassVar[str] = "h"
+    _PATTERN: ClassVar[re.Pattern[str]] = re.compile(
+        rf"({_SHORT_ID})\.{_FLAGS}\.{_PAGE}(?:\.({_SHORT_ID}))?\Z"
+    )
+
+    def args(self) -> str:
+        need = f".{self.need_id}" if self.need_id else ""
+        return f"{self.neighbourhood_id}.{int(self.filters):x}.{self.page}{need}"
+
+    @classmethod
+    def parse(cls, args: str) -> ShowNearby | None:
+        match = cls._PATTERN.match(args)
+        if match is None:
+            return None
+        hood, flags, page, need = match.groups()
+        return cls(hood, Filter(int(flags, 16)), int(page), need or "")
+
+
+@dataclass(frozen=True)
+class ShowOpenNow(_Listing):
+    """Places open now or around the clock, nearest a neighbourhood first when one is known."""
+
+    neighbourhood_id: str = ""
+    filters: Filter = Filter.NONE
+    page: int = 0
+    CODE: ClassVar[str] = "o"
+    _PATTERN: ClassVar[re.Pattern[str]] = re.compile(rf"({_SHORT_ID}|-)\.{_FLAGS}\.{_PAGE}\Z")
+
+    def args(self) -> str:
+        return f"{self.neighbourhood_id or '-'}.{int(self.filters):x}.{self.page}"
+
+    @classmethod
+    def parse(cls, args: str) -> ShowOpenNow | None:
+        match = cls._PATTERN.match(args)
+        if match is None:
+            return None
+        hood, flags, page = match.groups()
+        return cls("" if hood == "-" else hood, Filter(int(flags, 16)), int(page))
+
+
+@dataclass(frozen=True)
+class ShowSearch(_Listing):
+    """A typed search again, with filters: the (folded) query rides in the button, so the bot
+    keeps nothing. A long query is cut at a word boundary to fit."""
+
+    query: str
+    filters: Filter = Filter.NONE
+    page: int = 0
+    CODE: ClassVar[str] = "q"
+    _PATTERN: ClassVar[re.Pattern[str]] = re.compile(rf"{_FLAGS}\.(.+)\Z", re.DOTALL)
+
+    def args(self) -> str:
+        return f"{int(self.filters):x}.{self.query}"
+
+    @classmethod
+    def parse(cls, args: str) -> ShowSearch | None:
+        match = cls._PATTERN.match(args)
+        if match is None or search_key(match.group(2)) != match.group(2):
+            return None
+        return cls(match.group(2), Filter(int(match.group(1), 16)))
+
+
+ListAction = ShowNeed | ShowNearby | ShowOpenNow | ShowSearch
+_LIST_TYPES: dict[str, type[ListAction]] = {
+    t.CODE: t for t in (ShowNeed, ShowNearby, ShowOpenNow, ShowSearch)
+}
 
 
 @dataclass(frozen=True)
 class ShowResource:
     resource_id: str
-    back: ShowNeed | ShowNearby | None = None
+    back: ListAction | None = None
+    CODE: ClassVar[str] = "r"
+    _PATTERN: ClassVar[re.Pattern[str]] = re.compile(rf"({_ID})\.(?:-|([nhoq])\.(.+))\Z", re.DOTALL)
+
+    def args(self) -> str:
+        if self.back is None:
+            return f"{self.resource_id}.-"
+        head = f"{self.resource_id}.{self.back.CODE}."
+        back = self.back
+        if isinstance(back, ShowSearch):
+            used = len(f"{VERSION}:{self.CODE}:{head}{int(back.filters):x}.".encode())
+            back = replace(back, query=fit_text(back.query, MAX_BYTES - used))
+            if not back.query:
+                return f"{self.resource_id}.-"
+        return f"{head}{back.args()}"
+
+    @classmethod
+    def parse(cls, args: str) -> ShowResource | None:
+        match = cls._PATTERN.match(args)
+        if match is None:
+            return None
+        resource_id, kind, rest = match.groups()
+        if kind is None:
+            return cls(resource_id)
+        back = _LIST_TYPES[kind].parse(rest)
+        return cls(resource_id, back) if back is not None else None
+
+
+@dataclass(frozen=True)
+class ShowUrgent:
+    """Urgent help; a known neighbourhood orders the places open now nearest first."""
+
+    neighbourhood_id: str = ""
+    CODE: ClassVar[str] = "u"
+    _PATTERN: ClassVar[re.Pattern[str]] = re.compile(rf"({_SHORT_ID})?\Z")
+
+    def args(self) -> str:
+        return self.neighbourhood_id
+
+    @classmethod
+    def parse(cls, args: str) -> ShowUrgent | None:
+        match = cls._PATTERN.match(args)
+        return cls(match.group(1) or "") if match else None
 
 
 @dataclass(frozen=True)
 class ShowSection:
     section: Section
+    CODE: ClassVar[str] = "s"
+
+    def args(self) -> str:
+        return self.section.value
+
+    @classmethod
+    def parse(cls, args: str) -> ShowSection | None:
+        return cls(Section(args)) if args in {s.value for s in Section} else None
 
 
 @dataclass(frozen=True)
 class ShowPage:
     page_id: str
+    CODE: ClassVar[str] = "p"
+    _PATTERN: ClassVar[re.Pattern[str]] = re.compile(rf"{_ID}\Z")
 
+    def args(self) -> str:
+        return self.page_id
 
-@dataclass(frozen=True)
-class ChooseLanguage:
-    pass
+    @classmethod
+    def parse(cls, args: str) -> ShowPage | None:
+        return cls(args) if cls._PATTERN.match(args) else None
 
 
 @dataclass(frozen=True)
 class SetLanguage:
     locale: str
+    CODE: ClassVar[str] = "l"
+    _PATTERN: ClassVar[re.Pattern[str]] = re.compile(r"[a-z]{2,3}(?:_[A-Za-z]{2,4})?\Z")
 
+    def args(self) -> str:
+        return self.locale
 
-@dataclass(frozen=True)
-class ChooseArea:
-    pass
+    @classmethod
+    def parse(cls, args: str) -> SetLanguage | None:
+        return cls(args) if cls._PATTERN.match(args) else None
 
 
 @dataclass(frozen=True)
 class SetArea:
     region_id: str
+    CODE: ClassVar[str] = "a"
+    _PATTERN: ClassVar[re.Pattern[str]] = re.compile(rf"{_SHORT_ID}\Z")
 
+    def args(self) -> str:
+        return self.region_id
 
-@dataclass(frozen=True)
-class ShowPrivacy:
-    pass
+    @classmethod
+    def parse(cls, args: str) -> SetArea | None:
+        return cls(args) if cls._PATTERN.match(args) else None
 
 
 Action = (
@@ -103,7 +315,10 @@ Action = (
     | ShowNeed
     | ShowPlaces
     | ShowNearby
+    | ShowOpenNow
+    | ShowSearch
     | ShowResource
+    | ShowUrgent
     | ShowSection
     | ShowPage
     | ChooseLanguage
@@ -112,71 +327,34 @@ Action = (
     | SetArea
     | ShowPrivacy
 )
-
-_ID = r"[a-z0-9][a-z0-9_-]{0,31}"
-_SHORT_ID = r"[a-z0-9][a-z0-9_-]{0,19}"
-_LIST = rf"({_SHORT_ID})\.([0-9a-f])\.(0|[1-9][0-9]?)"
-_PATTERNS = {
-    "n": re.compile(rf"{_LIST}\Z"),
-    "h": re.compile(rf"{_LIST}\Z"),
-    "r": re.compile(rf"({_ID})\.(?:-|([nh])\.{_LIST})\Z"),
-    "s": re.compile(r"(rights|spectrum|safety|urgent)\Z"),
-    "p": re.compile(rf"({_ID})\Z"),
-    "l": re.compile(r"([a-z]{2,3}(?:_[A-Za-z]{2,4})?)\Z"),
-    "a": re.compile(rf"({_SHORT_ID})\Z"),
-}
-_SIMPLE: dict[str, Action] = {
-    "m": ShowMenu(),
-    "N": ShowNeeds(),
-    "H": ShowPlaces(),
-    "L": ChooseLanguage(),
-    "A": ChooseArea(),
-    "P": ShowPrivacy(),
-}
-_SIMPLE_CODES = {type(action): code for code, action in _SIMPLE.items()}
-
-
-def _list_part(action: ShowNeed | ShowNearby) -> str:
-    target = action.need_id if isinstance(action, ShowNeed) else action.neighbourhood_id
-    return f"{target}.{int(action.filters):x}.{min(action.page, MAX_PAGE)}"
+_SIMPLE_TYPES = (ShowMenu, ShowNeeds, ShowPlaces, ChooseLanguage, ChooseArea, ShowPrivacy)
+_WITH_ARGS = (
+    ShowNeed,
+    ShowNearby,
+    ShowOpenNow,
+    ShowSearch,
+    ShowResource,
+    ShowUrgent,
+    ShowSection,
+    ShowPage,
+    SetLanguage,
+    SetArea,
+)
+_BY_CODE: dict[str, type[Action]] = {t.CODE: t for t in (*_SIMPLE_TYPES, *_WITH_ARGS)}
 
 
 def encode(action: Action) -> str:
     """Callback data for an action. Raises ValueError if it would not fit in 64 bytes."""
-    if type(action) in _SIMPLE_CODES:
-        body = _SIMPLE_CODES[type(action)]
-    elif isinstance(action, ShowNeed):
-        body = f"n:{_list_part(action)}"
-    elif isinstance(action, ShowNearby):
-        body = f"h:{_list_part(action)}"
-    elif isinstance(action, ShowResource):
-        if action.back is None:
-            back = "-"
-        else:
-            kind = "n" if isinstance(action.back, ShowNeed) else "h"
-            back = f"{kind}.{_list_part(action.back)}"
-        body = f"r:{action.resource_id}.{back}"
-    elif isinstance(action, ShowSection):
-        body = f"s:{action.section.value}"
-    elif isinstance(action, ShowPage):
-        body = f"p:{action.page_id}"
-    elif isinstance(action, SetLanguage):
-        body = f"l:{action.locale}"
-    elif isinstance(action, SetArea):
-        body = f"a:{action.region_id}"
+    if isinstance(action, _SIMPLE_TYPES):
+        data = f"{VERSION}:{action.CODE}"
     else:
-        raise TypeError(f"not an action: {action!r}")
-    data = f"{VERSION}:{body}"
+        if isinstance(action, ShowSearch):
+            budget = MAX_BYTES - len(f"{VERSION}:q:{int(action.filters):x}.")
+            action = replace(action, query=fit_text(action.query, budget))
+        data = f"{VERSION}:{action.CODE}:{action.args()}"
     if len(data.encode("utf-8")) > MAX_BYTES:
         raise ValueError(f"callback data over {MAX_BYTES} bytes: {data!r}")
     return data
-
-
-def _list_action(kind: str, target: str, filters: str, page: str) -> ShowNeed | ShowNearby:
-    flags = Filter(int(filters, 16))
-    if kind == "n":
-        return ShowNeed(target, flags, int(page))
-    return ShowNearby(target, flags, int(page))
 
 
 def decode(data: object) -> Action | None:
@@ -186,24 +364,8 @@ def decode(data: object) -> Action | None:
     version, _, rest = data.partition(":")
     if version != VERSION:
         return None
-    if rest in _SIMPLE:
-        return _SIMPLE[rest]
     code, sep, args = rest.partition(":")
-    pattern = _PATTERNS.get(code)
-    match = pattern.match(args) if sep and pattern else None
-    if match is None:
+    kind = _BY_CODE.get(code)
+    if kind is None or (sep == "") != (kind in _SIMPLE_TYPES):
         return None
-    groups = match.groups()
-    if code in ("n", "h"):
-        return _list_action(code, *groups)
-    if code == "r":
-        resource_id, kind, target, filters, page = groups
-        back = _list_action(kind, target, filters, page) if kind else None
-        return ShowResource(resource_id, back)
-    if code == "s":
-        return ShowSection(Section(groups[0]))
-    if code == "p":
-        return ShowPage(groups[0])
-    if code == "l":
-        return SetLanguage(groups[0])
-    return SetArea(groups[0])
+    return kind.parse(args)

@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import datetime as dt
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, replace
+from typing import Any
 
 from bot.domain.catalog import Catalog
 from bot.domain.models import GeoPoint, Section
@@ -24,16 +26,21 @@ from bot.ui.actions import (
     ShowNearby,
     ShowNeed,
     ShowNeeds,
+    ShowOpenNow,
     ShowPage,
     ShowPlaces,
     ShowPrivacy,
     ShowResource,
+    ShowSearch,
     ShowSection,
+    ShowUrgent,
     decode,
+    search_key,
 )
 from bot.ui.deeplink import DeepLink, decode_link
 from bot.ui.render import Screen
-from bot.ui.screens import UserState, View
+from bot.ui.screens import View
+from bot.ui.state import UserState
 
 MAX_QUERY_LENGTH = 200
 
@@ -109,7 +116,9 @@ class Conversation:
         view = self.view(state, now)
         if isinstance(event, SharedLocation):
             return Reply(screens.nearest_to_point(view, event.point), state)
-        return Reply(screens.search_results(view, clean_query(event.text)), state)
+        text = clean_query(event.text)
+        search = ShowSearch(search_key(text))
+        return Reply(screens.search_results(view, search, typed=text), replace(state, open_need=""))
 
     def act(self, action: Action, state: UserState, now: dt.datetime) -> Reply:
         """The screen for a decoded button action."""
@@ -127,33 +136,13 @@ class Conversation:
                 return Reply(screens.out_of_date(self.view(state, now)), state)
             state = replace(state, region_id=action.region_id)
             return Reply(screens.main_menu(self.view(state, now)), state)
+        open_need = action.need_id if isinstance(action, ShowNeed | ShowNearby) else ""
+        state = replace(state, open_need=open_need if open_need in content.needs else "")
         view = self.view(state, now)
-        screen: Screen
-        if isinstance(action, ShowMenu):
-            screen = screens.main_menu(view)
-        elif isinstance(action, ShowNeeds):
-            screen = screens.needs_menu(view)
-        elif isinstance(action, ShowNeed):
-            counted = action.page == 0 and action.filters == Filter.NONE
-            need_id = action.need_id if counted and action.need_id in content.needs else None
-            return Reply(screens.need_list(view, action), state, counted_need=need_id)
-        elif isinstance(action, ShowPlaces):
-            screen = screens.places_menu(view)
-        elif isinstance(action, ShowNearby):
-            screen = screens.nearby_list(view, action)
-        elif isinstance(action, ShowResource):
-            screen = screens.resource_card(view, action)
-        elif isinstance(action, ShowSection):
-            screen = screens.section_screen(view, action)
-        elif isinstance(action, ShowPage):
-            screen = screens.page_screen(view, action)
-        elif isinstance(action, ChooseLanguage):
-            screen = screens.language_picker(view)
-        elif isinstance(action, ChooseArea):
-            screen = screens.area_picker(view)
-        else:
-            screen = screens.privacy(view)
-        return Reply(screen, state)
+        counted = None
+        if isinstance(action, ShowNeed) and action.page == 0 and action.filters == Filter.NONE:
+            counted = state.open_need or None
+        return Reply(_draw(view, action), state, counted_need=counted)
 
     def command(self, command: Command, state: UserState, now: dt.datetime) -> Reply:
         """The screen for a /command."""
@@ -167,7 +156,7 @@ class Conversation:
             "area": ChooseArea(),
             "rights": ShowSection(Section.RIGHTS),
             "privacy": ShowPrivacy(),
-            "urgent": ShowSection(Section.URGENT),
+            "urgent": ShowUrgent(),
         }
         if name in actions:
             return self.act(actions[name], state, now)
@@ -205,3 +194,40 @@ class Conversation:
         if isinstance(topic, ShowPage):
             return topic.page_id in content.pages
         return bool(content.pages_in(topic.section))
+
+
+def _show_section(view: View, action: ShowSection) -> Screen:
+    if action.section is Section.URGENT:
+        return screens.urgent_screen(view, ShowUrgent())
+    return screens.section_screen(view, action)
+
+
+def _show_page(view: View, action: ShowPage) -> Screen:
+    page = view.catalog.content.pages.get(action.page_id)
+    if page is not None and page.section is Section.URGENT:
+        return screens.urgent_screen(view, ShowUrgent())
+    return screens.page_screen(view, action)
+
+
+# Each button's screen; SetLanguage and SetArea also change the state (see `act`).
+_SCREENS: dict[type, Callable[[View, Any], Screen]] = {
+    ShowMenu: lambda view, _action: screens.main_menu(view),
+    ShowNeeds: lambda view, _action: screens.needs_menu(view),
+    ShowNeed: screens.need_list,
+    ShowPlaces: lambda view, _action: screens.places_menu(view),
+    ShowNearby: screens.nearby_list,
+    ShowOpenNow: screens.open_now_list,
+    ShowSearch: screens.search_results,
+    ShowResource: screens.resource_card,
+    ShowUrgent: screens.urgent_screen,
+    ShowSection: _show_section,
+    ShowPage: _show_page,
+    ChooseLanguage: lambda view, _action: screens.language_picker(view),
+    ChooseArea: lambda view, _action: screens.area_picker(view),
+    ShowPrivacy: lambda view, _action: screens.privacy(view),
+}
+
+
+def _draw(view: View, action: Action) -> Screen:
+    """The screen a button shows."""
+    return _SCREENS[type(action)](view, action)

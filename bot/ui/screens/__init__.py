@@ -4,15 +4,8 @@ Nothing here knows about Telegram or the terminal; both render these same screen
 """
 
 from bot.ui.screens.card import resource_card
-from bot.ui.screens.listings import (
-    nearby_list,
-    nearest_to_point,
-    need_list,
-    open_status,
-    passes,
-)
+from bot.ui.screens.listings import nearby_list, nearest_to_point, need_list, open_now_list
 from bot.ui.screens.menus import (
-    RETENTION_MONTHS,
     apology,
     area_picker,
     cannot_read,
@@ -28,14 +21,15 @@ from bot.ui.screens.menus import (
     unknown_command,
     welcome,
 )
-from bot.ui.screens.pages import page_screen, section_screen, urgent_messages
-from bot.ui.screens.search import search_results
-from bot.ui.screens.view import UserState, View
+from bot.ui.screens.pages import page_screen, section_screen
+from bot.ui.screens.parts import open_status, passes
+from bot.ui.screens.search import answer, ordered, search_results
+from bot.ui.screens.urgent import urgent_messages, urgent_screen
+from bot.ui.screens.view import View
 
 __all__ = [
-    "RETENTION_MONTHS",
-    "UserState",
     "View",
+    "answer",
     "apology",
     "area_picker",
     "cannot_read",
@@ -47,7 +41,9 @@ __all__ = [
     "nearest_to_point",
     "need_list",
     "needs_menu",
+    "open_now_list",
     "open_status",
+    "ordered",
     "out_of_date",
     "page_screen",
     "passes",
@@ -59,5 +55,6 @@ __all__ = [
     "section_screen",
     "unknown_command",
     "urgent_messages",
+    "urgent_screen",
     "welcome",
 ]

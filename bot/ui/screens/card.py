@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from bot.domain.models import Resource
 from bot.i18n import language_name_in
-from bot.ui.actions import ShowResource
+from bot.ui.actions import ShowNeeds, ShowResource
 from bot.ui.labels import access_lines, verification_label
 from bot.ui.render import Button, Screen, bold, esc, italic, split_messages
-from bot.ui.screens.listings import community_marks, open_status
 from bot.ui.screens.menus import out_of_date
-from bot.ui.screens.view import View, menu_button, sample_note
+from bot.ui.screens.parts import community_marks, is_stale, open_status, stale_note, warnings
+from bot.ui.screens.view import View, nav_row, sample_note
 
 
 def _labelled(label: str, value_html: str) -> str:
@@ -72,6 +72,9 @@ def resource_card(view: View, action: ShowResource) -> Screen:
     marks = community_marks(view, resource)
     if marks:
         head.append(esc(marks))
+    warning = warnings(view, resource)
+    if warning:
+        head.append(esc(warning))
     blocks = ["\n".join(head)]
     if resource.sample:
         blocks.append(sample_note(view))
@@ -113,8 +116,12 @@ def resource_card(view: View, action: ShowResource) -> Screen:
         )
     else:
         blocks.append(italic(tr.gettext("Not yet checked by the people who keep this list.")))
-    row = []
-    if action.back is not None:
-        row.append(Button(tr.pgettext("button", "◀ Back to list"), action.back))
-    row.append(menu_button(view))
-    return Screen(split_messages(blocks), (tuple(row),))
+    if resource.verified is not None and is_stale(view, resource):
+        blocks.append(italic(stale_note(view)))
+    back = (
+        Button(tr.pgettext("button", "◀ Back to list"), action.back)
+        if action.back is not None
+        else Button(tr.pgettext("button", "◀ Needs"), ShowNeeds())
+    )
+    place = getattr(action.back, "neighbourhood_id", "") if action.back else ""
+    return Screen(split_messages(blocks), (nav_row(view, back, place=place),))

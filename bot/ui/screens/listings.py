@@ -1,88 +1,36 @@
-"""Lists of resources (by need, near a place, near a shared location) with filters and pages."""
+"""Lists of resources (by need, near a place, open now, near a shared location), with filters
+and pages; every list keeps its filters, its way back and urgent help."""
 
 from __future__ import annotations
 
 import datetime as dt
 
-from bot.domain.geo import Nearby, nearest
+from bot.domain.geo import distance_km, nearest
 from bot.domain.hours import OpenState
-from bot.domain.models import GeoPoint, Resource, YesNo
-from bot.ui.actions import Filter, ShowNearby, ShowNeed, ShowNeeds, ShowPlaces, ShowResource
-from bot.ui.labels import community_label
+from bot.domain.models import GeoPoint, Neighbourhood, Resource
+from bot.domain.ranking import hard_barrier, is_open, soft_barrier
+from bot.ui.actions import (
+    Filter,
+    ListAction,
+    ShowNearby,
+    ShowNeed,
+    ShowNeeds,
+    ShowOpenNow,
+    ShowPlaces,
+    ShowResource,
+    ShowUrgent,
+)
 from bot.ui.render import Button, Screen, bold, esc, italic, split_messages
 from bot.ui.screens.menus import area_picker, out_of_date
-from bot.ui.screens.view import COMMUNITY_LED, View, menu_button, rows, sample_note
+from bot.ui.screens.parts import COMMUNITY_LED, list_line, passes
+from bot.ui.screens.view import View, nav_row, rows, sample_note
 
 PAGE_SIZE = 5
+Entries = list[tuple[Resource, float | None]]
 
 
-def open_status(view: View, resource: Resource) -> str:
-    """In words: "Open now, until 9 PM", "Closed, opens Monday 9:00 AM", "Hours not known"."""
-    tr = view.tr
-    if resource.hours is None:
-        return tr.gettext("Hours not known")
-    status = resource.hours.status(view.now)
-    change = status.next_change
-    if status.state is OpenState.OPEN:
-        if change is None:
-            return tr.gettext("Open 24/7")
-        if change - view.now <= dt.timedelta(hours=24):
-            return tr.gettext("Open now, until %(time)s") % {"time": tr.time(change)}
-        return tr.gettext("Open now")
-    if status.state is OpenState.CLOSED and change is not None:
-        local_now = view.now.astimezone(resource.hours.zone)
-        if change.date() == local_now.date():
-            return tr.gettext("Closed, opens at %(time)s") % {"time": tr.time(change)}
-        if change - view.now <= dt.timedelta(days=6):
-            return tr.gettext("Closed, opens %(day)s %(time)s") % {
-                "day": tr.weekday(change),
-                "time": tr.time(change),
-            }
-        return tr.gettext("Closed for now")
-    return tr.gettext("Hours not known")
-
-
-def _is_open(view: View, resource: Resource) -> bool:
-    return resource.hours is not None and resource.hours.status(view.now).state is OpenState.OPEN
-
-
-def passes(view: View, resource: Resource, filters: Filter) -> bool:
-    """Whether a resource passes every filter; unknown facts never pass a filter."""
-    if Filter.OPEN_NOW in filters and not _is_open(view, resource):
-        return False
-    if Filter.NO_POLICE in filters and resource.access.involves_police is not False:
-        return False
-    if Filter.NO_ID in filters and resource.access.requires_id is not YesNo.NO:
-        return False
-    return not (Filter.COMMUNITY_LED in filters and not resource.community & COMMUNITY_LED)
-
-
-def community_marks(view: View, resource: Resource) -> str:
-    """ "⚑ peer-run and sex-worker-led", or an empty string."""
-    marks = [
-        community_label(view.tr, mark) for mark in sorted(resource.community, key=lambda m: m.value)
-    ]
-    return f"⚑ {view.tr.join(marks)}" if marks else ""
-
-
-def list_line(view: View, number: int, resource: Resource, distance: float | None) -> str:
-    """One numbered entry of a list: name, open status, neighbourhood, distance, marks."""
-    content = view.catalog.content
-    hood = content.neighbourhoods[resource.neighbourhood_id]
-    parts = [open_status(view, resource), hood.name.get(view.state.locale)]
-    if distance is not None:
-        region = content.regions[resource.region_id]
-        parts.append(view.tr.distance(distance, region.distance_unit))
-    marks = community_marks(view, resource)
-    if marks:
-        parts.append(marks)
-    if resource.sample:
-        parts.append(view.tr.pgettext("mark", "[sample]"))
-    name = resource.name.get(view.state.locale)
-    return f"{bold(f'{number}. {name}')}\n{esc(' · '.join(parts))}"
-
-
-def _filter_buttons(view: View, action: ShowNeed | ShowNearby) -> tuple[Button, ...]:
+def filter_buttons(view: View, action: ListAction) -> tuple[tuple[Button, ...], ...]:
+    """Two rows of filter switches; each press shows the list again from its first page."""
     tr = view.tr
     labels = {
         Filter.OPEN_NOW: tr.pgettext("filter", "Open now"),
@@ -90,33 +38,20 @@ def _filter_buttons(view: View, action: ShowNeed | ShowNearby) -> tuple[Button, 
         Filter.NO_ID: tr.pgettext("filter", "No ID"),
         Filter.COMMUNITY_LED: tr.pgettext("filter", "Peer-led"),
     }
-    buttons = []
-    for flag, label in labels.items():
-        on = flag in action.filters
-        toggled = type(action)(_target(action), action.filters ^ flag, 0)
-        buttons.append(Button(f"{'☑' if on else '☐'} {label}", toggled))
-    return tuple(buttons)
+    buttons = [
+        Button(
+            f"{'☑' if flag in action.filters else '☐'} {label}",
+            action.with_view(action.filters ^ flag, 0),
+        )
+        for flag, label in labels.items()
+    ]
+    return (tuple(buttons[:2]), tuple(buttons[2:]))
 
 
-def _target(action: ShowNeed | ShowNearby) -> str:
-    return action.need_id if isinstance(action, ShowNeed) else action.neighbourhood_id
-
-
-def _resource_list(
-    view: View,
-    action: ShowNeed | ShowNearby,
-    header: str,
-    entries: list[tuple[Resource, float | None]],
-    back: Button,
-) -> Screen:
+def filter_notes(view: View, action: ListAction, shown: int) -> list[str]:
+    """The note that filters show confirmed facts only, and what is left after them."""
     tr = view.tr
-    shown = [(r, d) for r, d in entries if passes(view, r, action.filters)]
-    pages = max(1, -(-len(shown) // PAGE_SIZE))
-    page = min(action.page, pages - 1)
-    chunk = shown[page * PAGE_SIZE : (page + 1) * PAGE_SIZE]
-    blocks = [header]
-    if view.region is not None and view.region.sample:
-        blocks.append(sample_note(view))
+    blocks = []
     if action.filters:
         blocks.append(italic(tr.gettext("Filters show only places where this is confirmed.")))
     if not shown:
@@ -127,7 +62,22 @@ def _resource_list(
                 else tr.gettext("No places listed here yet.")
             )
         )
-    else:
+    return blocks
+
+
+def _resource_list(
+    view: View, action: ListAction, header: str, entries: Entries, back: Button, place: str = ""
+) -> Screen:
+    tr = view.tr
+    shown = [(r, d) for r, d in entries if passes(view, r, action.filters)]
+    pages = max(1, -(-len(shown) // PAGE_SIZE))
+    page = min(action.page, pages - 1)
+    chunk = shown[page * PAGE_SIZE : (page + 1) * PAGE_SIZE]
+    blocks = [header]
+    if view.region is not None and view.region.sample:
+        blocks.append(sample_note(view))
+    blocks.extend(filter_notes(view, action, len(shown)))
+    if shown:
         blocks.append(
             esc(
                 tr.ngettext("%(count)d place", "%(count)d places", len(shown))
@@ -136,41 +86,37 @@ def _resource_list(
         )
     start = page * PAGE_SIZE
     blocks.extend(list_line(view, start + i + 1, r, d) for i, (r, d) in enumerate(chunk))
+    here = action.with_view(action.filters, page)
     pick = [
-        Button(
-            f"{start + i + 1}. {r.name.get(view.state.locale)}",
-            ShowResource(r.id, type(action)(_target(action), action.filters, page)),
-        )
+        Button(f"{start + i + 1}. {r.name.get(view.state.locale)}", ShowResource(r.id, here))
         for i, (r, _d) in enumerate(chunk)
     ]
     paging = []
     if page > 0:
-        paging.append(Button(tr.pgettext("button", "◀ Previous"), _with_page(action, page - 1)))
+        paging.append(
+            Button(tr.pgettext("button", "◀ Previous"), here.with_view(here.filters, page - 1))
+        )
     if page + 1 < pages and page + 1 <= 99:
-        paging.append(Button(tr.pgettext("button", "Next ▶"), _with_page(action, page + 1)))
+        paging.append(
+            Button(tr.pgettext("button", "Next ▶"), here.with_view(here.filters, page + 1))
+        )
     if pages > 1:
         blocks.append(
             esc(tr.gettext("Page %(page)d of %(pages)d") % {"page": page + 1, "pages": pages})
         )
-    filters = _filter_buttons(view, action)
     return Screen(
         split_messages(blocks),
         (
             *rows(pick, 1),
             *((tuple(paging),) if paging else ()),
-            filters[:2],
-            filters[2:],
-            (back, menu_button(view)),
+            *filter_buttons(view, action),
+            nav_row(view, back, place=place),
         ),
     )
 
 
-def _with_page(action: ShowNeed | ShowNearby, page: int) -> ShowNeed | ShowNearby:
-    return type(action)(_target(action), action.filters, page)
-
-
-def _sort_key(view: View, resource: Resource) -> tuple[int, dt.datetime, bool, str]:
-    """Open now first, then whatever opens soonest, peer-led first among equals."""
+def _sort_key(view: View, resource: Resource) -> tuple[int, bool, bool, dt.datetime, bool, str]:
+    """Open now first, then no barriers, then whatever opens soonest, peer-led first."""
     far = dt.datetime.max.replace(tzinfo=dt.UTC)
     if resource.hours is None:
         rank, opens = 2, far
@@ -180,6 +126,8 @@ def _sort_key(view: View, resource: Resource) -> tuple[int, dt.datetime, bool, s
         opens = far if rank == 0 or status.next_change is None else status.next_change
     return (
         rank,
+        hard_barrier(resource),
+        soft_barrier(resource),
         opens,
         not resource.community & COMMUNITY_LED,
         resource.name.get(view.state.locale).casefold(),
@@ -187,7 +135,7 @@ def _sort_key(view: View, resource: Resource) -> tuple[int, dt.datetime, bool, s
 
 
 def need_list(view: View, action: ShowNeed) -> Screen:
-    """Resources for one need in the user's area: open now and peer-led first."""
+    """Resources for one need in the user's area: open now and without barriers first."""
     content = view.catalog.content
     need = content.needs.get(action.need_id)
     if need is None:
@@ -197,43 +145,108 @@ def need_list(view: View, action: ShowNeed) -> Screen:
     found = [r for r in content.resources_in(view.region.id) if need.id in r.needs]
     found.sort(key=lambda r: _sort_key(view, r))
     header = bold(need.name.get(view.state.locale))
-    blocks_header = header
-    if need.urgent:
-        lines_note = view.tr.gettext("National lines are under Urgent help.")
-        blocks_header = f"{header}\n{esc(lines_note)}"
+    header += "\n" + esc(
+        view.tr.gettext("Send a location to see the closest first.")
+        if not need.urgent
+        else view.tr.gettext("National lines are under Urgent help.")
+    )
     back = Button(view.tr.pgettext("button", "◀ Needs"), ShowNeeds())
-    return _resource_list(view, action, blocks_header, [(r, None) for r in found], back)
+    return _resource_list(view, action, header, [(r, None) for r in found], back)
+
+
+def _pool(view: View, need_id: str, region_id: str) -> list[Resource]:
+    """The region's resources, only those serving `need_id` when one is given."""
+    resources = view.catalog.content.resources_in(region_id)
+    return [r for r in resources if not need_id or need_id in r.needs]
 
 
 def nearby_list(view: View, action: ShowNearby) -> Screen:
-    """Resources in the user's area, closest to a neighbourhood's centre first."""
+    """Resources closest to a neighbourhood's centre first (of one need, when one is open)."""
     content = view.catalog.content
     hood = content.neighbourhoods.get(action.neighbourhood_id)
-    if hood is None:
+    need = content.needs.get(action.need_id) if action.need_id else None
+    if hood is None or (action.need_id and need is None):
         return out_of_date(view)
-    region_id = hood.region_id
-    found = nearest(content, hood.center, content.resources_in(region_id))
-    header = bold(view.tr.gettext("Near %(place)s") % {"place": hood.name.get(view.state.locale)})
-    back = Button(view.tr.pgettext("button", "◀ Places"), ShowPlaces())
-    return _resource_list(view, action, header, [(n.resource, n.distance_km) for n in found], back)
+    found = nearest(content, hood.center, _pool(view, action.need_id, hood.region_id))
+    place = hood.name.get(view.state.locale)
+    title = view.tr.gettext("Near %(place)s") % {"place": place}
+    if need is not None:
+        title = f"{need.name.get(view.state.locale)}: {title}"
+    back: Button
+    if need is not None:
+        back = Button(view.tr.pgettext("button", "◀ Back to list"), ShowNeed(need.id))
+    else:
+        back = Button(view.tr.pgettext("button", "◀ Places"), ShowPlaces())
+    entries: Entries = [(n.resource, n.distance_km) for n in found]
+    return _resource_list(view, action, bold(title), entries, back, place=hood.id)
+
+
+def open_now_list(view: View, action: ShowOpenNow) -> Screen:
+    """Places open right now (24/7 included), nearest a known neighbourhood first."""
+    content = view.catalog.content
+    if view.region is None:
+        return area_picker(view)
+    hood = content.neighbourhoods.get(action.neighbourhood_id)
+    if action.neighbourhood_id and hood is None:
+        return out_of_date(view)
+    open_now = [r for r in content.resources_in(view.region.id) if is_open(r, view.now)]
+    entries: Entries
+    if hood is not None:
+        entries = [(n.resource, n.distance_km) for n in nearest(content, hood.center, open_now)]
+        placed = {r.id for r, _d in entries}
+        # Phone lines have no place: after the nearest places, never left out.
+        entries.extend((r, None) for r in open_now if r.id not in placed)
+    else:
+        entries = [(r, None) for r in sorted(open_now, key=lambda r: _sort_key(view, r))]
+    entries.sort(key=lambda e: hard_barrier(e[0]))
+    header = bold(view.tr.gettext("Open now or around the clock"))
+    back = Button(view.tr.pgettext("button", "◀ Back"), ShowUrgent(action.neighbourhood_id))
+    return _resource_list(view, action, header, entries, back, place=action.neighbourhood_id)
+
+
+def nearest_neighbourhood(view: View, point: GeoPoint) -> Neighbourhood | None:
+    """The neighbourhood of the user's area whose centre is closest to a point."""
+    hoods = [
+        h
+        for h in view.catalog.content.neighbourhoods.values()
+        if view.region is None or h.region_id == view.region.id
+    ]
+    return min(hoods, key=lambda h: distance_km(point, h.center), default=None)
 
 
 def nearest_to_point(view: View, point: GeoPoint) -> Screen:
-    """The closest resources to a shared location (the point is used here and dropped)."""
+    """The closest resources to a shared location (of the open need, if any). The point is used
+    here and dropped: filter and page buttons carry only the nearest neighbourhood."""
     tr = view.tr
     content = view.catalog.content
+    need = content.needs.get(view.state.open_need)
+    region_id = view.region.id if view.region else None
     pool = (
-        content.resources_in(view.region.id) if view.region else tuple(content.resources.values())
+        _pool(view, need.id if need else "", region_id)
+        if region_id
+        else [r for r in content.resources.values() if need is None or need.id in r.needs]
     )
-    found: list[Nearby] = nearest(content, point, pool)[: PAGE_SIZE * 2]
-    blocks = [bold(tr.gettext("Closest to the location you sent"))]
+    found = nearest(content, point, pool)[: PAGE_SIZE * 2]
+    title = tr.gettext("Closest to the location you sent")
+    if need is not None:
+        title = f"{need.name.get(view.state.locale)}: {title}"
+    blocks = [bold(title)]
     if view.region is not None and view.region.sample:
         blocks.append(sample_note(view))
     if not found:
         blocks.append(esc(tr.gettext("No places listed here yet.")))
     blocks.extend(list_line(view, i + 1, n.resource, n.distance_km) for i, n in enumerate(found))
+    hood = nearest_neighbourhood(view, point)
+    list_action = ShowNearby(hood.id, need_id=need.id if need else "") if hood else None
     pick = [
-        Button(f"{i + 1}. {n.resource.name.get(view.state.locale)}", ShowResource(n.resource.id))
+        Button(
+            f"{i + 1}. {n.resource.name.get(view.state.locale)}",
+            ShowResource(n.resource.id, list_action),
+        )
         for i, n in enumerate(found)
     ]
-    return Screen(split_messages(blocks), (*rows(pick, 1), (menu_button(view),)))
+    filters = filter_buttons(view, list_action) if list_action else ()
+    return Screen(
+        split_messages(blocks),
+        (*rows(pick, 1), *filters, nav_row(view, place=hood.id if hood else "")),
+    )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from bot.domain.models import Section
 from bot.i18n import language_name
+from bot.policy import RETENTION_MONTHS
 from bot.ui.actions import (
     Action,
     ChooseArea,
@@ -19,10 +20,7 @@ from bot.ui.actions import (
     ShowSection,
 )
 from bot.ui.render import Button, Screen, bold, esc, italic
-from bot.ui.screens.view import View, menu_button, rows, sample_note
-
-# How long an unused language and area choice is kept; the privacy screen promises this.
-RETENTION_MONTHS = 6
+from bot.ui.screens.view import View, nav_row, rows, sample_note, urgent_button
 
 # Welcome, language, area, menu
 
@@ -49,7 +47,11 @@ def welcome(view: View) -> Screen:
     next_step: Action = ShowMenu() if view.region is not None else ChooseArea()
     return Screen(
         (("\n\n".join(text)),),
-        (*rows(buttons, 3), (Button(tr.pgettext("button", "Continue ▶"), next_step),)),
+        (
+            *rows(buttons, 3),
+            (Button(tr.pgettext("button", "Continue ▶"), next_step),),
+            (urgent_button(view),),
+        ),
     )
 
 
@@ -60,7 +62,7 @@ def language_picker(view: View) -> Screen:
     note = tr.gettext("Translations are drafts until people from the community have reviewed them.")
     return Screen(
         (esc(tr.gettext("Choose your language:")) + "\n\n" + italic(note),),
-        (*rows(buttons, 3), (menu_button(view),)),
+        (*rows(buttons, 3), nav_row(view)),
     )
 
 
@@ -73,7 +75,7 @@ def area_picker(view: View) -> Screen:
     ]
     return Screen(
         (esc(tr.gettext("Which area do you want services for?")),),
-        (*rows(buttons, 1),),
+        (*rows(buttons, 1), (urgent_button(view),)),
     )
 
 
@@ -103,7 +105,7 @@ def main_menu(view: View) -> Screen:
         ),
         (
             Button(tr.pgettext("menu", "🛡 Safety tips"), ShowSection(Section.SAFETY)),
-            Button(tr.pgettext("menu", "🆘 Urgent help"), ShowSection(Section.URGENT)),
+            urgent_button(view),
         ),
         (
             Button(tr.pgettext("menu", "🌐 Language"), ChooseLanguage()),
@@ -123,7 +125,7 @@ def needs_menu(view: View) -> Screen:
     ]
     return Screen(
         (esc(tr.gettext("What are you looking for?")),),
-        (*rows(buttons, 1), (menu_button(view),)),
+        (*rows(buttons, 1), nav_row(view)),
     )
 
 
@@ -139,7 +141,7 @@ def places_menu(view: View) -> Screen:
         "Pick a neighbourhood, or type its name. In Telegram you can also send a location:"
         " it is used for that one answer and never kept."
     )
-    return Screen((esc(text),), (*rows(buttons, 2), (menu_button(view),)))
+    return Screen((esc(text),), (*rows(buttons, 2), nav_row(view)))
 
 
 # Privacy, help, errors
@@ -182,7 +184,7 @@ def privacy(view: View) -> Screen:
             )
         ),
     ]
-    return Screen(("\n\n".join(text),), ((menu_button(view),),))
+    return Screen(("\n\n".join(text),), (nav_row(view),))
 
 
 def forgotten(view: View) -> Screen:
@@ -190,7 +192,7 @@ def forgotten(view: View) -> Screen:
     text = view.tr.gettext(
         "Done: your saved language and area are erased. Send /start to begin again."
     )
-    return Screen((esc(text),))
+    return Screen((esc(text),), (nav_row(view),))
 
 
 def help_screen(view: View) -> Screen:
@@ -200,16 +202,22 @@ def help_screen(view: View) -> Screen:
         bold(tr.gettext("How to use this bot")),
         esc(tr.gettext("Type what you need in a word or two, like “shower” or “abogado”.")),
         esc(tr.gettext("Type a neighbourhood name to see what is close to it.")),
-        esc(tr.gettext("Commands: /menu main menu, /language, /area, /rights, /privacy, /forget.")),
+        esc(tr.gettext("If you are in danger, tap 🆘 Urgent help or send /urgent.")),
+        esc(
+            tr.gettext(
+                "Commands: /menu main menu, /urgent urgent help, /language, /area, /rights,"
+                " /privacy, /forget."
+            )
+        ),
     ]
-    return Screen(("\n\n".join(text),), ((menu_button(view),),))
+    return Screen(("\n\n".join(text),), (nav_row(view),))
 
 
 def out_of_date(view: View) -> Screen:
     """For buttons the bot can no longer follow (old, changed or not ours)."""
     return Screen(
         (esc(view.tr.gettext("This button is out of date. Here is the menu again.")),),
-        ((menu_button(view),),),
+        (nav_row(view),),
     )
 
 
@@ -217,7 +225,7 @@ def unknown_command(view: View) -> Screen:
     """For a /command the bot does not have."""
     return Screen(
         (esc(view.tr.gettext("I don't know that command. Try /menu or /help.")),),
-        ((menu_button(view),),),
+        (nav_row(view),),
     )
 
 
@@ -226,13 +234,13 @@ def cannot_read(view: View) -> Screen:
     text = view.tr.gettext(
         "I can only read typed words, button presses and locations. Here is the menu."
     )
-    return Screen((esc(text),), ((menu_button(view),),))
+    return Screen((esc(text),), (nav_row(view),))
 
 
 def apology(view: View) -> Screen:
     """When something broke on the bot's side."""
     text = view.tr.gettext("Sorry, something went wrong on my side. Please try again.")
-    return Screen((esc(text),), ((menu_button(view),),))
+    return Screen((esc(text),), (nav_row(view),))
 
 
 def private_only(view: View) -> Screen:

@@ -6,10 +6,10 @@ from bot.domain.models import Page, Section
 from bot.ui.actions import ShowPage, ShowSection
 from bot.ui.render import Button, Screen, bold, esc, italic, split_messages
 from bot.ui.screens.menus import out_of_date
-from bot.ui.screens.view import View, menu_button, rows
+from bot.ui.screens.view import View, nav_row, rows
 
 
-def _body_blocks(body: str) -> list[str]:
+def body_blocks(body: str) -> list[str]:
     """Page body (plain text with `## ` headings and `- ` bullets) as escaped HTML blocks."""
     blocks = []
     for paragraph in body.split("\n\n"):
@@ -42,7 +42,7 @@ def _page_messages(view: View, page: Page) -> tuple[str, ...]:
     blocks = [bold(text.title)]
     if view.state.locale not in page.texts:
         blocks.append(italic(tr.gettext("This page is not yet translated into your language.")))
-    blocks.extend(_body_blocks(text.body))
+    blocks.extend(body_blocks(text.body))
     sources = "\n".join(f"• {esc(source)}" for source in text.sources)
     blocks.append(bold(tr.gettext("Sources")) + "\n" + sources)
     blocks.append(
@@ -56,10 +56,7 @@ def _page_buttons(view: View, page: Page) -> tuple[Button, ...]:
     row = []
     if page.section is Section.RIGHTS:
         row.append(Button(tr.pgettext("button", "◀ Rights"), ShowSection(Section.RIGHTS)))
-    if page.section is not Section.URGENT:
-        row.append(Button(tr.pgettext("menu", "🆘 Urgent help"), ShowSection(Section.URGENT)))
-    row.append(menu_button(view))
-    return tuple(row)
+    return nav_row(view, *row)
 
 
 def section_screen(view: View, action: ShowSection) -> Screen:
@@ -69,7 +66,7 @@ def section_screen(view: View, action: ShowSection) -> Screen:
     if len(pages) == 1:
         return page_screen(view, ShowPage(pages[0].id))
     if not pages:
-        return Screen((esc(tr.gettext("Nothing here yet.")),), ((menu_button(view),),))
+        return Screen((esc(tr.gettext("Nothing here yet.")),), (nav_row(view),))
     buttons = [Button(p.text(view.state.locale).title, ShowPage(p.id)) for p in pages]
     intro = tr.gettext(
         "General information, not legal advice. For your situation, ask a lawyer: see"
@@ -77,11 +74,5 @@ def section_screen(view: View, action: ShowSection) -> Screen:
     )
     return Screen(
         (bold(tr.gettext("Know your rights")) + "\n\n" + esc(intro),),
-        (*rows(buttons, 1), (menu_button(view),)),
+        (*rows(buttons, 1), nav_row(view)),
     )
-
-
-def urgent_messages(view: View) -> tuple[str, ...]:
-    """The urgent-help page's messages, shown first when a message sounds urgent."""
-    pages = view.catalog.content.pages_in(Section.URGENT)
-    return _page_messages(view, pages[0]) if pages else ()

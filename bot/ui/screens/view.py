@@ -1,4 +1,4 @@
-"""The state a screen is drawn from, and small helpers every screen uses."""
+"""What a screen is drawn from, and the small helpers every screen uses."""
 
 from __future__ import annotations
 
@@ -6,20 +6,11 @@ import datetime as dt
 from dataclasses import dataclass
 
 from bot.domain.catalog import Catalog
-from bot.domain.models import Community, LocalizedText, Region
+from bot.domain.models import LocalizedText, Region
 from bot.i18n import Translator
-from bot.ui.actions import ShowMenu
+from bot.ui.actions import ShowMenu, ShowUrgent
 from bot.ui.render import Button, esc, italic
-
-COMMUNITY_LED = frozenset({Community.SEX_WORKER_LED, Community.PEER_RUN})
-
-
-@dataclass(frozen=True)
-class UserState:
-    """What the conversation remembers about a user: their language and area, nothing else."""
-
-    locale: str
-    region_id: str | None = None
+from bot.ui.state import UserState
 
 
 @dataclass(frozen=True)
@@ -50,6 +41,16 @@ class View:
 def menu_button(view: View) -> Button:
     """The button back to the main menu."""
     return Button(view.tr.pgettext("button", "☰ Menu"), ShowMenu())
+
+
+def urgent_button(view: View, neighbourhood_id: str = "") -> Button:
+    """The one-tap way to urgent help, on every screen."""
+    return Button(view.tr.pgettext("menu", "🆘 Urgent help"), ShowUrgent(neighbourhood_id))
+
+
+def nav_row(view: View, *first: Button, place: str = "") -> tuple[Button, ...]:
+    """The last row of a screen: its own way back, then urgent help and the menu."""
+    return (*first, urgent_button(view, place), menu_button(view))
 
 
 def rows(buttons: list[Button], per_row: int) -> tuple[tuple[Button, ...], ...]:

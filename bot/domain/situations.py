@@ -1,0 +1,143 @@
+"""Recognising situations (overdose, violence, documents taken, ...) in a typed message.
+
+Phrases come from `content/situations.yaml`, in every content locale; a message in any of them
+is matched against all (people mix languages). A phrase matches when its words appear in order
+with at most MAX_GAP other words between two of them. A word ending in `*` matches any word it
+starts; a word of MIN_TYPO_LENGTH letters or more also matches with one typo (a one-word phrase
+only from MIN_LONE_TYPO_LENGTH letters, so that "taped" never reads as a danger word).
+A situation's `unless` phrases cancel it ("want to die" unless "die my hair").
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from bot.domain.models import Situation
+from bot.domain.text import deletes, fold, within_one_edit
+
+MAX_GAP = 2
+MIN_TYPO_LENGTH = 5
+MIN_LONE_TYPO_LENGTH = 6
+
+
+@dataclass(frozen=True)
+class PatternWord:
+    """One word of a phrase: folded text, and whether any word it starts matches too."""
+
+    text: str
+    prefix: bool = False
+
+
+def parse_phrase(phrase: str) -> tuple[PatternWord, ...]:
+    """A phrase as written in the content file, as pattern words (empty when nothing is left)."""
+    found: list[PatternWord] = []
+    for raw in phrase.split():
+        parts = fold(raw).split()
+        if not parts:
+            continue
+        found.extend(PatternWord(part) for part in parts[:-1])
+        found.append(PatternWord(parts[-1], prefix=raw.endswith("*")))
+    return tuple(found)
+
+
+@dataclass(frozen=True)
+class _Phrase:
+    words: tuple[PatternWord, ...]
+    situation: Situation
+    cancels: bool = False  # an `unless` phrase: a match cancels its situation
+
+
+class SituationMatcher:
+    """Every situation's phrases, indexed for matching short messages quickly."""
+
+    def __init__(self, situations: Iterable[Situation]) -> None:
+        self._situations = tuple(situations)
+        self._by_first: dict[PatternWord, list[_Phrase]] = defaultdict(list)
+        self._whole: dict[tuple[str, ...], list[Situation]] = defaultdict(list)
+        exact: set[str] = set()
+        prefixes: set[str] = set()
+        for situation in self._situations:
+            for cancels, by_locale in ((False, situation.phrases), (True, situation.unless)):
+                for phrase in (p for phrases in by_locale.values() for p in phrases):
+                    pattern = parse_phrase(phrase)
+                    if not pattern:
+                        continue
+                    self._by_first[pattern[0]].append(_Phrase(pattern, situation, cancels))
+                    for word in pattern:
+                        (prefixes if word.prefix else exact).add(word.text)
+            for phrases in situation.whole_message.values():
+                for phrase in phrases:
+                    key = tuple(fold(phrase).split())
+                    if key and situation not in self._whole[key]:
+                        self._whole[key].append(situation)
+        self._exact = frozenset(exact)
+        self._prefixes = tuple(sorted(prefixes))
+        self._by_delete: dict[str, set[str]] = defaultdict(set)
+        for term in exact:
+            if len(term) >= MIN_TYPO_LENGTH:
+                for variant in deletes(term):
+                    self._by_delete[variant].add(term)
+
+    def match(self, text: str) -> tuple[Situation, ...]:
+        """The situations a message reads as: urgent ones first, then in file order."""
+        tokens = fold(text).split()
+        if not tokens:
+            return ()
+        found: set[str] = {s.id for s in self._whole.get(tuple(tokens), ())}
+        cancelled: set[str] = set()
+        hits = [self._word_hits(token) for token in tokens]
+        for start, token_hits in enumerate(hits):
+            for first in token_hits:
+                for phrase in self._by_first.get(first, ()):
+                    into = cancelled if phrase.cancels else found
+                    if phrase.situation.id in into:
+                        continue
+                    if self._phrase_at(phrase.words, hits, start, token_hits[first]):
+                        into.add(phrase.situation.id)
+        ordered = [s for s in self._situations if s.id in found - cancelled]
+        return tuple(sorted(ordered, key=lambda s: not s.urgent))
+
+    def _word_hits(self, token: str) -> dict[PatternWord, bool]:
+        """The pattern words a message word matches, each with whether it took a typo."""
+        hits: dict[PatternWord, bool] = {}
+        if token in self._exact:
+            hits[PatternWord(token)] = False
+        for prefix in self._prefixes:
+            if token.startswith(prefix):
+                hits[PatternWord(prefix, prefix=True)] = False
+        if len(token) >= MIN_TYPO_LENGTH:
+            candidates = set(self._by_delete.get(token, ()))
+            for variant in deletes(token):
+                if variant in self._exact:
+                    candidates.add(variant)
+                candidates.update(self._by_delete.get(variant, ()))
+            for term in candidates:
+                if term != token and within_one_edit(token, term):
+                    hits.setdefault(PatternWord(term), True)
+        return hits
+
+    @staticmethod
+    def _phrase_at(
+        pattern: tuple[PatternWord, ...],
+        hits: list[dict[PatternWord, bool]],
+        start: int,
+        first_typo: bool,
+    ) -> bool:
+        """Whether the phrase starting at message word `start` continues in order."""
+        if len(pattern) == 1:
+            return not first_typo or len(pattern[0].text) >= MIN_LONE_TYPO_LENGTH
+        return _continues(pattern, 1, hits, start)
+
+
+def _continues(
+    pattern: tuple[PatternWord, ...], index: int, hits: list[dict[PatternWord, bool]], at: int
+) -> bool:
+    """Whether pattern[index:] follows message word `at`, each within MAX_GAP words."""
+    if index == len(pattern):
+        return True
+    window = range(at + 1, min(len(hits), at + 2 + MAX_GAP))
+    return any(
+        pattern[index] in hits[i] and _continues(pattern, index + 1, hits, i) for i in window
+    )

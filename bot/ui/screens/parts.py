@@ -1,0 +1,114 @@
+"""Pieces several screens share: open status, community marks, warnings, the list line."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from bot.domain.hours import OpenState
+from bot.domain.models import Community, InfoSharing, Resource, YesNo
+from bot.domain.ranking import is_open
+from bot.ui.actions import Filter
+from bot.ui.labels import access_question, community_label
+from bot.ui.render import bold, esc, italic
+from bot.ui.screens.view import View
+
+COMMUNITY_LED = frozenset({Community.SEX_WORKER_LED, Community.PEER_RUN})
+# Beyond this, "opens Monday" would read as this coming Monday: name the date instead.
+DAYS_NAMED_BY_WEEKDAY = 6
+
+
+def open_status(view: View, resource: Resource) -> str:
+    """In words: "Open now, until 9 PM", "Closed, opens Monday 9:00 AM", "Hours not known"."""
+    tr = view.tr
+    if resource.hours is None:
+        return tr.gettext("Hours not known")
+    status = resource.hours.status(view.now)
+    change = status.next_change
+    if status.state is OpenState.OPEN:
+        if change is None:
+            return tr.gettext("Open 24/7")
+        if change - view.now <= dt.timedelta(hours=24):
+            return tr.gettext("Open now, until %(time)s") % {"time": tr.time(change)}
+        return tr.gettext("Open now")
+    if status.state is OpenState.CLOSED and change is not None:
+        local_now = view.now.astimezone(resource.hours.zone)
+        if change.date() == local_now.date():
+            return tr.gettext("Closed, opens at %(time)s") % {"time": tr.time(change)}
+        day = (
+            tr.weekday(change)
+            if change.date() - local_now.date() <= dt.timedelta(days=DAYS_NAMED_BY_WEEKDAY)
+            else tr.date(change.date())
+        )
+        return tr.gettext("Closed, opens %(day)s %(time)s") % {"day": day, "time": tr.time(change)}
+    return tr.gettext("Hours not known")
+
+
+def passes(view: View, resource: Resource, filters: Filter) -> bool:
+    """Whether a resource passes every filter; unknown facts never pass a filter."""
+    if Filter.OPEN_NOW in filters and not is_open(resource, view.now):
+        return False
+    if Filter.NO_POLICE in filters and resource.access.involves_police is not False:
+        return False
+    if Filter.NO_ID in filters and resource.access.requires_id is not YesNo.NO:
+        return False
+    return not (Filter.COMMUNITY_LED in filters and not resource.community & COMMUNITY_LED)
+
+
+def community_marks(view: View, resource: Resource) -> str:
+    """ "⚑ peer-run and sex-worker-led", or an empty string."""
+    marks = [
+        community_label(view.tr, mark) for mark in sorted(resource.community, key=lambda m: m.value)
+    ]
+    return f"⚑ {view.tr.join(marks)}" if marks else ""
+
+
+def warnings(view: View, resource: Resource) -> str:
+    """What a person needs to know before tapping: "⚠️ Asks for ID · ...", or ""."""
+    access = resource.access
+    found = [
+        field
+        for field, risky in (
+            ("requires_police_cooperation", access.requires_police_cooperation is YesNo.YES),
+            ("requires_victim_identification", access.requires_victim_identification is YesNo.YES),
+            ("shares_info_with_police", access.shares_info_with_police is InfoSharing.ROUTINELY),
+            ("requires_id", access.requires_id is YesNo.YES),
+        )
+        if risky
+    ]
+    return "⚠️ " + " · ".join(access_question(view.tr, f) for f in found) if found else ""
+
+
+def is_stale(view: View, resource: Resource) -> bool:
+    """Not verified within the region's limit (or never)."""
+    region = view.catalog.content.regions[resource.region_id]
+    if resource.verified is None:
+        return True
+    return (view.now.date() - resource.verified.date).days > region.stale_after_days
+
+
+def stale_note(view: View) -> str:
+    """The plain note on listings nobody has checked for a while."""
+    return view.tr.gettext("Not checked recently: call before you go.")
+
+
+def list_line(view: View, number: int, resource: Resource, distance: float | None) -> str:
+    """One numbered entry of a list: name, open status, place, distance, marks, warnings."""
+    content = view.catalog.content
+    hood = content.neighbourhoods[resource.neighbourhood_id]
+    parts = [open_status(view, resource), hood.name.get(view.state.locale)]
+    if distance is not None:
+        region = content.regions[resource.region_id]
+        parts.append(view.tr.distance(distance, region.distance_unit))
+    marks = community_marks(view, resource)
+    if marks:
+        parts.append(marks)
+    if resource.sample:
+        parts.append(view.tr.pgettext("mark", "[sample]"))
+    name = resource.name.get(view.state.locale)
+    lines = [bold(f"{number}. {name}"), esc(" · ".join(parts))]
+    warning = warnings(view, resource)
+    if warning:
+        lines.append(esc(warning))
+    if is_stale(view, resource):
+        lines.append(italic(stale_note(view)))
+    return "\n".join(lines)
