@@ -307,3 +307,13 @@ async def test_blocking_the_bot_erases_what_it_kept(bot: Harness) -> None:
     private = {"id": SPANISH["id"], "type": "private", "first_name": SPANISH["first_name"]}
     assert await bot.send(my_chat_member_update(SPANISH, private, "kicked")) == []
     assert await bot.store.preferences(key, SUNDAY_MORNING.date()) is None
+
+
+async def test_a_location_after_opening_a_need_keeps_that_need(bot: Harness) -> None:
+    await bot.send(message_update(SPANISH, "/start l-es__a-oakland__n-food"))
+    nearest = " ".join(sent_texts(await bot.send(location_update(SPANISH, LATITUDE, LONGITUDE))))
+    assert nearest.startswith("<b>Comida:")
+    # The open need lives in memory only and ends with /forget.
+    await bot.send(message_update(SPANISH, "/forget"))
+    after = " ".join(sent_texts(await bot.send(location_update(SPANISH, LATITUDE, LONGITUDE))))
+    assert not after.startswith("<b>Comida:")

@@ -195,3 +195,10 @@ def test_nothing_found_is_never_a_dead_end(sample_catalog: Catalog) -> None:
     chinese = screens.search_results(view, ShowSearch(search_key("安全套")), typed="安全套")
     assert "英语 (English)" in text(chinese) and ShowUrgent() in actions(chinese)
     assert "English" not in text(screens.search_results(view, ShowSearch("xyzzy")))
+
+
+def test_an_urgent_search_offers_places_open_now(sample_catalog: Catalog) -> None:
+    view = view_at(sample_catalog)
+    screen = screens.search_results(view, ShowSearch(search_key("he hit me in fruitvale")))
+    assert "911" in screen.messages[0]
+    assert ShowOpenNow("fruitvale") in actions(screen)

@@ -16,7 +16,7 @@ from bot.ui.render import Button, Screen, bold, esc, split_messages
 from bot.ui.screens.listings import filter_buttons, filter_notes, nearby_list
 from bot.ui.screens.other_languages import unsupported_language_note
 from bot.ui.screens.parts import list_line, passes
-from bot.ui.screens.urgent import urgent_messages
+from bot.ui.screens.urgent import local_places_button, urgent_messages
 from bot.ui.screens.view import View, nav_row, rows, sample_note
 
 SEARCH_LIMIT = 8
@@ -254,7 +254,9 @@ def _buttons(view: View, search: ShowSearch, found: Answer) -> tuple[tuple[Butto
     filters = filter_buttons(view, search) if found.resources or search.filters else ()
     find_help = Button(tr.pgettext("menu", "🧭 Find help"), ShowNeeds())
     place_id = found.place.id if found.place else ""
+    local = (local_places_button(view, place_id),) if found.urgent else ()
     return (
+        *rows(list(local), 1),
         *rows(first, 1),
         *rows(picks, 1),
         *rows(extra, 1),

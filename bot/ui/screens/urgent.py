@@ -33,17 +33,19 @@ def urgent_messages(view: View) -> tuple[str, ...]:
     return split_messages(blocks)
 
 
-def urgent_buttons(view: View, action: ShowUrgent) -> tuple[tuple[Button, ...], ...]:
-    """Local places open now (nearest first when a neighbourhood is known), and the menu."""
+def local_places_button(view: View, neighbourhood_id: str = "") -> Button:
+    """Local places open now (nearest a known neighbourhood first), or the area choice."""
     tr = view.tr
     if view.region is None:
-        local = Button(tr.pgettext("button", "📍 Choose your area for local places"), ChooseArea())
-    else:
-        local = Button(
-            tr.pgettext("button", "📍 Places open now or 24/7"),
-            ShowOpenNow(action.neighbourhood_id),
-        )
-    return ((local,), (menu_button(view),))
+        return Button(tr.pgettext("button", "📍 Choose your area for local places"), ChooseArea())
+    return Button(
+        tr.pgettext("button", "📍 Places open now or 24/7"), ShowOpenNow(neighbourhood_id)
+    )
+
+
+def urgent_buttons(view: View, action: ShowUrgent) -> tuple[tuple[Button, ...], ...]:
+    """Local places open now, and the menu."""
+    return ((local_places_button(view, action.neighbourhood_id),), (menu_button(view),))
 
 
 def urgent_screen(view: View, action: ShowUrgent) -> Screen:
