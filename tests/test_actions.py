@@ -46,7 +46,12 @@ actions = st.one_of(
         [ShowMenu(), ShowNeeds(), ShowPlaces(), ChooseLanguage(), ChooseArea(), ShowPrivacy()]
     ),
     lists,
-    st.builds(ShowResource, long_id, st.none() | lists),
+    st.builds(
+        ShowResource,
+        long_id,
+        st.none() | lists.filter(lambda a: not (isinstance(a, ShowNearby) and a.need_id)),
+    ),
+    st.builds(ShowResource, short_ids, lists),
     st.builds(ShowResource, short_ids, st.builds(ShowSearch, short_query, filters)),
     st.builds(ShowSearch, short_query, filters),
     st.builds(ShowUrgent, st.just("") | short_id),
@@ -116,3 +121,9 @@ def test_a_long_search_is_cut_at_a_word_to_fit(query: str, resource_id: str, fla
         else:
             # Only when not even one character of the query fits beside a long id.
             assert isinstance(decoded, ShowResource) and decoded.back is None
+
+
+def test_a_card_from_a_need_near_a_place_with_long_ids_still_goes_back() -> None:
+    action = ShowResource("r" * 32, ShowNearby("h" * 20, Filter(15), 99, "n" * 20))
+    decoded = decode(encode(action))
+    assert decoded == ShowResource("r" * 32, ShowNearby("h" * 20, Filter(15), 99))

@@ -223,6 +223,9 @@ class ShowResource:
             back = replace(back, query=fit_text(back.query, MAX_BYTES - used))
             if not back.query:
                 return f"{self.resource_id}.-"
+        if isinstance(back, ShowNearby) and not _fits(f"{self.CODE}:{head}{back.args()}"):
+            # Long ids: the list near the place, without its need, still leads back.
+            back = replace(back, need_id="")
         return f"{head}{back.args()}"
 
     @classmethod
@@ -341,6 +344,10 @@ _WITH_ARGS = (
     SetArea,
 )
 _BY_CODE: dict[str, type[Action]] = {t.CODE: t for t in (*_SIMPLE_TYPES, *_WITH_ARGS)}
+
+
+def _fits(body: str) -> bool:
+    return len(f"{VERSION}:{body}".encode()) <= MAX_BYTES
 
 
 def encode(action: Action) -> str:
