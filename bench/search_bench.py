@@ -4,8 +4,8 @@ What it measures, on a synthetic content folder written to a temporary directory
 
 - generation: 10 region files (region-00.yaml ... region-09.yaml), ~8 neighbourhoods each and
   10,000 resources in total (``--resources``), in English and Spanish, with every field the
-  content format allows; settings.yaml, needs.yaml and pages/ are copied from content/. The
-  folder must load with zero errors, or the benchmark stops and prints the first ones.
+  content format allows; settings.yaml, needs.yaml, situations.yaml and pages/ are copied from
+  content/. The folder must load with zero errors, or the benchmark stops and prints the first ones.
 - load: wall time of ``load_catalog(folder)`` (read, validate, index), best and median of 3.
 - search: latency of ``catalog.index.search(query, region_id)`` over 20,000 calls mixing ~60
   English and Spanish queries (need words, typos, phrases, names, neighbourhoods, urgent words,
@@ -628,7 +628,7 @@ def region_text(
 def generate_content(root: Path, resources: int, seed: int) -> Generated:
     """Write a content folder with `resources` resources over 10 region files."""
     root.mkdir(parents=True, exist_ok=True)
-    for name in ("settings.yaml", "needs.yaml"):
+    for name in ("settings.yaml", "needs.yaml", "situations.yaml"):
         shutil.copy(REPO_CONTENT / name, root / name)
     shutil.copytree(REPO_CONTENT / "pages", root / "pages")
     needs_data = yaml.safe_load((REPO_CONTENT / "needs.yaml").read_text(encoding="utf-8"))

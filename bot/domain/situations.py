@@ -73,7 +73,7 @@ class SituationMatcher:
                     if key and situation not in self._whole[key]:
                         self._whole[key].append(situation)
         self._exact = frozenset(exact)
-        self._prefixes = tuple(sorted(prefixes))
+        self._prefixes = frozenset(prefixes)
         self._by_delete: dict[str, set[str]] = defaultdict(set)
         for term in exact:
             if len(term) >= MIN_TYPO_LENGTH:
@@ -104,9 +104,9 @@ class SituationMatcher:
         hits: dict[PatternWord, bool] = {}
         if token in self._exact:
             hits[PatternWord(token)] = False
-        for prefix in self._prefixes:
-            if token.startswith(prefix):
-                hits[PatternWord(prefix, prefix=True)] = False
+        for end in range(1, len(token) + 1):
+            if token[:end] in self._prefixes:
+                hits[PatternWord(token[:end], prefix=True)] = False
         if len(token) >= MIN_TYPO_LENGTH:
             candidates = set(self._by_delete.get(token, ()))
             for variant in deletes(token):
