@@ -20,7 +20,7 @@ from babel import Locale, UnknownLocaleError
 
 from bot.domain.models import Content, Need, Neighbourhood, Page, Resource, Situation
 from bot.domain.situations import SituationMatcher
-from bot.domain.text import STOPWORDS, deletes, fold, within_one_edit, words
+from bot.domain.text import STOPWORDS, deletes, fold, one_typo_away, within_one_edit, words
 
 EXACT, TYPO, PREFIX = 1.0, 0.75, 0.6
 NAME_WEIGHT, ORGANIZATION_WEIGHT, NEED_WEIGHT, DESCRIPTION_WEIGHT = 3.0, 2.0, 2.0, 1.0
@@ -65,14 +65,7 @@ class _Vocabulary:
             return {word: EXACT}
         found: dict[str, float] = {}
         if len(word) >= MIN_TYPO_LENGTH:
-            candidates = set(self.by_delete.get(word, ()))
-            for variant in deletes(word):
-                if variant in self.terms:
-                    candidates.add(variant)
-                candidates.update(self.by_delete.get(variant, ()))
-            for term in candidates:
-                if within_one_edit(word, term):
-                    found[term] = TYPO
+            found.update(dict.fromkeys(one_typo_away(word, self.terms, self.by_delete), TYPO))
         if len(word) >= MIN_PREFIX_LENGTH:
             start = bisect.bisect_left(self.sorted, word)
             for term in self.sorted[start : start + MAX_PREFIX_TERMS]:
@@ -314,13 +307,10 @@ class SearchIndex:
         for phrase, need_id in self._need_phrases:
             if f" {phrase} " in padded_query:
                 need_scores[need_id] += EXACT * len(phrase.split())
-        for word in query_words:
-            best_for_need: dict[str, float] = {}
-            for term, quality in self._need_vocabulary.matches(word).items():
-                for need_id in self._need_words[term]:
-                    best_for_need[need_id] = max(best_for_need.get(need_id, 0.0), quality)
-            for need_id, quality in best_for_need.items():
-                need_scores[need_id] += quality
+        for need_id, score in _word_scores(
+            query_words, self._need_vocabulary, self._need_words
+        ).items():
+            need_scores[need_id] += score
         return need_scores
 
     def _named_need(self, joined: str) -> Need | None:
@@ -354,15 +344,7 @@ class SearchIndex:
 
     def _page_scores(self, query_words: list[str]) -> dict[str, float]:
         """How well each page's title or search words match."""
-        scores: dict[str, float] = defaultdict(float)
-        for word in query_words:
-            best: dict[str, float] = {}
-            for term, quality in self._page_vocabulary.matches(word).items():
-                for page_id in self._page_words[term]:
-                    best[page_id] = max(best.get(page_id, 0.0), quality)
-            for page_id, quality in best.items():
-                scores[page_id] += quality
-        return scores
+        return _word_scores(query_words, self._page_vocabulary, self._page_words)
 
     def place(self, query: str, region_id: str | None = None) -> Neighbourhood | None:
         """The neighbourhood a message names ("fruitvale", "near downtown", "showers in uptown")."""
@@ -385,6 +367,21 @@ class SearchIndex:
     @staticmethod
     def _in_region(hood: Neighbourhood, region_id: str | None) -> bool:
         return region_id is None or hood.region_id == region_id
+
+
+def _word_scores(
+    query_words: list[str], vocabulary: _Vocabulary, ids_by_term: Mapping[str, frozenset[str]]
+) -> dict[str, float]:
+    """Per id (need or page), the sum over query words of each word's best match quality."""
+    scores: dict[str, float] = defaultdict(float)
+    for word in query_words:
+        best: dict[str, float] = {}
+        for term, quality in vocabulary.matches(word).items():
+            for item_id in ids_by_term[term]:
+                best[item_id] = max(best.get(item_id, 0.0), quality)
+        for item_id, quality in best.items():
+            scores[item_id] += quality
+    return scores
 
 
 def _same_word(typed: str, name_word: str) -> bool:

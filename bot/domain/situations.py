@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from bot.domain.models import Situation
-from bot.domain.text import deletes, fold, within_one_edit
+from bot.domain.text import deletes, fold, one_typo_away
 
 MAX_GAP = 2
 MIN_TYPO_LENGTH = 5
@@ -108,14 +108,8 @@ class SituationMatcher:
             if token[:end] in self._prefixes:
                 hits[PatternWord(token[:end], prefix=True)] = False
         if len(token) >= MIN_TYPO_LENGTH:
-            candidates = set(self._by_delete.get(token, ()))
-            for variant in deletes(token):
-                if variant in self._exact:
-                    candidates.add(variant)
-                candidates.update(self._by_delete.get(variant, ()))
-            for term in candidates:
-                if term != token and within_one_edit(token, term):
-                    hits.setdefault(PatternWord(term), True)
+            for term in one_typo_away(token, self._exact, self._by_delete):
+                hits.setdefault(PatternWord(term), True)
         return hits
 
     @staticmethod

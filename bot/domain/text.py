@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable, Mapping
 
 # Small words dropped from queries and listings (English and Spanish); phrases keep them.
 STOPWORDS = frozenset(
@@ -129,3 +130,16 @@ def within_one_edit(a: str, b: str) -> bool:
     while i < len(short) and short[i] == long_[i]:
         i += 1
     return short[i:] == long_[i + 1 :]
+
+
+def one_typo_away(
+    word: str, terms: frozenset[str] | set[str], by_delete: Mapping[str, Iterable[str]]
+) -> set[str]:
+    """The terms one edit from `word`, by symmetric deletes (`by_delete` maps each one-letter
+    deletion of a term to the terms it came from), verified by edit distance."""
+    candidates = set(by_delete.get(word, ()))
+    for variant in deletes(word):
+        if variant in terms:
+            candidates.add(variant)
+        candidates.update(by_delete.get(variant, ()))
+    return {term for term in candidates if term != word and within_one_edit(word, term)}
