@@ -230,6 +230,11 @@ def main(argv: list[str] | None = None) -> int:
         return validate(args.content or default_content_dir(), sys.stdout)
     if args.command == "run":
         return run(sys.stderr)
-    if args.command == "search":
-        return search(args, sys.stdout, sys.stderr)
-    return chat(args, sys.stdout, sys.stderr)
+    try:
+        if args.command == "search":
+            return search(args, sys.stdout, sys.stderr)
+        return chat(args, sys.stdout, sys.stderr)
+    except BrokenPipeError:
+        # The reader went away (`... | head`): stop quietly, as other command-line tools do.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
