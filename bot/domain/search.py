@@ -20,7 +20,7 @@ from babel import Locale, UnknownLocaleError
 
 from bot.domain.models import Content, Need, Neighbourhood, Page, Resource, Situation
 from bot.domain.situations import SituationMatcher
-from bot.domain.text import STOPWORDS, deletes, fold, one_typo_away, within_one_edit, words
+from bot.domain.text import STOPWORDS, deletes, fold, one_typo_away, words
 
 EXACT, TYPO, PREFIX = 1.0, 0.75, 0.6
 NAME_WEIGHT, ORGANIZATION_WEIGHT, NEED_WEIGHT, DESCRIPTION_WEIGHT = 3.0, 2.0, 2.0, 1.0
@@ -203,6 +203,9 @@ class SearchIndex:
             r.id: tuple(tuple(words(name)) for name in r.name.all_values())
             for r in content.resources.values()
         }
+        self._name_vocabulary = _Vocabulary(
+            word for names in self._name_words.values() for name in names for word in name
+        )
         self._situations = SituationMatcher(content.situations)
         need_words: dict[str, set[str]] = defaultdict(set)
         self._need_phrases: list[tuple[str, str]] = []
@@ -234,6 +237,8 @@ class SearchIndex:
         for hood in content.neighbourhoods.values():
             for name in (*hood.name.all_values(), *hood.aliases):
                 self._places[" ".join(words(name)) or fold(name)] = hood
+        self._place_vocabulary = _Vocabulary(self._places)
+        self._longest_place = max((len(key.split()) for key in self._places), default=0)
 
     def search(self, query: str, region_id: str | None = None, limit: int = 20) -> SearchResult:
         """Situations, resources (within `region_id` when given), needs, pages and a
@@ -248,6 +253,7 @@ class SearchIndex:
             for need_id in situation.needs:
                 need_scores[need_id] += SITUATION_NEED_WEIGHT
         hits = self._resource_hits(query_words, need_scores, region_id, limit)
+        neighbourhood = whole_place or self._place_inside(joined, region_id)
         if any(hit.named == FULLY_NAMED for hit in hits):
             # The message is a listing's name ("Eastshore Crisis and Suicide Line"): a look-up.
             situations = ()
@@ -267,7 +273,7 @@ class SearchIndex:
         return SearchResult(
             resources=hits,
             needs=needs,
-            neighbourhood=whole_place or self.place(query, region_id),
+            neighbourhood=neighbourhood,
             situations=situations,
             pages=tuple(self._content.pages[page_id] for page_id, _score in ranked_pages),
             named_need=self._named_need(joined),
@@ -295,10 +301,18 @@ class SearchIndex:
             hit for region in regions for hit in region.score(word_matches, need_scores, limit)
         ]
         scored.sort(key=lambda hit: -hit[0])
+        forms = [self._name_forms(word) for word in query_words]
         return tuple(
-            ResourceHit(resource, score, self._names(query_words, resource))
+            ResourceHit(resource, score, self._names(forms, resource))
             for score, resource in scored[:limit]
         )
+
+    def _name_forms(self, word: str) -> frozenset[str]:
+        """The listing-name words a typed word stands for: itself, or one typo away."""
+        if len(word) < MIN_TYPO_LENGTH:
+            return frozenset((word,))
+        vocabulary = self._name_vocabulary
+        return frozenset((word, *one_typo_away(word, vocabulary.terms, vocabulary.by_delete)))
 
     def _need_scores(self, query: str, query_words: list[str]) -> dict[str, float]:
         """How strongly the message points at each need, by phrases and by words."""
@@ -317,24 +331,21 @@ class SearchIndex:
         """The need whose name or one search word is the whole message (one typo allowed)."""
         need_id = self._need_exact.get(joined)
         if need_id is None and len(joined) >= MIN_TYPO_LENGTH and " " not in joined:
-            close = sorted(t for t in self._need_words if within_one_edit(joined, t))
+            vocabulary = self._need_vocabulary
+            close = sorted(one_typo_away(joined, vocabulary.terms, vocabulary.by_delete))
             need_id = min(self._need_words[close[0]]) if close else None
         return self._content.needs[need_id] if need_id is not None else None
 
-    def _names(self, query_words: list[str], resource: Resource) -> int:
-        """How far the message names this listing: every query word is in its name (one typo
-        allowed), covering the whole name (fully) or at least its first word ("night owl")."""
+    def _names(self, forms: list[frozenset[str]], resource: Resource) -> int:
+        """How far the message names this listing: every query word (`forms`: what each may
+        stand for) is in its name, covering the whole name (fully) or at least its first word
+        ("night owl")."""
         named = NOT_NAMED
-        if not query_words:
+        if not forms:
             return named
         for name in self._name_words[resource.id]:
-            if not name:
-                continue
-            used = [
-                next((i for i, n in enumerate(name) if _same_word(word, n)), None)
-                for word in query_words
-            ]
-            if None in used:
+            used = [next((i for i, n in enumerate(name) if n in form), None) for form in forms]
+            if not name or None in used:
                 continue
             if len(set(used)) == len(name):
                 return FULLY_NAMED
@@ -349,18 +360,26 @@ class SearchIndex:
     def place(self, query: str, region_id: str | None = None) -> Neighbourhood | None:
         """The neighbourhood a message names ("fruitvale", "near downtown", "showers in uptown")."""
         key = " ".join(words(query))
-        hood = self._whole_place(key, region_id)
-        if hood is None:
-            padded = f" {key} "
-            inside = [n for n in self._places if len(n) >= MIN_TYPO_LENGTH and f" {n} " in padded]
-            hood = self._places[max(inside, key=len)] if inside else None
+        return self._whole_place(key, region_id) or self._place_inside(key, region_id)
+
+    def _place_inside(self, key: str, region_id: str | None) -> Neighbourhood | None:
+        """The longest neighbourhood name or alias (of five letters or more) inside a message."""
+        parts = key.split()
+        inside = [
+            " ".join(parts[start : start + size])
+            for size in range(min(self._longest_place, len(parts)), 0, -1)
+            for start in range(len(parts) - size + 1)
+        ]
+        found = [n for n in inside if len(n) >= MIN_TYPO_LENGTH and n in self._places]
+        hood = self._places[max(found, key=len)] if found else None
         return hood if hood is None or self._in_region(hood, region_id) else None
 
     def _whole_place(self, key: str, region_id: str | None) -> Neighbourhood | None:
         """The neighbourhood whose name or alias is the whole (folded) message, one typo allowed."""
         hood = self._places.get(key)
         if hood is None and len(key) >= MIN_TYPO_LENGTH:
-            close = [name for name in self._places if within_one_edit(key, name)]
+            vocabulary = self._place_vocabulary
+            close = one_typo_away(key, vocabulary.terms, vocabulary.by_delete)
             hood = self._places[min(close)] if close else None
         return hood if hood is None or self._in_region(hood, region_id) else None
 
@@ -382,10 +401,3 @@ def _word_scores(
         for item_id, quality in best.items():
             scores[item_id] += quality
     return scores
-
-
-def _same_word(typed: str, name_word: str) -> bool:
-    """A typed word is a name's word, allowing one typo in words of five letters or more."""
-    if typed == name_word:
-        return True
-    return min(len(typed), len(name_word)) >= MIN_TYPO_LENGTH and within_one_edit(typed, name_word)
