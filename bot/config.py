@@ -3,20 +3,38 @@
 from __future__ import annotations
 
 import logging
+import math
 import os
 import re
 import secrets
+import stat
+from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from itertools import pairwise
 from pathlib import Path
 from urllib.parse import urlsplit
 
 DEFAULT_API_URL = "https://api.telegram.org"
 SECRET_FILE = "hash-secret"
 SECRET_BYTES = 32
-MIN_SECRET_LENGTH = 32
+MIN_SECRET_LENGTH = 32  # bytes of UTF-8
+MIN_SECRET_BITS = 64  # by `secret_strength`; random 32-character secrets score 75 or more
+MAX_SECRET_FILE_BYTES = 4096
+MAKE_SECRET = 'python -c "import secrets; print(secrets.token_urlsafe(48))"'
+DATA_DIR_MODE = 0o700
+
+DEFAULT_STOP_GRACE = 8.0
+DEFAULT_FLOOD_LIMIT = 20
+DEFAULT_FLOOD_WINDOW = 60.0
+DEFAULT_RETENTION_DAYS = 90
+DEFAULT_PROTECT_CONTENT = False
 _TOKEN = re.compile(r"[0-9]{1,20}:[A-Za-z0-9_-]{20,80}\Z")
 _LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
+_WHOLE = re.compile(r"[0-9]{1,9}\Z")
+_DECIMAL = re.compile(r"[0-9]{1,9}(?:\.[0-9]{1,9})?\Z")
+_TRUE = ("true", "1", "yes")
+_FALSE = ("false", "0", "no")
 
 
 class ConfigError(Exception):
@@ -25,7 +43,10 @@ class ConfigError(Exception):
 
 @dataclass(frozen=True)
 class Config:
-    """Everything `run` needs, checked. `repr` hides the token and the secret."""
+    """Everything `run` needs, checked. `repr` hides the token and the secret.
+
+    The fields after `hash_secret` have defaults, so a Config can be built without them.
+    """
 
     token: str = field(repr=False)
     api_url: str
@@ -35,6 +56,15 @@ class Config:
     default_locale: str | None
     log_level: int
     hash_secret: bytes = field(repr=False)
+    # Seconds to finish the updates in hand after SIGTERM or SIGINT.
+    stop_grace: float = DEFAULT_STOP_GRACE
+    # Flood control: at most `flood_limit` updates per person per `flood_window` seconds.
+    flood_limit: int = DEFAULT_FLOOD_LIMIT
+    flood_window: float = DEFAULT_FLOOD_WINDOW
+    # Days an unused language and area choice is kept.
+    retention_days: int = DEFAULT_RETENTION_DAYS
+    # The deployment's default for Telegram's protect_content (no forwarding or saving).
+    protect_content: bool = DEFAULT_PROTECT_CONTENT
 
     @property
     def base_url(self) -> str:
@@ -55,7 +85,10 @@ class Config:
 def load_config(environ: Mapping[str, str]) -> Config:
     """The configuration from environment variables; raises ConfigError on the first problem.
 
-    When HASH_SECRET is not given, a random one is kept in DATA_DIR (created owner-only).
+    The key for hashing user ids comes from HASH_SECRET, or from the file HASH_SECRET_FILE
+    names (outside DATA_DIR), or else is generated into DATA_DIR (created owner-only). An
+    existing DATA_DIR open to other users is tightened to 0700 when it is ours, else refused.
+    Nothing is written before every other setting has been checked.
     """
     token = environ.get("BOT_TOKEN", "").strip()
     if not token:
@@ -69,16 +102,31 @@ def load_config(environ: Mapping[str, str]) -> Config:
             " copy it again from @BotFather."
         )
     data_dir = Path(environ.get("DATA_DIR", "").strip() or "data")
-    given_secret = environ.get("HASH_SECRET", "").strip()
+    api_url = _api_url(environ.get("TELEGRAM_API_URL", "").strip() or DEFAULT_API_URL)
+    content_dir = Path(environ.get("CONTENT_DIR", "").strip() or "content")
+    admin_ids = _admin_ids(environ.get("ADMIN_IDS", ""))
+    default_locale = environ.get("DEFAULT_LOCALE", "").strip() or None
+    log_level = _log_level(environ.get("LOG_LEVEL", "").strip() or "INFO")
+    stop_grace = _seconds(environ, "STOP_GRACE_SECONDS", DEFAULT_STOP_GRACE, 0, 60, above=True)
+    flood_limit = _whole(environ, "FLOOD_LIMIT", DEFAULT_FLOOD_LIMIT, 1, 1000)
+    flood_window = _seconds(environ, "FLOOD_WINDOW_SECONDS", DEFAULT_FLOOD_WINDOW, 1, 3600)
+    retention_days = _whole(environ, "RETENTION_DAYS", DEFAULT_RETENTION_DAYS, 1, 3650)
+    protect_content = _flag(environ, "PROTECT_CONTENT", DEFAULT_PROTECT_CONTENT)
     return Config(
         token=token,
-        api_url=_api_url(environ.get("TELEGRAM_API_URL", "").strip() or DEFAULT_API_URL),
-        content_dir=Path(environ.get("CONTENT_DIR", "").strip() or "content"),
+        api_url=api_url,
+        content_dir=content_dir,
         data_dir=data_dir,
-        admin_ids=_admin_ids(environ.get("ADMIN_IDS", "")),
-        default_locale=environ.get("DEFAULT_LOCALE", "").strip() or None,
-        log_level=_log_level(environ.get("LOG_LEVEL", "").strip() or "INFO"),
-        hash_secret=_secret(given_secret) if given_secret else load_or_create_secret(data_dir),
+        admin_ids=admin_ids,
+        default_locale=default_locale,
+        log_level=log_level,
+        stop_grace=stop_grace,
+        flood_limit=flood_limit,
+        flood_window=flood_window,
+        retention_days=retention_days,
+        protect_content=protect_content,
+        # Last: the only step that may write (a generated secret, DATA_DIR made owner-only).
+        hash_secret=_hash_secret(environ, data_dir),
     )
 
 
@@ -126,24 +174,250 @@ def _log_level(value: str) -> int:
     return logging.getLevelName(name)
 
 
-def _secret(value: str) -> bytes:
-    if len(value) < MIN_SECRET_LENGTH:
+def _whole(environ: Mapping[str, str], name: str, default: int, low: int, high: int) -> int:
+    value = environ.get(name, "").strip()
+    if not value:
+        return default
+    if not (_WHOLE.match(value) and low <= int(value) <= high):
         raise ConfigError(
-            f"HASH_SECRET must be at least {MIN_SECRET_LENGTH} characters; leave it unset to"
-            " have one generated in DATA_DIR."
+            f"{name} must be a whole number from {low} to {high}, for example"
+            f" {name}={default} (the default)."
         )
-    return value.encode("utf-8")
+    return int(value)
+
+
+def _seconds(
+    environ: Mapping[str, str],
+    name: str,
+    default: float,
+    low: float,
+    high: float,
+    *,
+    above: bool = False,
+) -> float:
+    """A number of seconds from `low` (or above it, when `above`) to `high`."""
+    value = environ.get(name, "").strip()
+    if not value:
+        return default
+    number = float(value) if _DECIMAL.match(value) else math.nan
+    if not (low < number <= high if above else low <= number <= high):
+        bounds = f"above {low:g} and at most {high:g}" if above else f"from {low:g} to {high:g}"
+        raise ConfigError(
+            f"{name} must be a number of seconds {bounds} (like 2.5), for example"
+            f" {name}={default:g} (the default)."
+        )
+    return number
+
+
+def _flag(environ: Mapping[str, str], name: str, default: bool) -> bool:
+    value = environ.get(name, "").strip().lower()
+    if not value:
+        return default
+    if value not in _TRUE + _FALSE:
+        raise ConfigError(
+            f"{name} must be true or false (or yes/no, 1/0), for example"
+            f" {name}={str(default).lower()} (the default)."
+        )
+    return value in _TRUE
+
+
+# The hashing secret
+
+
+def _hash_secret(environ: Mapping[str, str], data_dir: Path) -> bytes:
+    """The key from HASH_SECRET or HASH_SECRET_FILE, else the one kept in DATA_DIR."""
+    given = environ.get("HASH_SECRET", "").strip()
+    given_file = environ.get("HASH_SECRET_FILE", "").strip()
+    if given and given_file:
+        raise ConfigError(
+            "HASH_SECRET and HASH_SECRET_FILE are both set: keep only one (HASH_SECRET_FILE"
+            " keeps the secret out of the environment)."
+        )
+    if not (given or given_file):
+        return load_or_create_secret(data_dir)
+    secret = (
+        _checked_secret(given, "HASH_SECRET")
+        if given
+        else read_secret_file(Path(given_file), data_dir)
+    )
+    # No secret goes into DATA_DIR, so it is not created here (the store creates it 0700), but
+    # an existing one is checked like a generated secret's folder.
+    if os.path.lexists(data_dir):
+        check_data_dir(data_dir)
+    return secret
+
+
+def secret_strength(text: str) -> float:
+    """Estimated bits of entropy in `text`: low for anything repeated, patterned or uniform.
+
+    The smaller of two Shannon estimates, one over the characters (low for few different ones)
+    and one over the steps between neighbouring code points (low for runs like aaaa and
+    sequences like abcd or 0123); 0 for one block repeated (abcabcab). Random secrets score
+    near their real entropy: 32 hex digits (128 bits) about 115, never below 85 in a million
+    tries; 32 decimal digits about 100, never below 75; 64 hex digits about 245;
+    token_urlsafe(48) about 330.
+    """
+    if len(text) < 2 or _smallest_period(text) <= len(text) // 2:
+        return 0.0
+    steps = [ord(b) - ord(a) for a, b in pairwise(text)]
+    return min(_shannon_bits(text), _shannon_bits(steps))
+
+
+def _shannon_bits(items: str | list[int]) -> float:
+    total = len(items)
+    return -sum(n * math.log2(n / total) for n in Counter(items).values())
+
+
+def _smallest_period(text: str) -> int:
+    """The least p with text[i] == text[i + p] for every i (Knuth-Morris-Pratt failure table)."""
+    border = [0] * len(text)
+    for i in range(1, len(text)):
+        k = border[i - 1]
+        while k and text[i] != text[k]:
+            k = border[k - 1]
+        border[i] = k + 1 if text[i] == text[k] else k
+    return len(text) - border[-1]
+
+
+def _checked_secret(value: str, name: str) -> bytes:
+    """`value` as UTF-8 when it is long and unpredictable enough; the error never shows it."""
+    try:
+        encoded = value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise ConfigError(
+            f"{name} is not valid UTF-8 text: make a secret with `{MAKE_SECRET}`."
+        ) from None
+    if len(encoded) < MIN_SECRET_LENGTH:
+        raise ConfigError(
+            f"{name} must be at least {MIN_SECRET_LENGTH} bytes long: make one with"
+            f" `{MAKE_SECRET}`, or set neither HASH_SECRET nor HASH_SECRET_FILE to have one"
+            " generated in DATA_DIR."
+        )
+    if secret_strength(value) < MIN_SECRET_BITS:
+        raise ConfigError(
+            f"{name} is too easy to guess (it repeats itself, runs in sequence or uses too few"
+            f" different characters): make one with `{MAKE_SECRET}`."
+        )
+    return encoded
+
+
+def read_secret_file(path: Path, data_dir: Path) -> bytes:
+    """The secret in the file HASH_SECRET_FILE names: owner-only, outside DATA_DIR, UTF-8.
+
+    Whoever holds both the database and the secret can tell whether a known Telegram id uses
+    the bot (hash the id, look the key up); with the secret elsewhere, a copy of DATA_DIR
+    alone cannot.
+    """
+    name = f"HASH_SECRET_FILE ({path})"
+    if _inside(path, data_dir):
+        raise ConfigError(
+            f"{name} is inside DATA_DIR: keep the secret elsewhere (a secrets manager, another"
+            " volume), since whoever has both the database and the secret can check whether"
+            " a known Telegram id uses the bot."
+        )
+    try:
+        # O_NONBLOCK: a FIFO at this path must not hang the start; it is refused below.
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+        try:
+            info = os.fstat(fd)
+            if not stat.S_ISREG(info.st_mode):
+                raise ConfigError(f"{name} is not a file: point HASH_SECRET_FILE at a file.")
+            if info.st_mode & 0o077:
+                raise ConfigError(
+                    f"{name} can be read or changed by other users: run `chmod 600 {path}`."
+                )
+            data = b""
+            while chunk := os.read(fd, MAX_SECRET_FILE_BYTES + 1 - len(data)):
+                data += chunk
+        finally:
+            os.close(fd)
+    except OSError as exc:
+        raise ConfigError(
+            f"cannot read {name} ({type(exc).__name__}): check the path and that this user"
+            " can read it."
+        ) from None
+    if len(data) > MAX_SECRET_FILE_BYTES:
+        raise ConfigError(
+            f"{name} is longer than {MAX_SECRET_FILE_BYTES} bytes: it should hold only the"
+            f" secret, made with `{MAKE_SECRET}`."
+        )
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        raise ConfigError(
+            f"{name} is not UTF-8 text: write the secret into it, made with `{MAKE_SECRET}`."
+        ) from None
+    return _checked_secret(text.strip(), name)
+
+
+def _inside(path: Path, folder: Path) -> bool:
+    """Whether `path`, as given or with links followed, is in `folder` (or is it)."""
+    as_given = Path(os.path.abspath(path)).is_relative_to(os.path.abspath(folder))
+    return as_given or Path(os.path.realpath(path)).is_relative_to(os.path.realpath(folder))
+
+
+# DATA_DIR
+
+
+def prepare_data_dir(data_dir: Path) -> None:
+    """Create DATA_DIR owner-only (0700), or check an existing one (see `check_data_dir`).
+
+    Missing parent folders are created with the usual permissions; only DATA_DIR is 0700.
+    """
+    try:
+        data_dir.mkdir(mode=DATA_DIR_MODE, parents=True)
+    except FileExistsError:
+        check_data_dir(data_dir)
+        return
+    except OSError as exc:
+        raise ConfigError(
+            f"cannot create DATA_DIR {data_dir} ({type(exc).__name__}): check that its parent"
+            " folder is writable by this user."
+        ) from None
+    _tighten(data_dir)  # mkdir's mode is filtered by the umask
+
+
+def check_data_dir(data_dir: Path) -> None:
+    """An existing DATA_DIR open to other users is tightened to 0700 if ours, else refused."""
+    try:
+        info = data_dir.stat()
+    except OSError as exc:
+        raise ConfigError(
+            f"cannot open DATA_DIR {data_dir} ({type(exc).__name__}): check that it is a folder"
+            " this user can use."
+        ) from None
+    if not stat.S_ISDIR(info.st_mode):
+        raise ConfigError(f"DATA_DIR {data_dir} is not a folder: set DATA_DIR to a folder.")
+    if not info.st_mode & 0o077:
+        return
+    if info.st_uid != os.geteuid():
+        raise ConfigError(
+            f"DATA_DIR {data_dir} is open to other users and belongs to another user: have its"
+            f" owner run `chmod 700 {data_dir}`, or set DATA_DIR to a folder of this user."
+        )
+    _tighten(data_dir)
+
+
+def _tighten(data_dir: Path) -> None:
+    try:
+        data_dir.chmod(DATA_DIR_MODE)
+    except OSError as exc:
+        raise ConfigError(
+            f"cannot make DATA_DIR {data_dir} owner-only ({type(exc).__name__}):"
+            f" run `chmod 700 {data_dir}`."
+        ) from None
 
 
 def load_or_create_secret(data_dir: Path) -> bytes:
     """The key for hashing user ids, kept in DATA_DIR; created (owner-only) on first run.
 
-    Losing this file makes every saved preference unreachable, which is safe: people just
-    choose their language and area again.
+    DATA_DIR itself is created 0700, or tightened to 0700 (see `prepare_data_dir`). Losing
+    this file makes every saved preference unreachable, which is safe: people just choose
+    their language and area again.
     """
+    prepare_data_dir(data_dir)
     path = data_dir / SECRET_FILE
     try:
-        data_dir.mkdir(parents=True, exist_ok=True)
         if not path.exists():
             fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
             with os.fdopen(fd, "w") as handle:

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import html
+import re
 from dataclasses import dataclass, field
 
 from bot.ui.actions import Action
 
 MAX_MESSAGE_LENGTH = 4096
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
 
 
 @dataclass(frozen=True)
@@ -25,7 +27,14 @@ class Screen:
 
 
 def esc(text: str) -> str:
-    """Escape content or user text for Telegram's HTML parse mode."""
+    """Escape content or user text for Telegram's HTML parse mode.
+
+    The result is always valid UTF-8: a str can hold lone UTF-16 surrogates (text decoded with
+    surrogateescape or surrogatepass, a JSON "\\ud800" escape), which cannot be sent; each
+    becomes U+FFFD, and a high surrogate followed by a low one becomes the character they encode.
+    """
+    if _SURROGATE.search(text):
+        text = text.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "replace")
     return html.escape(text, quote=False)
 
 
@@ -40,16 +49,22 @@ def italic(text: str) -> str:
 
 
 def telegram_length(text: str) -> int:
-    """Length as Telegram counts it (UTF-16 code units); counting tags too keeps us safe."""
-    return len(text.encode("utf-16-le")) // 2
+    """Length as Telegram counts it (UTF-16 code units); counting tags too keeps us safe.
+
+    Defined for any str: a lone surrogate counts as the one code unit it is.
+    """
+    return len(text.encode("utf-16-le", "surrogatepass")) // 2
 
 
 def split_messages(blocks: list[str], limit: int = MAX_MESSAGE_LENGTH) -> tuple[str, ...]:
     """Join HTML blocks (paragraphs) into as few messages as fit under `limit`.
 
     Blocks are never cut unless a single block is longer than the limit; then it is cut at
-    line breaks, then at spaces, so no tag or word is split.
+    line breaks, then at spaces, so no tag or word is split. `limit` is at least 2 (the length
+    of one character outside the Basic Multilingual Plane).
     """
+    if limit < 2:
+        raise ValueError("split_messages needs a limit of at least 2 UTF-16 code units")
     messages: list[str] = []
     current = ""
     for block in (piece for b in blocks for piece in _fit(b, limit)):
