@@ -1,4 +1,6 @@
-"""The one place that builds the Telegram Application, and the long-polling loop that runs it."""
+"""The one place that builds the Telegram Application, and what runs it: our own long polling
+(bot/polling.py) feeding a dispatcher (bot/dispatch.py) that keeps each person's updates in
+order, and Bot API calls that retry what is safe to retry (bot/retrying_request.py)."""
 
 from __future__ import annotations
 
@@ -11,14 +13,17 @@ from telegram import BotCommand, LinkPreviewOptions, Update
 from telegram.constants import ParseMode
 from telegram.error import TelegramError
 from telegram.ext import Application, ContextTypes, Defaults
-from telegram.request import BaseRequest
+from telegram.request import BaseRequest, HTTPXRequest
 
 from bot.config import Config
+from bot.dispatch import Dispatcher, FloodGate
 from bot.domain.catalog import Catalog
 from bot.handlers.context import TurnContext
 from bot.handlers.handlers import Handlers
 from bot.i18n import translator
 from bot.logs import describe_error
+from bot.polling import Poller
+from bot.retrying_request import RetryingRequest
 from bot.store import Store
 from bot.ui.commands import command_menu
 from bot.ui.conversation import Conversation
@@ -27,11 +32,10 @@ from bot.user_keys import UserKeys
 logger = logging.getLogger(__name__)
 
 # Updates answered at once. Each answer waits mostly on Telegram, so many can overlap;
-# one connection each keeps a slow reply from holding up the others.
+# one connection each (and one for polling) keeps a slow reply from holding up the others.
 CONCURRENT_UPDATES = 64
-CONNECTION_POOL_SIZE = CONCURRENT_UPDATES
+CONNECTION_POOL_SIZE = CONCURRENT_UPDATES + 1
 POOL_TIMEOUT = 10.0
-POLL_TIMEOUT = 30
 ALLOWED_UPDATES = (Update.MESSAGE, Update.CALLBACK_QUERY, Update.MY_CHAT_MEMBER)
 
 WaypointApplication = Application[Any, TurnContext, Any, Any, Any, Any]
@@ -42,13 +46,15 @@ def build_application(
     handlers: Handlers,
     *,
     request: BaseRequest | None = None,
-    updates_request: BaseRequest | None = None,
 ) -> WaypointApplication:
-    """The Application with every handler registered.
+    """The Application with every handler registered (no updater: see `serve`).
 
-    `request` replaces the HTTP client (tests pass a recording one); without it, the pools are
-    sized for many users at once.
+    `request` replaces the HTTP client (tests pass a recording one); without it, the pool is
+    sized for many users at once. Either way calls go through the retry rules.
     """
+    inner = request or HTTPXRequest(
+        connection_pool_size=CONNECTION_POOL_SIZE, pool_timeout=POOL_TIMEOUT
+    )
     builder = (
         Application.builder()
         .token(config.token)
@@ -61,17 +67,10 @@ def build_application(
             )
         )
         .context_types(ContextTypes(context=TurnContext))
-        .concurrent_updates(CONCURRENT_UPDATES)
+        .request(RetryingRequest(inner))
+        .updater(None)
         .job_queue(None)
     )
-    if request is not None:
-        builder = builder.request(request).get_updates_request(updates_request or request)
-    else:
-        builder = (
-            builder.connection_pool_size(CONNECTION_POOL_SIZE)
-            .pool_timeout(POOL_TIMEOUT)
-            .get_updates_read_timeout(POLL_TIMEOUT + 10)
-        )
     application: WaypointApplication = builder.build()
     handlers.register(application)
     return application
@@ -98,8 +97,22 @@ def _commands(locale: str) -> list[BotCommand]:
     return [BotCommand(name, text) for name, text in command_menu(translator(locale))]
 
 
+def build_dispatcher(
+    application: WaypointApplication, handlers: Handlers, config: Config
+) -> Dispatcher:
+    """The dispatcher that feeds updates to `application` (per person in order, floods cut)."""
+    return Dispatcher(
+        process=application.process_update,
+        person_of=handlers.person_of,
+        flood=FloodGate(config.flood_limit, config.flood_window),
+        on_flood=handlers.flood_notice,
+        concurrency=CONCURRENT_UPDATES,
+    )
+
+
 async def serve(config: Config, catalog: Catalog, locales: tuple[str, ...], default: str) -> None:
-    """Answer updates by long polling until SIGINT or SIGTERM."""
+    """Answer updates by long polling until SIGINT or SIGTERM; then finish what is in hand
+    within the stop grace and confirm only what was handled."""
     store = await Store.open(config.database_path)
     try:
         handlers = Handlers(
@@ -112,14 +125,11 @@ async def serve(config: Config, catalog: Catalog, locales: tuple[str, ...], defa
             loop.add_signal_handler(signal_number, stop.set)
         async with application:
             await register_commands(application, handlers)
-            await application.start()
-            updater = application.updater
-            assert updater is not None
-            await updater.start_polling(timeout=POLL_TIMEOUT, allowed_updates=list(ALLOWED_UPDATES))
+            poller = Poller(
+                application.bot, build_dispatcher(application, handlers, config), ALLOWED_UPDATES
+            )
             logger.info("Waiting for updates (long polling)")
-            await stop.wait()
-            logger.info("Stopping")
-            await updater.stop()
-            await application.stop()
+            await poller.run(stop, config.stop_grace)
+            logger.info("Stopped")
     finally:
         await store.close()

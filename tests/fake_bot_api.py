@@ -592,6 +592,7 @@ class FakeBotApi:
         self._next_update_id = 1
         self._next_message_id = 1000
         self._failures: dict[str, list[_Failure]] = {}
+        self._delays: dict[str, float] = {}
         self._chats: dict[int | str, JSONDict] = {}
         self._messages: dict[tuple[int | str, int], JSONDict] = {}
         self._closed = False
@@ -695,6 +696,12 @@ class FakeBotApi:
         with self._cond:
             failure = _Failure(error_code, description, parameters)
             self._failures.setdefault(_canonical(method), []).append(failure)
+
+    def delay(self, method: str, seconds: float) -> None:
+        """Make every later call to ``method`` take ``seconds`` before it is answered (and
+        before it takes effect), like a slow Telegram."""
+        with self._cond:
+            self._delays[_canonical(method)] = seconds
 
     # -- updates -----------------------------------------------------------------------------
 
@@ -816,6 +823,9 @@ class FakeBotApi:
             self._cond.notify_all()
             failures = self._failures.get(name)
             failure = failures.pop(0) if failures else None
+            delay = self._delays.get(name, 0.0)
+        if delay:
+            time.sleep(delay)  # in this request's own server thread
         if failure is not None:
             return _error(failure.error_code, failure.description, failure.parameters)
         if name == "getUpdates":

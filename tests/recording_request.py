@@ -6,6 +6,7 @@ HTTP client is swapped for this one, so nothing leaves the process.
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import itertools
 import json
@@ -53,6 +54,8 @@ class RecordingRequest(BaseRequest):
 
     calls: list[ApiCall] = field(default_factory=list)
     failures: dict[str, tuple[int, str]] = field(default_factory=dict)
+    # Seconds each call to a method takes, to make races between updates visible.
+    delays: dict[str, float] = field(default_factory=dict)
     message_ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1000))
 
     async def initialize(self) -> None:
@@ -85,6 +88,8 @@ class RecordingRequest(BaseRequest):
         name = match.group("method") if match else url
         params = dict(request_data.parameters) if request_data is not None else {}
         self.calls.append(ApiCall(name, params))
+        if name in self.delays:
+            await asyncio.sleep(self.delays[name])
         if name in self.failures:
             code, description = self.failures.pop(name)
             body = {"ok": False, "error_code": code, "description": description}

@@ -146,3 +146,37 @@ def test_a_spanish_user_end_to_end_over_real_polling(running: RunningBot) -> Non
     assert found(log) == [] and TOKEN not in log
     for path in running.data_dir.rglob("*"):
         assert found(path.read_bytes().decode("latin-1")) == [], path
+
+
+def test_sigterm_with_a_backlog_confirms_only_handled_updates(tmp_path: Path) -> None:
+    env = {
+        **{k: v for k, v in os.environ.items() if k not in ("HASH_SECRET", "DEFAULT_LOCALE")},
+        "BOT_TOKEN": TOKEN,
+        "DATA_DIR": str(tmp_path / "data"),
+        "CONTENT_DIR": str(CONTENT),
+        "STOP_GRACE_SECONDS": "1",
+    }
+    with FakeBotApi(token=TOKEN) as api:
+        env["TELEGRAM_API_URL"] = api.url
+        api.delay("sendMessage", 0.3)
+        people = [canary_user("en", number=n % 10) | {"id": 6_000 + n} for n in range(300)]
+        pushed = {api.push_update(message_update(p, "condoms")): p["id"] for p in people}
+        process = subprocess.Popen(
+            [sys.executable, "-m", "bot", "run"],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        try:
+            api.wait_for_call("sendMessage", timeout=DEADLINE)
+            process.send_signal(signal.SIGTERM)
+            assert process.wait(timeout=DEADLINE) == 0
+        finally:
+            if process.poll() is None:
+                process.kill()
+        left = {u["update_id"] for u in api.pending_updates()}
+        answered = {c.int_param("chat_id") for c in api.calls_to("sendMessage")}
+        confirmed = set(pushed) - left
+        assert left, "a backlog was left for the next start"
+        assert {pushed[u] for u in confirmed} <= answered

@@ -118,6 +118,31 @@ class Handlers:
         with contextlib.suppress(TelegramError):
             await update.get_bot().leave_chat(chat_id)
 
+    # Used by the dispatcher, before the handlers.
+
+    def person_of(self, update: Update) -> str | None:
+        """Whose update this is, as the HMAC key of the user (or chat) id."""
+        user, chat = update.effective_user, update.effective_chat
+        if user is not None:
+            return self.keys.key_for(user.id)
+        return self.keys.key_for(chat.id) if chat is not None else None
+
+    async def flood_notice(self, update: Update) -> None:
+        """The one calm notice for someone sending faster than the flood limit."""
+        chat, user = update.effective_chat, update.effective_user
+        if chat is None or user is None or chat.type != Chat.PRIVATE:
+            return
+        saved = await self.store.preferences(self.keys.key_for(user.id), self.clock().date())
+        locales = self.conversation.locales
+        locale = saved.locale if saved and saved.locale in locales else None
+        view = self.conversation.view(
+            UserState(locale or self.fallback_locale(user.language_code)), self.clock()
+        )
+        try:
+            await send_screen(update.get_bot(), chat.id, screens.slow_down(view))
+        except TelegramError as error:
+            logger.warning("Could not send the flood notice: %s", describe_error(error))
+
     # One handler per kind of input.
 
     async def on_press(self, update: Update, context: TurnContext) -> None:

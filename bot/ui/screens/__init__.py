@@ -18,6 +18,7 @@ from bot.ui.screens.menus import (
     places_menu,
     privacy,
     private_only,
+    slow_down,
     unknown_command,
     welcome,
 )
@@ -53,6 +54,7 @@ __all__ = [
     "resource_card",
     "search_results",
     "section_screen",
+    "slow_down",
     "unknown_command",
     "urgent_messages",
     "urgent_screen",

@@ -243,6 +243,15 @@ def apology(view: View) -> Screen:
     return Screen((esc(text),), (nav_row(view),))
 
 
+def slow_down(view: View) -> Screen:
+    """For someone sending faster than the bot takes: one calm notice, then a short pause."""
+    text = view.tr.gettext(
+        "That is a lot of messages at once, so I am pausing for a minute."
+        " After that I answer again, and the buttons below work again."
+    )
+    return Screen((esc(text),), (nav_row(view),))
+
+
 def private_only(view: View) -> Screen:
     """For groups and channels: the bot works only in a private chat (no buttons there)."""
     text = view.tr.gettext("I only work in private chats. Open a private chat with me to use me.")

@@ -1,0 +1,87 @@
+"""Our long polling against a fake Bot API on 127.0.0.1: an unreadable update is skipped once,
+and on stop only updates that were fully handled are confirmed to Telegram."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import AsyncIterator, Callable
+from typing import Any
+
+import pytest
+from telegram import Bot, Update
+
+from bot.dispatch import Dispatcher, FloodGate
+from bot.polling import Poller
+from tests.fake_bot_api import FakeBotApi, make_user, message_update
+
+DEADLINE = 10.0
+
+
+@pytest.fixture
+def api() -> AsyncIterator[FakeBotApi]:
+    with FakeBotApi() as fake:
+        yield fake  # type: ignore[misc]
+
+
+async def wait_until(condition: Callable[[], bool]) -> None:
+    deadline = time.monotonic() + DEADLINE
+    while not condition():
+        assert time.monotonic() < deadline, "condition not met in time"
+        await asyncio.sleep(0.01)
+
+
+def polling(api: FakeBotApi, process: Callable[[Update], Any]) -> tuple[Poller, Dispatcher]:
+    bot = Bot(api.token, base_url=f"{api.url}/bot")
+    dispatcher = Dispatcher(
+        process,
+        lambda u: str(u.effective_user.id) if u.effective_user else None,
+        FloodGate(1000, 60),
+        process,
+        concurrency=4,
+    )
+    return Poller(bot, dispatcher, ["message"], poll_timeout=1), dispatcher
+
+
+async def test_an_unreadable_update_is_skipped_once_and_the_next_is_answered(
+    api: FakeBotApi,
+) -> None:
+    handled: list[int] = []
+
+    async def process(update: Update) -> None:
+        handled.append(update.update_id)
+
+    poller, _dispatcher = polling(api, process)
+    bad = api.push_update({"message": "not a message"})
+    good = api.push_update(message_update(make_user(), "condoms"))
+    stop = asyncio.Event()
+    task = asyncio.create_task(poller.run(stop, grace=1.0))
+    await poller.bot.initialize()
+    await wait_until(lambda: good in handled)
+    stop.set()
+    await task
+    assert handled == [good] and bad not in handled
+    assert api.pending_updates() == []  # both confirmed: nothing fetched again forever
+    assert len(api.calls_to("getUpdates")) < 10
+
+
+async def test_stopping_with_a_backlog_confirms_only_what_was_handled(api: FakeBotApi) -> None:
+    handled: set[int] = set()
+
+    async def process(update: Update) -> None:
+        await asyncio.sleep(0.05)
+        handled.add(update.update_id)
+
+    poller, dispatcher = polling(api, process)
+    pushed = [api.push_update(message_update(make_user(4000 + n), "bed")) for n in range(60)]
+    stop = asyncio.Event()
+    task = asyncio.create_task(poller.run(stop, grace=0.15))
+    await wait_until(lambda: len(handled) >= 4)
+    stop.set()
+    await task
+    left = {u["update_id"] for u in api.pending_updates()}
+    confirmed = set(pushed) - left
+    assert confirmed <= handled  # nothing confirmed that was not handled
+    assert left  # the rest waits for the next start
+    assert not handled - set(pushed)
+    assert dispatcher.in_hand() == len(set(pushed) - handled)

@@ -1,0 +1,122 @@
+"""Retries: 429 waits at least retry_after (any method); faults are retried where repeating is
+safe; a send that may have reached Telegram is never repeated."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import httpx
+import pytest
+from telegram.error import NetworkError, TimedOut
+from telegram.request import BaseRequest
+
+from bot.retrying_request import MAX_ATTEMPTS, RetryingRequest
+
+OK = (200, json.dumps({"ok": True, "result": True}).encode())
+
+
+def too_many(seconds: int) -> tuple[int, bytes]:
+    body = {"ok": False, "error_code": 429, "parameters": {"retry_after": seconds}}
+    return 429, json.dumps(body).encode()
+
+
+class Scripted(BaseRequest):
+    """Answers each call with the next scripted outcome (a reply, or an exception to raise)."""
+
+    def __init__(self, *outcomes: Any) -> None:
+        self.outcomes = list(outcomes)
+        self.calls = 0
+
+    async def initialize(self) -> None: ...
+
+    async def shutdown(self) -> None: ...
+
+    @property
+    def read_timeout(self) -> float | None:
+        return None
+
+    async def do_request(self, url: str, method: str, *args: Any, **kwargs: Any) -> Any:
+        self.calls += 1
+        outcome = self.outcomes.pop(0) if self.outcomes else OK
+        if isinstance(outcome, BaseException):
+            raise outcome
+        return outcome
+
+
+def with_cause(error: Exception, cause: Exception) -> Exception:
+    error.__cause__ = cause
+    return error
+
+
+async def call(method: str, *outcomes: Any) -> tuple[Any, Scripted, list[float]]:
+    slept: list[float] = []
+
+    async def sleep(seconds: float) -> None:
+        slept.append(seconds)
+
+    inner = Scripted(*outcomes)
+    request = RetryingRequest(inner, sleep=sleep)
+    try:
+        result: Any = await request.do_request(f"http://x/bot1:t/{method}", "POST")
+    except Exception as error:
+        result = error
+    return result, inner, slept
+
+
+async def test_429_waits_at_least_retry_after_even_for_a_send() -> None:
+    result, inner, slept = await call("sendMessage", too_many(3), too_many(1))
+    assert result == OK and inner.calls == 3
+    assert slept[0] >= 3 and slept[1] >= 1
+
+
+@pytest.mark.parametrize("method", ["editMessageText", "answerCallbackQuery", "deleteMessages"])
+@pytest.mark.parametrize(
+    "fault",
+    [
+        (500, b'{"ok":false}'),
+        (502, b"<html>bad gateway</html>"),
+        (200, b"{not json"),
+        with_cause(TimedOut(), httpx.ReadTimeout("slow")),
+        with_cause(NetworkError("reset"), httpx.RemoteProtocolError("dropped")),
+    ],
+)
+async def test_safe_calls_are_retried_through_faults(method: str, fault: Any) -> None:
+    result, inner, slept = await call(method, fault, fault)
+    assert result == OK and inner.calls == 3 and len(slept) == 2
+
+
+@pytest.mark.parametrize(
+    "fault",
+    [
+        with_cause(TimedOut(), httpx.ReadTimeout("slow")),
+        with_cause(NetworkError("reset"), httpx.RemoteProtocolError("dropped")),
+    ],
+)
+async def test_a_send_that_may_have_arrived_is_not_repeated(fault: Exception) -> None:
+    result, inner, _slept = await call("sendMessage", fault)
+    assert result is fault and inner.calls == 1
+
+
+@pytest.mark.parametrize("code", [500, 502])
+async def test_a_send_with_a_server_error_is_not_repeated(code: int) -> None:
+    result, inner, _slept = await call("sendMessage", (code, b"{}"))
+    assert result == (code, b"{}") and inner.calls == 1
+
+
+async def test_a_send_that_never_left_is_retried() -> None:
+    fault = with_cause(NetworkError("refused"), httpx.ConnectError("refused"))
+    result, inner, _slept = await call("sendMessage", fault)
+    assert result == OK and inner.calls == 2
+
+
+async def test_retries_are_bounded() -> None:
+    faults = [(502, b"{}")] * (MAX_ATTEMPTS + 5)
+    result, inner, _slept = await call("editMessageText", *faults)
+    assert result == (502, b"{}") and inner.calls == MAX_ATTEMPTS
+
+
+async def test_errors_that_are_answers_are_not_retried() -> None:
+    bad = (400, b'{"ok":false,"description":"Bad Request: message is not modified"}')
+    result, inner, _slept = await call("editMessageText", bad)
+    assert result == bad and inner.calls == 1
