@@ -105,25 +105,34 @@ class Dispatcher:
         self._people: dict[str, _Person] = {}
         self._loose: set[asyncio.Task[None]] = set()
         self._pending: set[int] = set()
+        self._done: dict[int, asyncio.Future[None]] = {}
         self._highest = -1
         self.progress = asyncio.Event()
 
-    def submit(self, update_id: int, update: Update | None) -> None:
-        """Take one update (None: one that could not be read, handled by skipping it)."""
+    def submit(self, update_id: int, update: Update | None) -> asyncio.Future[None]:
+        """Take one update (None: one that could not be read, handled by skipping it). The
+        future is done when the update is handled (or dropped); a webhook answers then."""
         self._highest = max(self._highest, update_id)
+        done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
         if update is None:
-            return
+            done.set_result(None)
+            return done
         person = self._person_of(update)
+        verdict = Verdict.PASS if person is None else self._flood.check(person)
+        if verdict is Verdict.DROP:
+            done.set_result(None)
+            return done
+        self._done[update_id] = done
         if person is None:
             self._start_loose(update_id, self._process(update))
-            return
-        verdict = self._flood.check(person)
-        if verdict is Verdict.DROP:
-            return
-        if verdict is Verdict.NOTICE:
+        elif verdict is Verdict.NOTICE:
             logger.info("A person is sending too fast; one notice, then a pause")
             self._start_loose(update_id, self._on_flood(update))
-            return
+        else:
+            self._queue(person, update_id, update)
+        return done
+
+    def _queue(self, person: str, update_id: int, update: Update) -> None:
         self._pending.add(update_id)
         entry = self._people.setdefault(person, _Person())
         entry.queue.append((update_id, update))
@@ -158,6 +167,9 @@ class Dispatcher:
         except Exception as error:  # the application's error handler has run already
             logger.error("An update failed outside its handlers: %s", type(error).__name__)
         self._pending.discard(update_id)
+        done = self._done.pop(update_id, None)
+        if done is not None and not done.done():
+            done.set_result(None)
         self.progress.set()
 
     def confirmable_offset(self) -> int:
@@ -194,3 +206,6 @@ class Dispatcher:
         for task in tasks:
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
+        for done in self._done.values():
+            done.cancel()  # a webhook answers these with an error: Telegram sends them again
+        self._done.clear()
