@@ -1,9 +1,10 @@
-"""How long the bot keeps what little it keeps; the privacy screen promises these numbers."""
+"""How long the bot keeps what little it keeps, by default; the privacy screen says these."""
 
 from __future__ import annotations
 
-import datetime as dt
-
-# An unused language and area choice is erased after this many months.
-RETENTION_MONTHS = 6
-RETENTION = dt.timedelta(days=31 * RETENTION_MONTHS)
+# An unused choice (language, area, ...) is erased after this many days (RETENTION_DAYS).
+DEFAULT_RETENTION_DAYS = 90
+# Telegram lets a bot delete messages for 48 hours; message ids are never kept longer.
+DELETABLE_HOURS = 48
+# The neutral confirmation of /clear removes itself after this many seconds.
+CLEARED_NOTICE_SECONDS = 5

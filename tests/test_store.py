@@ -47,7 +47,7 @@ def on_disk(db_path: Path) -> bytes:
 
 
 async def test_fresh_database_is_migrated_and_in_wal_mode(store: Store, db_path: Path) -> None:
-    assert await store.schema_version() == SCHEMA_VERSION == 1
+    assert await store.schema_version() == SCHEMA_VERSION == 2
     assert query(db_path, "PRAGMA journal_mode") == [("wal",)]
 
 
@@ -59,7 +59,7 @@ async def test_reopening_is_idempotent_and_keeps_data(db_path: Path) -> None:
 
     second = await Store.open(db_path)
     try:
-        assert await second.schema_version() == 1
+        assert await second.schema_version() == SCHEMA_VERSION
         assert await second.preferences(KEY_A, DAY) == Preferences("es", "oakland")
         assert await second.counts() == [Count(DAY, "oakland", "food", "es", 1)]
     finally:
@@ -70,7 +70,9 @@ async def test_newer_schema_version_is_refused(db_path: Path) -> None:
     db_path.parent.mkdir(parents=True)
     with closing(sqlite3.connect(db_path)) as connection:
         connection.execute("PRAGMA user_version = 7")
-    with pytest.raises(StoreError, match=r"version 7 is newer than this program \(1\)"):
+    with pytest.raises(
+        StoreError, match=rf"version 7 is newer than this program \({SCHEMA_VERSION}\)"
+    ):
         await Store.open(db_path)
 
 
@@ -80,10 +82,10 @@ async def test_failed_migration_leaves_previous_version(
     await (await Store.open(db_path)).close()
     broken = "CREATE TABLE half_done (x TEXT); CREATE TABLE counters (x TEXT);"
     monkeypatch.setattr(schema, "MIGRATIONS", (*schema.MIGRATIONS, broken))
-    monkeypatch.setattr(schema, "SCHEMA_VERSION", 2)
+    monkeypatch.setattr(schema, "SCHEMA_VERSION", SCHEMA_VERSION + 1)
     with pytest.raises(sqlite3.OperationalError, match="already exists"):
         await Store.open(db_path)
-    assert query(db_path, "PRAGMA user_version") == [(1,)]
+    assert query(db_path, "PRAGMA user_version") == [(SCHEMA_VERSION,)]
     assert query(db_path, "SELECT name FROM sqlite_master WHERE name = 'half_done'") == []
 
 

@@ -23,12 +23,14 @@ from telegram.ext import (
 )
 
 from bot.handlers.context import Turn, TurnContext
+from bot.handlers.disappearing import Deleter
 from bot.handlers.events import message_event
 from bot.handlers.open_needs import OpenNeeds
 from bot.handlers.output import edit_or_send, send_screen
 from bot.i18n import negotiate
 from bot.logs import describe_error
-from bot.policy import RETENTION
+from bot.policy import CLEARED_NOTICE_SECONDS
+from bot.sealed import ChatSeal
 from bot.store import Preferences, Store
 from bot.ui import screens
 from bot.ui.conversation import Conversation, Event, Press, Reply
@@ -55,6 +57,10 @@ class Handlers:
     clock: Callable[[], dt.datetime] = field(default=lambda: dt.datetime.now(dt.UTC))
     purged_on: dt.date | None = None
     open_needs: OpenNeeds = field(default_factory=OpenNeeds)
+    deleter: Deleter = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.deleter = Deleter(self.store, ChatSeal(self.keys.secret))
 
     def register(self, application: Application[Any, Any, Any, Any, Any, Any]) -> None:
         """Add every handler, in order: the gate first, then one handler per kind of input."""
@@ -85,7 +91,11 @@ class Handlers:
         regions = self.conversation.catalog.content.regions
         region_id = saved.region_id if saved.region_id in regions else None
         state = UserState(
-            locale or self.fallback_locale(user.language_code), region_id, self.open_needs.get(key)
+            locale or self.fallback_locale(user.language_code),
+            region_id,
+            self.open_needs.get(key),
+            saved.disappear_after,
+            saved.protect,
         )
         context.turn = Turn(key, saved, state)
 
@@ -98,7 +108,8 @@ class Handlers:
         if self.purged_on == today:
             return
         self.purged_on = today
-        erased = await self.store.forget_unseen_since(today - RETENTION)
+        retention = dt.timedelta(days=self.conversation.retention_days)
+        erased = await self.store.forget_unseen_since(today - retention)
         logger.info("Retention: erased %d unused preference row(s)", erased)
 
     async def refuse_group(self, update: Update, chat_id: int, locale: str) -> None:
@@ -188,15 +199,34 @@ class Handlers:
         try:
             reply = self.conversation.respond(event, turn.state, self.clock())
             await self.remember(turn, reply)
-            await edit_or_send(update.get_bot(), pressed, chat.id, reply.screen)
+            await self.show(update, reply, pressed)
             elapsed_ms = (time.perf_counter() - started) * 1000
             logger.debug("Answered a %s in %.1f ms", type(event).__name__, elapsed_ms)
         except Exception as error:
             logger.error("Could not answer an update: %s", describe_error(error))
             await self.apologise(update, turn.state.locale)
 
+    async def show(self, update: Update, reply: Reply, pressed: Message | None) -> None:
+        """Put the reply on the phone: clear the chat first when asked; protect the messages
+        when the person chose so; schedule both sides' messages when they disappear."""
+        bot, chat = update.get_bot(), update.effective_chat
+        assert chat is not None
+        view = self.conversation.view(reply.state, self.clock())
+        incoming = update.effective_message
+        newest = incoming.message_id if incoming is not None else 0
+        if reply.clear:
+            await self.deleter.clear(bot, chat.id, newest)
+            sent = await send_screen(bot, chat.id, reply.screen, protect=view.protected)
+            await self.deleter.later(chat.id, sent, CLEARED_NOTICE_SECONDS)
+            return
+        sent = await edit_or_send(bot, pressed, chat.id, reply.screen, protect=view.protected)
+        after = reply.state.disappear_after
+        if after:
+            typed = [update.message.message_id] if update.message is not None else []
+            await self.deleter.later(chat.id, [*typed, *sent], after)
+
     async def remember(self, turn: Turn, reply: Reply) -> None:
-        """Save an explicit change of language or area, erase on /forget, count need lists."""
+        """Save an explicit change of a choice, erase on /forget, count need lists."""
         today = self.clock().date()
         self.open_needs.set(turn.user_key, "" if reply.erase else reply.state.open_need)
         if reply.erase:
@@ -206,8 +236,10 @@ class Handlers:
         wanted = Preferences(
             locale=after.locale if after.locale != before.locale else turn.saved.locale,
             region_id=after.region_id,
+            disappear_after=after.disappear_after,
+            protect=after.protect,
         )
-        if wanted != turn.saved and (wanted.locale or wanted.region_id):
+        if wanted != turn.saved:
             await self.store.save_preferences(turn.user_key, wanted, today)
         if reply.counted_need is not None:
             await self.store.count(today, after.region_id, reply.counted_need, after.locale)

@@ -30,16 +30,30 @@ def _markup(buttons: tuple[tuple[Button, ...], ...]) -> InlineKeyboardMarkup:
     )
 
 
-async def send_screen(bot: Bot, chat_id: int, screen: Screen) -> None:
-    """Send every message of the screen, the buttons under the last one."""
+async def send_screen(
+    bot: Bot, chat_id: int, screen: Screen, *, protect: bool = False
+) -> list[int]:
+    """Send every message of the screen, the buttons under the last one; their message ids.
+    `protect` asks Telegram to block forwarding and saving them."""
     markup = keyboard(screen)
     last = len(screen.messages) - 1
+    sent = []
     for index, text in enumerate(screen.messages):
-        await bot.send_message(chat_id, text, reply_markup=markup if index == last else None)
+        message = await bot.send_message(
+            chat_id,
+            text,
+            reply_markup=markup if index == last else None,
+            protect_content=protect,
+        )
+        sent.append(message.message_id)
+    return sent
 
 
-async def edit_or_send(bot: Bot, pressed: Message | None, chat_id: int, screen: Screen) -> None:
-    """Replace the pressed message with a one-message screen; otherwise send it anew.
+async def edit_or_send(
+    bot: Bot, pressed: Message | None, chat_id: int, screen: Screen, *, protect: bool = False
+) -> list[int]:
+    """Replace the pressed message with a one-message screen; otherwise send it anew. Returns
+    the ids of messages sent anew (an edited message keeps its id and its schedule).
 
     A long screen (several messages) is sent as new messages so the page reads in order.
     """
@@ -51,10 +65,10 @@ async def edit_or_send(bot: Bot, pressed: Message | None, chat_id: int, screen: 
                 message_id=pressed.message_id,
                 reply_markup=keyboard(screen),
             )
-            return
+            return []
         except BadRequest as error:
             # Pressing the button of the screen already shown changes nothing: that is fine.
             if "not modified" in error.message.lower():
-                return
+                return []
             # Otherwise the message is too old or gone: fall through and send the screen anew.
-    await send_screen(bot, chat_id, screen)
+    return await send_screen(bot, chat_id, screen, protect=protect)

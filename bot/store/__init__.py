@@ -1,6 +1,14 @@
 """Persistent storage: remembered preferences (keyed by HMAC) and anonymous counters."""
 
 from bot.store.schema import ALLOWED_COLUMNS, SCHEMA_VERSION, StoreError
-from bot.store.sqlite import Count, Preferences, Store
+from bot.store.sqlite import Count, Deletion, Preferences, Store
 
-__all__ = ["ALLOWED_COLUMNS", "SCHEMA_VERSION", "Count", "Preferences", "Store", "StoreError"]
+__all__ = [
+    "ALLOWED_COLUMNS",
+    "SCHEMA_VERSION",
+    "Count",
+    "Deletion",
+    "Preferences",
+    "Store",
+    "StoreError",
+]

@@ -36,6 +36,19 @@ MIGRATIONS: tuple[str, ...] = (
         PRIMARY KEY (day, region_id, need_id, locale)
     ) WITHOUT ROWID;
     """,
+    # 2: the person's choices for disappearing messages and forward protection; and messages
+    # waiting to disappear: the chat id sealed (bot/sealed.py), at most 48 hours.
+    """
+    ALTER TABLE preferences ADD COLUMN disappear_after INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE preferences ADD COLUMN protect INTEGER;
+
+    CREATE TABLE deletions (
+        id         INTEGER PRIMARY KEY,
+        chat       BLOB NOT NULL,
+        message_id INTEGER NOT NULL,
+        due        INTEGER NOT NULL
+    );
+    """,
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)
@@ -43,8 +56,11 @@ SCHEMA_VERSION = len(MIGRATIONS)
 # Everything the database may hold, table -> columns. The privacy tests compare the live
 # schema with this, so a new column is a deliberate, reviewed decision.
 ALLOWED_COLUMNS: dict[str, frozenset[str]] = {
-    "preferences": frozenset({"user_key", "locale", "region_id", "last_seen"}),
+    "preferences": frozenset(
+        {"user_key", "locale", "region_id", "last_seen", "disappear_after", "protect"}
+    ),
     "counters": frozenset({"day", "region_id", "need_id", "locale", "count"}),
+    "deletions": frozenset({"id", "chat", "message_id", "due"}),
 }
 
 

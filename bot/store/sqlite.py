@@ -15,10 +15,28 @@ from bot.store.schema import StoreError, migrate, user_version
 
 @dataclass(frozen=True)
 class Preferences:
-    """What the bot remembers about one user: an explicitly chosen language and area."""
+    """What the bot remembers about one user: their explicit choices of language and area,
+    of disappearing messages (seconds; 0 is off) and of forward protection (None: the
+    deployment's default)."""
 
     locale: str | None = None
     region_id: str | None = None
+    disappear_after: int = 0
+    protect: bool | None = None
+
+    @property
+    def empty(self) -> bool:
+        """Nothing chosen: no row is kept for this."""
+        return self == Preferences()
+
+
+@dataclass(frozen=True)
+class Deletion:
+    """A message waiting to disappear: its row, the sealed chat id and the message id."""
+
+    row: int
+    chat: bytes
+    message_id: int
 
 
 @dataclass(frozen=True)
@@ -112,13 +130,20 @@ class Store:
         if known is None:
             rows = list(
                 await self._db.execute_fetchall(
-                    "SELECT locale, region_id, last_seen FROM preferences WHERE user_key = ?",
+                    "SELECT locale, region_id, disappear_after, protect, last_seen"
+                    " FROM preferences WHERE user_key = ?",
                     (user_key,),
                 )
             )
             if rows:
-                locale, region_id, last_seen = rows[0]
-                known = _Known(Preferences(locale=locale, region_id=region_id), last_seen)
+                locale, region_id, disappear_after, protect, last_seen = rows[0]
+                saved = Preferences(
+                    locale,
+                    region_id,
+                    int(disappear_after),
+                    None if protect is None else protect == 1,
+                )
+                known = _Known(saved, last_seen)
             else:
                 known = _Known(None, None)
         if known.preferences is not None and known.last_seen != day:
@@ -132,21 +157,31 @@ class Store:
     async def save_preferences(
         self, user_key: str, preferences: Preferences, today: dt.date
     ) -> None:
-        """Insert or replace the row (upsert); a Preferences with both fields None deletes the
-        row instead."""
-        if preferences.locale is None and preferences.region_id is None:
+        """Insert or replace the row (upsert); empty Preferences delete the row instead."""
+        if preferences.empty:
             await self.forget(user_key)
             return
+        protect = None if preferences.protect is None else int(preferences.protect)
         await self._db.execute(
             """
-            INSERT INTO preferences (user_key, locale, region_id, last_seen)
-            VALUES (?, ?, ?, ?)
+            INSERT INTO preferences
+                (user_key, locale, region_id, disappear_after, protect, last_seen)
+            VALUES (?, ?, ?, ?, ?, ?)
             ON CONFLICT (user_key) DO UPDATE SET
                 locale = excluded.locale,
                 region_id = excluded.region_id,
+                disappear_after = excluded.disappear_after,
+                protect = excluded.protect,
                 last_seen = excluded.last_seen
             """,
-            (user_key, preferences.locale, preferences.region_id, today.isoformat()),
+            (
+                user_key,
+                preferences.locale,
+                preferences.region_id,
+                preferences.disappear_after,
+                protect,
+                today.isoformat(),
+            ),
         )
         self._remember(user_key, _Known(preferences, today.isoformat()))
 
@@ -171,6 +206,30 @@ class Store:
         if deleted:
             await self._checkpoint()
         return deleted
+
+    async def schedule_deletions(self, chat: bytes, message_ids: list[int], due: int) -> None:
+        """Remember messages of one (sealed) chat to delete at `due` (Unix seconds)."""
+        await self._db.executemany(
+            "INSERT INTO deletions (chat, message_id, due) VALUES (?, ?, ?)",
+            [(chat, message_id, due) for message_id in message_ids],
+        )
+
+    async def due_deletions(self, now: int, limit: int = 1000) -> list[Deletion]:
+        """Messages whose time to disappear has come, oldest first."""
+        rows = await self._db.execute_fetchall(
+            "SELECT id, chat, message_id FROM deletions WHERE due <= ? ORDER BY due LIMIT ?",
+            (now, limit),
+        )
+        return [Deletion(int(row), bytes(chat), int(message)) for row, chat, message in rows]
+
+    async def next_deletion_due(self) -> int | None:
+        """When the next message is due to disappear (Unix seconds), if any."""
+        rows = list(await self._db.execute_fetchall("SELECT MIN(due) FROM deletions"))
+        return None if not rows or rows[0][0] is None else int(rows[0][0])
+
+    async def drop_deletions(self, rows: list[int]) -> None:
+        """Forget deletions that were carried out (or can no longer be)."""
+        await self._db.executemany("DELETE FROM deletions WHERE id = ?", [(r,) for r in rows])
 
     async def count(
         self, day: dt.date, region_id: str | None, need_id: str | None, locale: str

@@ -99,6 +99,47 @@ class ShowPrivacy(_Simple):
     CODE: ClassVar[str] = "P"
 
 
+@dataclass(frozen=True)
+class ClearChat(_Simple):
+    CODE: ClassVar[str] = "C"
+
+
+@dataclass(frozen=True)
+class ChooseDisappearing(_Simple):
+    CODE: ClassVar[str] = "D"
+
+
+# Disappearing-message choices a person can make: off, 1 minute, 10 minutes, 1 hour.
+DISAPPEAR_CHOICES = (0, 60, 600, 3600)
+
+
+@dataclass(frozen=True)
+class SetDisappearing:
+    seconds: int
+    CODE: ClassVar[str] = "d"
+
+    def args(self) -> str:
+        return str(self.seconds)
+
+    @classmethod
+    def parse(cls, args: str) -> SetDisappearing | None:
+        allowed = {str(choice): choice for choice in DISAPPEAR_CHOICES}
+        return cls(allowed[args]) if args in allowed else None
+
+
+@dataclass(frozen=True)
+class SetProtect:
+    on: bool
+    CODE: ClassVar[str] = "f"
+
+    def args(self) -> str:
+        return "1" if self.on else "0"
+
+    @classmethod
+    def parse(cls, args: str) -> SetProtect | None:
+        return cls(args == "1") if args in ("0", "1") else None
+
+
 class _Listing:
     """A list of places a person can filter and page through."""
 
@@ -329,8 +370,21 @@ Action = (
     | ChooseArea
     | SetArea
     | ShowPrivacy
+    | ClearChat
+    | ChooseDisappearing
+    | SetDisappearing
+    | SetProtect
 )
-_SIMPLE_TYPES = (ShowMenu, ShowNeeds, ShowPlaces, ChooseLanguage, ChooseArea, ShowPrivacy)
+_SIMPLE_TYPES = (
+    ShowMenu,
+    ShowNeeds,
+    ShowPlaces,
+    ChooseLanguage,
+    ChooseArea,
+    ShowPrivacy,
+    ClearChat,
+    ChooseDisappearing,
+)
 _WITH_ARGS = (
     ShowNeed,
     ShowNearby,
@@ -342,6 +396,8 @@ _WITH_ARGS = (
     ShowPage,
     SetLanguage,
     SetArea,
+    SetDisappearing,
+    SetProtect,
 )
 _BY_CODE: dict[str, type[Action]] = {t.CODE: t for t in (*_SIMPLE_TYPES, *_WITH_ARGS)}
 

@@ -14,14 +14,19 @@ from typing import Any
 from bot.domain.catalog import Catalog
 from bot.domain.models import GeoPoint, Section
 from bot.i18n import translator
+from bot.policy import DEFAULT_RETENTION_DAYS
 from bot.ui import screens
 from bot.ui.actions import (
     Action,
     ChooseArea,
+    ChooseDisappearing,
     ChooseLanguage,
+    ClearChat,
     Filter,
     SetArea,
+    SetDisappearing,
     SetLanguage,
+    SetProtect,
     ShowMenu,
     ShowNearby,
     ShowNeed,
@@ -75,13 +80,15 @@ Event = Press | Command | Typed | SharedLocation
 class Reply:
     """The screen to show and the state after it.
 
-    `erase` asks the caller to delete everything kept about the user; `counted_need` names a
-    need whose list was opened, for anonymous counts.
+    `erase` asks the caller to delete everything kept about the user; `clear` to delete the
+    messages of the chat first (the screen then removes itself); `counted_need` names a need
+    whose list was opened, for anonymous counts.
     """
 
     screen: Screen
     state: UserState
     erase: bool = False
+    clear: bool = False
     counted_need: str | None = None
 
 
@@ -99,10 +106,20 @@ class Conversation:
 
     catalog: Catalog
     locales: tuple[str, ...]
+    retention_days: int = DEFAULT_RETENTION_DAYS
+    protect_default: bool = False
 
     def view(self, state: UserState, now: dt.datetime) -> View:
         """What screens need to draw for this state at this moment."""
-        return View(self.catalog, state, translator(state.locale), now, self.locales)
+        return View(
+            self.catalog,
+            state,
+            translator(state.locale),
+            now,
+            self.locales,
+            self.retention_days,
+            self.protect_default,
+        )
 
     def respond(self, event: Event, state: UserState, now: dt.datetime) -> Reply:
         """The screen answering `event`, and the state after it."""
@@ -136,6 +153,14 @@ class Conversation:
                 return Reply(screens.out_of_date(self.view(state, now)), state)
             state = replace(state, region_id=action.region_id)
             return Reply(screens.main_menu(self.view(state, now)), state)
+        if isinstance(action, SetDisappearing):
+            state = replace(state, disappear_after=action.seconds)
+            return Reply(screens.privacy(self.view(state, now)), state)
+        if isinstance(action, SetProtect):
+            state = replace(state, protect=action.on)
+            return Reply(screens.privacy(self.view(state, now)), state)
+        if isinstance(action, ClearChat):
+            return Reply(screens.cleared(self.view(state, now)), state, clear=True)
         open_need = action.need_id if isinstance(action, ShowNeed | ShowNearby) else ""
         state = replace(state, open_need=open_need if open_need in content.needs else "")
         view = self.view(state, now)
@@ -157,6 +182,7 @@ class Conversation:
             "rights": ShowSection(Section.RIGHTS),
             "privacy": ShowPrivacy(),
             "urgent": ShowUrgent(),
+            "clear": ClearChat(),
         }
         if name in actions:
             return self.act(actions[name], state, now)
@@ -225,6 +251,7 @@ _SCREENS: dict[type, Callable[[View, Any], Screen]] = {
     ChooseLanguage: lambda view, _action: screens.language_picker(view),
     ChooseArea: lambda view, _action: screens.area_picker(view),
     ShowPrivacy: lambda view, _action: screens.privacy(view),
+    ChooseDisappearing: lambda view, _action: screens.disappearing_picker(view),
 }
 
 

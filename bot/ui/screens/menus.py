@@ -4,13 +4,17 @@ from __future__ import annotations
 
 from bot.domain.models import Section
 from bot.i18n import language_name
-from bot.policy import RETENTION_MONTHS
 from bot.ui.actions import (
+    DISAPPEAR_CHOICES,
     Action,
     ChooseArea,
+    ChooseDisappearing,
     ChooseLanguage,
+    ClearChat,
     SetArea,
+    SetDisappearing,
     SetLanguage,
+    SetProtect,
     ShowMenu,
     ShowNearby,
     ShowNeed,
@@ -148,43 +152,130 @@ def places_menu(view: View) -> Screen:
 
 
 def privacy(view: View) -> Screen:
-    """Exactly what the bot keeps, and how to erase it."""
+    """Exactly what the bot keeps, for how long, what could be handed over; and the controls."""
     tr = view.tr
-    text = [
+    days = view.retention_days
+    kept = [
         bold(tr.gettext("What this bot keeps")),
         "• "
         + esc(
-            tr.gettext(
-                "Your language and area choice, filed under a scrambled code made from your"
-                " account, never your account number itself."
+            tr.ngettext(
+                "Your choices (language, area, disappearing messages, forward protection),"
+                " filed under a scrambled code made from your account, never your account"
+                " number. Erased after %(days)d day without use, or at once with /forget.",
+                "Your choices (language, area, disappearing messages, forward protection),"
+                " filed under a scrambled code made from your account, never your account"
+                " number. Erased after %(days)d days without use, or at once with /forget.",
+                days,
             )
+            % {"days": days}
         ),
         "• "
         + esc(
             tr.gettext(
-                "Nothing you type, no name, no username, no phone number. A location you send"
-                " is used for that one answer and never kept."
+                "Only with disappearing messages on: the numbers of the messages waiting to be"
+                " deleted, with this chat's number locked by a key kept outside the database."
+                " Each goes when its message is deleted, at the latest after 48 hours."
             )
         ),
         "• "
         + esc(tr.gettext("Counts with no names or numbers, such as how often a list was opened.")),
-        esc(tr.gettext("/forget erases your language and area choice at once.")),
-        esc(
-            tr.ngettext(
-                "If you do not use the bot for %(months)d month, the choice is erased by itself.",
-                "If you do not use the bot for %(months)d months, the choice is erased by itself.",
-                RETENTION_MONTHS,
+        "• "
+        + esc(
+            tr.gettext(
+                "Never: what you type, your name, username or phone number, or a location you"
+                " send (it is used for that one answer)."
             )
-            % {"months": RETENTION_MONTHS}
         ),
         esc(
             tr.gettext(
-                "Telegram keeps this chat on your phone until you delete it. If someone else"
-                " checks your phone, you can delete the chat at any time."
+                "If the people who run this bot were forced by law to hand over data, that list"
+                " is all there is. Your messages are not in it."
             )
         ),
     ]
-    return Screen(("\n\n".join(text),), (nav_row(view),))
+    phone = [
+        bold(tr.gettext("On your phone")),
+        "• "
+        + esc(
+            tr.gettext(
+                "Clear this chat deletes the messages here that Telegram still allows (the last"
+                " 48 hours), on both sides."
+            )
+        ),
+        "• "
+        + esc(
+            tr.gettext(
+                "Telegram can also delete a chat's messages by itself: open the chat, tap its"
+                " name, then Auto-delete."
+            )
+        ),
+        "• "
+        + esc(
+            tr.gettext(
+                "To hide the chat, archive it; to lock Telegram, use Settings, Privacy and"
+                " Security, Passcode. Turning off message previews in Settings, Notifications"
+                " keeps messages off your lock screen."
+            )
+        ),
+    ]
+    return Screen(("\n\n".join(kept), "\n\n".join(phone)), _privacy_buttons(view))
+
+
+def _privacy_buttons(view: View) -> tuple[tuple[Button, ...], ...]:
+    tr = view.tr
+    protect = (
+        tr.pgettext("button", "🔒 Forwarding blocked: turn off")
+        if view.protected
+        else tr.pgettext("button", "🔓 Block forwarding and saving")
+    )
+    return (
+        (Button(tr.pgettext("button", "🧹 Clear this chat"), ClearChat()),),
+        (
+            Button(
+                tr.pgettext("button", "⏱ Disappearing messages: %(when)s")
+                % {"when": disappear_label(view, view.state.disappear_after)},
+                ChooseDisappearing(),
+            ),
+        ),
+        (Button(protect, SetProtect(not view.protected)),),
+        nav_row(view),
+    )
+
+
+def disappear_label(view: View, seconds: int) -> str:
+    """ "off", "1 minute", "10 minutes", "1 hour"."""
+    tr = view.tr
+    if seconds == 0:
+        return tr.pgettext("disappear", "off")
+    if seconds < 3600:
+        minutes = seconds // 60
+        return tr.ngettext("%(count)d minute", "%(count)d minutes", minutes) % {"count": minutes}
+    hours = seconds // 3600
+    return tr.ngettext("%(count)d hour", "%(count)d hours", hours) % {"count": hours}
+
+
+def disappearing_picker(view: View) -> Screen:
+    """How long after sending the messages here are deleted (both sides)."""
+    tr = view.tr
+    text = tr.gettext(
+        "Delete the messages in this chat, yours and mine, this long after they are sent:"
+    )
+    buttons = [
+        Button(
+            ("✓ " if seconds == view.state.disappear_after else "")
+            + disappear_label(view, seconds),
+            SetDisappearing(seconds),
+        )
+        for seconds in DISAPPEAR_CHOICES
+    ]
+    back = Button(tr.pgettext("button", "◀ Privacy"), ShowPrivacy())
+    return Screen((esc(text),), (*rows(buttons, 2), nav_row(view, back)))
+
+
+def cleared(view: View) -> Screen:
+    """The one neutral line after /clear; it removes itself a few seconds later."""
+    return Screen((esc(view.tr.gettext("Done.")),))
 
 
 def forgotten(view: View) -> Screen:

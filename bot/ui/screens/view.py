@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from bot.domain.catalog import Catalog
 from bot.domain.models import LocalizedText, Region
 from bot.i18n import Translator
+from bot.policy import DEFAULT_RETENTION_DAYS
 from bot.ui.actions import ShowMenu, ShowUrgent
 from bot.ui.render import Button, esc, italic
 from bot.ui.state import UserState
@@ -22,6 +23,14 @@ class View:
     tr: Translator
     now: dt.datetime
     locales: tuple[str, ...]
+    retention_days: int = DEFAULT_RETENTION_DAYS
+    protect_default: bool = False
+
+    @property
+    def protected(self) -> bool:
+        """Whether this person's messages are protected from forwarding and saving."""
+        chosen = self.state.protect
+        return self.protect_default if chosen is None else chosen
 
     @property
     def region(self) -> Region | None:
