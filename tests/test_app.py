@@ -312,8 +312,17 @@ async def test_blocking_the_bot_erases_what_it_kept(bot: Harness) -> None:
 async def test_a_location_after_opening_a_need_keeps_that_need(bot: Harness) -> None:
     await bot.send(message_update(SPANISH, "/start l-es__a-oakland__n-food"))
     nearest = " ".join(sent_texts(await bot.send(location_update(SPANISH, LATITUDE, LONGITUDE))))
-    assert nearest.startswith("<b>Comida:")
+    assert nearest.startswith("Waypoint\n<b>Comida:")
     # The open need lives in memory only and ends with /forget.
     await bot.send(message_update(SPANISH, "/forget"))
     after = " ".join(sent_texts(await bot.send(location_update(SPANISH, LATITUDE, LONGITUDE))))
-    assert not after.startswith("<b>Comida:")
+    assert not after.startswith("Waypoint\n<b>Comida:")
+
+
+async def test_every_message_starts_with_the_same_neutral_line(bot: Harness) -> None:
+    await bot.send(message_update(SPANISH, "/start l-es__a-oakland"))
+    calls = await bot.send(message_update(SPANISH, "my friend isn't breathing"))
+    calls += await bot.send(message_update(SPANISH, "/privacy"))
+    texts = sent_texts(calls)
+    assert len(texts) > 3
+    assert all(text.split("\n", 1)[0] == "Waypoint" for text in texts)

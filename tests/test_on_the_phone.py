@@ -80,7 +80,7 @@ async def test_clear_deletes_both_sides_in_batches_and_the_notice_goes_too(
     calls = await bot.send(clear)
     ids = deleted_ids(calls)
     methods = [c.method for c in calls]
-    assert methods[-1] == "sendMessage" and calls[-1].text == "Done."
+    assert methods[-1] == "sendMessage" and calls[-1].text == "Waypoint\nDone."
     assert methods.index("deleteMessages") < methods.index("sendMessage")
     newest = clear["message"]["message_id"]
     assert len(ids) == len(set(ids)) and {1, newest} <= set(ids) and max(ids) > newest

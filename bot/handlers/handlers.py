@@ -34,6 +34,8 @@ from bot.sealed import ChatSeal
 from bot.store import Preferences, Store
 from bot.ui import screens
 from bot.ui.conversation import Conversation, Event, Press, Reply
+from bot.ui.render import Screen, with_first_line
+from bot.ui.screens import View
 from bot.ui.state import UserState
 from bot.user_keys import UserKeys
 
@@ -125,7 +127,9 @@ class Handlers:
         view = self.conversation.view(UserState(locale), self.clock())
         # A channel or a muted group may refuse the note; the bot leaves all the same.
         with contextlib.suppress(TelegramError):
-            await send_screen(update.get_bot(), chat_id, screens.private_only(view))
+            await send_screen(
+                update.get_bot(), chat_id, for_phone(view, screens.private_only(view))
+            )
         with contextlib.suppress(TelegramError):
             await update.get_bot().leave_chat(chat_id)
 
@@ -150,7 +154,7 @@ class Handlers:
             UserState(locale or self.fallback_locale(user.language_code)), self.clock()
         )
         try:
-            await send_screen(update.get_bot(), chat.id, screens.slow_down(view))
+            await send_screen(update.get_bot(), chat.id, for_phone(view, screens.slow_down(view)))
         except TelegramError as error:
             logger.warning("Could not send the flood notice: %s", describe_error(error))
 
@@ -174,7 +178,9 @@ class Handlers:
         if event is None:
             turn = self.turn(context)
             view = self.conversation.view(turn.state, self.clock())
-            await send_screen(update.get_bot(), message.chat_id, screens.cannot_read(view))
+            await send_screen(
+                update.get_bot(), message.chat_id, for_phone(view, screens.cannot_read(view))
+            )
             return
         await self.reply(update, context, event)
 
@@ -216,10 +222,12 @@ class Handlers:
         newest = incoming.message_id if incoming is not None else 0
         if reply.clear:
             await self.deleter.clear(bot, chat.id, newest)
-            sent = await send_screen(bot, chat.id, reply.screen, protect=view.protected)
+            screen = for_phone(view, reply.screen)
+            sent = await send_screen(bot, chat.id, screen, protect=view.protected)
             await self.deleter.later(chat.id, sent, CLEARED_NOTICE_SECONDS)
             return
-        sent = await edit_or_send(bot, pressed, chat.id, reply.screen, protect=view.protected)
+        screen = for_phone(view, reply.screen)
+        sent = await edit_or_send(bot, pressed, chat.id, screen, protect=view.protected)
         after = reply.state.disappear_after
         if after:
             typed = [update.message.message_id] if update.message is not None else []
@@ -251,7 +259,7 @@ class Handlers:
             return
         view = self.conversation.view(UserState(locale), self.clock())
         try:
-            await send_screen(update.get_bot(), chat.id, screens.apology(view))
+            await send_screen(update.get_bot(), chat.id, for_phone(view, screens.apology(view)))
         except TelegramError as error:
             logger.warning("Could not send the apology: %s", describe_error(error))
 
@@ -268,3 +276,9 @@ class Handlers:
         if context.turn is None:
             raise RuntimeError("the gate did not run for this update")
         return context.turn
+
+
+def for_phone(view: View, screen: Screen) -> Screen:
+    """A screen as it goes to Telegram: every message starts with the same neutral line, so a
+    lock-screen preview does not show what it is about."""
+    return with_first_line(screen, view.tr.pgettext("preview", "Waypoint"))

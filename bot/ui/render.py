@@ -9,6 +9,8 @@ from dataclasses import dataclass, field
 from bot.ui.actions import Action
 
 MAX_MESSAGE_LENGTH = 4096
+# Room kept free in every message for its neutral first line (see `with_first_line`).
+FIRST_LINE_ROOM = 64
 _SURROGATE = re.compile(r"[\ud800-\udfff]")
 
 
@@ -56,7 +58,16 @@ def telegram_length(text: str) -> int:
     return len(text.encode("utf-16-le", "surrogatepass")) // 2
 
 
-def split_messages(blocks: list[str], limit: int = MAX_MESSAGE_LENGTH) -> tuple[str, ...]:
+def with_first_line(screen: Screen, line: str) -> Screen:
+    """The screen with a neutral line first in every message, so a lock-screen preview shows
+    that line rather than what the message is about."""
+    first = esc(line[: FIRST_LINE_ROOM - 1])
+    return Screen(tuple(f"{first}\n{message}" for message in screen.messages), screen.buttons)
+
+
+def split_messages(
+    blocks: list[str], limit: int = MAX_MESSAGE_LENGTH - FIRST_LINE_ROOM
+) -> tuple[str, ...]:
     """Join HTML blocks (paragraphs) into as few messages as fit under `limit`.
 
     Blocks are never cut unless a single block is longer than the limit; then it is cut at
