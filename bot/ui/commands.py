@@ -16,5 +16,6 @@ def command_menu(tr: Translator) -> tuple[tuple[str, str], ...]:
         ("rights", tr.pgettext("command", "Information")),
         ("urgent", tr.pgettext("command", "Urgent contacts")),
         ("privacy", tr.pgettext("command", "Privacy")),
+        ("clear", tr.pgettext("command", "Clear this chat")),
         ("forget", tr.pgettext("command", "Erase my settings")),
     )

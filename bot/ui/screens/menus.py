@@ -297,7 +297,7 @@ def help_screen(view: View) -> Screen:
         esc(
             tr.gettext(
                 "Commands: /menu main menu, /urgent urgent help, /language, /area, /rights,"
-                " /privacy, /forget."
+                " /privacy, /clear deletes this chat's messages, /forget."
             )
         ),
     ]
