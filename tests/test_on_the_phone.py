@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from bot.domain.catalog import Catalog
-from bot.handlers.disappearing import BATCH
+from bot.handlers.disappearing import BATCH, CLEAR_BACK
 from bot.sealed import ChatSeal
 from bot.store import Store
 from bot.ui.actions import (
@@ -83,7 +83,8 @@ async def test_clear_deletes_both_sides_in_batches_and_the_notice_goes_too(
     assert methods[-1] == "sendMessage" and calls[-1].text == "Waypoint\nDone."
     assert methods.index("deleteMessages") < methods.index("sendMessage")
     newest = clear["message"]["message_id"]
-    assert len(ids) == len(set(ids)) and {1, newest} <= set(ids) and max(ids) > newest
+    assert len(ids) == len(set(ids)) and newest in ids and max(ids) > newest
+    assert min(ids) == max(newest - CLEAR_BACK + 1, 1)
     # The confirmation removes itself a few seconds later.
     notice_id = 1000 + sum(1 for c in bot.request.calls if c.method == "sendMessage") - 1
     deleter = bot.handlers.deleter

@@ -25,8 +25,10 @@ from telegram.ext import (
 from bot.handlers.context import Turn, TurnContext
 from bot.handlers.disappearing import Deleter
 from bot.handlers.events import message_event
+from bot.handlers.groups import refuse_group
 from bot.handlers.open_needs import OpenNeeds
 from bot.handlers.output import edit_or_send, send_screen
+from bot.handlers.retention import RetentionSweep
 from bot.i18n import negotiate
 from bot.logs import describe_error
 from bot.policy import CLEARED_NOTICE_SECONDS
@@ -48,8 +50,8 @@ BEFORE_ANYTHING = -1
 class Handlers:
     """Everything the handlers share, and the handlers themselves as methods.
 
-    What changes: `purged_on`, the day old preferences were last erased, and `open_needs`,
-    the need whose list each person has open (in memory only).
+    What changes: the day of the last retention sweep, and `open_needs`, the need whose list
+    each person has open (in memory only).
     """
 
     conversation: Conversation
@@ -57,12 +59,13 @@ class Handlers:
     keys: UserKeys
     default_locale: str
     clock: Callable[[], dt.datetime] = field(default=lambda: dt.datetime.now(dt.UTC))
-    purged_on: dt.date | None = None
     open_needs: OpenNeeds = field(default_factory=OpenNeeds)
     deleter: Deleter = field(init=False)
+    retention: RetentionSweep = field(init=False)
 
     def __post_init__(self) -> None:
         self.deleter = Deleter(self.store, ChatSeal(self.keys.secret))
+        self.retention = RetentionSweep(self.store, self.conversation.retention_days)
 
     def register(self, application: Application[Any, Any, Any, Any, Any, Any]) -> None:
         """Add every handler, in order: the gate first, then one handler per kind of input."""
@@ -82,10 +85,13 @@ class Handlers:
         if chat is None or user is None:
             raise ApplicationHandlerStop
         if chat.type != Chat.PRIVATE:
-            await self.refuse_group(update, chat.id, self.fallback_locale(user.language_code))
+            view = self.conversation.view(
+                UserState(self.fallback_locale(user.language_code)), self.clock()
+            )
+            await refuse_group(update, chat.id, for_phone(view, screens.private_only(view)))
             raise ApplicationHandlerStop
         today = self.clock().date()
-        await self.purge_old(today)
+        await self.retention.run(today)
         key = self.keys.key_for(user.id)
         saved = await self.store.preferences(key, today) or Preferences()
         locales = self.conversation.locales
@@ -104,34 +110,6 @@ class Handlers:
     def fallback_locale(self, language_code: str | None) -> str:
         """The phone's language when we have it, else the default."""
         return negotiate(language_code, self.conversation.locales) or self.default_locale
-
-    async def purge_old(self, today: dt.date) -> None:
-        """Once a day, erase preferences of people who have not used the bot for a while."""
-        if self.purged_on == today:
-            return
-        self.purged_on = today
-        retention = dt.timedelta(days=self.conversation.retention_days)
-        erased = await self.store.forget_unseen_since(today - retention)
-        logger.info("Retention: erased %d unused preference row(s)", erased)
-
-    async def refuse_group(self, update: Update, chat_id: int, locale: str) -> None:
-        """Say once, where it was asked or added, that the bot only works in private, and leave."""
-        membership = update.my_chat_member
-        added = membership is not None and membership.new_chat_member.status in (
-            ChatMember.MEMBER,
-            ChatMember.ADMINISTRATOR,
-        )
-        command = update.message is not None and (update.message.text or "").startswith("/")
-        if not (added or command):
-            return
-        view = self.conversation.view(UserState(locale), self.clock())
-        # A channel or a muted group may refuse the note; the bot leaves all the same.
-        with contextlib.suppress(TelegramError):
-            await send_screen(
-                update.get_bot(), chat_id, for_phone(view, screens.private_only(view))
-            )
-        with contextlib.suppress(TelegramError):
-            await update.get_bot().leave_chat(chat_id)
 
     # Used by the dispatcher, before the handlers.
 
