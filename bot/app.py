@@ -1,6 +1,7 @@
 """The one place that builds the Telegram Application, and what runs it: our own long polling
-(bot/polling.py) feeding a dispatcher (bot/dispatch.py) that keeps each person's updates in
-order, and Bot API calls that retry what is safe to retry (bot/retrying_request.py)."""
+(bot/polling.py) or webhook (bot/webhook.py) feeding a dispatcher (bot/dispatch.py) that keeps
+each person's updates in order, and Bot API calls that retry what is safe to retry
+(bot/retrying_request.py)."""
 
 from __future__ import annotations
 
@@ -28,6 +29,7 @@ from bot.store import Store
 from bot.ui.commands import command_menu
 from bot.ui.conversation import Conversation
 from bot.user_keys import UserKeys
+from bot.webhook import serve_webhook
 
 logger = logging.getLogger(__name__)
 
@@ -111,8 +113,9 @@ def build_dispatcher(
 
 
 async def serve(config: Config, catalog: Catalog, locales: tuple[str, ...], default: str) -> None:
-    """Answer updates by long polling until SIGINT or SIGTERM; then finish what is in hand
-    within the stop grace and confirm only what was handled."""
+    """Answer updates by long polling (or by webhook, when WEBHOOK_URL is set) until SIGINT or
+    SIGTERM; then finish what is in hand within the stop grace and confirm only what was
+    handled."""
     store = await Store.open(config.database_path)
     try:
         handlers = Handlers(
@@ -125,11 +128,13 @@ async def serve(config: Config, catalog: Catalog, locales: tuple[str, ...], defa
             loop.add_signal_handler(signal_number, stop.set)
         async with application:
             await register_commands(application, handlers)
-            poller = Poller(
-                application.bot, build_dispatcher(application, handlers, config), ALLOWED_UPDATES
-            )
-            logger.info("Waiting for updates (long polling)")
-            await poller.run(stop, config.stop_grace)
+            dispatcher = build_dispatcher(application, handlers, config)
+            if config.webhook_url:
+                await serve_webhook(application.bot, dispatcher, config, ALLOWED_UPDATES, stop)
+            else:
+                poller = Poller(application.bot, dispatcher, ALLOWED_UPDATES)
+                logger.info("Waiting for updates (long polling)")
+                await poller.run(stop, config.stop_grace)
             logger.info("Stopped")
     finally:
         await store.close()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import logging
 import math
 import os
@@ -13,7 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from itertools import pairwise
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 DEFAULT_API_URL = "https://api.telegram.org"
 SECRET_FILE = "hash-secret"
@@ -29,6 +30,12 @@ DEFAULT_FLOOD_LIMIT = 20
 DEFAULT_FLOOD_WINDOW = 60.0
 DEFAULT_RETENTION_DAYS = 90
 DEFAULT_PROTECT_CONTENT = False
+DEFAULT_WEBHOOK_LISTEN = "0.0.0.0"
+DEFAULT_WEBHOOK_PORT = 8443
+WEBHOOK_URL_PORTS = (443, 80, 88, 8443)  # the only ports Telegram delivers webhooks to
+WEBHOOK_SETTINGS = ("WEBHOOK_SECRET", "WEBHOOK_LISTEN", "WEBHOOK_PORT")
+_WEBHOOK_SECRET = re.compile(r"[A-Za-z0-9_-]{1,256}\Z")  # what Telegram accepts
+_HOST = re.compile(r"(?:[A-Za-z0-9-]+\.)*[A-Za-z0-9-]+\.?\Z|\[[0-9A-Fa-f:.]+\]\Z")
 _TOKEN = re.compile(r"[0-9]{1,20}:[A-Za-z0-9_-]{20,80}\Z")
 _LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
 _WHOLE = re.compile(r"[0-9]{1,9}\Z")
@@ -43,7 +50,7 @@ class ConfigError(Exception):
 
 @dataclass(frozen=True)
 class Config:
-    """Everything `run` needs, checked. `repr` hides the token and the secret.
+    """Everything `run` needs, checked. `repr` hides the token and the secrets.
 
     The fields after `hash_secret` have defaults, so a Config can be built without them.
     """
@@ -65,6 +72,13 @@ class Config:
     retention_days: int = DEFAULT_RETENTION_DAYS
     # The deployment's default for Telegram's protect_content (no forwarding or saving).
     protect_content: bool = DEFAULT_PROTECT_CONTENT
+    # Webhook mode (bot/webhook.py) instead of long polling when `webhook_url` is set: Telegram
+    # posts updates to that address, which reaches `webhook_listen`:`webhook_port`, and proves
+    # it is Telegram with `webhook_secret` in a header.
+    webhook_url: str | None = None
+    webhook_listen: str = DEFAULT_WEBHOOK_LISTEN
+    webhook_port: int = DEFAULT_WEBHOOK_PORT
+    webhook_secret: str | None = field(default=None, repr=False)
 
     @property
     def base_url(self) -> str:
@@ -112,6 +126,7 @@ def load_config(environ: Mapping[str, str]) -> Config:
     flood_window = _seconds(environ, "FLOOD_WINDOW_SECONDS", DEFAULT_FLOOD_WINDOW, 1, 3600)
     retention_days = _whole(environ, "RETENTION_DAYS", DEFAULT_RETENTION_DAYS, 1, 3650)
     protect_content = _flag(environ, "PROTECT_CONTENT", DEFAULT_PROTECT_CONTENT)
+    webhook_url, webhook_listen, webhook_port, webhook_secret = _webhook(environ, token)
     return Config(
         token=token,
         api_url=api_url,
@@ -125,6 +140,10 @@ def load_config(environ: Mapping[str, str]) -> Config:
         flood_window=flood_window,
         retention_days=retention_days,
         protect_content=protect_content,
+        webhook_url=webhook_url,
+        webhook_listen=webhook_listen,
+        webhook_port=webhook_port,
+        webhook_secret=webhook_secret,
         # Last: the only step that may write (a generated secret, DATA_DIR made owner-only).
         hash_secret=_hash_secret(environ, data_dir),
     )
@@ -153,6 +172,100 @@ def _api_url(value: str) -> str:
             " token or /bot at the end."
         )
     return value.rstrip("/")
+
+
+def _webhook(environ: Mapping[str, str], token: str) -> tuple[str | None, str, int, str | None]:
+    """WEBHOOK_URL, WEBHOOK_LISTEN, WEBHOOK_PORT and WEBHOOK_SECRET, checked. Without
+    WEBHOOK_URL (long polling) the others must not be set: they would silently do nothing."""
+    url = environ.get("WEBHOOK_URL", "").strip()
+    if not url:
+        for name in WEBHOOK_SETTINGS:
+            if environ.get(name, "").strip():
+                raise ConfigError(
+                    f"{name} is set but WEBHOOK_URL is not: set WEBHOOK_URL to receive updates"
+                    f" by webhook, or remove {name} to use long polling."
+                )
+        return None, DEFAULT_WEBHOOK_LISTEN, DEFAULT_WEBHOOK_PORT, None
+    _check_webhook_url(url, token)
+    secret = _webhook_secret(environ.get("WEBHOOK_SECRET", "").strip())
+    if secret in url or secret in unquote(url):
+        raise ConfigError(
+            "WEBHOOK_URL contains WEBHOOK_SECRET: keep the secret out of the address (Telegram"
+            " sends it in a header), and make a new secret since this one may have been seen."
+        )
+    listen = _listen_address(environ.get("WEBHOOK_LISTEN", "").strip() or DEFAULT_WEBHOOK_LISTEN)
+    port = _whole(environ, "WEBHOOK_PORT", DEFAULT_WEBHOOK_PORT, 1, 65535)
+    return url, listen, port, secret
+
+
+def _check_webhook_url(value: str, token: str) -> None:
+    """An https address Telegram can post to; the error never shows it (it may hold secrets)."""
+    example = "https://bot.example.org/telegram"
+    try:
+        parts = urlsplit(value)
+        port = parts.port
+    except ValueError:
+        parts, port = urlsplit(""), -1
+    if (
+        parts.scheme != "https"
+        or not value.isascii()
+        or not value.isprintable()
+        or any(mark in value for mark in "?#@\\ ")
+        or not _HOST.match(parts.netloc.rsplit(":", 1)[0] if port is not None else parts.netloc)
+        or port == -1
+    ):
+        raise ConfigError(
+            f"WEBHOOK_URL must be an https address like {example}, without a user name,"
+            " password, query (?) or fragment (#)."
+        )
+    if port is not None and port not in WEBHOOK_URL_PORTS:
+        raise ConfigError(
+            "WEBHOOK_URL must use port 443, 80, 88 or 8443 (Telegram posts to no other), like"
+            " https://bot.example.org:8443/telegram; WEBHOOK_PORT may differ behind a proxy."
+        )
+    secret_part = token.partition(":")[2]
+    if any(secret_part in text for text in (value, unquote(value))):
+        raise ConfigError(
+            "WEBHOOK_URL contains the bot token: choose an address without it (WEBHOOK_SECRET"
+            " is what proves a request comes from Telegram), and consider revoking the token"
+            " with @BotFather if the address was shared."
+        )
+
+
+def _webhook_secret(value: str) -> str:
+    """WEBHOOK_SECRET: Telegram's alphabet and length, and as hard to guess as HASH_SECRET."""
+    if not value:
+        raise ConfigError(
+            "WEBHOOK_SECRET is not set: webhook mode needs it so that only Telegram can send"
+            f" updates; make one with `{MAKE_SECRET}`."
+        )
+    if not _WEBHOOK_SECRET.match(value):
+        raise ConfigError(
+            "WEBHOOK_SECRET may hold only letters A-Z and a-z, digits, _ and - (at most 256),"
+            f" as Telegram requires: make one with `{MAKE_SECRET}`."
+        )
+    if len(value) < MIN_SECRET_LENGTH:
+        raise ConfigError(
+            f"WEBHOOK_SECRET must be at least {MIN_SECRET_LENGTH} characters long: make one"
+            f" with `{MAKE_SECRET}`."
+        )
+    if secret_strength(value) < MIN_SECRET_BITS:
+        raise ConfigError(
+            "WEBHOOK_SECRET is too easy to guess (it repeats itself, runs in sequence or uses"
+            f" too few different characters): make one with `{MAKE_SECRET}`."
+        )
+    return value
+
+
+def _listen_address(value: str) -> str:
+    try:
+        return str(ipaddress.ip_address(value))
+    except ValueError:
+        raise ConfigError(
+            "WEBHOOK_LISTEN must be an IP address to listen on, for example"
+            f" WEBHOOK_LISTEN={DEFAULT_WEBHOOK_LISTEN} (every interface, the default) or"
+            " 127.0.0.1 (behind a reverse proxy on this machine)."
+        ) from None
 
 
 def _admin_ids(value: str) -> frozenset[int]:
