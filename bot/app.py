@@ -118,9 +118,13 @@ async def serve(config: Config, catalog: Catalog, locales: tuple[str, ...], defa
     handled."""
     store = await Store.open(config.database_path)
     try:
-        handlers = Handlers(
-            Conversation(catalog, locales), store, UserKeys(config.hash_secret), default
+        conversation = Conversation(
+            catalog,
+            locales,
+            retention_days=config.retention_days,
+            protect_default=config.protect_content,
         )
+        handlers = Handlers(conversation, store, UserKeys(config.hash_secret), default)
         application = build_application(config, handlers)
         stop = asyncio.Event()
         loop = asyncio.get_running_loop()
@@ -129,12 +133,28 @@ async def serve(config: Config, catalog: Catalog, locales: tuple[str, ...], defa
         async with application:
             await register_commands(application, handlers)
             dispatcher = build_dispatcher(application, handlers, config)
-            if config.webhook_url:
-                await serve_webhook(application.bot, dispatcher, config, ALLOWED_UPDATES, stop)
-            else:
-                poller = Poller(application.bot, dispatcher, ALLOWED_UPDATES)
-                logger.info("Waiting for updates (long polling)")
-                await poller.run(stop, config.stop_grace)
+            # Messages due to disappear go on being deleted (overdue ones first) while we run.
+            deletions = asyncio.create_task(handlers.deleter.run(application.bot, stop))
+            try:
+                await _receive(application, dispatcher, config, stop)
+            finally:
+                stop.set()
+                await deletions
             logger.info("Stopped")
     finally:
         await store.close()
+
+
+async def _receive(
+    application: WaypointApplication, dispatcher: Dispatcher, config: Config, stop: asyncio.Event
+) -> None:
+    """Take updates by webhook when WEBHOOK_URL is set, else by long polling, until `stop`."""
+    if config.webhook_url:
+        await serve_webhook(application.bot, dispatcher, config, ALLOWED_UPDATES, stop)
+        return
+    # Telegram refuses getUpdates while a webhook is set (after webhook mode, say); removing
+    # it keeps the updates it holds for us.
+    await application.bot.delete_webhook(drop_pending_updates=False)
+    poller = Poller(application.bot, dispatcher, ALLOWED_UPDATES)
+    logger.info("Waiting for updates (long polling)")
+    await poller.run(stop, config.stop_grace)

@@ -28,6 +28,7 @@ from bot.ui import screens
 from bot.ui.actions import ShowSearch, search_key
 from bot.ui.conversation import Conversation
 from bot.ui.state import UserState
+from bot.webhook import WebhookError
 
 
 def default_content_dir() -> Path:
@@ -75,7 +76,8 @@ def build_parser() -> argparse.ArgumentParser:
     search.add_argument("--json", action="store_true", help="print one JSON array")
     commands.add_parser(
         "run",
-        help="answer people on Telegram (long polling); settings come from the environment",
+        help="answer people on Telegram (long polling, or a webhook with WEBHOOK_URL);"
+        " settings come from the environment",
         description="Needs BOT_TOKEN; see the README for every setting.",
     )
     return parser
@@ -197,7 +199,8 @@ def run(err: TextIO) -> int:
     except ConfigError as error:
         err.write(f"{error}\n")
         return 2
-    configure_logging(config.log_level, secrets=(config.token, config.hash_secret.decode()))
+    secrets = (config.token, config.hash_secret.decode(), config.webhook_secret)
+    configure_logging(config.log_level, secrets=tuple(s for s in secrets if s))
     catalog = usable_catalog(config.content_dir, err)
     if catalog is None:
         return 1
@@ -217,7 +220,7 @@ def run(err: TextIO) -> int:
             " check the network or TELEGRAM_API_URL.\n"
         )
         return 1
-    except StoreError as error:
+    except (StoreError, WebhookError) as error:
         err.write(f"{error}\n")
         return 1
     return 0

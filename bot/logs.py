@@ -22,6 +22,8 @@ LIBRARY_FLOORS = {
     "httpx": logging.WARNING,
     "httpcore": logging.WARNING,
     "aiosqlite": logging.INFO,
+    # Below WARNING tornado (the webhook server) logs a line per request.
+    "tornado": logging.WARNING,
 }
 OWN_LOGGER = "bot"
 REDACTED = "[redacted]"

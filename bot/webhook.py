@@ -52,10 +52,6 @@ MAX_BODY = 1 << 20  # Telegram's updates are far smaller
 REMEMBERED_UPDATES = 10_000
 # After the grace, how long the last answers (503s) may take to go out.
 LAST_ANSWERS_WAIT = 2.0
-# Below WARNING, tornado logs a line per malformed request (its access log is off, see
-# _Application); its warnings and errors carry no content once bot/logs.py has withheld their
-# arguments. Held here until bot/logs.py's LIBRARY_FLOORS lists tornado.
-TORNADO_FLOOR = logging.WARNING
 # A connection with no request for this long is closed; a request's headers must arrive within
 # it too, and its body within it once the headers are in.
 IDLE_SECONDS = 60.0
@@ -89,10 +85,6 @@ class WebhookServer:
 
     def listen(self, address: str, port: int) -> int:
         """Start accepting connections on `address`:`port` (0: any free port); the port."""
-        for name in ("tornado.access", "tornado.application", "tornado.general"):
-            library_logger = logging.getLogger(name)
-            if library_logger.getEffectiveLevel() < TORNADO_FLOOR:
-                library_logger.setLevel(TORNADO_FLOOR)
         sockets = bind_sockets(port, address)
         self._http.add_sockets(sockets)
         return int(sockets[0].getsockname()[1])

@@ -3,6 +3,7 @@ from forwarding; and the privacy screen with its controls."""
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -149,3 +150,18 @@ def test_a_sealed_chat_id_opens_only_with_its_secret() -> None:
     assert seal.open(sealed) == USER_ID
     assert ChatSeal(b"y" * 32 + b"other").open(sealed) is None
     assert seal.open(sealed[:-1] + bytes([sealed[-1] ^ 1])) is None
+
+
+async def test_the_deletion_loop_carries_out_overdue_deletions_at_start(bot: Harness) -> None:
+    deleter = bot.handlers.deleter
+    await deleter.later(PERSON["id"], [41, 42], after=-100)  # overdue, as after a restart
+    stop = asyncio.Event()
+    task = asyncio.create_task(deleter.run(bot.application.bot, stop))
+    deadline = time.monotonic() + 10
+    while not deleted_ids(bot.request.calls):
+        assert time.monotonic() < deadline
+        await asyncio.sleep(0.01)
+    stop.set()
+    await task
+    assert deleted_ids(bot.request.calls) == [41, 42]
+    assert await bot.store.due_deletions(int(time.time()) + 10**6) == []
