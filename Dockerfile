@@ -4,8 +4,9 @@
 #   docker run -d --name waypoint --restart unless-stopped \
 #       -e BOT_TOKEN=123456:ABC... -v waypoint-data:/data waypoint
 #
-# Long polling only: no ports. No secrets in the image: BOT_TOKEN (and HASH_SECRET, ADMIN_IDS,
-# ...) come from the environment at run time. /data holds the SQLite file and the generated
+# Long polling needs no ports; webhook mode (WEBHOOK_URL) listens on WEBHOOK_PORT (8443) behind
+# an HTTPS proxy: publish it then. No secrets in the image: BOT_TOKEN (and HASH_SECRET_FILE,
+# WEBHOOK_SECRET, ADMIN_IDS, ...) come from the environment at run time. /data holds the SQLite file and the generated
 # hash secret; keep it on a volume, owned by uid 10001.
 #
 # Layout: the code runs from source in /app (bot/, content/ and locales/ side by side), with
