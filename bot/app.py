@@ -84,7 +84,7 @@ async def register_commands(application: WaypointApplication, handlers: Handlers
     registered: set[str] = set()
     try:
         for locale in handlers.conversation.locales:
-            language = locale.split("_")[0]
+            language = telegram_language(locale)
             if language in registered:
                 continue
             registered.add(language)
@@ -93,6 +93,14 @@ async def register_commands(application: WaypointApplication, handlers: Handlers
     except TelegramError as error:
         # Commands still work without the list; a later start registers it again.
         logger.warning("Could not register the command list: %s", describe_error(error))
+
+
+def telegram_language(locale: str) -> str:
+    """The two-letter ISO 639-1 code Telegram takes for a locale's command list. Simplified
+    and Traditional Chinese share "zh" there (the first shipped, zh_Hans, is registered; a
+    zh_Hant reader sees its commands in Simplified characters); Filipino is "tl"."""
+    language = locale.split("_")[0]
+    return {"fil": "tl"}.get(language, language)
 
 
 def _commands(locale: str) -> list[BotCommand]:

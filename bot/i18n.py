@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from babel import Locale, UnknownLocaleError, dates, negotiate_locale, units
+from babel.core import get_global
 from babel.lists import format_list
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
@@ -57,9 +58,19 @@ def negotiate(language_code: str | None, available: tuple[str, ...]) -> str | No
     except (ValueError, TypeError, UnknownLocaleError):
         return None
     candidates = [str(wanted), wanted.language]
-    if wanted.script:
-        candidates.insert(1, f"{wanted.language}_{wanted.script}")
+    script = wanted.script or _likely_script(wanted)
+    if script:
+        candidates.insert(1, f"{wanted.language}_{script}")
     return negotiate_locale(candidates, available)
+
+
+def _likely_script(wanted: Locale) -> str | None:
+    """The script CLDR expects for a tag without one: zh -> Hans, zh-TW / zh-HK -> Hant."""
+    likely = get_global("likely_subtags")
+    for key in (f"{wanted.language}_{wanted.territory}", wanted.language):
+        if key in likely:
+            return Locale.parse(likely[key]).script
+    return None
 
 
 @functools.cache

@@ -20,7 +20,7 @@ from babel import Locale, UnknownLocaleError
 
 from bot.domain.models import Content, Need, Neighbourhood, Page, Resource, Situation
 from bot.domain.situations import SituationMatcher
-from bot.domain.text import STOPWORDS, deletes, fold, one_typo_away, words
+from bot.domain.text import STOPWORDS, deletes, fold, one_typo_away, tokens, words
 
 EXACT, TYPO, PREFIX = 1.0, 0.75, 0.6
 NAME_WEIGHT, ORGANIZATION_WEIGHT, NEED_WEIGHT, DESCRIPTION_WEIGHT = 3.0, 2.0, 2.0, 1.0
@@ -215,13 +215,14 @@ class SearchIndex:
             for locale_words in need.search_words.values():
                 phrases.extend(locale_words)
             for phrase in phrases:
-                # Phrases keep their small words: "help me" must not become "help".
-                folded = fold(phrase)
+                # Phrases keep their small words: "help me" must not become "help". A word in a
+                # script without spaces ("安全套") is a phrase of character pairs.
+                parts = tokens(phrase)
                 self._need_exact.setdefault(" ".join(words(phrase)), need.id)
-                if " " in folded:
-                    self._need_phrases.append((folded, need.id))
-                elif folded and folded not in STOPWORDS:
-                    need_words[folded].add(need.id)
+                if len(parts) > 1:
+                    self._need_phrases.append((" ".join(parts), need.id))
+                elif parts and parts[0] not in STOPWORDS:
+                    need_words[parts[0]].add(need.id)
         self._need_exact.pop("", None)
         self._need_words = {term: frozenset(ids) for term, ids in need_words.items()}
         self._need_vocabulary = _Vocabulary(self._need_words)
@@ -317,7 +318,7 @@ class SearchIndex:
     def _need_scores(self, query: str, query_words: list[str]) -> dict[str, float]:
         """How strongly the message points at each need, by phrases and by words."""
         need_scores: dict[str, float] = defaultdict(float)
-        padded_query = f" {fold(query)} "
+        padded_query = f" {' '.join(tokens(query))} "
         for phrase, need_id in self._need_phrases:
             if f" {phrase} " in padded_query:
                 need_scores[need_id] += EXACT * len(phrase.split())

@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from bot.domain.models import Situation
-from bot.domain.text import deletes, fold, one_typo_away
+from bot.domain.text import deletes, one_typo_away, tokens
 
 MAX_GAP = 2
 MIN_TYPO_LENGTH = 5
@@ -34,7 +34,7 @@ def parse_phrase(phrase: str) -> tuple[PatternWord, ...]:
     """A phrase as written in the content file, as pattern words (empty when nothing is left)."""
     found: list[PatternWord] = []
     for raw in phrase.split():
-        parts = fold(raw).split()
+        parts = tokens(raw)
         if not parts:
             continue
         found.extend(PatternWord(part) for part in parts[:-1])
@@ -69,7 +69,7 @@ class SituationMatcher:
                         (prefixes if word.prefix else exact).add(word.text)
             for phrases in situation.whole_message.values():
                 for phrase in phrases:
-                    key = tuple(fold(phrase).split())
+                    key = tuple(tokens(phrase))
                     if key and situation not in self._whole[key]:
                         self._whole[key].append(situation)
         self._exact = frozenset(exact)
@@ -82,12 +82,12 @@ class SituationMatcher:
 
     def match(self, text: str) -> tuple[Situation, ...]:
         """The situations a message reads as: urgent ones first, then in file order."""
-        tokens = fold(text).split()
-        if not tokens:
+        words = tokens(text)
+        if not words:
             return ()
-        found: set[str] = {s.id for s in self._whole.get(tuple(tokens), ())}
+        found: set[str] = {s.id for s in self._whole.get(tuple(words), ())}
         cancelled: set[str] = set()
-        hits = [self._word_hits(token) for token in tokens]
+        hits = [self._word_hits(word) for word in words]
         for start, token_hits in enumerate(hits):
             for first in token_hits:
                 for phrase in self._by_first.get(first, ()):

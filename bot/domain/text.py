@@ -76,21 +76,119 @@ STOPWORDS = frozenset(
     }
 )
 
-_SEPARATORS = re.compile(r"[\W_]+")
+# Not a letter, digit or combining mark: separates words. (Python's \w leaves out marks, which
+# would cut Thai words apart at every vowel and tone mark.)
+_SEPARATORS = re.compile(r"[^\w\u0300-\u036f\u0e31\u0e34-\u0e3a\u0e47-\u0e4e\u0e81-\u0eff]+|_+")
 # An apostrophe inside a word joins its parts: "isn't" is one word "isnt", never "isn" and a
 # stray "t" that matches "T visa".
 _INNER_APOSTROPHE = re.compile(r"(?<=\w)['’ʼ`´](?=\w)")
+# Letters that do not decompose but people type without their stroke.
+_LATIN_EXTRA = str.maketrans({"đ": "d", "ł": "l", "ø": "o", "ß": "ss"})
+# Runs of one script inside a word: Chinese and Japanese, Thai, Hangul, anything else.
+_RUNS = re.compile(
+    r"(?P<cjk>[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+)"
+    r"|(?P<thai>[\u0e00-\u0e7f]+)"
+    r"|(?P<hangul>[\uac00-\ud7af]+)"
+    r"|(?P<other>[^\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u0e00-\u0e7f\uac00-\ud7af]+)"
+)
+# Korean particles stripped from the end of a word (longest first), so 숙소를 finds 숙소.
+_PARTICLES = tuple(
+    sorted(
+        [
+            "에서는",
+            "으로는",
+            "에게서",
+            "이랑",
+            "한테",
+            "에게",
+            "에서",
+            "으로",
+            "까지",
+            "부터",
+            "처럼",
+            "보다",
+            "이나",
+            "을",
+            "를",
+            "이",
+            "가",
+            "은",
+            "는",
+            "에",
+            "로",
+            "의",
+            "도",
+            "만",
+            "와",
+            "과",
+            "랑",
+        ],
+        key=len,
+        reverse=True,
+    )
+)
+MIN_KOREAN_STEM = 2
+# A Thai character with the vowel and tone marks written above or below it: one unit.
+_THAI_CLUSTER = re.compile(r"[\u0e00-\u0e7f][\u0e31\u0e34-\u0e3a\u0e47-\u0e4e]*")
+
+
+def _is_latin(ch: str) -> bool:
+    return ch.isascii() or "\u00c0" <= ch <= "\u024f" or "\u1e00" <= ch <= "\u1eff"
 
 
 def fold(text: str) -> str:
-    """Lower-case, accents removed, apostrophes inside words dropped, anything else but letters
-    and digits turned into spaces."""
+    """Lower-case; accents removed from Latin letters only (Thai vowels and tone marks, Korean
+    and every other script stay whole); apostrophes inside words dropped; anything that is not
+    a letter, digit or mark turned into spaces."""
     folded = _INNER_APOSTROPHE.sub("", text.casefold())
     if not folded.isascii():
-        decomposed = unicodedata.normalize("NFKD", folded)
+        kept = []
+        latin = False
+        for ch in unicodedata.normalize("NFKD", folded):
+            if unicodedata.combining(ch):
+                if latin:
+                    continue
+            else:
+                latin = _is_latin(ch)
+            kept.append(ch)
         # Compatibility forms can decompose into capitals ("ᴬ" is "A"): fold case again.
-        folded = "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
+        folded = unicodedata.normalize("NFC", "".join(kept)).casefold().translate(_LATIN_EXTRA)
     return _SEPARATORS.sub(" ", folded).strip()
+
+
+def tokens(text: str) -> list[str]:
+    """The folded words of a text, ready to match: Chinese, Japanese and Thai (written without
+    spaces) as overlapping pairs of characters; Korean words without their particles."""
+    found: list[str] = []
+    for word in fold(text).split():
+        if word.isascii():
+            found.append(word)
+            continue
+        for run in _RUNS.finditer(word):
+            kind, value = run.lastgroup, run.group()
+            if kind == "cjk":
+                found.extend(_pairs(list(value)))
+            elif kind == "thai":
+                found.extend(_pairs(_THAI_CLUSTER.findall(value)))
+            elif kind == "hangul":
+                found.append(_without_particle(value))
+            else:
+                found.append(value)
+    return found
+
+
+def _pairs(units: list[str]) -> list[str]:
+    """Overlapping pairs ("安全套" -> 安全, 全套); a single unit alone."""
+    if len(units) < 2:
+        return units
+    return [units[i] + units[i + 1] for i in range(len(units) - 1)]
+
+
+def _without_particle(word: str) -> str:
+    for particle in _PARTICLES:
+        if word.endswith(particle) and len(word) - len(particle) >= MIN_KOREAN_STEM:
+            return word[: -len(particle)]
+    return word
 
 
 def _weak(word: str) -> bool:
@@ -99,8 +197,8 @@ def _weak(word: str) -> bool:
 
 
 def words(text: str) -> list[str]:
-    """The folded words of a text that carry meaning (stop words and lone letters dropped)."""
-    return [w for w in fold(text).split() if not _weak(w)]
+    """The tokens of a text that carry meaning (stop words and lone Latin letters dropped)."""
+    return [w for w in tokens(text) if not _weak(w)]
 
 
 def deletes(word: str) -> set[str]:

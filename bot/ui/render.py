@@ -93,8 +93,12 @@ def split_messages(
 def _fit(block: str, limit: int) -> list[str]:
     if telegram_length(block) <= limit:
         return [block]
-    for separator in ("\n", " "):
-        parts = block.split(separator)
+    for separator, parts in (
+        ("\n", block.split("\n")),
+        ("", _SENTENCE_END.split(block)),  # scripts without spaces: after a full stop
+        (" ", block.split(" ")),
+    ):
+        parts = [part for part in parts if part]
         if len(parts) > 1:
             pieces: list[str] = []
             current = ""
@@ -109,4 +113,37 @@ def _fit(block: str, limit: int) -> list[str]:
             if current:
                 pieces.append(current)
             return [p for piece in pieces for p in _fit(piece, limit)]
-    return [block[i : i + limit // 2] for i in range(0, len(block), limit // 2)]
+    return _safe_chunks(block, limit)
+
+
+# Where a sentence ends in Chinese, Japanese, Hindi and most other scripts.
+_SENTENCE_END = re.compile(r"(?<=[。！？．｡!?।])")
+
+
+def _safe_chunks(block: str, limit: int) -> list[str]:
+    """Cut a block with no separators into pieces of at most `limit`, never inside an HTML tag
+    or entity (a piece never ends with `<b` or `&am`)."""
+    pieces = []
+    start = 0
+    while start < len(block):
+        end, size, safe, inside = start, 0, start, ""
+        while end < len(block):
+            ch = block[end]
+            width = 2 if ord(ch) > 0xFFFF else 1
+            if size + width > limit:
+                break
+            if not inside and end > start:
+                safe = end
+            if ch in "<&" and not inside:
+                inside = ">" if ch == "<" else ";"
+            elif inside and ch == inside:
+                inside = ""
+            size += width
+            end += 1
+        if end == len(block) and not inside:
+            safe = end
+        if safe == start:  # a single tag longer than the limit: nothing safe, cut anyway
+            safe = end
+        pieces.append(block[start:safe])
+        start = safe
+    return pieces
