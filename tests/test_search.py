@@ -152,3 +152,9 @@ def test_pages_are_found_by_title_and_search_words(
 ) -> None:
     pages = [p.id for p in sample_catalog.index.search(query, "oakland").pages]
     assert page in pages[:2], pages
+
+
+def test_a_content_locale_babel_does_not_know_adds_no_language_names() -> None:
+    from bot.domain.search import language_names
+
+    assert language_names("es", ("en", "qq")) == ("Spanish", "español")

@@ -36,9 +36,11 @@ COMMON_TERM_SHARE, COMMON_TERM_MIN = 0.25, 50
 def language_names(code: str, locales: tuple[str, ...]) -> tuple[str, ...]:
     """A language's names in each content locale and in itself ("zh": Chinese, chino, 中文),
     so that people can search for a service by the language it speaks."""
-    names = [Locale(locale).languages.get(code, "") for locale in locales]
-    with contextlib.suppress(ValueError, UnknownLocaleError):
-        names.append(Locale.parse(code).languages.get(code, ""))
+    names = []
+    for locale in (*locales, code):
+        # A locale Babel does not know (a new or private code) simply adds no names.
+        with contextlib.suppress(ValueError, UnknownLocaleError):
+            names.append(Locale.parse(locale).languages.get(code, ""))
     return tuple(dict.fromkeys(name for name in names if name))
 
 
