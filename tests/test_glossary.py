@@ -23,7 +23,7 @@ def avoided_terms() -> dict[str, list[str]]:
     sections = SECTION.split(text)[1:]
     terms: dict[str, list[str]] = {}
     for code, body in zip(sections[::2], sections[1::2], strict=True):
-        line = next(line for line in body.splitlines() if line.startswith("Avoided terms"))
+        line = next(line for line in body.splitlines() if line.startswith("Avoided terms: "))
         terms[code] = re.findall(r"`([^`]+)`", line)
     return terms
 
