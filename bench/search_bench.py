@@ -402,6 +402,26 @@ QUERIES = (
 )  # fmt: skip
 
 
+NeedNames = dict[str, dict[str, str]]
+
+
+def other_language_queries() -> list[str]:
+    """Queries in every content language but English and Spanish, from the shipped content:
+    search words of each need and a few danger phrases, as people would type them."""
+    needs = yaml.safe_load((REPO_CONTENT / "needs.yaml").read_text(encoding="utf-8"))["needs"]
+    situations = yaml.safe_load((REPO_CONTENT / "situations.yaml").read_text(encoding="utf-8"))
+    queries: list[str] = []
+    for need in needs:
+        for locale, words in need.get("search_words", {}).items():
+            if locale not in ("en", "es"):
+                queries.extend(words[:2])
+    for situation in situations["situations"]:
+        for locale, phrases in situation.get("phrases", {}).items():
+            if locale not in ("en", "es"):
+                queries.extend(phrases[:2])
+    return queries
+
+
 def slug(text: str) -> str:
     """Lower-case ASCII letters and digits joined by single hyphens."""
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
@@ -545,8 +565,25 @@ def verified_lines(rng: random.Random) -> list[str]:
     ]
 
 
+def other_descriptions(needs: list[str], need_names: NeedNames, indent: str) -> list[str]:
+    """The description in every other content language: what is offered, by need name."""
+    locales = sorted({loc for names in need_names.values() for loc in names} - {"en", "es"})
+    lines = []
+    for locale in locales:
+        offered = [need_names[n][locale] for n in needs if locale in need_names[n]]
+        if offered:
+            joiner = "、" if locale.startswith("zh") else ", "
+            lines.append(f"{indent}  {locale}: {quoted(joiner.join(offered))}")
+    return lines
+
+
 def resource_lines(
-    rng: random.Random, rid: str, city: City, hood: Hood, need_ids: list[str]
+    rng: random.Random,
+    rid: str,
+    city: City,
+    hood: Hood,
+    need_ids: list[str],
+    need_names: NeedNames,
 ) -> list[str]:
     """One resource of a region file, with a realistic mix of optional fields."""
     needs = rng.sample([n for n in need_ids if n != "urgent"], rng.randint(1, 4))
@@ -558,6 +595,7 @@ def resource_lines(
     if rng.random() < 0.75:
         lines.append(f"    organization: {quoted(organization(rng))}")
     lines += localized("description", description(rng, needs), "    ")
+    lines += other_descriptions(needs, need_names, "    ")
     lines += [f"    needs: [{', '.join(needs)}]", f"    neighbourhood: {hood.id}"]
     confidential = "shelter" in needs and rng.random() < 0.4
     if confidential:
@@ -596,7 +634,13 @@ def resource_lines(
 
 
 def region_text(
-    rng: random.Random, index: int, city: City, hoods: list[Hood], count: int, need_ids: list[str]
+    rng: random.Random,
+    index: int,
+    city: City,
+    hoods: list[Hood],
+    count: int,
+    need_ids: list[str],
+    need_names: NeedNames,
 ) -> str:
     """The whole YAML text of one region file."""
     lines = [
@@ -621,7 +665,7 @@ def region_text(
     lines += ["", "resources:"]
     for number in range(count):
         rid = f"r{index:02d}-{number:04d}"
-        lines += resource_lines(rng, rid, city, rng.choice(hoods), need_ids)
+        lines += resource_lines(rng, rid, city, rng.choice(hoods), need_ids, need_names)
     return "\n".join(lines) + "\n"
 
 
@@ -633,6 +677,7 @@ def generate_content(root: Path, resources: int, seed: int) -> Generated:
     shutil.copytree(REPO_CONTENT / "pages", root / "pages")
     needs_data = yaml.safe_load((REPO_CONTENT / "needs.yaml").read_text(encoding="utf-8"))
     need_ids = [need["id"] for need in needs_data["needs"]]
+    need_names: NeedNames = {need["id"]: need["name"] for need in needs_data["needs"]}
     (root / "regions").mkdir()
     rng = random.Random(seed)
     used: set[tuple[str, str]] = set()
@@ -641,7 +686,8 @@ def generate_content(root: Path, resources: int, seed: int) -> Generated:
         hoods = make_hoods(rng, city, used)
         count = resources // REGION_COUNT + (index < resources % REGION_COUNT)
         path = root / "regions" / f"region-{index:02d}.yaml"
-        path.write_text(region_text(rng, index, city, hoods, count, need_ids), encoding="utf-8")
+        text = region_text(rng, index, city, hoods, count, need_ids, need_names)
+        path.write_text(text, encoding="utf-8")
         files.append(path)
         all_hoods += hoods
     return Generated(root, tuple(files), tuple(all_hoods))
@@ -797,7 +843,11 @@ def measure(resources: int, seed: int) -> Measurements:
         print(f"generated {resources} resources, {sum(sizes) / 1e6:.1f} MB of YAML", flush=True)
         load_times, catalog, result = time_loads(generated.root)
         print("load_catalog: " + ", ".join(f"{t:.2f} s" for t in load_times), flush=True)
-        queries = [*QUERIES, *place_queries(random.Random(seed), generated.hoods)]
+        queries = [
+            *QUERIES,
+            *place_queries(random.Random(seed), generated.hoods),
+            *other_language_queries(),
+        ]
         timings = time_searches(catalog, queries, sorted(catalog.content.regions))
         peak_rss_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
         traced_peak = traced_load_peak(generated.root)

@@ -229,9 +229,16 @@ class SearchIndex:
         self._need_words = {term: frozenset(ids) for term, ids in need_words.items()}
         self._need_vocabulary = _Vocabulary(self._need_words)
         page_words: dict[str, set[str]] = defaultdict(set)
+        self._page_phrases: list[tuple[str, str]] = []
         for page in content.pages.values():
             for text in page.texts.values():
                 for phrase in (text.title, *text.search_words):
+                    paired = tokens(phrase)
+                    if len(paired) > len(fold(phrase).split()):
+                        # Chinese or Thai: its character pairs count only all together, in
+                        # order, or any page would match any message sharing one pair.
+                        self._page_phrases.append((" ".join(paired), page.id))
+                        continue
                     for word in words(phrase):
                         page_words[word].add(page.id)
         self._page_words = {term: frozenset(ids) for term, ids in page_words.items()}
@@ -271,7 +278,7 @@ class SearchIndex:
             self._content.needs[need_id]
             for need_id, _score in sorted(need_scores.items(), key=lambda kv: (-kv[1], kv[0]))
         )
-        page_scores = self._page_scores(query_words)
+        page_scores = self._page_scores(query, query_words)
         ranked_pages = sorted(page_scores.items(), key=lambda kv: (-kv[1], kv[0]))
         return SearchResult(
             resources=hits,
@@ -356,9 +363,14 @@ class SearchIndex:
                 named = PARTLY_NAMED
         return named
 
-    def _page_scores(self, query_words: list[str]) -> dict[str, float]:
+    def _page_scores(self, query: str, query_words: list[str]) -> dict[str, float]:
         """How well each page's title or search words match."""
-        return _word_scores(query_words, self._page_vocabulary, self._page_words)
+        scores = _word_scores(query_words, self._page_vocabulary, self._page_words)
+        padded_query = f" {' '.join(tokens(query))} "
+        for phrase, page_id in self._page_phrases:
+            if f" {phrase} " in padded_query:
+                scores[page_id] = scores.get(page_id, 0.0) + EXACT
+        return scores
 
     def place(self, query: str, region_id: str | None = None) -> Neighbourhood | None:
         """The neighbourhood a message names ("fruitvale", "near downtown", "showers in uptown")."""
