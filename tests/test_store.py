@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import sqlite3
 import stat
@@ -289,5 +290,21 @@ async def test_the_in_memory_cache_follows_every_write_and_stays_bounded(
         assert await store.preferences("k0", day) is None
         assert await store.forget_unseen_since(day + dt.timedelta(days=1)) == 5
         assert await store.preferences("k5", day) is None
+    finally:
+        await store.close()
+
+
+async def test_many_erasures_at_once_all_succeed(db_path: Path) -> None:
+    # Under load an unread checkpoint left "database table is locked" for the next erasure.
+    store = await Store.open(db_path)
+    try:
+        keys = [f"key-{n}" for n in range(300)]
+        for key in keys:
+            await store.save_preferences(key, Preferences(locale="es"), DAY)
+        work = [store.forget(key) for key in keys]
+        work += [store.preferences(f"other-{n}", DAY) for n in range(300)]
+        work += [store.count(DAY, "oakland", "food", "es") for _ in range(300)]
+        results = await asyncio.gather(*work)
+        assert all(results[: len(keys)])
     finally:
         await store.close()

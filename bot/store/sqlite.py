@@ -277,4 +277,7 @@ class Store:
         # page in the main file) until a checkpoint. Copying the zeroed pages back and
         # truncating the log makes an erasure reach the disk now rather than at some later
         # automatic checkpoint; erasures are rare, so the extra fsync is cheap.
-        await self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        # The pragma returns a row: read it, so the statement is finished before the next one
+        # (an unread checkpoint left the table locked for the next erasure under load).
+        async with self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)") as cursor:
+            await cursor.fetchall()
