@@ -5,6 +5,12 @@ Usage: ``with FakeBotApi(token="123456:TEST") as api:`` then point a bot at ``ap
 feed it updates with ``api.push_update(message_update(make_user(), "/start"))`` and block until it
 answers with ``api.wait_for_call("sendMessage", since=mark)``. Every call is recorded in
 ``api.calls``; ``api.fail_next(method, ...)`` makes the next call to ``method`` fail.
+
+For reliability measurements: ``api.inject_faults(rate=0.25, seed=7)`` makes a seeded random
+share of later calls fail the ways Telegram and the network do (see :data:`FAULT_KINDS`),
+``api.limit_rate(30)`` answers sends beyond 30 a second with 429, and ``api.effects`` (calls that
+took effect, timed), ``api.faults`` (what was injected) and ``api.delivery_counts()`` (how often
+getUpdates returned each update) show what happened.
 Standard library only; nothing is written to disk.
 """
 
@@ -14,10 +20,12 @@ import copy
 import html
 import itertools
 import json
+import random
 import re
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from email.message import Message as _MimeMessage
 from email.parser import HeaderParser
@@ -29,8 +37,11 @@ from urllib.parse import parse_qsl, urlsplit
 
 __all__ = [
     "DEFAULT_TOKEN",
+    "FAULT_KINDS",
     "Call",
+    "Effect",
     "FakeBotApi",
+    "Fault",
     "UploadedFile",
     "bot_id_from_token",
     "bot_user",
@@ -151,6 +162,77 @@ class _Failure:
     error_code: int
     description: str
     parameters: JSONDict | None
+
+
+FAULT_KINDS = ("429", "500", "502", "timeout", "drop", "not_json")
+"""What :meth:`FakeBotApi.inject_faults` can do to a call:
+
+- ``"429"``: Too Many Requests with ``parameters.retry_after`` (1 s by default); nothing done.
+- ``"500"``: Internal Server Error (a JSON error reply); nothing done.
+- ``"502"``: Bad Gateway (an HTML page, as Telegram's front proxy sends); nothing done.
+- ``"timeout"``: the server holds the request for ``timeout_seconds`` (past the client's read
+  timeout), then answers into a closed connection. By default the call took effect before the
+  wait (Telegram did it, the client never learns); ``timeout_takes_effect=False``: it did not.
+  Never injected into ``getUpdates`` (its client waits the long poll plus 10 s): such a call is
+  answered normally.
+- ``"drop"``: the connection is closed without an answer, before anything was done.
+- ``"not_json"``: the call took effect, then the reply (status 200) is an HTML page, not JSON.
+"""
+
+_NOT_JSON_BODY = b"<html><head><title>502 Bad Gateway</title></head><body>nginx</body></html>"
+
+
+@dataclass(frozen=True)
+class Fault:
+    """One fault the fake put on a call: its kind (one of :data:`FAULT_KINDS`, or
+    ``"rate_limit"`` for a 429 from :meth:`FakeBotApi.limit_rate`), whether the call took
+    effect all the same, when (``time.monotonic()``), and the call."""
+
+    method: str
+    kind: str
+    took_effect: bool
+    at: float
+    call: Call | None = None
+
+
+@dataclass(frozen=True)
+class Effect:
+    """A call that took effect (the message was sent, the edit made, ...), whether or not the
+    client could read the answer; ``at`` is ``time.monotonic()`` when it happened and
+    ``result`` what Telegram's answer would hold. ``getUpdates`` calls are not listed."""
+
+    call: Call
+    at: float
+    result: Any = None
+
+
+@dataclass(frozen=True)
+class _FaultPlan:
+    rate: float
+    kinds: tuple[str, ...]
+    rng: random.Random
+    methods: frozenset[str] | None
+    exclude: frozenset[str]
+    timeout_seconds: float
+    timeout_takes_effect: bool
+    retry_after: int
+
+
+@dataclass
+class _RateLimit:
+    per_second: float
+    methods: frozenset[str]
+    retry_after: int
+    recent: deque[float] = field(default_factory=deque)
+
+
+@dataclass(frozen=True)
+class _Reply:
+    """What the HTTP handler writes; ``body`` None: close the connection without an answer."""
+
+    status: int
+    body: bytes | None
+    content_type: str = "application/json"
 
 
 # --------------------------------------------------------------------------------------------
@@ -499,6 +581,10 @@ def _strip_html(text: str) -> str:
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
+    # socketserver's default listen backlog of 5 overflows when a bot opens dozens of
+    # connections at once, and the kernel then resets some after the request went out: a fault
+    # nobody asked for. Telegram does not do that, so the fake does not either.
+    request_queue_size = 1024
 
     def __init__(self, api: FakeBotApi) -> None:
         super().__init__(("127.0.0.1", 0), _Handler)
@@ -549,16 +635,23 @@ class _Handler(BaseHTTPRequestHandler):
                 except ValueError as exc:
                     status, payload = _error(HTTPStatus.BAD_REQUEST, f"Bad Request: {exc}")
                 else:
-                    status, payload = api._dispatch(match["method"], params)
-            data = json.dumps(payload).encode("utf-8")
-            self.send_response(status)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(data)))
-            self.end_headers()
-            self.wfile.write(data)
+                    reply = api._respond(match["method"], params)
+                    if reply.body is None:
+                        self.close_connection = True  # dropped: no answer at all
+                        return
+                    self._write(reply.status, reply.body, reply.content_type)
+                    return
+            self._write(status, json.dumps(payload).encode("utf-8"), "application/json")
         except (BrokenPipeError, ConnectionResetError, ConnectionAbortedError):
             # The client gave up (e.g. PTB cancelled a long poll on shutdown); nothing to do.
             pass
+
+    def _write(self, status: int, data: bytes, content_type: str) -> None:
+        self.send_response(status)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
 
 
 def _error(code: int, description: str, parameters: JSONDict | None = None) -> tuple[int, JSONDict]:
@@ -566,6 +659,10 @@ def _error(code: int, description: str, parameters: JSONDict | None = None) -> t
     if parameters:
         payload["parameters"] = parameters
     return int(code), payload
+
+
+def _json_reply(status: int, payload: JSONDict) -> _Reply:
+    return _Reply(status, json.dumps(payload).encode("utf-8"))
 
 
 # --------------------------------------------------------------------------------------------
@@ -593,6 +690,11 @@ class FakeBotApi:
         self._next_message_id = 1000
         self._failures: dict[str, list[_Failure]] = {}
         self._delays: dict[str, float] = {}
+        self._fault_plan: _FaultPlan | None = None
+        self._rate_limit: _RateLimit | None = None
+        self._faults: list[Fault] = []
+        self._effects: list[Effect] = []
+        self._deliveries: dict[int, int] = {}
         self._chats: dict[int | str, JSONDict] = {}
         self._messages: dict[tuple[int | str, int], JSONDict] = {}
         self._closed = False
@@ -703,6 +805,84 @@ class FakeBotApi:
         with self._cond:
             self._delays[_canonical(method)] = seconds
 
+    def inject_faults(
+        self,
+        rate: float,
+        kinds: Iterable[str] = FAULT_KINDS,
+        *,
+        seed: int = 0,
+        methods: Iterable[str] | None = None,
+        exclude: Iterable[str] = (),
+        timeout_seconds: float = 6.0,
+        timeout_takes_effect: bool = True,
+        retry_after: int = 1,
+    ) -> None:
+        """From now on, fail a share ``rate`` (0 to 1) of calls, each with a kind drawn evenly
+        from ``kinds`` (see :data:`FAULT_KINDS`), from a random generator seeded with ``seed``
+        (the same calls in the same order draw the same faults). ``methods``: only these
+        (default: every method, getUpdates included); ``exclude``: never these.
+        ``timeout_seconds`` is how long a ``"timeout"`` holds the call (keep it above the
+        client's read timeout, 5 s by default in python-telegram-bot); ``retry_after`` is what a
+        ``"429"`` asks for. A call with a :meth:`fail_next` failure queued gets that instead.
+        ``inject_faults(0)`` stops injecting. Faults are listed in :attr:`faults`."""
+        chosen = tuple(kinds)
+        unknown = sorted(set(chosen) - set(FAULT_KINDS))
+        if unknown or not chosen:
+            raise ValueError(f"fault kinds must be some of {FAULT_KINDS}, not {unknown}")
+        if not 0.0 <= rate <= 1.0:
+            raise ValueError("rate must be between 0 and 1")
+        with self._cond:
+            self._fault_plan = (
+                _FaultPlan(
+                    rate,
+                    chosen,
+                    random.Random(seed),
+                    None if methods is None else frozenset(_canonical(m) for m in methods),
+                    frozenset(_canonical(m) for m in exclude),
+                    timeout_seconds,
+                    timeout_takes_effect,
+                    retry_after,
+                )
+                if rate > 0
+                else None
+            )
+
+    def limit_rate(
+        self,
+        per_second: float | None,
+        *,
+        methods: Iterable[str] = ("sendMessage", *sorted(_SEND_METHODS)),
+        retry_after: int = 1,
+    ) -> None:
+        """Like Telegram's limit for one bot: at most ``per_second`` calls to ``methods`` (all
+        chats together) take effect in any one second; the others are answered 429 with
+        ``retry_after`` and nothing done (listed in :attr:`faults` as ``"rate_limit"``).
+        ``limit_rate(None)`` lifts the limit."""
+        with self._cond:
+            self._rate_limit = (
+                None
+                if per_second is None
+                else _RateLimit(per_second, frozenset(_canonical(m) for m in methods), retry_after)
+            )
+
+    @property
+    def faults(self) -> list[Fault]:
+        """A snapshot of every fault injected so far (and every rate-limit 429), oldest first."""
+        with self._cond:
+            return list(self._faults)
+
+    @property
+    def effects(self) -> list[Effect]:
+        """A snapshot of every call that took effect (getUpdates aside), oldest first."""
+        with self._cond:
+            return list(self._effects)
+
+    def delivery_counts(self) -> dict[int, int]:
+        """How many getUpdates answers held each update id (a redelivered update counts more
+        than once)."""
+        with self._cond:
+            return dict(self._deliveries)
+
     # -- updates -----------------------------------------------------------------------------
 
     def push_update(self, update: JSONDict) -> int:
@@ -725,6 +905,12 @@ class FakeBotApi:
         """Updates queued and not yet confirmed by an ``offset``."""
         with self._cond:
             return copy.deepcopy(self._updates)
+
+    def pending_update_ids(self) -> list[int]:
+        """The ids of the updates queued and not yet confirmed (cheaper than
+        :meth:`pending_updates` when only the ids matter)."""
+        with self._cond:
+            return [update["update_id"] for update in self._updates]
 
     def register_chat(self, chat: JSONDict) -> None:
         """Remember ``chat`` (needs ``id`` and ``type``) for messages the bot sends to it."""
@@ -818,16 +1004,24 @@ class FakeBotApi:
 
     def _dispatch(self, method: str, params: dict[str, Any]) -> tuple[int, JSONDict]:
         name = _canonical(method)
+        failure, delay = self._record(name, params)
+        if delay:
+            time.sleep(delay)  # in this request's own server thread
+        if failure is not None:
+            return _error(failure.error_code, failure.description, failure.parameters)
+        return self._perform(name, params)
+
+    def _record(self, name: str, params: dict[str, Any]) -> tuple[_Failure | None, float]:
+        """Record the call; the fail_next failure queued for it, and its delay."""
         with self._cond:
             self._calls.append(Call(name, params))
             self._cond.notify_all()
             failures = self._failures.get(name)
             failure = failures.pop(0) if failures else None
-            delay = self._delays.get(name, 0.0)
-        if delay:
-            time.sleep(delay)  # in this request's own server thread
-        if failure is not None:
-            return _error(failure.error_code, failure.description, failure.parameters)
+            return failure, self._delays.get(name, 0.0)
+
+    def _perform(self, name: str, params: dict[str, Any]) -> tuple[int, JSONDict]:
+        """Do what the method does (it takes effect) and give Telegram's answer."""
         if name == "getUpdates":
             return 200, {"ok": True, "result": self._get_updates(params)}
         handler = self._handlers.get(name)
@@ -837,7 +1031,89 @@ class FakeBotApi:
             result = self._send_other(name, params)
         else:
             result = True
+        with self._cond:
+            self._effects.append(Effect(Call(name, params), time.monotonic(), result))
+            self._cond.notify_all()
         return 200, {"ok": True, "result": result}
+
+    def _respond(self, method: str, params: dict[str, Any]) -> _Reply:
+        """A call over HTTP: like :meth:`_dispatch`, with injected faults and the rate limit."""
+        name = _canonical(method)
+        failure, delay = self._record(name, params)
+        if delay:
+            time.sleep(delay)  # in this request's own server thread
+        if failure is not None:
+            return _json_reply(*_error(failure.error_code, failure.description, failure.parameters))
+        fault, plan = self._draw_fault(name, params)
+        if fault is None or plan is None:
+            limited = self._rate_limited(name, params)
+            if limited is not None:
+                return limited
+            return _json_reply(*self._perform(name, params))
+        if fault == "429":
+            return _json_reply(
+                *_error(
+                    HTTPStatus.TOO_MANY_REQUESTS,
+                    f"Too Many Requests: retry after {plan.retry_after}",
+                    {"retry_after": plan.retry_after},
+                )
+            )
+        if fault == "500":
+            return _json_reply(*_error(HTTPStatus.INTERNAL_SERVER_ERROR, "Internal Server Error"))
+        if fault == "502":
+            return _Reply(HTTPStatus.BAD_GATEWAY, _NOT_JSON_BODY, "text/html")
+        if fault == "drop":
+            return _Reply(0, None)
+        if fault == "not_json":
+            self._perform(name, params)
+            return _Reply(HTTPStatus.OK, _NOT_JSON_BODY, "text/html")
+        # "timeout": hold the call past the client's read timeout.
+        reply = _Reply(0, None)
+        if plan.timeout_takes_effect:
+            reply = _json_reply(*self._perform(name, params))
+        time.sleep(plan.timeout_seconds)
+        return reply
+
+    def _draw_fault(
+        self, name: str, params: dict[str, Any]
+    ) -> tuple[str | None, _FaultPlan | None]:
+        """The fault (if any) this call gets under the plan from :meth:`inject_faults`."""
+        with self._cond:
+            plan = self._fault_plan
+            if plan is None or name in plan.exclude:
+                return None, plan
+            if plan.methods is not None and name not in plan.methods:
+                return None, plan
+            if plan.rng.random() >= plan.rate:
+                return None, plan
+            kind = plan.rng.choice(plan.kinds)
+            if kind == "timeout" and name == "getUpdates":
+                return None, plan
+            took_effect = kind == "not_json" or (kind == "timeout" and plan.timeout_takes_effect)
+            call = Call(name, params)
+            self._faults.append(Fault(name, kind, took_effect, time.monotonic(), call))
+            return kind, plan
+
+    def _rate_limited(self, name: str, params: dict[str, Any]) -> _Reply | None:
+        """A 429 when this call would pass the rate limit; otherwise count it and go on."""
+        with self._cond:
+            limit = self._rate_limit
+            if limit is None or name not in limit.methods:
+                return None
+            now = time.monotonic()
+            while limit.recent and now - limit.recent[0] >= 1.0:
+                limit.recent.popleft()
+            if len(limit.recent) < limit.per_second:
+                limit.recent.append(now)
+                return None
+            self._faults.append(Fault(name, "rate_limit", False, now, Call(name, params)))
+        return _json_reply(
+            *_error(
+                HTTPStatus.TOO_MANY_REQUESTS,
+                f"Too Many Requests: retry after {limit.retry_after}",
+                {"retry_after": limit.retry_after},
+            )
+        )
 
     def _get_updates(self, params: dict[str, Any]) -> list[JSONDict]:
         offset = _as_int(params.get("offset")) or 0
@@ -854,7 +1130,11 @@ class FakeBotApi:
                 if remaining <= 0:
                     break
                 self._cond.wait(remaining)
-            return copy.deepcopy(self._updates[:limit])
+            batch = self._updates[:limit]
+            for update in batch:
+                update_id = update["update_id"]
+                self._deliveries[update_id] = self._deliveries.get(update_id, 0) + 1
+            return copy.deepcopy(batch)
 
     def _new_message(self, params: dict[str, Any], **content: Any) -> JSONDict:
         chat_id = params.get("chat_id")
