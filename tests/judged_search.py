@@ -21,7 +21,7 @@ from bot.ui.state import UserState
 
 JUDGEMENTS = Path(__file__).resolve().parent / "search_judgements.yaml"
 URGENT_PAGE = "page:urgent"
-LOCALES = ("en", "es")
+LOCALES = ("en", "es", "fil", "ko", "th", "vi", "zh_Hans", "zh_Hant")
 
 
 @dataclass(frozen=True)

@@ -42,7 +42,7 @@ def test_spanish_path_to_a_resource_card() -> None:
 
 
 def test_english_path_to_the_spectrum_page_and_search() -> None:
-    done = run_chat(["--area", "oakland"], "3\n4\ncondons\n/privacy\n99\n/nonsense\n")
+    done = run_chat(["--area", "oakland"], "/menu\n4\ncondons\n/privacy\n99\n/nonsense\n")
     assert done.returncode == 0, done.stderr
     out = done.stdout
     assert "What do you need?" in out
