@@ -26,6 +26,8 @@ from telegram import Update
 logger = logging.getLogger(__name__)
 
 MAX_TRACKED_PEOPLE = 100_000
+# Updates of one person waiting behind the one being answered; beyond this a burst is dropped.
+MAX_WAITING = 5
 
 
 class Verdict(enum.Enum):
@@ -96,12 +98,14 @@ class Dispatcher:
         flood: FloodGate,
         on_flood: Process,
         concurrency: int,
+        max_waiting: int = MAX_WAITING,
     ) -> None:
         self._process = process
         self._person_of = person_of
         self._flood = flood
         self._on_flood = on_flood
         self._slots = asyncio.Semaphore(concurrency)
+        self._max_waiting = max_waiting
         self._people: dict[str, _Person] = {}
         self._loose: set[asyncio.Task[None]] = set()
         self._pending: set[int] = set()
@@ -119,6 +123,10 @@ class Dispatcher:
             return done
         person = self._person_of(update)
         verdict = Verdict.PASS if person is None else self._flood.check(person)
+        if person is not None and verdict is Verdict.PASS and self._too_far_behind(person):
+            # A burst faster than the bot answers: the rest of it is dropped, so one person's
+            # queue never holds back the updates of everyone behind them in getUpdates.
+            verdict = Verdict.DROP
         if verdict is Verdict.DROP:
             done.set_result(None)
             return done
@@ -131,6 +139,10 @@ class Dispatcher:
         else:
             self._queue(person, update_id, update)
         return done
+
+    def _too_far_behind(self, person: str) -> bool:
+        entry = self._people.get(person)
+        return entry is not None and len(entry.queue) >= self._max_waiting
 
     def _queue(self, person: str, update_id: int, update: Update) -> None:
         self._pending.add(update_id)
