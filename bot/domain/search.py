@@ -20,7 +20,7 @@ from babel import Locale, UnknownLocaleError
 
 from bot.domain.models import Content, Need, Neighbourhood, Page, Resource, Situation
 from bot.domain.situations import SituationMatcher
-from bot.domain.text import STOPWORDS, deletes, fold, one_typo_away, tokens, words
+from bot.domain.text import STOPWORDS, deletes, fold, is_pair, one_typo_away, tokens, words
 
 EXACT, TYPO, PREFIX = 1.0, 0.75, 0.6
 NAME_WEIGHT, ORGANIZATION_WEIGHT, NEED_WEIGHT, DESCRIPTION_WEIGHT = 3.0, 2.0, 2.0, 1.0
@@ -52,7 +52,7 @@ class _Vocabulary:
         self.sorted = sorted(self.terms)
         self.by_delete: dict[str, list[str]] = defaultdict(list)
         for term in self.terms:
-            if len(term) >= MIN_TYPO_LENGTH:
+            if len(term) >= MIN_TYPO_LENGTH and not is_pair(term):
                 for variant in deletes(term):
                     self.by_delete[variant].append(term)
 
@@ -66,6 +66,8 @@ class _Vocabulary:
         if word in self.terms:
             return {word: EXACT}
         found: dict[str, float] = {}
+        if is_pair(word):  # a pair of Chinese or Thai characters has no typos or word starts
+            return found
         if len(word) >= MIN_TYPO_LENGTH:
             found.update(dict.fromkeys(one_typo_away(word, self.terms, self.by_delete), TYPO))
         if len(word) >= MIN_PREFIX_LENGTH:

@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from bot.domain.models import Situation
-from bot.domain.text import deletes, one_typo_away, tokens
+from bot.domain.text import deletes, is_pair, one_typo_away, tokens
 
 MAX_GAP = 2
 MIN_TYPO_LENGTH = 5
@@ -76,7 +76,7 @@ class SituationMatcher:
         self._prefixes = frozenset(prefixes)
         self._by_delete: dict[str, set[str]] = defaultdict(set)
         for term in exact:
-            if len(term) >= MIN_TYPO_LENGTH:
+            if len(term) >= MIN_TYPO_LENGTH and not is_pair(term):
                 for variant in deletes(term):
                     self._by_delete[variant].add(term)
 
@@ -107,7 +107,7 @@ class SituationMatcher:
         for end in range(1, len(token) + 1):
             if token[:end] in self._prefixes:
                 hits[PatternWord(token[:end], prefix=True)] = False
-        if len(token) >= MIN_TYPO_LENGTH:
+        if len(token) >= MIN_TYPO_LENGTH and not is_pair(token):
             for term in one_typo_away(token, self._exact, self._by_delete):
                 hits.setdefault(PatternWord(term), True)
         return hits

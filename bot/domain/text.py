@@ -255,6 +255,14 @@ def tokens(text: str) -> list[str]:
     return found
 
 
+_PAIRED = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u0e00-\u0e7f]")
+
+
+def is_pair(token: str) -> bool:
+    """Whether a token is a pair of Chinese, Japanese or Thai characters (see `tokens`)."""
+    return bool(_PAIRED.match(token))
+
+
 def _pairs(units: list[str]) -> list[str]:
     """Overlapping pairs ("安全套" -> 安全, 全套); a single unit alone."""
     if len(units) < 2:
