@@ -27,7 +27,7 @@ logger = logging.getLogger(__name__)
 
 MAX_TRACKED_PEOPLE = 100_000
 # Updates of one person waiting behind the one being answered; beyond this a burst is dropped.
-MAX_WAITING = 5
+MAX_WAITING = 2
 
 
 class Verdict(enum.Enum):
