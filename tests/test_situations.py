@@ -99,6 +99,9 @@ def test_any_text_matches_without_error(text: str) -> None:
         "help with rent",
         "ayuda legal",
         "emergency fund",
+        "打我电话",
+        "他给我打电话",
+        "我在打电话给我妈",
     ],
 )
 def test_everyday_messages_are_not_urgent(sample_catalog: Catalog, text: str) -> None:
@@ -122,6 +125,11 @@ def test_everyday_messages_are_not_urgent(sample_catalog: Catalog, text: str) ->
         "sobredosis",
         "no respira",
         "help",
+        "我朋友不能呼吸了",  # a character between the phrase's characters (不…呼吸)
+        "他不呼吸了",
+        "我男朋友一直在打我",
+        "มีคนไม่หายใจ",
+        "숨을 안 쉬어요",
     ],
 )
 def test_the_issue_s_crisis_messages_are_urgent(sample_catalog: Catalog, text: str) -> None:

@@ -15,9 +15,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from bot.domain.models import Situation
-from bot.domain.text import deletes, is_pair, one_typo_away, tokens
+from bot.domain.text import deletes, is_pair, one_typo_away, only_paired, paired_units, tokens
 
 MAX_GAP = 2
+# In Chinese, Japanese and Thai a phrase matches character by character, with at most this many
+# other characters between two of its characters ("不呼吸" finds "不能呼吸", "他不呼吸了").
+MAX_CHARACTER_GAP = 1
 MIN_TYPO_LENGTH = 5
 MIN_LONE_TYPO_LENGTH = 6
 
@@ -49,6 +52,13 @@ class _Phrase:
     cancels: bool = False  # an `unless` phrase: a match cancels its situation
 
 
+@dataclass(frozen=True)
+class _CharacterPhrase:
+    units: tuple[str, ...]
+    situation: Situation
+    cancels: bool = False
+
+
 class SituationMatcher:
     """Every situation's phrases, indexed for matching short messages quickly."""
 
@@ -56,11 +66,17 @@ class SituationMatcher:
         self._situations = tuple(situations)
         self._by_first: dict[PatternWord, list[_Phrase]] = defaultdict(list)
         self._whole: dict[tuple[str, ...], list[Situation]] = defaultdict(list)
+        self._by_first_unit: dict[str, list[_CharacterPhrase]] = defaultdict(list)
         exact: set[str] = set()
         prefixes: set[str] = set()
         for situation in self._situations:
             for cancels, by_locale in ((False, situation.phrases), (True, situation.unless)):
                 for phrase in (p for phrases in by_locale.values() for p in phrases):
+                    units = paired_units(phrase)
+                    if len(units) > 1 and only_paired(phrase):
+                        entry = _CharacterPhrase(tuple(units), situation, cancels)
+                        self._by_first_unit[units[0]].append(entry)
+                        continue
                     pattern = parse_phrase(phrase)
                     if not pattern:
                         continue
@@ -96,8 +112,18 @@ class SituationMatcher:
                         continue
                     if self._phrase_at(phrase.words, hits, start, token_hits[first]):
                         into.add(phrase.situation.id)
+        self._match_characters(text, found, cancelled)
         ordered = [s for s in self._situations if s.id in found - cancelled]
         return tuple(sorted(ordered, key=lambda s: not s.urgent))
+
+    def _match_characters(self, text: str, found: set[str], cancelled: set[str]) -> None:
+        """Phrases in Chinese, Japanese or Thai, character by character."""
+        units = paired_units(text) if self._by_first_unit else []
+        for start, unit in enumerate(units):
+            for phrase in self._by_first_unit.get(unit, ()):
+                into = cancelled if phrase.cancels else found
+                if phrase.situation.id not in into and _units_follow(phrase.units, 1, units, start):
+                    into.add(phrase.situation.id)
 
     def _word_hits(self, token: str) -> dict[PatternWord, bool]:
         """The pattern words a message word matches, each with whether it took a typo."""
@@ -134,4 +160,14 @@ def _continues(
     window = range(at + 1, min(len(hits), at + 2 + MAX_GAP))
     return any(
         pattern[index] in hits[i] and _continues(pattern, index + 1, hits, i) for i in window
+    )
+
+
+def _units_follow(wanted: tuple[str, ...], index: int, units: list[str], at: int) -> bool:
+    """Whether wanted[index:] follows units[at], each within MAX_CHARACTER_GAP characters."""
+    if index == len(wanted):
+        return True
+    window = range(at + 1, min(len(units), at + 2 + MAX_CHARACTER_GAP))
+    return any(
+        units[i] == wanted[index] and _units_follow(wanted, index + 1, units, i) for i in window
     )

@@ -263,6 +263,24 @@ def is_pair(token: str) -> bool:
     return bool(_PAIRED.match(token))
 
 
+def paired_units(text: str) -> list[str]:
+    """The Chinese, Japanese and Thai characters of a text in order (a Thai consonant with its
+    marks as one), everything else left out: what a phrase in those scripts is matched on."""
+    found: list[str] = []
+    for run in _RUNS.finditer(fold(text).replace(" ", "")):
+        if run.lastgroup == "cjk":
+            found.extend(run.group())
+        elif run.lastgroup == "thai":
+            found.extend(_THAI_CLUSTER.findall(run.group()))
+    return found
+
+
+def only_paired(text: str) -> bool:
+    """Whether every letter of a text is Chinese, Japanese or Thai."""
+    folded = fold(text).replace(" ", "")
+    return bool(folded) and all(_PAIRED.match(ch) for ch in folded)
+
+
 def _pairs(units: list[str]) -> list[str]:
     """Overlapping pairs ("安全套" -> 安全, 全套); a single unit alone."""
     if len(units) < 2:
