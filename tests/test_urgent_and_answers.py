@@ -8,7 +8,7 @@ import datetime as dt
 import pytest
 
 from bot.domain.catalog import Catalog
-from bot.domain.models import GeoPoint
+from bot.domain.models import GeoPoint, Section
 from bot.domain.ranking import hard_barrier, is_open
 from bot.i18n import translator
 from bot.ui import screens
@@ -24,7 +24,7 @@ from bot.ui.actions import (
     encode,
     search_key,
 )
-from bot.ui.conversation import Conversation, Press, SharedLocation, Typed
+from bot.ui.conversation import Command, Conversation, Press, SharedLocation, Typed
 from bot.ui.render import Screen
 from bot.ui.screens import View
 from bot.ui.state import UserState
@@ -75,12 +75,10 @@ def test_the_urgent_screen_is_built_for_the_moment(sample_catalog: Catalog, loca
 def test_urgent_commands_and_links_show_the_urgent_screen(sample_catalog: Catalog) -> None:
     conversation = Conversation(sample_catalog, LOCALES)
     state = UserState("en", "oakland")
-    from bot.ui.conversation import Command
-
     expected = screens.urgent_screen(conversation.view(state, SUNDAY_MORNING), ShowUrgent())
     for event in (
         Command("urgent"),
-        Press(encode(ShowSection(__import__("bot.domain.models").domain.models.Section.URGENT))),
+        Press(encode(ShowSection(Section.URGENT))),
     ):
         assert conversation.respond(event, state, SUNDAY_MORNING).screen == expected
     help_text = text(conversation.respond(Command("help"), state, SUNDAY_MORNING).screen)

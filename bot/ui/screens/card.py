@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bot.domain.models import Resource
 from bot.i18n import language_name_in
-from bot.ui.actions import ShowNeeds, ShowResource
+from bot.ui.actions import ShowNearby, ShowNeeds, ShowOpenNow, ShowResource
 from bot.ui.labels import access_lines, verification_label
 from bot.ui.render import Button, Screen, bold, esc, italic, split_messages
 from bot.ui.screens.menus import out_of_date
@@ -123,5 +123,7 @@ def resource_card(view: View, action: ShowResource) -> Screen:
         if action.back is not None
         else Button(tr.pgettext("button", "◀ Needs"), ShowNeeds())
     )
-    place = getattr(action.back, "neighbourhood_id", "") if action.back else ""
+    place = (
+        action.back.neighbourhood_id if isinstance(action.back, ShowNearby | ShowOpenNow) else ""
+    )
     return Screen(split_messages(blocks), (nav_row(view, back, place=place),))

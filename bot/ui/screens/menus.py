@@ -153,9 +153,16 @@ def places_menu(view: View) -> Screen:
 
 def privacy(view: View) -> Screen:
     """Exactly what the bot keeps, for how long, what could be handed over; and the controls."""
+    return Screen(
+        ("\n\n".join(_what_is_kept(view)), "\n\n".join(_on_the_phone(view))),
+        _privacy_buttons(view),
+    )
+
+
+def _what_is_kept(view: View) -> list[str]:
     tr = view.tr
     days = view.retention_days
-    kept = [
+    return [
         bold(tr.gettext("What this bot keeps")),
         "• "
         + esc(
@@ -194,7 +201,11 @@ def privacy(view: View) -> Screen:
             )
         ),
     ]
-    phone = [
+
+
+def _on_the_phone(view: View) -> list[str]:
+    tr = view.tr
+    return [
         bold(tr.gettext("On your phone")),
         "• "
         + esc(
@@ -219,7 +230,6 @@ def privacy(view: View) -> Screen:
             )
         ),
     ]
-    return Screen(("\n\n".join(kept), "\n\n".join(phone)), _privacy_buttons(view))
 
 
 def _privacy_buttons(view: View) -> tuple[tuple[Button, ...], ...]:
