@@ -132,7 +132,13 @@ async def serve(config: Config, catalog: Catalog, locales: tuple[str, ...], defa
             retention_days=config.retention_days,
             protect_default=config.protect_content,
         )
-        handlers = Handlers(conversation, store, UserKeys(config.hash_secret), default)
+        handlers = Handlers(
+            conversation,
+            store,
+            UserKeys(config.hash_secret),
+            default,
+            admin_ids=config.admin_ids,
+        )
         application = build_application(config, handlers)
         stop = asyncio.Event()
         loop = asyncio.get_running_loop()

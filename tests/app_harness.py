@@ -60,11 +60,16 @@ class Harness:
 
 @asynccontextmanager
 async def running_bot(
-    catalog: Catalog, data_dir: Path, clock: Callable[[], dt.datetime]
+    catalog: Catalog,
+    data_dir: Path,
+    clock: Callable[[], dt.datetime],
+    admin_ids: frozenset[int] = frozenset(),
 ) -> AsyncIterator[Harness]:
-    """An initialised Application over a fresh store in `data_dir`."""
+    """An initialised Application over a fresh store in `data_dir` (`admin_ids` as ADMIN_IDS)."""
     store = await Store.open(data_dir / "waypoint.sqlite3")
-    handlers = Handlers(Conversation(catalog, LOCALES), store, UserKeys(SECRET), "en", clock)
+    handlers = Handlers(
+        Conversation(catalog, LOCALES), store, UserKeys(SECRET), "en", clock, admin_ids=admin_ids
+    )
     request = RecordingRequest()
     application = build_application(harness_config(data_dir), handlers, request=request)
     try:

@@ -19,6 +19,7 @@ SCREEN_WORDS = {
     "preferences": ("Your choices", "scrambled code", "/forget"),
     "deletions": ("disappearing messages", "48 hours", "locked"),
     "counters": ("Counts with no names",),
+    "audit": ("admins changed", "nothing about you"),
 }
 
 

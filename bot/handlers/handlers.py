@@ -22,12 +22,13 @@ from telegram.ext import (
     filters,
 )
 
+from bot.handlers.admin import AdminCommand, AdminDesk, AdminTurn
 from bot.handlers.context import Turn, TurnContext
 from bot.handlers.disappearing import Deleter
 from bot.handlers.events import message_event
 from bot.handlers.groups import refuse_group
 from bot.handlers.open_needs import OpenNeeds
-from bot.handlers.output import edit_or_send, send_screen
+from bot.handlers.output import edit_or_send, for_phone, send_screen
 from bot.handlers.retention import RetentionSweep
 from bot.i18n import negotiate
 from bot.logs import describe_error
@@ -35,8 +36,8 @@ from bot.policy import CLEARED_NOTICE_SECONDS
 from bot.sealed import ChatSeal
 from bot.store import Preferences, Store
 from bot.ui import screens
-from bot.ui.conversation import Conversation, Event, Press, Reply
-from bot.ui.render import Screen, with_first_line
+from bot.ui.actions import AdminPress, decode
+from bot.ui.conversation import Command, Conversation, Event, Press, Reply
 from bot.ui.screens import View
 from bot.ui.state import UserState
 from bot.user_keys import UserKeys
@@ -59,13 +60,19 @@ class Handlers:
     keys: UserKeys
     default_locale: str
     clock: Callable[[], dt.datetime] = field(default=lambda: dt.datetime.now(dt.UTC))
+    admin_ids: frozenset[int] = frozenset()
     open_needs: OpenNeeds = field(default_factory=OpenNeeds)
     deleter: Deleter = field(init=False)
     retention: RetentionSweep = field(init=False)
+    admin: AdminDesk = field(init=False)
 
     def __post_init__(self) -> None:
         self.deleter = Deleter(self.store, ChatSeal(self.keys.secret))
         self.retention = RetentionSweep(self.store, self.conversation.retention_days)
+        self.admin = AdminDesk(self.admin_ids, self.store, self.keys, self.clock, self.view_of)
+        self.admin.add_command(
+            AdminCommand("admin", lambda view: view.tr.gettext("the admin commands"), self.admins)
+        )
 
     def register(self, application: Application[Any, Any, Any, Any, Any, Any]) -> None:
         """Add every handler, in order: the gate first, then one handler per kind of input."""
@@ -107,6 +114,13 @@ class Handlers:
         )
         context.turn = Turn(key, saved, state)
 
+    async def view_of(self, user_id: int) -> View:
+        """A view in the language a user chose (or the default), for messages the bot sends
+        without an update from them, such as reports to admins."""
+        saved = await self.store.preferences(self.keys.key_for(user_id), self.clock().date())
+        locale = saved.locale if saved and saved.locale in self.conversation.locales else None
+        return self.conversation.view(UserState(locale or self.default_locale), self.clock())
+
     def fallback_locale(self, language_code: str | None) -> str:
         """The phone's language when we have it, else the default."""
         return negotiate(language_code, self.conversation.locales) or self.default_locale
@@ -146,6 +160,11 @@ class Handlers:
         with contextlib.suppress(TelegramError):
             await query.answer()
         pressed = query.message if isinstance(query.message, Message) else None
+        action = decode(query.data)
+        if isinstance(action, AdminPress) and self.admin.handles_button(update, action.name):
+            view = self.conversation.view(self.turn(context).state, self.clock())
+            await self.admin.press(update, action.name, action.argument, view)
+            return
         await self.reply(update, context, Press(query.data or ""), pressed)
 
     async def on_message(self, update: Update, context: TurnContext) -> None:
@@ -153,6 +172,10 @@ class Handlers:
         message = update.message
         assert message is not None
         event = message_event(message)
+        if isinstance(event, Command) and self.admin.handles_command(update, event.name):
+            view = self.conversation.view(self.turn(context).state, self.clock())
+            await self.admin.run_command(update, event.name, event.argument, view)
+            return
         if event is None:
             turn = self.turn(context)
             view = self.conversation.view(turn.state, self.clock())
@@ -248,15 +271,14 @@ class Handlers:
             user = update.effective_user
             await self.apologise(update, self.fallback_locale(user.language_code if user else None))
 
+    async def admins(self, turn: AdminTurn) -> None:
+        """/admin: the admin commands, each with what it does."""
+        lines = [(c.name, c.describe(turn.view)) for c in self.admin.commands.values()]
+        await turn.show(screens.admin_help(turn.view, lines))
+
     @staticmethod
     def turn(context: TurnContext) -> Turn:
         """The Turn the gate set for this update."""
         if context.turn is None:
             raise RuntimeError("the gate did not run for this update")
         return context.turn
-
-
-def for_phone(view: View, screen: Screen) -> Screen:
-    """A screen as it goes to Telegram: every message starts with the same neutral line, so a
-    lock-screen preview does not show what it is about."""
-    return with_first_line(screen, view.tr.pgettext("preview", "Waypoint"))

@@ -8,7 +8,8 @@ from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Message
 from telegram.error import BadRequest
 
 from bot.ui.actions import encode
-from bot.ui.render import Button, Screen
+from bot.ui.render import Button, Screen, with_first_line
+from bot.ui.screens import View
 
 # Distinct keyboards are few (menus, lists, cards) and Telegram objects are immutable, so
 # building each once saves time on every update that shows it again.
@@ -72,3 +73,9 @@ async def edit_or_send(
                 return []
             # Otherwise the message is too old or gone: fall through and send the screen anew.
     return await send_screen(bot, chat_id, screen, protect=protect)
+
+
+def for_phone(view: View, screen: Screen) -> Screen:
+    """A screen as it goes to Telegram: every message starts with the same neutral line, so a
+    lock-screen preview does not show what it is about."""
+    return with_first_line(screen, view.tr.pgettext("preview", "Waypoint"))

@@ -49,6 +49,16 @@ MIGRATIONS: tuple[str, ...] = (
         due        INTEGER NOT NULL
     );
     """,
+    # 3: what admins did: which admin (the keyed hash of their id), what (a command or button
+    # name, never its argument), when. No user data.
+    """
+    CREATE TABLE audit (
+        id        INTEGER PRIMARY KEY,
+        at        TEXT NOT NULL,
+        admin_key TEXT NOT NULL,
+        action    TEXT NOT NULL
+    );
+    """,
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)
@@ -61,6 +71,7 @@ ALLOWED_COLUMNS: dict[str, frozenset[str]] = {
     ),
     "counters": frozenset({"day", "region_id", "need_id", "locale", "count"}),
     "deletions": frozenset({"id", "chat", "message_id", "due"}),
+    "audit": frozenset({"id", "at", "admin_key", "action"}),
 }
 
 

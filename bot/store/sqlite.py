@@ -50,6 +50,15 @@ class Count:
     count: int
 
 
+@dataclass(frozen=True)
+class AuditEntry:
+    """One admin action: when, which admin (keyed hash), what."""
+
+    at: dt.datetime
+    admin_key: str
+    action: str
+
+
 # Users whose saved choice (or lack of one) is kept in memory, so that most updates need no
 # trip to the database thread. Only hashed keys and the same two choices as on disk.
 CACHE_SIZE = 10_000
@@ -78,7 +87,8 @@ def _create_private_file(path: Path) -> None:
 
 
 class Store:
-    """Preferences keyed by an HMAC of the user id, and anonymous counters; nothing else.
+    """Preferences keyed by an HMAC of the user id, anonymous counters, messages waiting to
+    disappear and the admins' audit trail; nothing else.
 
     Create with `await Store.open(path)` and `await store.close()` when done. Keys passed in
     are already HMAC digests: the store never sees a Telegram id.
@@ -261,6 +271,21 @@ class Store:
             )
             for day, region_id, need_id, locale, count in rows
         ]
+
+    async def audit(self, at: dt.datetime, admin_key: str, action: str) -> None:
+        """Record that the admin with `admin_key` did `action` (a command or button name)."""
+        await self._db.execute(
+            "INSERT INTO audit (at, admin_key, action) VALUES (?, ?, ?)",
+            (at.isoformat(timespec="seconds"), admin_key, action),
+        )
+
+    async def audit_log(self) -> list[AuditEntry]:
+        """Every admin action, oldest first."""
+        async with self._db.execute(
+            "SELECT at, admin_key, action FROM audit ORDER BY id"
+        ) as cursor:
+            rows = await cursor.fetchall()
+        return [AuditEntry(dt.datetime.fromisoformat(at), key, action) for at, key, action in rows]
 
     def _remember(self, user_key: str, known: _Known) -> None:
         self._known[user_key] = known

@@ -109,6 +109,30 @@ class ChooseDisappearing(_Simple):
     CODE: ClassVar[str] = "D"
 
 
+@dataclass(frozen=True)
+class AdminPress:
+    """A button on an admin's screen: a registered admin button name and its argument.
+
+    Anyone can forge callback data, so the handlers act on it only after checking, on the
+    server, that the presser is an admin; for anyone else it is an out-of-date button.
+    """
+
+    name: str
+    argument: str = ""
+    CODE: ClassVar[str] = "!"
+    _PATTERN: ClassVar[re.Pattern[str]] = re.compile(
+        r"([a-z][a-z0-9_]{0,15})\.([A-Za-z0-9_.-]{0,40})\Z"
+    )
+
+    def args(self) -> str:
+        return f"{self.name}.{self.argument}"
+
+    @classmethod
+    def parse(cls, args: str) -> AdminPress | None:
+        match = cls._PATTERN.match(args)
+        return cls(match[1], match[2]) if match else None
+
+
 # Disappearing-message choices a person can make: off, 1 minute, 10 minutes, 1 hour.
 DISAPPEAR_CHOICES = (0, 60, 600, 3600)
 
@@ -374,6 +398,7 @@ Action = (
     | ChooseDisappearing
     | SetDisappearing
     | SetProtect
+    | AdminPress
 )
 _SIMPLE_TYPES = (
     ShowMenu,
@@ -398,6 +423,7 @@ _WITH_ARGS = (
     SetArea,
     SetDisappearing,
     SetProtect,
+    AdminPress,
 )
 _BY_CODE: dict[str, type[Action]] = {t.CODE: t for t in (*_SIMPLE_TYPES, *_WITH_ARGS)}
 

@@ -18,6 +18,7 @@ from bot.policy import DEFAULT_RETENTION_DAYS
 from bot.ui import screens
 from bot.ui.actions import (
     Action,
+    AdminPress,
     ChooseArea,
     ChooseDisappearing,
     ChooseLanguage,
@@ -252,6 +253,8 @@ _SCREENS: dict[type, Callable[[View, Any], Screen]] = {
     ChooseArea: lambda view, _action: screens.area_picker(view),
     ShowPrivacy: lambda view, _action: screens.privacy(view),
     ChooseDisappearing: lambda view, _action: screens.disappearing_picker(view),
+    # Admin buttons reach the conversation only when the presser is not an admin.
+    AdminPress: lambda view, _action: screens.out_of_date(view),
 }
 
 

@@ -3,6 +3,7 @@
 Nothing here knows about Telegram or the terminal; both render these same screens.
 """
 
+from bot.ui.screens.admin import admin_help
 from bot.ui.screens.card import resource_card
 from bot.ui.screens.listings import nearby_list, nearest_to_point, need_list, open_now_list
 from bot.ui.screens.menus import (
@@ -32,6 +33,7 @@ from bot.ui.screens.view import View
 
 __all__ = [
     "View",
+    "admin_help",
     "answer",
     "apology",
     "area_picker",

@@ -190,6 +190,13 @@ def _what_is_kept(view: View) -> list[str]:
         "• "
         + esc(
             tr.gettext(
+                "A log of what the organisation's admins changed in the bot (which admin, what,"
+                " when), with nothing about you."
+            )
+        ),
+        "• "
+        + esc(
+            tr.gettext(
                 "Never: what you type, your name, username or phone number, or a location you"
                 " send (it is used for that one answer)."
             )
