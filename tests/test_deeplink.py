@@ -36,6 +36,10 @@ PAYLOAD_CHARS = re.compile(r"[A-Za-z0-9_-]*")
         (DeepLink(region_id="oakland", page_id="rights-police"), "a-oakland__p-rights-police"),
         (DeepLink(locale="zh_Hans"), "l-zh_Hans"),
         (DeepLink(locale="zh_Hans", region_id="oakland"), "l-zh_Hans__a-oakland"),
+        (
+            DeepLink(locale="es", region_id="oakland", need_id="food", campaign="flyer1"),
+            "l-es__a-oakland__n-food__c-flyer1",
+        ),
     ],
 )
 def test_encode(link: DeepLink, payload: str):
@@ -55,6 +59,44 @@ def test_encode(link: DeepLink, payload: str):
 )
 def test_round_trip(link: DeepLink):
     assert decode_link(encode_link(link)) == link
+
+
+_IDS = st.from_regex(r"[a-z0-9][a-z0-9-]{0,12}", fullmatch=True)
+
+
+@given(
+    locale=st.none() | st.sampled_from(["en", "es", "zh_Hans", "fil"]),
+    region_id=st.none() | _IDS,
+    topic=st.sampled_from(["need", "section", "page", None]),
+    topic_id=_IDS,
+    section=st.sampled_from(list(Section)),
+    campaign=st.none() | st.from_regex(r"[a-z0-9][a-z0-9-]{0,15}", fullmatch=True),
+)
+def test_every_valid_combination_round_trips(
+    locale: str | None,
+    region_id: str | None,
+    topic: str | None,
+    topic_id: str,
+    section: Section,
+    campaign: str | None,
+) -> None:
+    link = DeepLink(
+        locale=locale,
+        region_id=region_id,
+        need_id=topic_id if topic == "need" else None,
+        section=section if topic == "section" else None,
+        page_id=topic_id if topic == "page" else None,
+        campaign=campaign,
+    )
+    if link == DeepLink():
+        return
+    assert decode_link(encode_link(link)) == link
+
+
+def test_campaign_codes_are_strict():
+    assert decode_link("c-flyer1") == DeepLink(campaign="flyer1")
+    for payload in ("c-", "c-Flyer", "c-a_b", "c-" + "x" * 17, "c-x__c-y"):
+        assert decode_link(payload) is None, payload
 
 
 def test_decode_typical():

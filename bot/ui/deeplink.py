@@ -1,9 +1,10 @@
 """Deep-link payloads (`t.me/<bot>?start=<payload>`): what outreach links can preset.
 
 A payload is outside input: at most 64 characters of A-Za-z0-9_-, made of `key-value` parts
-joined by `__` in any order, each key at most once: `l` language, `a` area, and one topic: `n` need,
-`s` section or `p` page. Example: `l-es__a-oakland__n-food`. Anything else decodes to None,
-which behaves like a plain /start.
+joined by `__` in any order, each key at most once: `l` language, `a` area, one topic (`n` need,
+`s` section or `p` page) and `c` an outreach campaign code (only ever counted, per day, never
+linked to the person). Example: `l-es__a-oakland__n-food__c-flyer1`. Anything else decodes to
+None, which behaves like a plain /start.
 """
 
 from __future__ import annotations
@@ -17,7 +18,8 @@ MAX_LENGTH = 64
 _PAYLOAD = re.compile(r"[A-Za-z0-9_-]{1,64}\Z")
 _ID = re.compile(r"[a-z0-9][a-z0-9_-]{0,31}\Z")
 _LOCALE = re.compile(r"[a-z]{2,3}(?:_[A-Za-z]{2,4})?\Z")
-_KEYS = frozenset("lansp")
+_CAMPAIGN = re.compile(r"[a-z0-9][a-z0-9-]{0,15}\Z")
+_KEYS = frozenset("lanspc")
 _TOPIC_KEYS = frozenset("nsp")
 
 
@@ -30,6 +32,7 @@ class DeepLink:
     need_id: str | None = None
     section: Section | None = None
     page_id: str | None = None
+    campaign: str | None = None
 
 
 def encode_link(link: DeepLink) -> str:
@@ -43,6 +46,7 @@ def encode_link(link: DeepLink) -> str:
             ("n", link.need_id),
             ("s", link.section.value if link.section else None),
             ("p", link.page_id),
+            ("c", link.campaign),
         )
         if value
     ]
@@ -61,7 +65,7 @@ def decode_link(payload: object) -> DeepLink | None:
         key, dash, value = part.partition("-")
         if not dash or key in values or key not in _KEYS:
             return None
-        pattern = _LOCALE if key == "l" else _ID
+        pattern = {"l": _LOCALE, "c": _CAMPAIGN}.get(key, _ID)
         if not pattern.match(value):
             return None
         values[key] = value
@@ -76,4 +80,5 @@ def decode_link(payload: object) -> DeepLink | None:
         need_id=values.get("n"),
         section=Section(section) if section else None,
         page_id=values.get("p"),
+        campaign=values.get("c"),
     )
