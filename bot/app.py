@@ -138,6 +138,8 @@ async def serve(config: Config, catalog: Catalog, locales: tuple[str, ...], defa
             UserKeys(config.hash_secret),
             default,
             admin_ids=config.admin_ids,
+            unsafe_rule=config.unsafe_rule,
+            content_dir=config.content_dir,
         )
         application = build_application(config, handlers)
         stop = asyncio.Event()

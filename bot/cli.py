@@ -1,4 +1,4 @@
-"""Command line: `python -m bot validate|chat|search|run`."""
+"""Command line: `python -m bot validate|chat|search|reports|stale|run`."""
 
 from __future__ import annotations
 
@@ -7,14 +7,18 @@ import asyncio
 import datetime as dt
 import json
 import os
+import re
 import sys
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import asdict
 from pathlib import Path
 from typing import TextIO
+from zoneinfo import ZoneInfo
 
 from telegram.error import InvalidToken, NetworkError
 
+from bot import cli_upkeep
 from bot.app import serve
 from bot.config import ConfigError, load_config
 from bot.domain.catalog import Catalog, load_catalog
@@ -29,6 +33,22 @@ from bot.ui.actions import ShowSearch, search_key
 from bot.ui.conversation import Conversation
 from bot.ui.state import UserState
 from bot.webhook import WebhookError
+
+_LOCAL_TIME = re.compile(r"([0-9]{4}-[0-9]{2}-[0-9]{2})[ T]([0-9]{2}:[0-9]{2})\Z")
+
+
+def local_time(value: str) -> dt.datetime:
+    """--at: a local date and time written "YYYY-MM-DD HH:MM" (no timezone yet)."""
+    match = _LOCAL_TIME.match(value.strip())
+    try:
+        if match:
+            return dt.datetime.fromisoformat(f"{match[1]}T{match[2]}")
+    except ValueError:
+        pass
+    raise argparse.ArgumentTypeError(
+        f'{value!r} is not a date and time; write it like "2026-12-05 02:00" (24-hour clock,'
+        " local time of the area)"
+    )
 
 
 def default_content_dir() -> Path:
@@ -60,6 +80,14 @@ def build_parser() -> argparse.ArgumentParser:
     chat.add_argument("--lang", help="preset the language (for example: es)")
     chat.add_argument("--area", help="preset the area (a region id, for example: oakland)")
     chat.add_argument("--content", type=Path, help="content folder (default: content)")
+    chat.add_argument(
+        "--at",
+        type=local_time,
+        metavar='"YYYY-MM-DD HH:MM"',
+        help="preview the conversation at this local time (what is open, the hours shown) in"
+        " the timezone of --area when given, else of the content's first region;"
+        ' for example: --at "2026-12-05 02:00"',
+    )
     search = commands.add_parser(
         "search",
         help="print what a person typing TEXT would get, in order (to check search words)",
@@ -74,6 +102,7 @@ def build_parser() -> argparse.ArgumentParser:
     search.add_argument("--area", help="the person's area (a region id, for example: oakland)")
     search.add_argument("--content", type=Path, help="content folder (default: content)")
     search.add_argument("--json", action="store_true", help="print one JSON array")
+    cli_upkeep.add_commands(commands)
     commands.add_parser(
         "run",
         help="answer people on Telegram (long polling, or a webhook with WEBHOOK_URL);"
@@ -182,14 +211,52 @@ def chat(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if isinstance(started, int):
         return started
     conversation, state = started
+    moment = None
+    if args.at is not None:
+        moment = preview_moment(args.at, conversation.catalog.content, args.area, err)
+        if moment is None:
+            return 2
+        out.write(f"(Preview at {args.at:%Y-%m-%d %H:%M} {moment.tzinfo})\n")
     return run_preview(
-        conversation,
-        state,
-        sys.stdin,
-        out,
-        lambda: dt.datetime.now(dt.UTC),
-        interactive=sys.stdin.isatty(),
+        conversation, state, sys.stdin, out, _clock(moment), interactive=sys.stdin.isatty()
     )
+
+
+def _clock(moment: dt.datetime | None) -> Callable[[], dt.datetime]:
+    """The preview's clock: stopped at `moment` when given, else the real time."""
+
+    def now() -> dt.datetime:
+        return moment or dt.datetime.now(dt.UTC)
+
+    return now
+
+
+def preview_moment(
+    local: dt.datetime, content: Content, area: str | None, err: TextIO
+) -> dt.datetime | None:
+    """`local` in the timezone of `area`, else of the content's first region; None after
+    explaining when that time does not exist there (the clocks jump over it)."""
+    region = content.regions[area] if area else next(iter(content.regions.values()))
+    zone = ZoneInfo(region.timezone)
+    moment = local.replace(tzinfo=zone)
+    if moment.astimezone(dt.UTC).astimezone(zone).replace(tzinfo=None) != local:
+        err.write(
+            f"--at {local:%Y-%m-%d %H:%M}: that time does not exist in {region.timezone} (the"
+            " clocks jump forward over it); choose a time an hour later\n"
+        )
+        return None
+    return moment
+
+
+def upkeep(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    """`reports` or `stale`; 1 when the content cannot be read."""
+    content_dir = args.content or default_content_dir()
+    catalog = usable_catalog(content_dir, err)
+    if catalog is None:
+        return 1
+    if args.command == "stale":
+        return cli_upkeep.stale(args, catalog, content_dir, out, err)
+    return cli_upkeep.reports(args, catalog, out, err)
 
 
 def run(err: TextIO) -> int:
@@ -236,6 +303,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.command == "search":
             return search(args, sys.stdout, sys.stderr)
+        if args.command in ("reports", "stale"):
+            return upkeep(args, sys.stdout, sys.stderr)
         return chat(args, sys.stdout, sys.stderr)
     except BrokenPipeError:
         # The reader went away (`... | head`): stop quietly, as other command-line tools do.

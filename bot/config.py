@@ -16,6 +16,8 @@ from itertools import pairwise
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+from bot.domain.upkeep import DEFAULT_UNSAFE_LIMIT, DEFAULT_UNSAFE_WINDOW_DAYS, UnsafeRule
+
 DEFAULT_API_URL = "https://api.telegram.org"
 SECRET_FILE = "hash-secret"
 SECRET_BYTES = 32
@@ -30,6 +32,7 @@ DEFAULT_FLOOD_LIMIT = 20
 DEFAULT_FLOOD_WINDOW = 60.0
 DEFAULT_RETENTION_DAYS = 90
 DEFAULT_PROTECT_CONTENT = False
+MAX_UNSAFE_LIMIT = 1000
 DEFAULT_WEBHOOK_LISTEN = "0.0.0.0"
 DEFAULT_WEBHOOK_PORT = 8443
 WEBHOOK_URL_PORTS = (443, 80, 88, 8443)  # the only ports Telegram delivers webhooks to
@@ -79,6 +82,9 @@ class Config:
     webhook_listen: str = DEFAULT_WEBHOOK_LISTEN
     webhook_port: int = DEFAULT_WEBHOOK_PORT
     webhook_secret: str | None = field(default=None, repr=False)
+    # Admins are told at once when a listing is reported unsafe more than `limit` times within
+    # `window_days` days (UNSAFE_REPORT_LIMIT, UNSAFE_REPORT_WINDOW_DAYS).
+    unsafe_rule: UnsafeRule = field(default_factory=UnsafeRule)
 
     @property
     def base_url(self) -> str:
@@ -127,6 +133,10 @@ def load_config(environ: Mapping[str, str]) -> Config:
     retention_days = _whole(environ, "RETENTION_DAYS", DEFAULT_RETENTION_DAYS, 1, 3650)
     protect_content = _flag(environ, "PROTECT_CONTENT", DEFAULT_PROTECT_CONTENT)
     webhook_url, webhook_listen, webhook_port, webhook_secret = _webhook(environ, token)
+    unsafe_rule = UnsafeRule(
+        _whole(environ, "UNSAFE_REPORT_LIMIT", DEFAULT_UNSAFE_LIMIT, 0, MAX_UNSAFE_LIMIT),
+        _whole(environ, "UNSAFE_REPORT_WINDOW_DAYS", DEFAULT_UNSAFE_WINDOW_DAYS, 1, 365),
+    )
     return Config(
         token=token,
         api_url=api_url,
@@ -144,6 +154,7 @@ def load_config(environ: Mapping[str, str]) -> Config:
         webhook_listen=webhook_listen,
         webhook_port=webhook_port,
         webhook_secret=webhook_secret,
+        unsafe_rule=unsafe_rule,
         # Last: the only step that may write (a generated secret, DATA_DIR made owner-only).
         hash_secret=_hash_secret(environ, data_dir),
     )

@@ -8,6 +8,7 @@ import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from telegram import Chat, ChatMember, Message, Update
@@ -22,6 +23,7 @@ from telegram.ext import (
     filters,
 )
 
+from bot.domain.upkeep import UnsafeRule
 from bot.handlers.admin import AdminCommand, AdminDesk, AdminTurn
 from bot.handlers.context import Turn, TurnContext
 from bot.handlers.disappearing import Deleter
@@ -30,6 +32,7 @@ from bot.handlers.groups import refuse_group
 from bot.handlers.open_needs import OpenNeeds
 from bot.handlers.output import edit_or_send, for_phone, send_screen
 from bot.handlers.retention import RetentionSweep
+from bot.handlers.upkeep import Upkeep
 from bot.i18n import negotiate
 from bot.logs import describe_error
 from bot.policy import CLEARED_NOTICE_SECONDS
@@ -62,9 +65,13 @@ class Handlers:
     clock: Callable[[], dt.datetime] = field(default=lambda: dt.datetime.now(dt.UTC))
     admin_ids: frozenset[int] = frozenset()
     open_needs: OpenNeeds = field(default_factory=OpenNeeds)
+    # Listing reports: when admins hear of an unsafe listing; where /stale finds the files.
+    unsafe_rule: UnsafeRule = field(default_factory=UnsafeRule)
+    content_dir: Path | None = None
     deleter: Deleter = field(init=False)
     retention: RetentionSweep = field(init=False)
     admin: AdminDesk = field(init=False)
+    upkeep: Upkeep = field(init=False)
 
     def __post_init__(self) -> None:
         self.deleter = Deleter(self.store, ChatSeal(self.keys.secret))
@@ -73,6 +80,8 @@ class Handlers:
         self.admin.add_command(
             AdminCommand("admin", lambda view: view.tr.gettext("the admin commands"), self.admins)
         )
+        self.upkeep = Upkeep(self.store, self.admin, self.unsafe_rule, self.content_dir)
+        self.upkeep.install()
 
     def register(self, application: Application[Any, Any, Any, Any, Any, Any]) -> None:
         """Add every handler, in order: the gate first, then one handler per kind of input."""
@@ -206,7 +215,10 @@ class Handlers:
         try:
             reply = self.conversation.respond(event, turn.state, self.clock())
             await self.remember(turn, reply)
+            crossed = await self.upkeep.record(self.clock().date(), reply)
             await self.show(update, reply, pressed)
+            if crossed is not None:
+                await self.upkeep.flag(update.get_bot(), crossed)
             elapsed_ms = (time.perf_counter() - started) * 1000
             logger.debug("Answered a %s in %.1f ms", type(event).__name__, elapsed_ms)
         except Exception as error:

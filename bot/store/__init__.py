@@ -1,7 +1,15 @@
 """Persistent storage: remembered preferences (keyed by HMAC) and anonymous counters."""
 
 from bot.store.schema import ALLOWED_COLUMNS, SCHEMA_VERSION, StoreError
-from bot.store.sqlite import AuditEntry, Count, Deletion, Preferences, Store
+from bot.store.sqlite import (
+    AuditEntry,
+    Count,
+    Deletion,
+    EmptySearchCount,
+    Preferences,
+    ReportCount,
+    Store,
+)
 
 __all__ = [
     "ALLOWED_COLUMNS",
@@ -9,7 +17,9 @@ __all__ = [
     "AuditEntry",
     "Count",
     "Deletion",
+    "EmptySearchCount",
     "Preferences",
+    "ReportCount",
     "Store",
     "StoreError",
 ]

@@ -59,6 +59,27 @@ MIGRATIONS: tuple[str, ...] = (
         action    TEXT NOT NULL
     );
     """,
+    # 4: "something is wrong here" taps, counted per listing, reason and day; and searches that
+    # found nothing, counted per day, area, language and need (never the words). Neither holds
+    # anything about who tapped or searched, nor links one count to another.
+    """
+    CREATE TABLE listing_reports (
+        day         TEXT NOT NULL,
+        resource_id TEXT NOT NULL,
+        reason      TEXT NOT NULL,
+        count       INTEGER NOT NULL,
+        PRIMARY KEY (day, resource_id, reason)
+    ) WITHOUT ROWID;
+
+    CREATE TABLE empty_searches (
+        day       TEXT NOT NULL,
+        region_id TEXT NOT NULL,
+        locale    TEXT NOT NULL,
+        need_id   TEXT NOT NULL,
+        count     INTEGER NOT NULL,
+        PRIMARY KEY (day, region_id, locale, need_id)
+    ) WITHOUT ROWID;
+    """,
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)
@@ -72,6 +93,8 @@ ALLOWED_COLUMNS: dict[str, frozenset[str]] = {
     "counters": frozenset({"day", "region_id", "need_id", "locale", "count"}),
     "deletions": frozenset({"id", "chat", "message_id", "due"}),
     "audit": frozenset({"id", "at", "admin_key", "action"}),
+    "listing_reports": frozenset({"day", "resource_id", "reason", "count"}),
+    "empty_searches": frozenset({"day", "region_id", "locale", "need_id", "count"}),
 }
 
 

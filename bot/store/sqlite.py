@@ -59,6 +59,27 @@ class AuditEntry:
     action: str
 
 
+@dataclass(frozen=True)
+class ReportCount:
+    """How many "something is wrong here" taps a listing got for one reason on one day."""
+
+    day: dt.date
+    resource_id: str
+    reason: str
+    count: int
+
+
+@dataclass(frozen=True)
+class EmptySearchCount:
+    """How many searches found nothing on a day, in an area and language, about a need."""
+
+    day: dt.date
+    region_id: str  # "" when none
+    locale: str
+    need_id: str  # "" when none
+    count: int
+
+
 # Users whose saved choice (or lack of one) is kept in memory, so that most updates need no
 # trip to the database thread. Only hashed keys and the same two choices as on disk.
 CACHE_SIZE = 10_000
@@ -87,8 +108,9 @@ def _create_private_file(path: Path) -> None:
 
 
 class Store:
-    """Preferences keyed by an HMAC of the user id, anonymous counters, messages waiting to
-    disappear and the admins' audit trail; nothing else.
+    """Preferences keyed by an HMAC of the user id, anonymous counters (topics, listing reports,
+    searches that found nothing), messages waiting to disappear and the admins' audit trail;
+    nothing else.
 
     Create with `await Store.open(path)` and `await store.close()` when done. Keys passed in
     are already HMAC digests: the store never sees a Telegram id.
@@ -286,6 +308,64 @@ class Store:
         ) as cursor:
             rows = await cursor.fetchall()
         return [AuditEntry(dt.datetime.fromisoformat(at), key, action) for at, key, action in rows]
+
+    async def count_report(self, day: dt.date, resource_id: str, reason: str) -> None:
+        """Add one to a listing's count of reports for `reason` on `day`."""
+        await self._db.execute(
+            """
+            INSERT INTO listing_reports (day, resource_id, reason, count) VALUES (?, ?, ?, 1)
+            ON CONFLICT (day, resource_id, reason) DO UPDATE SET count = count + 1
+            """,
+            (day.isoformat(), resource_id, reason),
+        )
+
+    async def reports_since(self, resource_id: str, reason: str, first_day: dt.date) -> int:
+        """How many reports a listing got for `reason` from `first_day` on."""
+        rows = list(
+            await self._db.execute_fetchall(
+                "SELECT COALESCE(SUM(count), 0) FROM listing_reports"
+                " WHERE resource_id = ? AND reason = ? AND day >= ?",
+                (resource_id, reason, first_day.isoformat()),
+            )
+        )
+        return int(rows[0][0])
+
+    async def report_counts(self, since: dt.date | None = None) -> list[ReportCount]:
+        """Every listing report count (from `since` on, when given), newest day first."""
+        rows = await self._db.execute_fetchall(
+            "SELECT day, resource_id, reason, count FROM listing_reports WHERE day >= ?"
+            " ORDER BY day DESC, resource_id, reason",
+            ((since or dt.date.min).isoformat(),),
+        )
+        return [
+            ReportCount(dt.date.fromisoformat(day), resource_id, reason, int(count))
+            for day, resource_id, reason, count in rows
+        ]
+
+    async def count_empty_search(
+        self, day: dt.date, region_id: str | None, locale: str, need_id: str | None
+    ) -> None:
+        """Add one to the count of searches that found nothing (never the words searched)."""
+        await self._db.execute(
+            """
+            INSERT INTO empty_searches (day, region_id, locale, need_id, count)
+            VALUES (?, ?, ?, ?, 1)
+            ON CONFLICT (day, region_id, locale, need_id) DO UPDATE SET count = count + 1
+            """,
+            (day.isoformat(), region_id or "", locale, need_id or ""),
+        )
+
+    async def empty_search_counts(self, since: dt.date | None = None) -> list[EmptySearchCount]:
+        """Every count of searches that found nothing (from `since` on), newest day first."""
+        rows = await self._db.execute_fetchall(
+            "SELECT day, region_id, locale, need_id, count FROM empty_searches WHERE day >= ?"
+            " ORDER BY day DESC, region_id, locale, need_id",
+            ((since or dt.date.min).isoformat(),),
+        )
+        return [
+            EmptySearchCount(dt.date.fromisoformat(day), region_id, locale, need_id, int(count))
+            for day, region_id, locale, need_id, count in rows
+        ]
 
     def _remember(self, user_key: str, known: _Known) -> None:
         self._known[user_key] = known

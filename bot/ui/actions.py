@@ -14,6 +14,7 @@ from typing import ClassVar, Self
 
 from bot.domain.models import Section
 from bot.domain.text import fold
+from bot.domain.upkeep import ReportReason
 
 VERSION = "1"
 MAX_BYTES = 64
@@ -306,6 +307,43 @@ class ShowResource:
 
 
 @dataclass(frozen=True)
+class ReportWrong:
+    """ "Something is wrong here" on a card: the reasons to pick from. It carries the card
+    (with its way back to the list), so Back returns to the card as it was."""
+
+    card: ShowResource
+    CODE: ClassVar[str] = "w"
+
+    def args(self) -> str:
+        return self.card.args()
+
+    @classmethod
+    def parse(cls, args: str) -> ReportWrong | None:
+        card = ShowResource.parse(args)
+        return cls(card) if card is not None else None
+
+
+@dataclass(frozen=True)
+class SendReport:
+    """One reason picked for one listing. Nothing about the person rides along."""
+
+    resource_id: str
+    reason: ReportReason
+    CODE: ClassVar[str] = "x"
+    _PATTERN: ClassVar[re.Pattern[str]] = re.compile(rf"([a-z]{{1,8}})\.({_ID})\Z")
+
+    def args(self) -> str:
+        return f"{self.reason.value}.{self.resource_id}"
+
+    @classmethod
+    def parse(cls, args: str) -> SendReport | None:
+        match = cls._PATTERN.match(args)
+        if match is None or match[1] not in {r.value for r in ReportReason}:
+            return None
+        return cls(match[2], ReportReason(match[1]))
+
+
+@dataclass(frozen=True)
 class ShowUrgent:
     """Urgent help; a known neighbourhood orders the places open now nearest first."""
 
@@ -386,6 +424,8 @@ Action = (
     | ShowOpenNow
     | ShowSearch
     | ShowResource
+    | ReportWrong
+    | SendReport
     | ShowUrgent
     | ShowSection
     | ShowPage
@@ -416,6 +456,8 @@ _WITH_ARGS = (
     ShowOpenNow,
     ShowSearch,
     ShowResource,
+    ReportWrong,
+    SendReport,
     ShowUrgent,
     ShowSection,
     ShowPage,

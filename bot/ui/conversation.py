@@ -13,6 +13,7 @@ from typing import Any
 
 from bot.domain.catalog import Catalog
 from bot.domain.models import GeoPoint, Section
+from bot.domain.upkeep import ListingReport
 from bot.i18n import translator
 from bot.policy import DEFAULT_RETENTION_DAYS
 from bot.ui import screens
@@ -24,6 +25,8 @@ from bot.ui.actions import (
     ChooseLanguage,
     ClearChat,
     Filter,
+    ReportWrong,
+    SendReport,
     SetArea,
     SetDisappearing,
     SetLanguage,
@@ -83,7 +86,8 @@ class Reply:
 
     `erase` asks the caller to delete everything kept about the user; `clear` to delete the
     messages of the chat first (the screen then removes itself); `counted_need` names a need
-    whose list was opened, for anonymous counts.
+    whose list was opened, for anonymous counts; `report` a listing report to count;
+    `empty_search` a search that found nothing to count, with the need it was about ("" none).
     """
 
     screen: Screen
@@ -91,6 +95,15 @@ class Reply:
     erase: bool = False
     clear: bool = False
     counted_need: str | None = None
+    report: ListingReport | None = None
+    empty_search: EmptySearch | None = None
+
+
+@dataclass(frozen=True)
+class EmptySearch:
+    """A typed search that offered nothing to use: counted by need, never by its words."""
+
+    need_id: str
 
 
 def clean_query(text: str) -> str:
@@ -134,9 +147,18 @@ class Conversation:
         view = self.view(state, now)
         if isinstance(event, SharedLocation):
             return Reply(screens.nearest_to_point(view, event.point), state)
-        text = clean_query(event.text)
+        return self.search(clean_query(event.text), view, state)
+
+    def search(self, text: str, view: View, state: UserState) -> Reply:
+        """The answer to typed text; a search that offered nothing to use is counted by the
+        need it was about, else the need whose list was open."""
         search = ShowSearch(search_key(text))
-        return Reply(screens.search_results(view, search, typed=text), replace(state, open_need=""))
+        found = screens.answer(view, search)
+        empty = None
+        if screens.found_no_help(found):
+            empty = EmptySearch(screens.need_searched(found) or state.open_need)
+        screen = screens.answered(view, search, found, typed=text)
+        return Reply(screen, replace(state, open_need=""), empty_search=empty)
 
     def act(self, action: Action, state: UserState, now: dt.datetime) -> Reply:
         """The screen for a decoded button action."""
@@ -168,7 +190,7 @@ class Conversation:
         counted = None
         if isinstance(action, ShowNeed) and action.page == 0 and action.filters == Filter.NONE:
             counted = state.open_need or None
-        return Reply(_draw(view, action), state, counted_need=counted)
+        return Reply(_draw(view, action), state, counted_need=counted, report=_report(action, view))
 
     def command(self, command: Command, state: UserState, now: dt.datetime) -> Reply:
         """The screen for a /command."""
@@ -246,6 +268,8 @@ _SCREENS: dict[type, Callable[[View, Any], Screen]] = {
     ShowOpenNow: screens.open_now_list,
     ShowSearch: screens.search_results,
     ShowResource: screens.resource_card,
+    ReportWrong: screens.report_picker,
+    SendReport: screens.report_thanks,
     ShowUrgent: screens.urgent_screen,
     ShowSection: _show_section,
     ShowPage: _show_page,
@@ -256,6 +280,13 @@ _SCREENS: dict[type, Callable[[View, Any], Screen]] = {
     # Admin buttons reach the conversation only when the presser is not an admin.
     AdminPress: lambda view, _action: screens.out_of_date(view),
 }
+
+
+def _report(action: Action, view: View) -> ListingReport | None:
+    """The listing report a button makes, when it is a reason picked for a listing we have."""
+    if isinstance(action, SendReport) and action.resource_id in view.catalog.content.resources:
+        return ListingReport(action.resource_id, action.reason)
+    return None
 
 
 def _draw(view: View, action: Action) -> Screen:

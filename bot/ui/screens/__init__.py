@@ -27,7 +27,15 @@ from bot.ui.screens.menus import (
 )
 from bot.ui.screens.pages import page_screen, section_screen
 from bot.ui.screens.parts import open_status, passes
-from bot.ui.screens.search import answer, ordered, search_results
+from bot.ui.screens.reports import report_picker, report_thanks
+from bot.ui.screens.search import (
+    answer,
+    answered,
+    found_no_help,
+    need_searched,
+    ordered,
+    search_results,
+)
 from bot.ui.screens.urgent import urgent_messages, urgent_screen
 from bot.ui.screens.view import View
 
@@ -35,18 +43,21 @@ __all__ = [
     "View",
     "admin_help",
     "answer",
+    "answered",
     "apology",
     "area_picker",
     "cannot_read",
     "cleared",
     "disappearing_picker",
     "forgotten",
+    "found_no_help",
     "help_screen",
     "language_picker",
     "main_menu",
     "nearby_list",
     "nearest_to_point",
     "need_list",
+    "need_searched",
     "needs_menu",
     "open_now_list",
     "open_status",
@@ -57,6 +68,8 @@ __all__ = [
     "places_menu",
     "privacy",
     "private_only",
+    "report_picker",
+    "report_thanks",
     "resource_card",
     "search_results",
     "section_screen",

@@ -9,6 +9,7 @@ from bot.ui.labels import access_lines, verification_label
 from bot.ui.render import Button, Screen, bold, esc, italic, split_messages
 from bot.ui.screens.menus import out_of_date
 from bot.ui.screens.parts import community_marks, is_stale, open_status, stale_note, warnings
+from bot.ui.screens.reports import report_button
 from bot.ui.screens.view import View, nav_row, sample_note
 
 
@@ -126,4 +127,7 @@ def resource_card(view: View, action: ShowResource) -> Screen:
     place = (
         action.back.neighbourhood_id if isinstance(action.back, ShowNearby | ShowOpenNow) else ""
     )
-    return Screen(split_messages(blocks), (nav_row(view, back, place=place),))
+    return Screen(
+        split_messages(blocks),
+        ((report_button(view, action),), nav_row(view, back, place=place)),
+    )

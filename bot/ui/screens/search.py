@@ -188,7 +188,24 @@ def _clear_topics(
 def search_results(view: View, search: ShowSearch, typed: str | None = None) -> Screen:
     """The screen for a typed message (`typed`, as the person wrote it) or for its filters
     pressed later."""
-    found = answer(view, search)
+    return answered(view, search, answer(view, search), typed)
+
+
+def found_no_help(found: Answer) -> bool:
+    """Whether a search offered nothing to use: no urgent help, no listing and no page (needs
+    and places alone only lead on to browsing). Such searches are counted, never their words."""
+    return not (found.urgent or found.resources or found.situation_pages or found.pages)
+
+
+def need_searched(found: Answer) -> str:
+    """The need a search was about, or "" when none."""
+    named = found.result.named_need
+    needs = ([named] if named else []) + [*found.situation_needs, *found.needs]
+    return needs[0].id if needs else ""
+
+
+def answered(view: View, search: ShowSearch, found: Answer, typed: str | None = None) -> Screen:
+    """The screen for what a search found (see `search_results`)."""
     messages = urgent_messages(view) if found.urgent else ()
     place = found.place
     only_place = (
