@@ -120,7 +120,9 @@ def stale(
         return 2
     found = stale_listings(content, dt.date.today(), args.days, args.area)
     places = listing_places(content_dir)
-    limit = f"for more than {args.days} days" if args.days else "within their region's stale_after_days"
+    limit = (
+        f"for more than {args.days} days" if args.days else "within their region's stale_after_days"
+    )
     if not found:
         out.write(f"No listing is stale: every one was verified {limit}.\n")
         return 0

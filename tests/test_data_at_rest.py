@@ -1,5 +1,6 @@
 """Data at rest: after 1,000 simulated people use every feature with canary values (some
-erase, some clear the chat, some turn disappearing messages on), the database holds only the
+erase, some clear the chat, some turn disappearing messages on, some report a listing or
+search for something not there), the database holds only the
 allowed columns, no canary in any form, and the bot wrote only the allowed files."""
 
 from __future__ import annotations
@@ -12,8 +13,9 @@ from pathlib import Path
 from telegram import Update
 
 from bot.domain.catalog import Catalog
+from bot.domain.upkeep import ReportReason
 from bot.store import ALLOWED_COLUMNS
-from bot.ui.actions import SetDisappearing, SetLanguage, SetProtect, ShowNeed, encode
+from bot.ui.actions import SendReport, SetDisappearing, SetLanguage, SetProtect, ShowNeed, encode
 from tests.app_harness import running_bot
 from tests.canaries import FIRST_NAME, ID_PREFIX, LATITUDE, LONGITUDE, TEXT_WORD, found
 from tests.conftest import SUNDAY_MORNING
@@ -65,6 +67,9 @@ async def test_a_thousand_people_leave_nothing_identifying_on_disk(
                 await send(message_update(user, "ducha"))
             if n % 7 == 0:
                 await press(user, SetProtect(True))
+            if n % 8 == 0:
+                await press(user, SendReport("night-owl-drop-in", ReportReason.UNSAFE))
+                await send(message_update(user, f"{TEXT_WORD} {FIRST_NAME}"))
             if n % 11 == 0:
                 await press(user, SetLanguage("en"))
             if n % 9 == 0:
@@ -78,6 +83,8 @@ async def test_a_thousand_people_leave_nothing_identifying_on_disk(
         database = data / "waypoint.sqlite3"
         with closing(sqlite3.connect(database)) as connection:
             rows = connection.execute("SELECT COUNT(*) FROM preferences").fetchone()[0]
+            reported = connection.execute("SELECT SUM(count) FROM listing_reports").fetchone()[0]
+            missed = connection.execute("SELECT SUM(count) FROM empty_searches").fetchone()[0]
             waiting = connection.execute("SELECT COUNT(*) FROM deletions").fetchone()[0]
             tables = [r[0] for r in connection.execute("SELECT name FROM sqlite_master")]
             live = {
@@ -85,6 +92,7 @@ async def test_a_thousand_people_leave_nothing_identifying_on_disk(
                 for table in tables
             }
         assert rows == kept and waiting == 0
+        assert reported == missed == PEOPLE // 8
         assert live == ALLOWED_COLUMNS
         on_disk = {path.name: path.read_bytes() for path in data.rglob("*") if path.is_file()}
         assert set(on_disk) <= ALLOWED_FILES

@@ -20,6 +20,8 @@ SCREEN_WORDS = {
     "deletions": ("disappearing messages", "48 hours", "locked"),
     "counters": ("Counts with no names",),
     "audit": ("admins changed", "nothing about you"),
+    "listing_reports": ("something is wrong here", "per listing, reason and day"),
+    "empty_searches": ("searches that found nothing", "never the words"),
 }
 
 

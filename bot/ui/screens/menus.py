@@ -190,6 +190,14 @@ def _what_is_kept(view: View) -> list[str]:
         "• "
         + esc(
             tr.gettext(
+                "Counts of “something is wrong here” taps per listing, reason and day, and of"
+                " searches that found nothing (never the words), with nothing about who tapped"
+                " or searched."
+            )
+        ),
+        "• "
+        + esc(
+            tr.gettext(
                 "A log of what the organisation's admins changed in the bot (which admin, what,"
                 " when), with nothing about you."
             )

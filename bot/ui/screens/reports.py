@@ -60,7 +60,9 @@ def report_thanks(view: View, action: SendReport) -> Screen:
     if action.resource_id not in view.catalog.content.resources:
         return out_of_date(view)
     text = [
-        esc(tr.gettext("Thank you. The people who keep this list will check it with the place.")),
+        esc(
+            tr.gettext("Thank you. The organisation that keeps this list will check this listing.")
+        ),
         esc(tr.gettext("Nothing about you is kept: only that this listing got one more report.")),
     ]
     if action.reason is ReportReason.UNSAFE:
