@@ -13,6 +13,7 @@ import re
 from pathlib import Path
 from typing import TextIO
 
+from bot.config import DATABASE_FILE
 from bot.domain.catalog import Catalog
 from bot.domain.models import Content
 from bot.domain.upkeep import (
@@ -27,7 +28,6 @@ from bot.domain.upkeep import (
 )
 from bot.store import EmptySearchCount, ReportCount, Store, StoreError
 
-DATABASE_FILE = "waypoint.sqlite3"
 MAX_DAYS = 36_500
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}\Z")
 _DAYS = re.compile(r"[0-9]{1,5}\Z")

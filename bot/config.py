@@ -20,6 +20,7 @@ from bot.domain.upkeep import DEFAULT_UNSAFE_LIMIT, DEFAULT_UNSAFE_WINDOW_DAYS, 
 
 DEFAULT_API_URL = "https://api.telegram.org"
 SECRET_FILE = "hash-secret"
+DATABASE_FILE = "waypoint.sqlite3"
 SECRET_BYTES = 32
 MIN_SECRET_LENGTH = 32  # bytes of UTF-8
 MIN_SECRET_BITS = 64  # by `secret_strength`; random 32-character secrets score 75 or more
@@ -99,7 +100,7 @@ class Config:
     @property
     def database_path(self) -> Path:
         """The SQLite file holding preferences and anonymous counts."""
-        return self.data_dir / "waypoint.sqlite3"
+        return self.data_dir / DATABASE_FILE
 
 
 def load_config(environ: Mapping[str, str]) -> Config:

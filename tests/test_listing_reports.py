@@ -304,6 +304,8 @@ def test_what_counts_as_finding_nothing(sample_catalog: Catalog) -> None:
         "condoms": None,  # listings found
         "my friend is not breathing": None,  # urgent help first
         "know your rights police": None,  # a page found
+        "downtown": None,  # a place: the list near it
+        "centro": None,
     }
     for text, need in cases.items():
         reply = conversation.respond(Typed(text), state, SUNDAY_MORNING)

@@ -24,7 +24,6 @@ from bot.domain.upkeep import (
 from bot.handlers.admin import AdminCommand, AdminDesk, AdminTurn
 from bot.store import Store
 from bot.ui.conversation import Reply
-from bot.ui.screens import View
 from bot.ui.screens.admin import (
     reports_screen,
     reports_usage,
@@ -51,7 +50,7 @@ class Upkeep:
     content_dir: Path | None = None
     # One report is counted and checked against the limit at a time, so two reports arriving
     # together cannot both miss (or both make) the crossing.
-    _lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+    _lock: asyncio.Lock = field(default_factory=asyncio.Lock, init=False)
 
     def install(self) -> None:
         """Offer /reports and /stale to admins."""
@@ -118,7 +117,7 @@ class Upkeep:
         if argument and (days is None or not 1 <= days <= MAX_STALE_DAYS):
             await turn.show(stale_usage(turn.view))
             return
-        view: View = turn.view
+        view = turn.view
         stale = stale_listings(view.catalog.content, view.now.date(), days)
         places = (
             await asyncio.to_thread(listing_places, self.content_dir)

@@ -192,9 +192,16 @@ def search_results(view: View, search: ShowSearch, typed: str | None = None) -> 
 
 
 def found_no_help(found: Answer) -> bool:
-    """Whether a search offered nothing to use: no urgent help, no listing and no page (needs
-    and places alone only lead on to browsing). Such searches are counted, never their words."""
-    return not (found.urgent or found.resources or found.situation_pages or found.pages)
+    """Whether a search offered nothing to use: no urgent help, no listing, no page and no
+    place named (a need alone only leads on to browsing, and has nothing in the area when the
+    search found no listing). Such searches are counted, never their words."""
+    return not (
+        found.urgent
+        or found.resources
+        or found.situation_pages
+        or found.pages
+        or found.result.place_named
+    )
 
 
 def need_searched(found: Answer) -> str:
