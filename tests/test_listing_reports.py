@@ -21,6 +21,7 @@ from bot.store import ALLOWED_COLUMNS
 from bot.ui.actions import (
     ReportWrong,
     SendReport,
+    SetLanguage,
     ShowNeed,
     ShowResource,
     ShowSearch,
@@ -201,6 +202,15 @@ async def test_reports_are_counted_per_listing_reason_and_day_with_no_identifier
         keys = [bot.harness.handlers.keys.key_for(int(p["id"])) for p in PEOPLE[:2]]  # type: ignore[call-overload]
     assert not [canary for canary in ALL if canary in dump]
     assert not [key for key in keys if key in dump]  # not even the keyed hash
+
+
+async def test_a_report_leaves_nothing_in_the_write_ahead_log(bot: Bot) -> None:
+    # The log keeps page images in write order, which could sit a report next to the same
+    # person's preferences update; after a report it is empty.
+    await bot.harness.send(callback_update(PEOPLE[0], encode(SetLanguage("en")), 1000))
+    await bot.report(PEOPLE[0], ReportReason.UNSAFE)
+    wal = bot.harness.data_dir / "waypoint.sqlite3-wal"
+    assert not wal.exists() or wal.stat().st_size == 0
 
 
 async def test_an_unsafe_listing_is_flagged_to_admins_once_per_crossing(bot: Bot) -> None:

@@ -318,6 +318,10 @@ class Store:
             """,
             (day.isoformat(), resource_id, reason),
         )
+        # Until a checkpoint, the write-ahead log keeps page images in the order they were
+        # written, which could place this report next to the same person's preferences
+        # update. Reports are rare, so the log is emptied at once, as for an erasure.
+        await self._checkpoint()
 
     async def reports_since(self, resource_id: str, reason: str, first_day: dt.date) -> int:
         """How many reports a listing got for `reason` from `first_day` on."""
