@@ -7,18 +7,20 @@ from __future__ import annotations
 import datetime as dt
 import sqlite3
 from collections.abc import AsyncIterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.config import ConfigError, load_config
 from bot.domain.catalog import Catalog
+from bot.domain.models import VerificationMethod, Verified
 from bot.domain.upkeep import ReportReason, UnsafeRule, stale_listings, tally_reports
 from bot.store import ALLOWED_COLUMNS
 from bot.ui.actions import (
+    MAX_BYTES,
     ReportWrong,
     SendReport,
     SetLanguage,
@@ -36,6 +38,7 @@ from tests.app_harness import Harness, last_screen, running_bot, sent_texts
 from tests.canaries import ALL, TEXT_WORD, canary_user
 from tests.conftest import CONTENT, SUNDAY_MORNING
 from tests.fake_bot_api import callback_update, message_update
+from tests.test_actions import filters, lists, long_id, short_ids, short_query
 
 ADMIN = canary_user("en", number=3)
 PEOPLE = [canary_user("es-MX", number=n) for n in (1, 2, 4, 5, 6, 7)]
@@ -357,3 +360,44 @@ def test_the_unsafe_limit_and_window_are_configured_strictly(tmp_path: Path) -> 
         with pytest.raises(ConfigError) as caught:
             load_config({**base, name: bad})
         assert str(caught.value).startswith(f"{name} must be a whole number"), bad
+
+
+cards = st.one_of(
+    st.builds(
+        ShowResource, long_id, st.none() | lists.filter(lambda a: not getattr(a, "need_id", ""))
+    ),
+    st.builds(ShowResource, short_ids, lists),
+    st.builds(ShowResource, short_ids, st.builds(ShowSearch, short_query, filters)),
+)
+
+
+@settings(max_examples=300)
+@given(cards)
+def test_the_picker_button_fits_and_round_trips_for_every_card(card: ShowResource) -> None:
+    data = encode(ReportWrong(card))
+    assert len(data.encode()) <= MAX_BYTES
+    assert decode(data) == ReportWrong(card)
+
+
+# Stale listings
+
+
+def test_stale_listings_never_checked_first_then_oldest(sample_catalog: Catalog) -> None:
+    content = sample_catalog.content
+    first, second, third, *_ = content.resources
+    resources = dict(content.resources)
+    resources[first] = replace(resources[first], verified=None)
+    old = Verified(dt.date(2020, 1, 1), VerificationMethod.PHONE)
+    resources[second] = replace(resources[second], verified=old)
+    fresh = Verified(SUNDAY_MORNING.date(), VerificationMethod.PHONE)
+    resources[third] = replace(resources[third], verified=fresh)
+    changed = replace(content, resources=resources)
+    stale = stale_listings(changed, SUNDAY_MORNING.date())
+    assert [s.resource.id for s in stale[:2]] == [first, second]
+    assert stale[0].verified is None and stale[1].verified == old.date
+    dates = [s.verified for s in stale[1:]]
+    assert dates == sorted(dates)  # type: ignore[type-var]
+    limit = content.regions["oakland"].stale_after_days
+    assert all((SUNDAY_MORNING.date() - d).days > limit for d in dates if d is not None)
+    assert third not in {s.resource.id for s in stale_listings(changed, SUNDAY_MORNING.date(), 1)}
+    assert stale_listings(changed, SUNDAY_MORNING.date(), area="elsewhere") == []
