@@ -238,6 +238,13 @@ async def test_the_flag_names_the_listing_in_the_admins_language(bot: Bot) -> No
     assert to_person and all("more than" not in text for text in to_person)
 
 
+async def test_admins_hear_of_the_crossing_even_when_the_thanks_cannot_be_sent(bot: Bot) -> None:
+    for person in PEOPLE[:2]:
+        await bot.report(person, ReportReason.UNSAFE)
+    bot.harness.request.fail_next("editMessageText", 403, "Forbidden: bot was blocked by the user")
+    assert flags(await bot.report(PEOPLE[2], ReportReason.UNSAFE)) == 1
+
+
 async def test_after_old_reports_leave_the_window_a_new_crossing_flags_again(bot: Bot) -> None:
     window = UnsafeRule().window_days
     first = [flags(await bot.report(p, ReportReason.UNSAFE)) for p in PEOPLE[:3]]

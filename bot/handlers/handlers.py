@@ -216,9 +216,12 @@ class Handlers:
             reply = self.conversation.respond(event, turn.state, self.clock())
             await self.remember(turn, reply)
             crossed = await self.upkeep.record(self.clock().date(), reply)
-            await self.show(update, reply, pressed)
-            if crossed is not None:
-                await self.upkeep.flag(update.get_bot(), crossed)
+            try:
+                await self.show(update, reply, pressed)
+            finally:
+                # Counted is counted: admins hear of the crossing even if the thanks failed.
+                if crossed is not None:
+                    await self.upkeep.flag(update.get_bot(), crossed)
             elapsed_ms = (time.perf_counter() - started) * 1000
             logger.debug("Answered a %s in %.1f ms", type(event).__name__, elapsed_ms)
         except Exception as error:
