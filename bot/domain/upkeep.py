@@ -166,25 +166,23 @@ def tally_reports(rows: Iterable[tuple[dt.date, str, str, int]]) -> list[Listing
     for day, resource_id, reason, count in rows:
         by_listing.setdefault(resource_id, {}).setdefault(reason, []).append((day, count))
     tallies = [
-        ListingTally(
-            resource_id,
-            tuple(
-                sorted(
-                    (
-                        ReasonTally(
-                            reason,
-                            sum(count for _day, count in days),
-                            tuple(sorted({day for day, _count in days}, reverse=True)),
-                        )
-                        for reason, days in reasons.items()
-                    ),
-                    key=lambda t: (-t.total, -t.days[0].toordinal(), t.reason),
-                )
-            ),
-        )
+        ListingTally(resource_id, _reason_tallies(reasons))
         for resource_id, reasons in by_listing.items()
     ]
     return sorted(tallies, key=lambda t: (-t.latest.toordinal(), -t.total, t.resource_id))
+
+
+def _reason_tallies(reasons: dict[str, list[tuple[dt.date, int]]]) -> tuple[ReasonTally, ...]:
+    """One listing's reasons, the most reported first, then the most recent."""
+    tallies = [
+        ReasonTally(
+            reason,
+            sum(count for _day, count in days),
+            tuple(sorted({day for day, _count in days}, reverse=True)),
+        )
+        for reason, days in reasons.items()
+    ]
+    return tuple(sorted(tallies, key=lambda t: (-t.total, -t.days[0].toordinal(), t.reason)))
 
 
 @dataclass(frozen=True)
