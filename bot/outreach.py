@@ -36,7 +36,9 @@ def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) 
         description="Write the QR code of the link `link` would print (see docs/outreach.md).",
     )
     _link_options(qr)
-    qr.add_argument("-o", "--output", type=Path, required=True, help="FILE.png or FILE.svg")
+    qr.add_argument(
+        "-o", "--output", type=Path, required=True, metavar="FILE", help="FILE.png or FILE.svg"
+    )
     cards = commands.add_parser(
         "cards",
         help="write a PDF sheet of cut-out cards, one per language, for A4 and US Letter",
@@ -49,21 +51,36 @@ def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) 
     _common_options(cards)
     cards.add_argument("--area", required=True, help="the area (a region id, e.g. oakland)")
     cards.add_argument("--langs", help="comma-separated languages (default: every shipped one)")
-    cards.add_argument("--paper", choices=("a4", "letter", "both"), default="both")
-    cards.add_argument("--fonts", type=Path, help="folder holding the Noto font files instead")
-    cards.add_argument("-o", "--output", type=Path, required=True, help="FILE.pdf")
+    cards.add_argument(
+        "--paper",
+        choices=("a4", "letter", "both"),
+        default="both",
+        help="paper size (default: both, as two files)",
+    )
+    cards.add_argument(
+        "--fonts", type=Path, metavar="DIR", help="a folder holding the Noto font files instead"
+    )
+    cards.add_argument("-o", "--output", type=Path, required=True, metavar="FILE.pdf")
 
 
 def _common_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--campaign", help="a campaign code to count starts by (e.g. flyer1)")
-    parser.add_argument("--bot", help="the bot's username (default: $BOT_USERNAME)")
-    parser.add_argument("--content", type=Path, help="content folder (default: content)")
+    parser.add_argument(
+        "--campaign", metavar="CODE", help="a campaign code to count starts by (e.g. flyer1)"
+    )
+    parser.add_argument("--bot", metavar="NAME", help="the bot's username (default: $BOT_USERNAME)")
+    parser.add_argument(
+        "--content", type=Path, metavar="DIR", help="content folder (default: content)"
+    )
 
 
 def _link_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--lang", help="open in this language (e.g. es)")
     parser.add_argument("--area", help="set this area (a region id, e.g. oakland)")
-    parser.add_argument("--topic", help="open on a need, a section or a page (e.g. drugs)")
+    parser.add_argument(
+        "--topic",
+        metavar="NEED_OR_PAGE",
+        help="open on a need, a section or a page (e.g. drugs; page:safety when ambiguous)",
+    )
     _common_options(parser)
 
 

@@ -28,7 +28,7 @@ def svg_image(svg: str, scale: int = 8) -> Image.Image:
     """Draw segno's SVG (one path of horizontal strokes: M/m moves, h runs) onto an image,
     so the test reads the code from what the SVG itself says, not from segno again."""
     root = ET.fromstring(svg)
-    width, height = int(root.attrib["width"]), int(root.attrib["height"])
+    width, height = (int(root.attrib[side].removesuffix("mm")) for side in ("width", "height"))
     image = Image.new("L", (width * scale, height * scale), 255)
     draw = ImageDraw.Draw(image)
     x = y = 0.0
@@ -110,7 +110,8 @@ def test_images_keep_the_quiet_zone() -> None:
     url = "https://t.me/WaypointBot?start=l-th__a-oakland"
     side = len(qr_modules(url)) + 2 * QUIET_ZONE
     root = ET.fromstring(qr_svg(url))
-    assert (root.attrib["width"], root.attrib["height"]) == (str(side), str(side))
+    assert (root.attrib["width"], root.attrib["height"]) == (f"{side}mm", f"{side}mm")
+    assert root.attrib["viewBox"] == f"0 0 {side} {side}"
     png = Image.open(io.BytesIO(qr_png(url))).convert("L")
     assert png.size == (side * 10, side * 10)
     band = QUIET_ZONE * 10
