@@ -66,6 +66,15 @@ def test_bot_usernames_refused_with_what_a_good_one_looks_like(text: str) -> Non
         bot_username(text)
 
 
+@given(st.text(max_size=40))
+def test_any_text_is_a_username_or_a_value_error(text: str) -> None:
+    try:
+        name = bot_username(text)
+    except ValueError:
+        return
+    assert re.fullmatch(r"[A-Za-z][A-Za-z0-9_]{1,28}bot", name, re.IGNORECASE)
+
+
 def test_start_link_carries_the_payload() -> None:
     link = DeepLink(locale="es", region_id="oakland", need_id="drugs", campaign="flyer1")
     url = start_link("@WaypointBot", link)
