@@ -1,4 +1,4 @@
-"""Command line: `python -m bot validate|chat|search|reports|stale|run`."""
+"""Command line: `python -m bot validate|chat|search|reports|stale|run|link|qr|cards`."""
 
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 
 from telegram.error import InvalidToken, NetworkError
 
-from bot import cli_upkeep
+from bot import cli_upkeep, outreach
 from bot.app import serve
 from bot.config import ConfigError, load_config
 from bot.domain.catalog import Catalog, load_catalog
@@ -109,6 +109,7 @@ def build_parser() -> argparse.ArgumentParser:
         " settings come from the environment",
         description="Needs BOT_TOKEN; see the README for every setting.",
     )
+    outreach.add_commands(commands)
     return parser
 
 
@@ -293,6 +294,15 @@ def run(err: TextIO) -> int:
     return 0
 
 
+def run_outreach(args: argparse.Namespace) -> int:
+    """`link`, `qr` or `cards`, checked against the content; 1 when the content is broken."""
+    catalog = usable_catalog(args.content or default_content_dir(), sys.stderr)
+    if catalog is None:
+        return 1
+    content = catalog.content
+    return outreach.run(args, content, shipped_locales(content), os.environ, sys.stdout, sys.stderr)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run one command and return its exit status."""
     args = build_parser().parse_args(argv)
@@ -300,6 +310,8 @@ def main(argv: list[str] | None = None) -> int:
         return validate(args.content or default_content_dir(), sys.stdout)
     if args.command == "run":
         return run(sys.stderr)
+    if args.command in outreach.COMMANDS:
+        return run_outreach(args)
     try:
         if args.command == "search":
             return search(args, sys.stdout, sys.stderr)

@@ -1,0 +1,1 @@
+"""Printable outreach cards: fonts by script, line breaking, sheet layout and the PDF."""
