@@ -20,6 +20,8 @@ SCREEN_WORDS = {
     "deletions": ("disappearing messages", "48 hours", "locked"),
     "counters": ("Counts with no names",),
     "audit": ("admins changed", "nothing about you"),
+    "campaign_starts": ("outreach link", "nothing that says who"),
+    "shares": ("cards were shared",),
 }
 
 

@@ -1,13 +1,14 @@
 """Persistent storage: remembered preferences (keyed by HMAC) and anonymous counters."""
 
 from bot.store.schema import ALLOWED_COLUMNS, SCHEMA_VERSION, StoreError
-from bot.store.sqlite import AuditEntry, Count, Deletion, Preferences, Store
+from bot.store.sqlite import AuditEntry, Count, DayCount, Deletion, Preferences, Store
 
 __all__ = [
     "ALLOWED_COLUMNS",
     "SCHEMA_VERSION",
     "AuditEntry",
     "Count",
+    "DayCount",
     "Deletion",
     "Preferences",
     "Store",

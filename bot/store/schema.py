@@ -59,6 +59,24 @@ MIGRATIONS: tuple[str, ...] = (
         action    TEXT NOT NULL
     );
     """,
+    # 4: outreach counts, numbers only: how many /starts came through each campaign code, and
+    # how many cards were shared per topic and way, per day. Nothing links a count to a person.
+    """
+    CREATE TABLE campaign_starts (
+        day      TEXT NOT NULL,
+        campaign TEXT NOT NULL,
+        count    INTEGER NOT NULL,
+        PRIMARY KEY (day, campaign)
+    ) WITHOUT ROWID;
+
+    CREATE TABLE shares (
+        day   TEXT NOT NULL,
+        topic TEXT NOT NULL,
+        via   TEXT NOT NULL,
+        count INTEGER NOT NULL,
+        PRIMARY KEY (day, topic, via)
+    ) WITHOUT ROWID;
+    """,
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)
@@ -72,6 +90,8 @@ ALLOWED_COLUMNS: dict[str, frozenset[str]] = {
     "counters": frozenset({"day", "region_id", "need_id", "locale", "count"}),
     "deletions": frozenset({"id", "chat", "message_id", "due"}),
     "audit": frozenset({"id", "at", "admin_key", "action"}),
+    "campaign_starts": frozenset({"day", "campaign", "count"}),
+    "shares": frozenset({"day", "topic", "via", "count"}),
 }
 
 
