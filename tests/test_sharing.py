@@ -30,6 +30,7 @@ from bot.ui.conversation import Command, Conversation
 from bot.ui.deeplink import DeepLink, decode_link
 from bot.ui.inline import PAGE_SIZE, inline_items, inline_page, parse_offset
 from bot.ui.links import qr_png, start_link
+from bot.ui.render import telegram_length
 from bot.ui.screens.stats import section_lines
 from bot.ui.state import UserState
 from tests import test_end_to_end as e2e
@@ -377,3 +378,19 @@ def test_a_spanish_campaign_link_and_an_inline_query_over_real_polling(
             ("flyer1", 1)
         ]
         assert "flyer1" not in repr(db.execute("SELECT * FROM preferences").fetchall())
+
+
+@settings(max_examples=40, deadline=None)
+@given(query=st.text(max_size=80), offset=st.text(max_size=8))
+def test_any_inline_query_and_offset_gives_valid_cards(
+    sample_catalog: Catalog, query: str, offset: str
+) -> None:
+    view = Conversation(sample_catalog, ("en", "es")).view(
+        UserState("es", "oakland"), SUNDAY_MORNING
+    )
+    page = inline_page(view, query, offset, BOT)
+    ids = [card.id for card in page.cards]
+    assert len(ids) == len(set(ids)) <= PAGE_SIZE
+    assert all(len(i.encode()) <= 64 for i in ids)
+    assert all(1 <= telegram_length(card.text) <= 4096 for card in page.cards)
+    assert page.next_offset == "" or parse_offset(page.next_offset) is not None

@@ -130,20 +130,23 @@ def inline_card(view: View, result_id: str, username: str) -> InlineCard | None:
 
 
 def shared_topic_of(view: View, result_id: str) -> str | None:
-    """What a chosen result is about, as the share counter records it (as `shared_topic`): a
-    resource counts for its first need; None for an id we did not make or that is gone."""
+    """What a chosen result is about, as the share counter records it (`shared_topic`): a
+    listing counts for its first need; None for an id we did not make or an item now gone."""
     parsed = parse_result_id(result_id)
-    content = view.catalog.content
     if parsed is None:
         return None
     kind, item = parsed
+    content = view.catalog.content
+    link: DeepLink | None = None
     if kind == "r" and item in content.resources:
-        return next(iter(content.resources[item].needs), "")
-    if kind == "n" and item in content.needs:
-        return item
-    if kind == "p" and item in content.pages:
-        return f"page:{item}"
-    return "section:urgent" if kind == "u" else None
+        link = DeepLink(need_id=next(iter(content.resources[item].needs), None))
+    elif kind == "n" and item in content.needs:
+        link = DeepLink(need_id=item)
+    elif kind == "p" and item in content.pages:
+        link = DeepLink(page_id=item)
+    elif kind == "u":
+        link = DeepLink(section=Section.URGENT)
+    return None if link is None else screens.shared_topic(link)
 
 
 @dataclass(frozen=True)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from bot.domain.models import Section
 from bot.ui.actions import ShowShare
 from bot.ui.deeplink import DeepLink
@@ -15,19 +17,11 @@ def share_link(view: View, action: ShowShare) -> DeepLink | None:
     content = view.catalog.content
     base = DeepLink(locale=view.state.locale, region_id=view.region.id if view.region else None)
     if action.kind == "n":
-        return (
-            DeepLink(base.locale, base.region_id, need_id=action.topic)
-            if (action.topic in content.needs)
-            else None
-        )
+        return replace(base, need_id=action.topic) if action.topic in content.needs else None
     if action.kind == "p":
-        return (
-            DeepLink(base.locale, base.region_id, page_id=action.topic)
-            if (action.topic in content.pages)
-            else None
-        )
+        return replace(base, page_id=action.topic) if action.topic in content.pages else None
     if action.kind == "s":
-        return DeepLink(base.locale, base.region_id, section=Section(action.topic))
+        return replace(base, section=Section(action.topic))
     return base
 
 
