@@ -22,6 +22,7 @@ from PIL import Image
 
 from bot import cli
 from bot.domain.catalog import Catalog
+from bot.domain.models import Section
 from bot.domain.suppression import SMALL, Shown, safe_section
 from bot.i18n import translator
 from bot.store import Store
@@ -394,3 +395,24 @@ def test_any_inline_query_and_offset_gives_valid_cards(
     assert all(len(i.encode()) <= 64 for i in ids)
     assert all(1 <= telegram_length(card.text) <= 4096 for card in page.cards)
     assert page.next_offset == "" or parse_offset(page.next_offset) is not None
+
+
+@pytest.mark.parametrize(
+    ("command", "link"),
+    [
+        ("rights", DeepLink(locale="es", region_id="oakland", section=Section.RIGHTS)),
+        ("menu", None),
+    ],
+)
+def test_the_rights_list_shares_its_section(
+    sample_catalog: Catalog, command: str, link: DeepLink | None
+) -> None:
+    conversation = Conversation(sample_catalog, ("en", "es"))
+    state = UserState("es", "oakland")
+    screen = conversation.respond(Command(command), state, SUNDAY_MORNING).screen
+    shares = [b.action for row in screen.buttons for b in row if isinstance(b.action, ShowShare)]
+    if link is None:
+        assert shares == []
+        return
+    reply = conversation.act(shares[0], state, SUNDAY_MORNING)
+    assert reply.share == link

@@ -21,7 +21,7 @@ class Shown(Enum):
 
     EXACT = "exact"
     FEWER_THAN_5 = "fewer than 5"
-    WITHHELD = "withheld"  # a total with a count under 5 in it
+    WITHHELD = "not shown"  # a total with a count under 5 in it
 
 
 @dataclass(frozen=True)

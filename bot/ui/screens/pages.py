@@ -73,7 +73,8 @@ def section_screen(view: View, action: ShowSection) -> Screen:
         "General information, not legal advice. For your situation, ask a lawyer: see"
         " Legal help under Find help."
     )
+    share = share_button(view, ShowShare("s", action.section.value))
     return Screen(
         (bold(tr.gettext("Know your rights")) + "\n\n" + esc(intro),),
-        (*rows(buttons, 1), nav_row(view)),
+        (*rows(buttons, 1), (share,), nav_row(view)),
     )
