@@ -38,7 +38,15 @@ logger = logging.getLogger(__name__)
 CONCURRENT_UPDATES = 64
 CONNECTION_POOL_SIZE = CONCURRENT_UPDATES + 1
 POOL_TIMEOUT = 10.0
-ALLOWED_UPDATES = (Update.MESSAGE, Update.CALLBACK_QUERY, Update.MY_CHAT_MEMBER)
+# Inline queries need inline mode on in BotFather (/setinline); chosen inline results arrive
+# only with inline feedback on (/setinlinefeedback), and are only counted.
+ALLOWED_UPDATES = (
+    Update.MESSAGE,
+    Update.CALLBACK_QUERY,
+    Update.MY_CHAT_MEMBER,
+    Update.INLINE_QUERY,
+    Update.CHOSEN_INLINE_RESULT,
+)
 
 WaypointApplication = Application[Any, TurnContext, Any, Any, Any, Any]
 

@@ -6,13 +6,18 @@ import datetime as dt
 import html
 import re
 from collections.abc import Callable, Iterable
+from dataclasses import replace
 from typing import TextIO
 
 from bot.domain.models import GeoPoint
+from bot.ui import screens
 from bot.ui.actions import encode
 from bot.ui.conversation import Command, Conversation, Event, Press, SharedLocation, Typed
+from bot.ui.links import start_link
 from bot.ui.render import Screen
 from bot.ui.state import UserState
+
+PREVIEW_USERNAME = "your_bot"
 
 _TAG = re.compile(r"<[^>]+>")
 _RULE = "─" * 40
@@ -95,5 +100,10 @@ def run_preview(
             out.write(event + "\n")
             continue
         reply = conversation.respond(event, reply.state, clock())
+        if reply.share is not None:
+            # No bot here: the link is shown with a stand-in username, and no QR code.
+            view = conversation.view(reply.state, clock())
+            url = start_link(PREVIEW_USERNAME, reply.share)
+            reply = replace(reply, screen=screens.share_screen(view, url))
         out.write(format_screen(reply.screen) + "\n")
     return 0

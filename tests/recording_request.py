@@ -29,6 +29,8 @@ class ApiCall:
 
     method: str
     params: dict[str, Any]
+    # Uploaded files (sendPhoto's image), by field name.
+    files: dict[str, bytes] = field(default_factory=dict)
 
     @property
     def text(self) -> str:
@@ -87,7 +89,11 @@ class RecordingRequest(BaseRequest):
         match = _METHOD.search(url)
         name = match.group("method") if match else url
         params = dict(request_data.parameters) if request_data is not None else {}
-        self.calls.append(ApiCall(name, params))
+        files = {
+            key: part[1] if isinstance(part, tuple) else part
+            for key, part in ((request_data.multipart_data or {}) if request_data else {}).items()
+        }
+        self.calls.append(ApiCall(name, params, files))
         if name in self.delays:
             await asyncio.sleep(self.delays[name])
         if name in self.failures:
@@ -102,7 +108,7 @@ class RecordingRequest(BaseRequest):
             return BOT_USER
         if method == "getUpdates":
             return []
-        if method in ("sendMessage", "editMessageText"):
+        if method in ("sendMessage", "editMessageText", "sendPhoto"):
             message_id = params.get("message_id") or next(self.message_ids)
             message: dict[str, Any] = {
                 "message_id": int(message_id),

@@ -1,7 +1,8 @@
 """Data at rest: after 1,000 simulated people use every feature with canary values (some
-erase, some clear the chat, some turn disappearing messages on, some report a listing or
-search for something not there), the database holds only the
-allowed columns, no canary in any form, and the bot wrote only the allowed files."""
+erase, some clear the chat, some turn disappearing messages on, some report a listing or search
+for something not there, some come by a campaign link, share and use inline mode), the database
+holds only the allowed columns, no canary in any form, and the bot wrote only the allowed
+files."""
 
 from __future__ import annotations
 
@@ -33,6 +34,11 @@ def person(n: int) -> dict[str, object]:
         "username": f"canary_{n}",
         "language_code": "es-MX",
     }
+
+
+def inline_query(user: dict[str, object], query: str) -> dict[str, object]:
+    """An inline query (from no chat) with canary text."""
+    return {"inline_query": {"id": "77", "from": user, "query": query, "offset": ""}}
 
 
 def binary_forms(number: int) -> list[bytes]:
@@ -74,6 +80,19 @@ async def test_a_thousand_people_leave_nothing_identifying_on_disk(
                 await press(user, SetLanguage("en"))
             if n % 9 == 0:
                 await send(message_update(user, "/clear"))
+            if n % 10 == 3:
+                await send(message_update(user, "/start l-es__c-flyer1"))
+                await send(message_update(user, "/share"))
+                await send(inline_query(user, f"{TEXT_WORD} naloxona"))
+                await send(
+                    {
+                        "chosen_inline_result": {
+                            "result_id": "n.food",
+                            "from": user,
+                            "query": TEXT_WORD,
+                        }
+                    }
+                )
             if n % 5 == 0:
                 await send(message_update(user, "/forget"))
             else:

@@ -22,6 +22,8 @@ SCREEN_WORDS = {
     "audit": ("admins changed", "nothing about you"),
     "listing_reports": ("something is wrong here", "per listing, reason and day"),
     "empty_searches": ("searches that found nothing", "never the words"),
+    "campaign_starts": ("outreach link", "nothing that says who"),
+    "shares": ("cards were shared",),
 }
 
 

@@ -18,6 +18,8 @@ from telegram.ext import (
     ApplicationHandlerStop,
     CallbackQueryHandler,
     ChatMemberHandler,
+    ChosenInlineResultHandler,
+    InlineQueryHandler,
     MessageHandler,
     TypeHandler,
     filters,
@@ -29,14 +31,16 @@ from bot.handlers.context import Turn, TurnContext
 from bot.handlers.disappearing import Deleter
 from bot.handlers.events import message_event
 from bot.handlers.groups import refuse_group
+from bot.handlers.inline import InlineDesk
 from bot.handlers.open_needs import OpenNeeds
-from bot.handlers.output import edit_or_send, for_phone, send_screen
+from bot.handlers.output import edit_or_send, for_phone, send_screen, send_share
 from bot.handlers.retention import RetentionSweep
 from bot.handlers.upkeep import Upkeep
 from bot.i18n import negotiate
 from bot.logs import describe_error
 from bot.policy import CLEARED_NOTICE_SECONDS
 from bot.sealed import ChatSeal
+from bot.stats import read_stats
 from bot.store import Preferences, Store
 from bot.ui import screens
 from bot.ui.actions import AdminPress, decode
@@ -48,6 +52,8 @@ from bot.user_keys import UserKeys
 logger = logging.getLogger(__name__)
 
 BEFORE_ANYTHING = -1
+# /stats shows this many days back (the command line takes --since for other spans).
+STATS_DAYS = 28
 
 
 @dataclass
@@ -72,6 +78,7 @@ class Handlers:
     retention: RetentionSweep = field(init=False)
     admin: AdminDesk = field(init=False)
     upkeep: Upkeep = field(init=False)
+    inline: InlineDesk = field(init=False)
 
     def __post_init__(self) -> None:
         self.deleter = Deleter(self.store, ChatSeal(self.keys.secret))
@@ -82,6 +89,10 @@ class Handlers:
         )
         self.upkeep = Upkeep(self.store, self.admin, self.unsafe_rule, self.content_dir)
         self.upkeep.install()
+        self.admin.add_command(
+            AdminCommand("stats", lambda view: view.tr.gettext("anonymous counts"), self.stats)
+        )
+        self.inline = InlineDesk(self.store, self.clock, self.inline_view)
 
     def register(self, application: Application[Any, Any, Any, Any, Any, Any]) -> None:
         """Add every handler, in order: the gate first, then one handler per kind of input."""
@@ -89,12 +100,17 @@ class Handlers:
         application.add_handler(ChatMemberHandler(self.on_membership))
         application.add_handler(CallbackQueryHandler(self.on_press))
         application.add_handler(MessageHandler(filters.UpdateType.MESSAGE, self.on_message))
+        application.add_handler(InlineQueryHandler(self.inline.on_query))
+        application.add_handler(ChosenInlineResultHandler(self.inline.on_chosen))
         application.add_error_handler(self.on_error)
 
     # The gate: runs for every update before any other handler.
 
     async def begin(self, update: Update, context: TurnContext) -> None:
-        """Set this update's locale and state afresh; stop anything not from a private chat."""
+        """Set this update's locale and state afresh; stop anything not from a private chat
+        (inline queries, which come from no chat, go on to their own handler)."""
+        if update.inline_query is not None or update.chosen_inline_result is not None:
+            return
         chat, user = update.effective_chat, update.effective_user
         if update.callback_query is not None and (chat is None or chat.type != Chat.PRIVATE):
             await update.callback_query.answer()
@@ -129,6 +145,17 @@ class Handlers:
         saved = await self.store.preferences(self.keys.key_for(user_id), self.clock().date())
         locale = saved.locale if saved and saved.locale in self.conversation.locales else None
         return self.conversation.view(UserState(locale or self.default_locale), self.clock())
+
+    async def inline_view(self, user_id: int, language_code: str | None) -> View:
+        """The view an inline query is answered in: the person's saved language and area,
+        else their phone's language and no area."""
+        saved = await self.store.preferences(self.keys.key_for(user_id), self.clock().date())
+        saved = saved or Preferences()
+        locale = saved.locale if saved.locale in self.conversation.locales else None
+        regions = self.conversation.catalog.content.regions
+        region_id = saved.region_id if saved.region_id in regions else None
+        state = UserState(locale or self.fallback_locale(language_code), region_id)
+        return self.conversation.view(state, self.clock())
 
     def fallback_locale(self, language_code: str | None) -> str:
         """The phone's language when we have it, else the default."""
@@ -242,8 +269,11 @@ class Handlers:
             sent = await send_screen(bot, chat.id, screen, protect=view.protected)
             await self.deleter.later(chat.id, sent, CLEARED_NOTICE_SECONDS)
             return
-        screen = for_phone(view, reply.screen)
-        sent = await edit_or_send(bot, pressed, chat.id, screen, protect=view.protected)
+        if reply.share is not None:
+            sent = await send_share(bot, chat.id, view, reply.share)
+        else:
+            screen = for_phone(view, reply.screen)
+            sent = await edit_or_send(bot, pressed, chat.id, screen, protect=view.protected)
         after = reply.state.disappear_after
         if after:
             typed = [update.message.message_id] if update.message is not None else []
@@ -267,6 +297,10 @@ class Handlers:
             await self.store.save_preferences(turn.user_key, wanted, today)
         if reply.counted_need is not None:
             await self.store.count(today, after.region_id, reply.counted_need, after.locale)
+        if reply.counted_campaign is not None:
+            await self.store.count_campaign_start(today, reply.counted_campaign)
+        if reply.share is not None:
+            await self.store.count_share(today, screens.shared_topic(reply.share), "share")
 
     async def apologise(self, update: Update, locale: str) -> None:
         """The generic apology, in the user's language, with the way back to the menu."""
@@ -290,6 +324,12 @@ class Handlers:
         """/admin: the admin commands, each with what it does."""
         lines = [(c.name, c.describe(turn.view)) for c in self.admin.commands.values()]
         await turn.show(screens.admin_help(turn.view, lines))
+
+    async def stats(self, turn: AdminTurn) -> None:
+        """/stats: the anonymous counts of the last weeks, small ones hidden."""
+        since = self.clock().date() - dt.timedelta(days=STATS_DAYS)
+        tables = await read_stats(self.store, since)
+        await turn.show(screens.stats_screen(turn.view, since, tables.sections()))
 
     @staticmethod
     def turn(context: TurnContext) -> Turn:

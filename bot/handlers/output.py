@@ -1,4 +1,5 @@
-"""Putting a screen on Telegram: new messages, or the pressed message edited in place."""
+"""Putting a screen on Telegram: new messages, or the pressed message edited in place; and
+the QR code /share sends."""
 
 from __future__ import annotations
 
@@ -7,7 +8,10 @@ import functools
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Message
 from telegram.error import BadRequest
 
+from bot.ui import screens
 from bot.ui.actions import encode
+from bot.ui.deeplink import DeepLink
+from bot.ui.links import qr_png, start_link
 from bot.ui.render import Button, Screen, with_first_line
 from bot.ui.screens import View
 
@@ -79,3 +83,14 @@ def for_phone(view: View, screen: Screen) -> Screen:
     """A screen as it goes to Telegram: every message starts with the same neutral line, so a
     lock-screen preview does not show what it is about."""
     return with_first_line(screen, view.tr.pgettext("preview", "Waypoint"))
+
+
+async def send_share(bot: Bot, chat_id: int, view: View, link: DeepLink) -> list[int]:
+    """/share: the QR code of the link, with the line to forward as its caption, then the
+    screen with the link. The QR message is never forward-protected: it is made to be passed
+    on, and it holds nothing about the person. Returns the ids of the messages sent."""
+    url = start_link(bot.username, link)
+    photo = await bot.send_photo(chat_id, qr_png(url), caption=screens.share_line(view, url))
+    screen = for_phone(view, screens.share_screen(view, url))
+    sent = await send_screen(bot, chat_id, screen, protect=view.protected)
+    return [photo.message_id, *sent]

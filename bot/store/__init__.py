@@ -4,6 +4,7 @@ from bot.store.schema import ALLOWED_COLUMNS, SCHEMA_VERSION, StoreError
 from bot.store.sqlite import (
     AuditEntry,
     Count,
+    DayCount,
     Deletion,
     EmptySearchCount,
     Preferences,
@@ -16,6 +17,7 @@ __all__ = [
     "SCHEMA_VERSION",
     "AuditEntry",
     "Count",
+    "DayCount",
     "Deletion",
     "EmptySearchCount",
     "Preferences",

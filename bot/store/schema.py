@@ -80,6 +80,24 @@ MIGRATIONS: tuple[str, ...] = (
         PRIMARY KEY (day, region_id, locale, need_id)
     ) WITHOUT ROWID;
     """,
+    # 5: outreach counts, numbers only: how many /starts came through each campaign code, and
+    # how many cards were shared per topic and way, per day. Nothing links a count to a person.
+    """
+    CREATE TABLE campaign_starts (
+        day      TEXT NOT NULL,
+        campaign TEXT NOT NULL,
+        count    INTEGER NOT NULL,
+        PRIMARY KEY (day, campaign)
+    ) WITHOUT ROWID;
+
+    CREATE TABLE shares (
+        day   TEXT NOT NULL,
+        topic TEXT NOT NULL,
+        via   TEXT NOT NULL,
+        count INTEGER NOT NULL,
+        PRIMARY KEY (day, topic, via)
+    ) WITHOUT ROWID;
+    """,
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)
@@ -95,6 +113,8 @@ ALLOWED_COLUMNS: dict[str, frozenset[str]] = {
     "audit": frozenset({"id", "at", "admin_key", "action"}),
     "listing_reports": frozenset({"day", "resource_id", "reason", "count"}),
     "empty_searches": frozenset({"day", "region_id", "locale", "need_id", "count"}),
+    "campaign_starts": frozenset({"day", "campaign", "count"}),
+    "shares": frozenset({"day", "topic", "via", "count"}),
 }
 
 

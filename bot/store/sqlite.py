@@ -51,6 +51,22 @@ class Count:
 
 
 @dataclass(frozen=True)
+class DayCount:
+    """One outreach counter: on a day, how often something (a campaign code, a shared topic
+    and the way it was shared) happened. No identifier."""
+
+    day: dt.date
+    key: str
+    count: int
+
+
+# Campaign codes come from links anyone can type, so only this many distinct codes a day get
+# their own counter; the rest are counted together under OTHER_CAMPAIGNS.
+MAX_CAMPAIGNS_PER_DAY = 100
+OTHER_CAMPAIGNS = "(other)"
+
+
+@dataclass(frozen=True)
 class AuditEntry:
     """One admin action: when, which admin (keyed hash), what."""
 
@@ -293,6 +309,50 @@ class Store:
             )
             for day, region_id, need_id, locale, count in rows
         ]
+
+    async def count_campaign_start(self, day: dt.date, campaign: str) -> None:
+        """Add one to the starts through `campaign` on `day` (past MAX_CAMPAIGNS_PER_DAY distinct
+        codes that day, to OTHER_CAMPAIGNS)."""
+        rows = list(
+            await self._db.execute_fetchall(
+                "SELECT COUNT(*), SUM(campaign = ?) FROM campaign_starts WHERE day = ?",
+                (campaign, day.isoformat()),
+            )
+        )
+        distinct, known = rows[0] if rows else (0, 0)
+        if not known and int(distinct) >= MAX_CAMPAIGNS_PER_DAY:
+            campaign = OTHER_CAMPAIGNS
+        await self._db.execute(
+            """
+            INSERT INTO campaign_starts (day, campaign, count) VALUES (?, ?, 1)
+            ON CONFLICT (day, campaign) DO UPDATE SET count = count + 1
+            """,
+            (day.isoformat(), campaign),
+        )
+
+    async def count_share(self, day: dt.date, topic: str, via: str) -> None:
+        """Add one to the cards on `topic` shared `via` (share or inline) on `day`."""
+        await self._db.execute(
+            """
+            INSERT INTO shares (day, topic, via, count) VALUES (?, ?, ?, 1)
+            ON CONFLICT (day, topic, via) DO UPDATE SET count = count + 1
+            """,
+            (day.isoformat(), topic, via),
+        )
+
+    async def campaign_starts(self) -> list[DayCount]:
+        """Every campaign counter, by day and code."""
+        rows = await self._db.execute_fetchall(
+            "SELECT day, campaign, count FROM campaign_starts ORDER BY day, campaign"
+        )
+        return [DayCount(dt.date.fromisoformat(d), key, int(n)) for d, key, n in rows]
+
+    async def shares(self) -> list[DayCount]:
+        """Every share counter, by day; the key is "topic (via)"."""
+        rows = await self._db.execute_fetchall(
+            "SELECT day, topic, via, count FROM shares ORDER BY day, topic, via"
+        )
+        return [DayCount(dt.date.fromisoformat(d), f"{t} ({v})", int(n)) for d, t, v, n in rows]
 
     async def audit(self, at: dt.datetime, admin_key: str, action: str) -> None:
         """Record that the admin with `admin_key` did `action` (a command or button name)."""

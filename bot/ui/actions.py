@@ -415,6 +415,30 @@ class SetArea:
         return cls(args) if cls._PATTERN.match(args) else None
 
 
+@dataclass(frozen=True)
+class ShowShare:
+    """The link (and QR code) to where the person is: their language and area, and a need, a
+    section or a page when one is given (`kind` n, s or p; both empty for none)."""
+
+    kind: str = ""
+    topic: str = ""
+    CODE: ClassVar[str] = "S"
+    _PATTERN: ClassVar[re.Pattern[str]] = re.compile(rf"(?:([nsp])\.({_ID}))?\Z")
+
+    def args(self) -> str:
+        return f"{self.kind}.{self.topic}" if self.kind else ""
+
+    @classmethod
+    def parse(cls, args: str) -> ShowShare | None:
+        match = cls._PATTERN.match(args)
+        if match is None:
+            return None
+        kind, topic = match.groups()
+        if kind == "s" and topic not in {s.value for s in Section}:
+            return None
+        return cls(kind or "", topic or "")
+
+
 Action = (
     ShowMenu
     | ShowNeeds
@@ -438,6 +462,7 @@ Action = (
     | ChooseDisappearing
     | SetDisappearing
     | SetProtect
+    | ShowShare
     | AdminPress
 )
 _SIMPLE_TYPES = (
@@ -465,6 +490,7 @@ _WITH_ARGS = (
     SetArea,
     SetDisappearing,
     SetProtect,
+    ShowShare,
     AdminPress,
 )
 _BY_CODE: dict[str, type[Action]] = {t.CODE: t for t in (*_SIMPLE_TYPES, *_WITH_ARGS)}

@@ -42,6 +42,7 @@ from bot.ui.actions import (
     ShowResource,
     ShowSearch,
     ShowSection,
+    ShowShare,
     ShowUrgent,
     decode,
     search_key,
@@ -86,8 +87,11 @@ class Reply:
 
     `erase` asks the caller to delete everything kept about the user; `clear` to delete the
     messages of the chat first (the screen then removes itself); `counted_need` names a need
-    whose list was opened, for anonymous counts; `report` a listing report to count;
-    `empty_search` a search that found nothing to count, with the need it was about ("" none).
+    whose list was opened, and `counted_campaign` the campaign code of a deep link, for
+    anonymous counts; `report` a listing report to count; `empty_search` a search that found
+    nothing to count, with the need it was about ("" none). `share` asks the caller to show the
+    share screen for that link (its QR code, `screens.share_screen`): only the caller knows the
+    bot's username; `screen` is then empty.
     """
 
     screen: Screen
@@ -95,8 +99,10 @@ class Reply:
     erase: bool = False
     clear: bool = False
     counted_need: str | None = None
+    counted_campaign: str | None = None
     report: ListingReport | None = None
     empty_search: EmptySearch | None = None
+    share: DeepLink | None = None
 
 
 @dataclass(frozen=True)
@@ -184,6 +190,8 @@ class Conversation:
             return Reply(screens.privacy(self.view(state, now)), state)
         if isinstance(action, ClearChat):
             return Reply(screens.cleared(self.view(state, now)), state, clear=True)
+        if isinstance(action, ShowShare):
+            return self.share(action, state, now)
         open_need = action.need_id if isinstance(action, ShowNeed | ShowNearby) else ""
         state = replace(state, open_need=open_need if open_need in content.needs else "")
         view = self.view(state, now)
@@ -206,6 +214,7 @@ class Conversation:
             "privacy": ShowPrivacy(),
             "urgent": ShowUrgent(),
             "clear": ClearChat(),
+            "share": ShowShare("n", state.open_need) if state.open_need else ShowShare(),
         }
         if name in actions:
             return self.act(actions[name], state, now)
@@ -216,16 +225,30 @@ class Conversation:
             return Reply(screens.forgotten(self.view(state, now)), state, erase=True)
         return Reply(screens.unknown_command(view), state)
 
+    def share(self, action: ShowShare, state: UserState, now: dt.datetime) -> Reply:
+        """/share or a share button: the link to where the person is, drawn by the caller."""
+        link = screens.share_link(self.view(state, now), action)
+        if link is None:
+            return Reply(screens.out_of_date(self.view(state, now)), state)
+        return Reply(Screen(()), state, share=link)
+
     def start(self, link: DeepLink | None, state: UserState, now: dt.datetime) -> Reply:
-        """/start: the welcome, or what a deep link presets (ignoring what no longer exists)."""
+        """/start: the welcome, or what a deep link presets (ignoring what no longer exists);
+        its campaign code, if any, is counted (never with anything about the person)."""
         if link is None:
             return Reply(screens.welcome(self.view(state, now)), state)
+        return replace(self.open_link(link, state, now), counted_campaign=link.campaign)
+
+    def open_link(self, link: DeepLink, state: UserState, now: dt.datetime) -> Reply:
+        """The screen a deep link leads to, with its language and area set."""
         if link.locale in self.locales:
             state = replace(state, locale=link.locale)
         if link.region_id in self.catalog.content.regions:
             state = replace(state, region_id=link.region_id)
-        topic: ShowNeed | ShowSection | ShowPage | None = None
-        if link.need_id is not None:
+        topic: ShowNeed | ShowSection | ShowPage | ShowResource | None = None
+        if link.resource_id is not None:
+            topic = ShowResource(link.resource_id)
+        elif link.need_id is not None:
             topic = ShowNeed(link.need_id)
         elif link.section is not None:
             topic = ShowSection(link.section)
@@ -235,9 +258,11 @@ class Conversation:
             return Reply(screens.welcome(self.view(state, now)), state)
         return self.act(topic, state, now)
 
-    def exists(self, topic: ShowNeed | ShowSection | ShowPage) -> bool:
+    def exists(self, topic: ShowNeed | ShowSection | ShowPage | ShowResource) -> bool:
         """Whether a deep link's topic is still in the content."""
         content = self.catalog.content
+        if isinstance(topic, ShowResource):
+            return topic.resource_id in content.resources
         if isinstance(topic, ShowNeed):
             return topic.need_id in content.needs
         if isinstance(topic, ShowPage):

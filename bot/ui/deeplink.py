@@ -2,9 +2,10 @@
 
 A payload is outside input: at most 64 characters of A-Za-z0-9_-, made of `key-value` parts
 joined by `__` in any order, each key at most once: `l` language, `a` area, one topic (`n` need,
-`s` section or `p` page) and `c` an outreach campaign code (only ever counted, per day, never
-linked to the person). Example: `l-es__a-oakland__n-food__c-flyer1`. Anything else decodes to
-None, which behaves like a plain /start.
+`s` section, `p` page or `r` one resource, as inline cards link to) and `c` an outreach
+campaign code (only ever counted, per day, never linked to the person). Example:
+`l-es__a-oakland__n-food__c-flyer1`. Anything else decodes to None, which behaves like a plain
+/start.
 """
 
 from __future__ import annotations
@@ -19,8 +20,8 @@ _PAYLOAD = re.compile(r"[A-Za-z0-9_-]{1,64}\Z")
 _ID = re.compile(r"[a-z0-9][a-z0-9_-]{0,31}\Z")
 _LOCALE = re.compile(r"[a-z]{2,3}(?:_[A-Za-z]{2,4})?\Z")
 _CAMPAIGN = re.compile(r"[a-z0-9][a-z0-9-]{0,15}\Z")
-_KEYS = frozenset("lanspc")
-_TOPIC_KEYS = frozenset("nsp")
+_KEYS = frozenset("lansprc")
+_TOPIC_KEYS = frozenset("nspr")
 
 
 @dataclass(frozen=True)
@@ -33,6 +34,7 @@ class DeepLink:
     section: Section | None = None
     page_id: str | None = None
     campaign: str | None = None
+    resource_id: str | None = None
 
 
 def encode_link(link: DeepLink) -> str:
@@ -46,6 +48,7 @@ def encode_link(link: DeepLink) -> str:
             ("n", link.need_id),
             ("s", link.section.value if link.section else None),
             ("p", link.page_id),
+            ("r", link.resource_id),
             ("c", link.campaign),
         )
         if value
@@ -81,4 +84,5 @@ def decode_link(payload: object) -> DeepLink | None:
         section=Section(section) if section else None,
         page_id=values.get("p"),
         campaign=values.get("c"),
+        resource_id=values.get("r"),
     )

@@ -36,8 +36,10 @@ from bot.ui.screens.search import (
     ordered,
     search_results,
 )
+from bot.ui.screens.share import share_line, share_link, share_screen, shared_topic
+from bot.ui.screens.stats import stats_screen
 from bot.ui.screens.urgent import urgent_messages, urgent_screen
-from bot.ui.screens.view import View
+from bot.ui.screens.view import View, share_button
 
 __all__ = [
     "View",
@@ -73,7 +75,13 @@ __all__ = [
     "resource_card",
     "search_results",
     "section_screen",
+    "share_button",
+    "share_line",
+    "share_link",
+    "share_screen",
+    "shared_topic",
     "slow_down",
+    "stats_screen",
     "unknown_command",
     "urgent_messages",
     "urgent_screen",

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from bot.domain.models import Resource
 from bot.i18n import language_name_in
-from bot.ui.actions import ShowNearby, ShowNeeds, ShowOpenNow, ShowResource
+from bot.ui.actions import ShowNearby, ShowNeed, ShowNeeds, ShowOpenNow, ShowResource, ShowShare
 from bot.ui.labels import access_lines, verification_label
 from bot.ui.render import Button, Screen, bold, esc, italic, split_messages
 from bot.ui.screens.menus import out_of_date
 from bot.ui.screens.parts import community_marks, is_stale, open_status, stale_note, warnings
 from bot.ui.screens.reports import report_button
-from bot.ui.screens.view import View, nav_row, sample_note
+from bot.ui.screens.view import View, nav_row, sample_note, share_button
 
 
 def _labelled(label: str, value_html: str) -> str:
@@ -127,7 +127,16 @@ def resource_card(view: View, action: ShowResource) -> Screen:
     place = (
         action.back.neighbourhood_id if isinstance(action.back, ShowNearby | ShowOpenNow) else ""
     )
+    need = card_need(resource, action)
+    share = share_button(view, ShowShare("n", need) if need else ShowShare())
     return Screen(
         split_messages(blocks),
-        ((report_button(view, action),), nav_row(view, back, place=place)),
+        ((report_button(view, action),), (share,), nav_row(view, back, place=place)),
     )
+
+
+def card_need(resource: Resource, action: ShowResource) -> str:
+    """The need a card is shown for: its list's need, else the resource's first."""
+    back = action.back
+    need = back.need_id if isinstance(back, ShowNeed | ShowNearby) else ""
+    return need or next(iter(resource.needs), "")

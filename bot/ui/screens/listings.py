@@ -115,8 +115,9 @@ def _resource_list(
     )
 
 
-def _sort_key(view: View, resource: Resource) -> tuple[int, bool, bool, dt.datetime, bool, str]:
-    """Open now first, then no barriers, then whatever opens soonest, peer-led first."""
+def list_order(view: View, resource: Resource) -> tuple[int, bool, bool, dt.datetime, bool, str]:
+    """How lists order places: open now first, then no barriers, then whatever opens soonest,
+    peer-led first."""
     far = dt.datetime.max.replace(tzinfo=dt.UTC)
     if resource.hours is None:
         rank, opens = 2, far
@@ -143,7 +144,7 @@ def need_list(view: View, action: ShowNeed) -> Screen:
     if view.region is None:
         return area_picker(view)
     found = [r for r in content.resources_in(view.region.id) if need.id in r.needs]
-    found.sort(key=lambda r: _sort_key(view, r))
+    found.sort(key=lambda r: list_order(view, r))
     header = bold(need.name.get(view.state.locale))
     header += "\n" + esc(
         view.tr.gettext("Send a location to see the closest first.")
@@ -197,7 +198,7 @@ def open_now_list(view: View, action: ShowOpenNow) -> Screen:
         # Phone lines have no place: after the nearest places, never left out.
         entries.extend((r, None) for r in open_now if r.id not in placed)
     else:
-        entries = [(r, None) for r in sorted(open_now, key=lambda r: _sort_key(view, r))]
+        entries = [(r, None) for r in sorted(open_now, key=lambda r: list_order(view, r))]
     entries.sort(key=lambda e: hard_barrier(e[0]))
     header = bold(view.tr.gettext("Open now or around the clock"))
     back = Button(view.tr.pgettext("button", "◀ Back"), ShowUrgent(action.neighbourhood_id))

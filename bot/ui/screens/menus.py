@@ -198,6 +198,13 @@ def _what_is_kept(view: View) -> list[str]:
         "• "
         + esc(
             tr.gettext(
+                "Per day, how many cards were shared and how many starts came through each"
+                " outreach link, with nothing that says who."
+            )
+        ),
+        "• "
+        + esc(
+            tr.gettext(
                 "A log of what the organisation's admins changed in the bot (which admin, what,"
                 " when), with nothing about you."
             )

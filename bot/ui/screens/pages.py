@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from bot.domain.models import Page, Section
-from bot.ui.actions import ShowPage, ShowSection
+from bot.ui.actions import ShowPage, ShowSection, ShowShare
 from bot.ui.render import Button, Screen, bold, esc, italic, split_messages
 from bot.ui.screens.menus import out_of_date
-from bot.ui.screens.view import View, nav_row, rows
+from bot.ui.screens.view import View, nav_row, rows, share_button
 
 
 def body_blocks(body: str) -> list[str]:
@@ -33,7 +33,8 @@ def page_screen(view: View, action: ShowPage) -> Screen:
     page = view.catalog.content.pages.get(action.page_id)
     if page is None:
         return out_of_date(view)
-    return Screen(_page_messages(view, page), (_page_buttons(view, page),))
+    share = share_button(view, ShowShare("p", page.id))
+    return Screen(_page_messages(view, page), ((share,), _page_buttons(view, page)))
 
 
 def _page_messages(view: View, page: Page) -> tuple[str, ...]:
@@ -72,7 +73,8 @@ def section_screen(view: View, action: ShowSection) -> Screen:
         "General information, not legal advice. For your situation, ask a lawyer: see"
         " Legal help under Find help."
     )
+    share = share_button(view, ShowShare("s", action.section.value))
     return Screen(
         (bold(tr.gettext("Know your rights")) + "\n\n" + esc(intro),),
-        (*rows(buttons, 1), nav_row(view)),
+        (*rows(buttons, 1), (share,), nav_row(view)),
     )

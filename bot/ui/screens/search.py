@@ -85,12 +85,12 @@ def _unique(items: Iterable[T]) -> tuple[T, ...]:
     return tuple(seen.values())
 
 
-def answer(view: View, search: ShowSearch) -> Answer:
-    """Search, then order everything by what helps now."""
+def answer(view: View, search: ShowSearch, limit: int = SEARCH_LIMIT) -> Answer:
+    """Search, then order everything by what helps now (at most `limit` listings)."""
     catalog = view.catalog
     content = catalog.content
     region_id = view.region.id if view.region else None
-    result = catalog.index.search(search.query, region_id, limit=SEARCH_LIMIT * 3)
+    result = catalog.index.search(search.query, region_id, limit=limit * 3)
     distances: dict[str, float] = {}
     if result.neighbourhood is not None:
         for hit in result.resources:
@@ -107,7 +107,7 @@ def answer(view: View, search: ShowSearch) -> Answer:
             distances=distances,
         )
         if passes(view, hit.resource, search.filters)
-    ][:SEARCH_LIMIT]
+    ][:limit]
     situation_pages = _unique(
         content.pages[p] for s in result.situations for p in s.pages if p in content.pages
     )

@@ -9,7 +9,7 @@ from bot.domain.catalog import Catalog
 from bot.domain.models import LocalizedText, Region
 from bot.i18n import Translator
 from bot.policy import DEFAULT_RETENTION_DAYS
-from bot.ui.actions import ShowMenu, ShowUrgent
+from bot.ui.actions import ShowMenu, ShowShare, ShowUrgent
 from bot.ui.render import Button, esc, italic
 from bot.ui.state import UserState
 
@@ -55,6 +55,11 @@ def menu_button(view: View) -> Button:
 def urgent_button(view: View, neighbourhood_id: str = "") -> Button:
     """The one-tap way to urgent help, on every screen."""
     return Button(view.tr.pgettext("menu", "🆘 Urgent help"), ShowUrgent(neighbourhood_id))
+
+
+def share_button(view: View, action: ShowShare) -> Button:
+    """The button to /share what is on screen."""
+    return Button(view.tr.pgettext("button", "📤 Share"), action)
 
 
 def nav_row(view: View, *first: Button, place: str = "") -> tuple[Button, ...]:
