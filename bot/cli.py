@@ -1,4 +1,4 @@
-"""Command line: `python -m bot validate|chat|search|run`."""
+"""Command line: `python -m bot validate|chat|search|run|sheet-template|import-sheet`."""
 
 from __future__ import annotations
 
@@ -23,6 +23,7 @@ from bot.domain.models import Content
 from bot.i18n import available_locales
 from bot.logs import configure_logging
 from bot.preview import run_preview
+from bot.sheets import commands as sheet_commands
 from bot.store import StoreError
 from bot.ui import screens
 from bot.ui.actions import ShowSearch, search_key
@@ -80,6 +81,7 @@ def build_parser() -> argparse.ArgumentParser:
         " settings come from the environment",
         description="Needs BOT_TOKEN; see the README for every setting.",
     )
+    sheet_commands.add_commands(commands)
     return parser
 
 
@@ -233,6 +235,10 @@ def main(argv: list[str] | None = None) -> int:
         return validate(args.content or default_content_dir(), sys.stdout)
     if args.command == "run":
         return run(sys.stderr)
+    if args.command == "sheet-template":
+        return sheet_commands.sheet_template(args, sys.stdout, sys.stderr)
+    if args.command == "import-sheet":
+        return sheet_commands.import_sheet_command(args, sys.stdout, sys.stderr)
     try:
         if args.command == "search":
             return search(args, sys.stdout, sys.stderr)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, fields
 from enum import StrEnum
+from functools import cached_property
 
 from bot.domain.models import Access, Community, VerificationMethod
 
@@ -54,6 +55,7 @@ class Layout:
     columns: tuple[Column, ...]
     lists: Mapping[str, tuple[str, ...]]
 
+    @cached_property
     def by_header(self) -> dict[str, Column]:
         """Columns by header."""
         return {column.header: column for column in self.columns}

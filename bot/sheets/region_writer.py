@@ -21,8 +21,8 @@ import yaml
 INDENT = 2
 _STR_TAG = "tag:yaml.org,2002:str"
 _RESOLVER = yaml.resolver.Resolver()
-# Words, spaces and harmless punctuation only; no `:`, `#`, quotes or brackets anywhere.
-_PLAIN = re.compile(r"[A-Za-z_][A-Za-z0-9_ .,/()'+&-]*\Z")
+# Letters, digits, spaces and harmless punctuation; no `:`, `#`, quotes or brackets anywhere.
+_PLAIN = re.compile(r"[^\W\d][\w .,/()'+&-]*\Z")
 # Characters YAML reads as line breaks or refuses outright, besides the C0 and C1 controls.
 _ESCAPE_ALSO = frozenset("\u2028\u2029\ufeff\ufffe\uffff")
 

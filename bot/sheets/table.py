@@ -54,9 +54,9 @@ def read_sheets(path: Path) -> dict[str, Sheet]:
     try:
         size = path.stat().st_size
     except OSError as error:
-        raise SheetError(f"{path}: cannot read the file ({error.strerror})") from error
+        raise SheetError(f"cannot read the file ({error.strerror})") from error
     if size > MAX_FILE_BYTES:
-        raise SheetError(f"{path}: larger than {MAX_FILE_BYTES // 2**20} MiB; split it")
+        raise SheetError(f"larger than {MAX_FILE_BYTES // 2**20} MiB; split it")
     suffix = path.suffix.lower()
     if suffix == ".csv":
         sheet = read_csv(path.name, path.read_bytes())
@@ -64,8 +64,7 @@ def read_sheets(path: Path) -> dict[str, Sheet]:
     if suffix in (".xlsx", ".xlsm"):
         return read_xlsx(path)
     raise SheetError(
-        f"{path}: use an .xlsx workbook or a .csv file (in a spreadsheet, File > Save As or"
-        " File > Download)"
+        "use an .xlsx workbook or a .csv file (in a spreadsheet, File > Save As or File > Download)"
     )
 
 
@@ -74,7 +73,7 @@ def read_csv(name: str, data: bytes) -> Sheet:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
-        raise SheetError(f"{name}: not UTF-8 text; {_SAVE_AS_UTF8}") from error
+        raise SheetError(f"not UTF-8 text; {_SAVE_AS_UTF8}") from error
     first_line = text.split("\n", 1)[0]
     delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
@@ -86,7 +85,7 @@ def read_csv(name: str, data: bytes) -> Sheet:
             rows.append((len(rows) + 1, tuple(values)))
     except csv.Error as error:
         raise SheetError(
-            f"{name}: row {reader.line_num}: {error}; check the quotes in that row"
+            f"line {reader.line_num}: {error}; check the quotes in that row"
         ) from error
     return Sheet(name, tuple(rows))
 
@@ -97,7 +96,7 @@ def read_xlsx(path: Path) -> dict[str, Sheet]:
         book = load_workbook(path, read_only=True, data_only=True)
     except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError) as error:
         raise SheetError(
-            f"{path}: not an .xlsx workbook this tool can read ({error}); save it again as"
+            f"not an .xlsx workbook this tool can read ({error}); save it again as"
             " Excel Workbook (.xlsx)"
         ) from error
     merged = _merged_ranges(path)

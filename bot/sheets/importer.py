@@ -1,0 +1,402 @@
+"""`import-sheet`: a filled-in listings sheet becomes a region file, checked by the real validator.
+
+Sheet-level mistakes (columns, drop-down values, dates and phone numbers a spreadsheet mangled,
+merged cells) are caught cell by cell. Then the region YAML is written while remembering which
+cell each line came from, the validator runs on a temporary copy of the content folder with the
+new region file in place, and each of its `file:line` problems is reported at its cell.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from bot.domain.loader import load_content
+from bot.domain.models import Content, LocalizedText, Neighbourhood, Region
+from bot.domain.problems import Problem, Severity
+from bot.sheets.cells import Finding
+from bot.sheets.columns import (
+    ACCESS_FACTS,
+    DETAIL_TEXT_FIELDS,
+    LOCATION_FIELDS,
+    TEXT_FIELDS,
+    Layout,
+    listing_layout,
+    neighbourhood_layout,
+)
+from bot.sheets.region_writer import Traced, WrittenYaml, YamlValue, write_yaml
+from bot.sheets.rows import Findings, Row, SheetRows, numbered_slots
+from bot.sheets.table import Sheet, SheetError, read_sheets
+
+REGION_ID = re.compile(r"[a-z0-9][a-z0-9_-]{0,19}\Z")
+LISTINGS, NEIGHBOURHOODS, LISTS = "Listings", "Neighbourhoods", "Lists"
+# The validator's own path at the start of a message ("resources[2] (x).phones[0].number: ").
+_VALIDATOR_PATH = re.compile(
+    r"(?:(?:resources|neighbourhoods)\[\d+\](?: \([^)]*\))?|region|access)"
+    r"(?:\.[A-Za-z_]\w*(?:\[\d+\])?)*: "
+)
+_LINE_LIST = re.compile(r"\(lines ([0-9, ]+)( \.\.\.)?\)")
+
+
+@dataclass(frozen=True)
+class ImportRequest:
+    """What to import, into which region, against which content folder."""
+
+    source: Path
+    region_id: str
+    content_dir: Path
+    name: str | None = None
+    timezone: str | None = None
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    """The region file (None when there are errors), every finding, and the listings read."""
+
+    written: WrittenYaml | None
+    findings: tuple[Finding, ...]
+    listings: int
+
+
+def import_sheet(request: ImportRequest) -> ImportResult:
+    """Read, check and convert a listings sheet; every problem is reported at once."""
+    findings = Findings()
+    if not REGION_ID.match(request.region_id):
+        findings.error(
+            "--region",
+            f"{request.region_id!r} is not a region id: use at most 20"
+            " lower-case letters, digits, - and _",
+        )
+        return ImportResult(None, tuple(findings.items), 0)
+    base = load_content(request.content_dir)
+    if base.content is None:
+        findings.error(
+            str(request.content_dir),
+            "the content folder has errors; fix them first"
+            f" (python -m bot validate {request.content_dir})",
+        )
+        return ImportResult(None, tuple(findings.items), 0)
+    try:
+        sheets = read_sheets(request.source)
+    except SheetError as error:
+        findings.error(str(request.source), str(error))
+        return ImportResult(None, tuple(findings.items), 0)
+    region_file = find_region_file(request.content_dir, request.region_id)
+    draft = _Draft(request, base.content, region_file, findings)
+    tree, listings = draft.region_file(sheets)
+    written = write_yaml(tree, _comments(request))
+    for problem in _validate(written, request, region_file):
+        finding = _finding(problem, written, findings)
+        if finding is not None:
+            findings.items.append(finding)
+    ok = not findings.errors
+    return ImportResult(written if ok else None, tuple(findings.items), listings)
+
+
+def _comments(request: ImportRequest) -> list[str]:
+    return [
+        f"Written by `python -m bot import-sheet` from {request.source.name}.",
+        "Edit the spreadsheet and import it again, or edit this file by hand;",
+        "check it with `python -m bot validate` (see docs/content.md and docs/admins.md).",
+        "",
+    ]
+
+
+def find_region_file(content_dir: Path, region_id: str) -> Path | None:
+    """The file under regions/ that defines `region_id`, if any."""
+    for path in sorted((content_dir / "regions").glob("*.yaml")):
+        try:
+            data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, yaml.YAMLError):
+            continue
+        region = data.get("region") if isinstance(data, dict) else None
+        if isinstance(region, dict) and region.get("id") == region_id:
+            return path
+    return None
+
+
+class _Draft:
+    """The region file's tree: the region, its neighbourhoods, then one listing per row."""
+
+    def __init__(
+        self, request: ImportRequest, content: Content, region_file: Path | None, found: Findings
+    ) -> None:
+        self.request = request
+        self.content = content
+        self.region = content.regions.get(request.region_id)
+        self.region_label = f"{region_file} (region)" if region_file else "--region"
+        self.findings = found
+        self.locales = content.locales
+        self.default = self.region.default_locale if self.region else content.default_locale
+
+    def region_file(self, sheets: dict[str, Sheet]) -> tuple[dict[str, YamlValue], int]:
+        """The whole file, and how many listings it has."""
+        hood_trees, hood_ids = self._neighbourhoods(sheets.get(NEIGHBOURHOODS))
+        listings = self._listings(_listings_sheet(sheets), hood_ids)
+        tree: dict[str, YamlValue] = {
+            "region": self._region(),
+            "neighbourhoods": hood_trees,
+            "resources": listings,
+        }
+        return tree, len(listings)
+
+    def _region(self) -> dict[str, YamlValue]:
+        request, region, label = self.request, self.region, self.region_label
+        tree: dict[str, YamlValue] = {"id": Traced(request.region_id, "--region")}
+        if request.name:
+            tree["name"] = Traced(request.name, "--name")
+        elif region:
+            tree["name"] = Traced(localized_tree(region.name), label)
+        else:
+            self.findings.error("--name", 'a new region needs a name: add --name "City, State"')
+        if region:
+            tree["sample"] = Traced(region.sample, label)
+            tree["default_locale"] = Traced(region.default_locale, label)
+        if request.timezone:
+            tree["timezone"] = Traced(request.timezone, "--timezone")
+        elif region:
+            tree["timezone"] = Traced(region.timezone, label)
+        else:
+            self.findings.error(
+                "--timezone",
+                "a new region needs a time zone: add --timezone"
+                " with an IANA name like America/Los_Angeles",
+            )
+        if region:
+            tree.update(_region_details(region, label))
+        return tree
+
+    def _neighbourhoods(self, sheet: Sheet | None) -> tuple[list[YamlValue], tuple[str, ...]]:
+        layout = neighbourhood_layout(self.locales, self.default)
+        rows = list(SheetRows(sheet, layout, self.findings).rows()) if sheet else []
+        if rows:
+            trees: list[YamlValue] = [self._neighbourhood(row) for row in rows]
+            ids = tuple(str(c.value) for row in rows if (c := row.cell("id")) is not None)
+            return trees, ids
+        region_id = self.request.region_id
+        hoods = [h for h in self.content.neighbourhoods.values() if h.region_id == region_id]
+        if not hoods:
+            self.findings.error(
+                str(self.request.source),
+                f"region {self.request.region_id!r} is new: list its neighbourhoods in a"
+                " Neighbourhoods sheet (an .xlsx from python -m bot sheet-template has one)",
+            )
+        label = f"{self.region_label.removesuffix(' (region)')} (neighbourhoods)"
+        return [Traced(neighbourhood_tree(h), label) for h in hoods], tuple(h.id for h in hoods)
+
+    def _neighbourhood(self, row: Row) -> YamlValue:
+        tree: dict[str, YamlValue] = {}
+        _put(tree, "id", row.cell("id"))
+        _put(tree, "name", row.localized("name", self.locales, self.default))
+        _put(tree, "aliases", row.cell("aliases"))
+        center = {k: v for k in ("latitude", "longitude") if (v := row.cell(k)) is not None}
+        tree["center"] = Traced(center, row.ref("latitude"))
+        return Traced(tree, row.ref("id"))
+
+    def _listings(self, sheet: Sheet | None, hood_ids: tuple[str, ...]) -> list[YamlValue]:
+        if sheet is None:
+            self.findings.error(
+                str(self.request.source),
+                "no Listings sheet; use the workbook from python -m bot sheet-template",
+            )
+            return []
+        need_slots, phone_slots = numbered_slots(sheet)
+        layout = listing_layout(
+            self.locales,
+            self.default,
+            tuple(self.content.needs),
+            hood_ids,
+            need_slots=max(need_slots, 1),
+            phone_slots=phone_slots,
+        )
+        reader = SheetRows(sheet, layout, self.findings)
+        return [_Listing(row, layout, self.locales, self.default).tree() for row in reader.rows()]
+
+
+class _Listing:
+    """One row as a resource, fields in the order of docs/content.md."""
+
+    def __init__(self, row: Row, layout: Layout, locales: tuple[str, ...], default: str) -> None:
+        self.row = row
+        self.layout = layout
+        self.locales = locales
+        self.default = default
+
+    def _text(self, name: str) -> Traced | None:
+        return self.row.localized(name, self.locales, self.default)
+
+    def tree(self) -> YamlValue:
+        row = self.row
+        tree: dict[str, YamlValue] = {}
+        _put(tree, "id", row.cell("id"))
+        for name in TEXT_FIELDS:
+            _put(tree, name, self._text(name))
+        headers = [c.header for c in self.layout.columns if c.header.startswith("needs.")]
+        needs: list[YamlValue] = [c for h in headers if (c := row.cell(h)) is not None]
+        tree["needs"] = Traced(needs, row.ref("needs.1"))
+        _put(tree, "neighbourhood", row.cell("neighbourhood"))
+        _put(tree, "locations", self._locations())
+        _put(tree, "phones", self._phones())
+        for name in ("url", "email", "languages", "opening_hours", "timezone"):
+            _put(tree, name, row.cell(name))
+        for name in DETAIL_TEXT_FIELDS:
+            _put(tree, name, self._text(name))
+        _put(tree, "required_documents", self._documents())
+        access = {f: v for f in ACCESS_FACTS if (v := row.cell(f"access.{f}")) is not None}
+        if access:
+            tree["access"] = Traced(access, row.ref(f"access.{next(iter(access))}"))
+        _put(tree, "community", self._community())
+        confidential = row.cell("confidential_address")
+        if confidential is not None and confidential.value != "no":
+            tree["confidential_address"] = Traced(confidential.value == "yes", confidential.origin)
+        _put(tree, "verified", self._verified())
+        return Traced(tree, row.ref("id"))
+
+    def _locations(self) -> YamlValue | None:
+        headers = (*LOCATION_FIELDS, "latitude", "longitude")
+        filled = [h for h in headers if self.row.cell_is_filled(h)]
+        if not filled:
+            return None
+        location = {h: v for h in headers if (v := self.row.cell(h)) is not None}
+        return Traced([location], self.row.ref(filled[0]))
+
+    def _phones(self) -> YamlValue | None:
+        phones: list[YamlValue] = []
+        for header in (c.header for c in self.layout.columns):
+            if not (header.startswith("phones.") and header.endswith(".number")):
+                continue
+            number = self.row.cell(header)
+            description = self._text(header.removesuffix(".number") + ".description")
+            if number is None and description is None:
+                continue
+            phone: dict[str, YamlValue] = {}
+            _put(phone, "number", number)
+            _put(phone, "description", description)
+            phones.append(Traced(phone, self.row.ref(header)))
+        return phones or None
+
+    def _documents(self) -> YamlValue | None:
+        """Documents one per line, the n-th line of each language column being one document."""
+        lines: dict[str, tuple[list[str], str]] = {}
+        for loc in self.locales:
+            cell = self.row.cell(f"required_documents.{loc}")
+            if cell is not None and isinstance(cell.value, list):
+                lines[loc] = ([str(line) for line in cell.value], cell.origin)
+        documents: list[YamlValue] = []
+        for index in range(max((len(texts) for texts, _ in lines.values()), default=0)):
+            document: dict[str, YamlValue] = {
+                loc: Traced(texts[index], origin)
+                for loc, (texts, origin) in lines.items()
+                if index < len(texts)
+            }
+            documents.append(Traced(document, self.row.ref(f"required_documents.{self.default}")))
+        return documents or None
+
+    def _community(self) -> YamlValue | None:
+        marks: list[YamlValue] = []
+        for column in self.layout.columns:
+            if column.header.startswith("community."):
+                cell = self.row.cell(column.header)
+                if cell is not None and cell.value == "yes":
+                    marks.append(Traced(column.header.removeprefix("community."), cell.origin))
+        return marks or None
+
+    def _verified(self) -> YamlValue | None:
+        date, method = self.row.cell("verified.date"), self.row.cell("verified.method")
+        if date is None and method is None:
+            return None
+        parts: dict[str, YamlValue] = {}
+        _put(parts, "date", date)
+        _put(parts, "method", method)
+        return Traced(parts, self.row.ref("verified.date" if date is None else "verified.method"))
+
+
+def _put(tree: dict[str, YamlValue], key: str, value: YamlValue | None) -> None:
+    if value is not None:
+        tree[key] = value
+
+
+def _listings_sheet(sheets: dict[str, Sheet]) -> Sheet | None:
+    """The sheet named Listings, else the only sheet (a CSV file), else the first other one."""
+    by_name = {name.lower(): sheet for name, sheet in sheets.items()}
+    if LISTINGS.lower() in by_name:
+        return by_name[LISTINGS.lower()]
+    others = [s for n, s in by_name.items() if n not in (NEIGHBOURHOODS.lower(), LISTS.lower())]
+    return others[0] if others else None
+
+
+def localized_tree(text: LocalizedText) -> YamlValue:
+    """A LocalizedText as written in YAML: plain when it is one name for every language."""
+    if text.same_in_every_locale:
+        return text.values[text.default_locale]
+    return dict(text.values)
+
+
+def neighbourhood_tree(hood: Neighbourhood) -> dict[str, YamlValue]:
+    """A neighbourhood as written in a region file."""
+    tree: dict[str, YamlValue] = {"id": hood.id, "name": localized_tree(hood.name)}
+    if hood.aliases:
+        tree["aliases"] = list(hood.aliases)
+    tree["center"] = {"latitude": hood.center.latitude, "longitude": hood.center.longitude}
+    return tree
+
+
+def _region_details(region: Region, label: str) -> dict[str, YamlValue]:
+    details: dict[str, YamlValue] = {
+        "distance_unit": Traced(region.distance_unit.value, label),
+        "stale_after_days": Traced(region.stale_after_days, label),
+    }
+    if region.good_samaritan is not None:
+        details["good_samaritan"] = Traced(localized_tree(region.good_samaritan), label)
+    return details
+
+
+def _validate(
+    written: WrittenYaml, request: ImportRequest, region_file: Path | None
+) -> list[Problem]:
+    """The validator's problems with the new region file in a copy of the content folder;
+    files are named as in the real folder, the new one as `<region>.yaml`."""
+    with tempfile.TemporaryDirectory(prefix="waypoint-import-") as temporary:
+        copy = Path(temporary) / "content"
+        shutil.copytree(request.content_dir, copy)
+        if region_file is not None:
+            (copy / "regions" / region_file.name).unlink()
+        target = copy / "regions" / f"{request.region_id}.yaml"
+        target.write_text(written.text, encoding="utf-8")
+        problems = load_content(copy).problems.sorted()
+        own, real = str(target), str(request.content_dir)
+        return [
+            Problem(
+                "" if p.file == own else p.file.replace(str(copy), real, 1),
+                p.line,
+                p.message,
+                p.severity,
+            )
+            for p in problems
+        ]
+
+
+def _finding(problem: Problem, written: WrittenYaml, findings: Findings) -> Finding | None:
+    """A validator problem at its cell, named by column; None when the cell was already
+    reported by the sheet checks."""
+    warning = problem.severity is Severity.WARNING
+    if problem.file:
+        return Finding(f"{problem.file}:{problem.line}", problem.message, warning)
+    where = written.origin(problem.line) or "region"
+    if where in findings.bad_cells and not warning:
+        return None
+    message = _VALIDATOR_PATH.sub("", problem.message, count=1)
+    message = _LINE_LIST.sub(lambda m: _cells(m, written), message)
+    header = findings.headers.get(where)
+    return Finding(where, f"{header}: {message}" if header else message, warning)
+
+
+def _cells(match: re.Match[str], written: WrittenYaml) -> str:
+    lines = [int(n) for n in match[1].split(",") if n.strip()]
+    cells = dict.fromkeys(written.origin(n) or f"line {n}" for n in lines)
+    return f"({', '.join(cells)}{match[2] or ''})"

@@ -1,0 +1,199 @@
+"""Sheet rows into YAML trees: headers matched to columns, each cell read and traced to its
+reference, every mistake recorded as a finding at its cell."""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+
+from bot.sheets.cells import CellError, Finding, Parsed, is_empty, raw_text, read_cell
+from bot.sheets.columns import Layout
+from bot.sheets.region_writer import Traced, YamlValue
+from bot.sheets.table import CellValue, Sheet
+
+NOTES_MARK = "Notes (this row is skipped)"
+_NUMBERED = re.compile(r"(needs|phones)\.(\d+)\b")
+
+
+@dataclass
+class Findings:
+    """Findings of one import, and the cells already blamed (the validator's repeats are
+    dropped)."""
+
+    items: list[Finding] = field(default_factory=list)
+    bad_cells: set[str] = field(default_factory=set)
+    # The column header of each cell read, to name it in the validator's messages.
+    headers: dict[str, str] = field(default_factory=dict)
+
+    def error(self, where: str, message: str) -> None:
+        """Record an error at a cell, a file or an option."""
+        self.items.append(Finding(where, message))
+        self.bad_cells.add(where)
+
+    def warning(self, where: str, message: str) -> None:
+        """Record something the import could live with."""
+        self.items.append(Finding(where, message, warning=True))
+
+    @property
+    def errors(self) -> list[Finding]:
+        """The findings that stop the import."""
+        return [f for f in self.items if not f.warning]
+
+
+def numbered_slots(sheet: Sheet) -> tuple[int, int]:
+    """How many needs.N and phones.N columns the header row has (at least the template's)."""
+    header = _header_row(sheet)
+    found = {"needs": 0, "phones": 0}
+    for value in header[1] if header else ():
+        match = _NUMBERED.match(raw_text(value).strip())
+        if match:
+            found[match[1]] = max(found[match[1]], int(match[2]))
+    return found["needs"], found["phones"]
+
+
+def _header_row(sheet: Sheet) -> tuple[int, tuple[CellValue, ...]] | None:
+    return next(((n, v) for n, v in sheet.rows if not all(map(is_empty, v))), None)
+
+
+class SheetRows:
+    """One sheet read against its layout: the column of each header, then its data rows."""
+
+    def __init__(self, sheet: Sheet, layout: Layout, findings: Findings) -> None:
+        self.sheet = sheet
+        self.layout = layout
+        self.findings = findings
+        self.columns: dict[str, int] = {}
+        for merged in sheet.merged:
+            findings.error(
+                f"{sheet.name}!{merged.split(':')[0]}",
+                f"cells {merged} are merged; unmerge them and put a value in each cell"
+                " (the import reads one value per cell)",
+            )
+        header = _header_row(sheet)
+        self.header_row = header[0] if header else 0
+        self._match_headers(header[1] if header else ())
+
+    def _match_headers(self, header: tuple[CellValue, ...]) -> None:
+        known = self.layout.by_header
+        folded = {name.lower(): name for name in known}
+        for index, value in enumerate(header):
+            text = raw_text(value).strip()
+            where = self.sheet.ref(index, self.header_row)
+            name = folded.get(text.lower())
+            if name is None:
+                self._unknown_header(text, index, where)
+            elif name in self.columns:
+                first = self.sheet.ref(self.columns[name], self.header_row)
+                self.findings.error(
+                    where, f"column {name!r} appears twice (also {first}); keep one"
+                )
+            else:
+                self.columns[name] = index
+        for column in self.layout.columns:
+            if column.required and column.header not in self.columns:
+                self.findings.error(
+                    f"{self.sheet.name}!A{max(self.header_row, 1)}",
+                    f"missing required column {column.header!r}; add a column with this header"
+                    " (a new template has it: python -m bot sheet-template)",
+                )
+
+    def _unknown_header(self, text: str, index: int, where: str) -> None:
+        if not text:
+            if any(not is_empty(cell) for cell in self._column_cells(index)):
+                self.findings.warning(where, "this column has no header; it was ignored")
+            return
+        known = list(self.layout.by_header)
+        match = difflib.get_close_matches(text, known, n=1, cutoff=0.8)
+        stem, _, locale = text.rpartition(".")
+        if match:
+            self.findings.error(
+                where, f'unknown column {text!r} (did you mean "{match[0]}"?); rename it'
+            )
+        elif locale and any(h.startswith(f"{stem}.") for h in known):
+            languages = sorted({h.rpartition(".")[2] for h in known if h.startswith(f"{stem}.")})
+            self.findings.error(
+                where,
+                f"unknown column {text!r}: {locale!r} is not one of"
+                f" {', '.join(languages)} (the languages in settings.yaml);"
+                " rename or remove the column",
+            )
+        else:
+            self.findings.warning(
+                where, f"column {text!r} is not part of the format; it was ignored"
+            )
+
+    def _column_cells(self, index: int) -> Iterator[CellValue]:
+        for number, values in self.sheet.rows:
+            if number > self.header_row and index < len(values):
+                yield values[index]
+
+    def rows(self) -> Iterator[Row]:
+        """The data rows: empty rows and the notes row are skipped."""
+        for number, values in self.sheet.rows:
+            if number <= self.header_row or all(map(is_empty, values)):
+                continue
+            if raw_text(values[0]).startswith(NOTES_MARK):
+                continue
+            yield Row(self, number, values)
+
+
+class Row:
+    """One data row; each read value is traced to its cell."""
+
+    def __init__(self, owner: SheetRows, number: int, values: tuple[CellValue, ...]) -> None:
+        self.owner = owner
+        self.number = number
+        self.values = values
+
+    def ref(self, header: str) -> str:
+        """The cell of `header` in this row (the first cell when the column is absent)."""
+        return self.owner.sheet.ref(self.owner.columns.get(header, 0), self.number)
+
+    def cell(self, header: str) -> Traced | None:
+        """The value of a column, traced to its cell; None when empty. A cell that cannot be
+        read is reported and kept as its raw text, so the structure stays whole."""
+        column = self.owner.layout.by_header[header]
+        index = self.owner.columns.get(header)
+        value = self.values[index] if index is not None and index < len(self.values) else None
+        where = self.ref(header)
+        self.owner.findings.headers[where] = header
+        try:
+            parsed: Parsed | None = read_cell(
+                column, value, self.owner.layout.lists.get(column.choices, ())
+            )
+        except CellError as error:
+            self.owner.findings.error(where, f"{header}: {error}")
+            return Traced(raw_text(value), where)
+        if parsed is None:
+            if column.required and index is not None:
+                self.owner.findings.error(where, f"{header}: empty; every row needs it")
+                return Traced("", where)
+            return None
+        return Traced(_yaml_value(parsed), where)
+
+    def localized(self, name: str, locales: tuple[str, ...], default: str) -> Traced | None:
+        """A text in several language columns: plain when only the default one is filled."""
+        texts = {loc: self.cell(f"{name}.{loc}") for loc in locales}
+        present = {loc: text for loc, text in texts.items() if text is not None}
+        if not present:
+            return None
+        if list(present) == [default]:
+            return present[default]
+        return Traced(dict(present), self.ref(f"{name}.{default}"))
+
+    def some(self, headers: tuple[str, ...], build: Callable[[], YamlValue]) -> YamlValue | None:
+        """`build()` when any of `headers` has a value, else None."""
+        if any(self.cell_is_filled(h) for h in headers):
+            return build()
+        return None
+
+    def cell_is_filled(self, header: str) -> bool:
+        """Whether the column exists and its cell in this row is not empty."""
+        index = self.owner.columns.get(header)
+        return index is not None and index < len(self.values) and not is_empty(self.values[index])
+
+
+def _yaml_value(parsed: Parsed) -> YamlValue:
+    return list(parsed) if isinstance(parsed, tuple) else parsed
