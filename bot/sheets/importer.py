@@ -40,6 +40,7 @@ _VALIDATOR_PATH = re.compile(
     r"(?:(?:resources|neighbourhoods)\[\d+\](?: \([^)]*\))?|region|access)"
     r"(?:\.[A-Za-z_]\w*(?:\[\d+\])?)*: "
 )
+_ADDRESS_REQUIRED = ("address_1", "city", "latitude", "longitude")
 _LINE_LIST = re.compile(r"\(lines ([0-9, ]+)( \.\.\.)?\)")
 
 
@@ -262,7 +263,13 @@ class _Listing:
         filled = [h for h in headers if self.row.cell_is_filled(h)]
         if not filled:
             return None
-        location = {h: v for h in headers if (v := self.row.cell(h)) is not None}
+        why = "an address needs address_1, city, latitude and longitude (or leave it all empty)"
+        location: dict[str, YamlValue] = {}
+        for header in headers:
+            if header in _ADDRESS_REQUIRED:
+                location[header] = self.row.required(header, why)
+            else:
+                _put(location, header, self.row.cell(header))
         return Traced([location], self.row.ref(filled[0]))
 
     def _phones(self) -> YamlValue | None:
@@ -270,12 +277,12 @@ class _Listing:
         for header in (c.header for c in self.layout.columns):
             if not (header.startswith("phones.") and header.endswith(".number")):
                 continue
-            number = self.row.cell(header)
             description = self._text(header.removesuffix(".number") + ".description")
-            if number is None and description is None:
+            if description is None and not self.row.cell_is_filled(header):
                 continue
-            phone: dict[str, YamlValue] = {}
-            _put(phone, "number", number)
+            phone: dict[str, YamlValue] = {
+                "number": self.row.required(header, "a phone description needs its number")
+            }
             _put(phone, "description", description)
             phones.append(Traced(phone, self.row.ref(header)))
         return phones or None
@@ -307,13 +314,12 @@ class _Listing:
         return marks or None
 
     def _verified(self) -> YamlValue | None:
-        date, method = self.row.cell("verified.date"), self.row.cell("verified.method")
-        if date is None and method is None:
+        headers = ("verified.date", "verified.method")
+        if not any(self.row.cell_is_filled(h) for h in headers):
             return None
-        parts: dict[str, YamlValue] = {}
-        _put(parts, "date", date)
-        _put(parts, "method", method)
-        return Traced(parts, self.row.ref("verified.date" if date is None else "verified.method"))
+        why = "fill both verified.date and verified.method, or neither"
+        parts: dict[str, YamlValue] = {h.split(".")[1]: self.row.required(h, why) for h in headers}
+        return Traced(parts, self.row.ref("verified.date"))
 
 
 def _put(tree: dict[str, YamlValue], key: str, value: YamlValue | None) -> None:

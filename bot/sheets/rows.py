@@ -14,6 +14,18 @@ from bot.sheets.region_writer import Traced, YamlValue
 from bot.sheets.table import CellValue, Sheet
 
 NOTES_MARK = "Notes (this row is skipped)"
+# Texts with one column per language (`name.es`, `phones.1.description.es`).
+TEXT_STEMS = frozenset(
+    {
+        "name",
+        "organization",
+        "description",
+        "fees_description",
+        "eligibility_description",
+        "required_documents",
+    }
+    | {f"phones.{i}.description" for i in range(1, 10)}
+)
 _NUMBERED = re.compile(r"(needs|phones)\.(\d+)\b")
 
 
@@ -105,19 +117,18 @@ class SheetRows:
                 self.findings.warning(where, "this column has no header; it was ignored")
             return
         known = list(self.layout.by_header)
-        match = difflib.get_close_matches(text, known, n=1, cutoff=0.8)
         stem, _, locale = text.rpartition(".")
-        if match:
-            self.findings.error(
-                where, f'unknown column {text!r} (did you mean "{match[0]}"?); rename it'
-            )
-        elif locale and any(h.startswith(f"{stem}.") for h in known):
-            languages = sorted({h.rpartition(".")[2] for h in known if h.startswith(f"{stem}.")})
+        languages = sorted({h.rpartition(".")[2] for h in known if h.startswith(f"{stem}.")})
+        match = difflib.get_close_matches(text, known, n=1, cutoff=0.8)
+        if stem in TEXT_STEMS and locale not in languages:
             self.findings.error(
                 where,
-                f"unknown column {text!r}: {locale!r} is not one of"
-                f" {', '.join(languages)} (the languages in settings.yaml);"
-                " rename or remove the column",
+                f"unknown column {text!r}: {locale!r} is not one of {', '.join(languages)}"
+                " (the languages in settings.yaml); rename or remove the column",
+            )
+        elif match:
+            self.findings.error(
+                where, f'unknown column {text!r} (did you mean "{match[0]}"?); rename it'
             )
         else:
             self.findings.warning(
@@ -172,6 +183,16 @@ class Row:
                 return Traced("", where)
             return None
         return Traced(_yaml_value(parsed), where)
+
+    def required(self, header: str, why: str) -> Traced:
+        """The value of a column that must be filled here; empty is reported at its cell and
+        kept as empty text, so the validator's own complaint lands on the same cell."""
+        cell = self.cell(header)
+        if cell is None:
+            where = self.ref(header)
+            self.owner.findings.error(where, f"{header}: empty; {why}")
+            return Traced("", where)
+        return cell
 
     def localized(self, name: str, locales: tuple[str, ...], default: str) -> Traced | None:
         """A text in several language columns: plain when only the default one is filled."""
