@@ -146,16 +146,17 @@ def _number(value: CellValue) -> float:
 
 
 def _phone(value: CellValue) -> str:
-    lost = (
-        "was stored as a number, so a leading zero is lost and it may show as 5105550123.0;"
-        f" {_AS_TEXT} with dashes, like 510-555-0123"
-    )
     if isinstance(value, int | float) and not isinstance(value, bool):
-        raise CellError(f"{raw_text(value)} {lost}")
-    text = _text(value)
-    if _LOST_FORMAT.match(text):
-        raise CellError(f"{text} {lost}")
-    return text
+        text = raw_text(value)
+    else:
+        text = _text(value)
+        if not _LOST_FORMAT.match(text):
+            return text
+    digits = text.split(".")[0]
+    raise CellError(
+        f"{text} was stored as a number (a leading zero would be lost, and it can turn into"
+        f" {digits}.0); {_AS_TEXT} with dashes, like 510-555-0123"
+    )
 
 
 def _postal(value: CellValue) -> str:

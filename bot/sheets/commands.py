@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import TextIO
 
 from bot.domain.loader import load_content
+from bot.domain.models import DistanceUnit
 from bot.sheets.importer import REGION_ID, ImportRequest, import_sheet
 from bot.sheets.template import build_template
 
@@ -33,6 +34,11 @@ def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) 
     sheet.add_argument("--region", required=True, help="the region id, for example: oakland")
     sheet.add_argument("--name", help="the region's name (needed for a new region)")
     sheet.add_argument("--timezone", help="IANA time zone (needed for a new region)")
+    sheet.add_argument(
+        "--distance-unit",
+        choices=[unit.value for unit in DistanceUnit],
+        help="mile or kilometer (for a new region; default kilometer)",
+    )
     sheet.add_argument("--content", type=Path, help="content folder (default: content)")
     sheet.add_argument("-o", "--output", type=Path, required=True, help="the .yaml to write")
 
@@ -74,10 +80,11 @@ def import_sheet_command(args: argparse.Namespace, out: TextIO, err: TextIO) -> 
     if not REGION_ID.match(args.region):
         err.write(f"--region {args.region}: use at most 20 lower-case letters, digits, - and _\n")
         return 2
-    request = ImportRequest(args.source, args.region, _content_dir(args), args.name, args.timezone)
+    request = ImportRequest(
+        args.source, args.region, _content_dir(args), args.name, args.timezone, args.distance_unit
+    )
     result = import_sheet(request)
-    for finding in result.findings:
-        (out if finding.warning else err).write(f"{finding}\n")
+    out.writelines(f"{finding}\n" for finding in result.findings)
     if result.written is None:
         count = sum(1 for f in result.findings if not f.warning)
         err.write(f"{count} error(s); nothing was written. Fix the cells above and import again.\n")

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
+from openpyxl.utils import column_index_from_string
 
 from bot.domain.loader import load_content
 from bot.domain.models import Content, LocalizedText, Neighbourhood, Region
@@ -40,6 +41,7 @@ _VALIDATOR_PATH = re.compile(
     r"(?:(?:resources|neighbourhoods)\[\d+\](?: \([^)]*\))?|region|access)"
     r"(?:\.[A-Za-z_]\w*(?:\[\d+\])?)*: "
 )
+_CELL = re.compile(r"(.+)!([A-Z]{1,3})([0-9]+)\Z")
 _ADDRESS_REQUIRED = ("address_1", "city", "latitude", "longitude")
 _LINE_LIST = re.compile(r"\(lines ([0-9, ]+)( \.\.\.)?\)")
 
@@ -53,6 +55,7 @@ class ImportRequest:
     content_dir: Path
     name: str | None = None
     timezone: str | None = None
+    distance_unit: str | None = None
 
 
 @dataclass(frozen=True)
@@ -96,7 +99,16 @@ def import_sheet(request: ImportRequest) -> ImportResult:
         if finding is not None:
             findings.items.append(finding)
     ok = not findings.errors
-    return ImportResult(written if ok else None, tuple(findings.items), listings)
+    ordered = sorted(findings.items, key=_position)
+    return ImportResult(written if ok else None, tuple(ordered), listings)
+
+
+def _position(finding: Finding) -> tuple[str, int, int]:
+    """Files and options first, then cells sheet by sheet, row by row, left to right."""
+    match = _CELL.match(finding.where)
+    if match is None:
+        return ("", 0, 0)
+    return (match[1], int(match[3]), column_index_from_string(match[2]))
 
 
 def _comments(request: ImportRequest) -> list[str]:
@@ -170,6 +182,8 @@ class _Draft:
             )
         if region:
             tree.update(_region_details(region, label))
+        if request.distance_unit:
+            tree["distance_unit"] = Traced(request.distance_unit, "--distance-unit")
         return tree
 
     def _neighbourhoods(self, sheet: Sheet | None) -> tuple[list[YamlValue], tuple[str, ...]]:
@@ -238,7 +252,10 @@ class _Listing:
         for name in TEXT_FIELDS:
             _put(tree, name, self._text(name))
         headers = [c.header for c in self.layout.columns if c.header.startswith("needs.")]
-        needs: list[YamlValue] = [c for h in headers if (c := row.cell(h)) is not None]
+        # A need not in the list is reported at its cell already; the validator need not repeat it.
+        needs: list[YamlValue] = [
+            c for h in headers if (c := row.cell(h)) is not None and c.origin not in row.bad_cells
+        ]
         tree["needs"] = Traced(needs, row.ref("needs.1"))
         _put(tree, "neighbourhood", row.cell("neighbourhood"))
         _put(tree, "locations", self._locations())
@@ -399,7 +416,9 @@ def _finding(problem: Problem, written: WrittenYaml, findings: Findings) -> Find
     message = _VALIDATOR_PATH.sub("", problem.message, count=1)
     message = _LINE_LIST.sub(lambda m: _cells(m, written), message)
     header = findings.headers.get(where)
-    return Finding(where, f"{header}: {message}" if header else message, warning)
+    if header is None or message.startswith("translation missing"):
+        return Finding(where, message, warning)
+    return Finding(where, f"{header}: {message}", warning)
 
 
 def _cells(match: re.Match[str], written: WrittenYaml) -> str:

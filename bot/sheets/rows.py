@@ -158,6 +158,11 @@ class Row:
         self.number = number
         self.values = values
 
+    @property
+    def bad_cells(self) -> set[str]:
+        """The cells already reported as wrong."""
+        return self.owner.findings.bad_cells
+
     def ref(self, header: str) -> str:
         """The cell of `header` in this row (the first cell when the column is absent)."""
         return self.owner.sheet.ref(self.owner.columns.get(header, 0), self.number)
