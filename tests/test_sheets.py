@@ -504,3 +504,39 @@ def test_the_writer_remembers_the_origin_of_every_line() -> None:
         "      - y",
     ]
     assert written.origins == (None, None, "A2", "B2", "B2", "B2")
+
+
+def test_a_csv_row_shifted_by_an_unquoted_comma_is_refused(tmp_path: Path) -> None:
+    source = tmp_path / "l.csv"
+    source.write_text(",".join(HEADER) + "\nx,Clinic,Free, no ID,condoms,centre\n", "utf-8")
+    result = run(source)
+    assert result.written is None
+    assert "more values than there are columns" in at(result, "l.csv!F2")[0]
+
+
+def test_more_needs_and_phones_than_the_template_has(tmp_path: Path) -> None:
+    header = [*HEADER, "needs.2", "needs.5", "phones.3.number", "phones.3.description.en"]
+    row = [*GOOD_ROW, "legal", "urgent", "510-555-0103", "Texts only"]
+    result = run(write_csv(tmp_path / "l.csv", [header, row]))
+    assert result.written is not None, messages(result)
+    listing = yaml.safe_load(result.written.text)["resources"][0]
+    assert listing["needs"] == ["condoms", "legal", "urgent"]
+    assert listing["phones"] == [{"number": "510-555-0103", "description": "Texts only"}]
+    assert not [m for m in messages(result) if "tests/fixtures" in m], "only this file's news"
+
+
+def test_a_template_saved_as_csv_keeps_its_notes_row_out_and_reads_checkboxes(
+    tmp_path: Path,
+) -> None:
+    book = Workbook()
+    book.row(3, community__peer_run=True, confidential_address=False)
+    sheet = book.book["Listings"]
+    rows = [["" if v is None else str(v) for v in r] for r in sheet.iter_rows(values_only=True)]
+    result = run(write_csv(tmp_path / "l.csv", rows[:3]))
+    assert result.written is not None, messages(result)
+    listing = yaml.safe_load(result.written.text)["resources"][0]
+    assert listing["community"] == ["peer_run"]
+    assert "confidential_address" not in listing
+    result = run(book.save(tmp_path / "l.xlsx"))
+    assert result.written is not None, messages(result)
+    assert yaml.safe_load(result.written.text)["resources"][0]["community"] == ["peer_run"]

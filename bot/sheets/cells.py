@@ -19,6 +19,7 @@ _EXCEL_EPOCH = dt.date(1899, 12, 30)
 _SERIALS = range(1, 2958466)
 _LOST_FORMAT = re.compile(r"\+?\d+\.0+\Z|\d(\.\d+)?[eE]\+?\d+\Z")
 _DECIMAL_COMMA = re.compile(r"-?\d+,\d+\Z")
+_CHECKBOX = {"true": "yes", "false": "no"}
 _AS_TEXT = "format the column as Text (Format > Number > Plain text) and type it again"
 
 
@@ -94,6 +95,8 @@ def _choice(value: CellValue, choices: tuple[str, ...], list_name: str) -> str:
     if isinstance(value, bool) and "yes" in choices:
         return "yes" if value else "no"
     word = _text(value).lower()
+    if word in _CHECKBOX and "yes" in choices:  # a checkbox column saved as CSV
+        return _CHECKBOX[word]
     if word in choices:
         return word
     match = difflib.get_close_matches(word, choices, n=1, cutoff=0.6)

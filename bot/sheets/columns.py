@@ -78,32 +78,25 @@ def _texts(
     locales: tuple[str, ...],
     default: str,
     what: str,
-    example: str,
     *,
     required: bool = False,
     width: int = 30,
 ) -> list[Column]:
-    """One column per language; only the default language's can be required."""
-    columns = [
-        Column(
-            f"{name}.{default}",
-            Kind.TEXT,
-            f"{what} ({default}; the other languages fall back to it). Example: {example}",
-            required=required,
-            width=width,
-        )
-    ]
-    columns.extend(
-        Column(
-            f"{name}.{loc}",
-            Kind.TEXT,
-            f"{what} in {loc}; leave empty if not translated",
-            width=width,
-        )
+    """One column per language; only the default language's can be required. `what` ends
+    with an example."""
+    first = Column(
+        f"{name}.{default}",
+        Kind.TEXT,
+        f"{what} ({default}; the other languages fall back to it)",
+        required=required,
+        width=width,
+    )
+    others = [
+        Column(f"{name}.{loc}", Kind.TEXT, f"{name} in {loc}; empty if not translated", width=width)
         for loc in locales
         if loc != default
-    )
-    return columns
+    ]
+    return [first, *others]
 
 
 def listing_layout(
@@ -118,135 +111,80 @@ def listing_layout(
     """The Listings sheet: one row per listing, one column per field and language."""
     lists = _choice_lists(need_ids, hood_ids)
     columns = [
-        Column(
-            "id",
-            Kind.TEXT,
-            "Unique id: at most 32 lower-case letters, digits, - and _. Example: night-owl-drop-in",
-            required=True,
-            width=24,
+        Column("id", Kind.TEXT, _NOTES["id"], required=True, width=24),
+        *_texts("name", locales, default, _NOTES["name"], required=True),
+        *_texts("organization", locales, default, _NOTES["organization"]),
+        *_texts("description", locales, default, _NOTES["description"], required=True, width=50),
+        *_need_columns(need_slots),
+        Column("neighbourhood", Kind.CHOICE, _NOTES["neighbourhood"], "neighbourhoods", True),
+        *_location_columns(),
+        *_phone_columns(phone_slots, locales, default),
+        *_contact_columns(),
+        *_texts("fees_description", locales, default, _NOTES["fees_description"]),
+        *_texts("eligibility_description", locales, default, _NOTES["eligibility_description"]),
+        *(
+            Column(f"required_documents.{loc}", Kind.LINES, _NOTES["documents"] % loc, width=24)
+            for loc in locales
         ),
-        *_texts(
-            "name",
-            locales,
-            default,
-            "Name; written once it is the same in every language",
-            "Night Owl Drop-in",
-            required=True,
+        *_access_columns(lists),
+        *(
+            Column(f"community.{m.value}", Kind.CHOICE, _NOTES["community"] % m.value, "flag")
+            for m in Community
         ),
-        *_texts(
-            "organization",
-            locales,
-            default,
-            "Organisation running it (optional)",
-            "Bay Street Collective",
-        ),
-        *_texts(
-            "description",
-            locales,
-            default,
-            "What is offered, in plain words",
-            "Late-night drop-in run by sex workers.",
-            required=True,
-            width=50,
-        ),
-    ]
-    columns.extend(
-        Column(
-            f"needs.{i}",
-            Kind.CHOICE,
-            f"Need {i} (one per column; pick from the list;"
-            " ids come from needs.yaml). Example: condoms",
-            choices="needs",
-            required=i == 1,
-            width=14,
-        )
-        for i in range(1, need_slots + 1)
-    )
-    columns.append(
-        Column(
-            "neighbourhood",
-            Kind.CHOICE,
-            "Neighbourhood id (pick from the"
-            " list; see the Neighbourhoods sheet). Example: downtown",
-            choices="neighbourhoods",
-            required=True,
-        )
-    )
-    columns.extend(_location_columns())
-    for i in range(1, phone_slots + 1):
-        columns.append(
-            Column(
-                f"phones.{i}.number",
-                Kind.PHONE,
-                f"Phone {i}, as text with dashes so no zero is lost. Example: 510-555-0101",
-            )
-        )
-        columns.extend(
-            _texts(
-                f"phones.{i}.description",
-                locales,
-                default,
-                f"What phone {i} is for",
-                "Call or text",
-                width=20,
-            )
-        )
-    columns.extend(_contact_columns())
-    for name, what, example in (
-        ("fees_description", "What it costs, in words", "Free"),
-        ("eligibility_description", "Who it is for", "Adults in the sex trades."),
-    ):
-        columns.extend(_texts(name, locales, default, what, example))
-    columns.extend(
-        Column(
-            f"required_documents.{loc}",
-            Kind.LINES,
-            f"Documents they ask for ({loc}), one"
-            " per line (Alt+Enter in Excel, Ctrl+Enter in Google Sheets). Example: Photo ID",
-            width=24,
-        )
-        for loc in locales
-    )
-    columns.extend(_access_columns(lists))
-    columns.extend(
-        Column(
-            f"community.{mark.value}",
-            Kind.CHOICE,
-            f"yes if the place is {mark.value}; empty or no if not",
-            choices="flag",
-            width=12,
-        )
-        for mark in Community
-    )
-    columns.append(
-        Column(
-            "confidential_address",
-            Kind.CHOICE,
-            "yes for shelters and other"
-            " places whose address must never be shown; then leave the address"
-            " empty",
-            choices="flag",
-            width=12,
-        )
-    )
-    columns.append(
-        Column(
-            "verified.date",
-            Kind.DATE,
-            "When someone last checked the listing (a date). Example: 2026-10-15",
-            width=14,
-        )
-    )
-    columns.append(
+        Column("confidential_address", Kind.CHOICE, _NOTES["confidential"], "flag"),
+        Column("verified.date", Kind.DATE, _NOTES["verified.date"], width=14),
         Column(
             "verified.method",
             Kind.CHOICE,
-            "How it was checked. Allowed: " + ", ".join(lists["VerificationMethod"]),
-            choices="VerificationMethod",
+            _NOTES["verified.method"] + ", ".join(lists["VerificationMethod"]),
+            "VerificationMethod",
+            width=14,
+        ),
+    ]
+    return Layout(tuple(columns), lists)
+
+
+_NOTES = {
+    "id": "Unique id: at most 32 lower-case letters, digits, - and _. Example: night-owl-drop-in",
+    "name": "Name; written only here, it is the same in every language. Example: Night Owl",
+    "organization": "Organisation running it (optional). Example: Bay Street Collective",
+    "description": "What is offered, in plain words. Example: Late-night drop-in, showers",
+    "neighbourhood": "Neighbourhood id: pick from the list (the Neighbourhoods sheet)."
+    " Example: downtown",
+    "fees_description": "What it costs, in words. Example: Free",
+    "eligibility_description": "Who it is for. Example: Adults in the sex trades",
+    "documents": "Documents they ask for (%s), one per line (Alt+Enter in Excel, Ctrl+Enter"
+    " in Google Sheets); line n of every language is the same document. Example: Photo ID",
+    "community": "yes if the place is %s; empty or no if not",
+    "confidential": "yes for shelters and other places whose address must never be shown;"
+    " then leave the address empty",
+    "verified.date": "When someone last checked the listing (a date). Example: 2026-10-15",
+    "verified.method": "How it was checked. Allowed: ",
+}
+
+
+def _need_columns(slots: int) -> list[Column]:
+    return [
+        Column(
+            f"needs.{i}",
+            Kind.CHOICE,
+            f"Need {i}: one per column, from the list (needs.yaml). Example: condoms",
+            "needs",
+            required=i == 1,
             width=14,
         )
-    )
-    return Layout(tuple(columns), lists)
+        for i in range(1, slots + 1)
+    ]
+
+
+def _phone_columns(slots: int, locales: tuple[str, ...], default: str) -> list[Column]:
+    columns = []
+    for i in range(1, slots + 1):
+        what = f"Phone {i}, as text with dashes so no zero is lost. Example: 510-555-0101"
+        columns.append(Column(f"phones.{i}.number", Kind.PHONE, what))
+        describe = f"What phone {i} is for. Example: Call or text"
+        columns.extend(_texts(f"phones.{i}.description", locales, default, describe, width=20))
+    return columns
 
 
 def _location_columns() -> list[Column]:
@@ -343,8 +281,7 @@ def neighbourhood_layout(locales: tuple[str, ...], default: str) -> Layout:
             "name",
             locales,
             default,
-            "Name; written once it is the same in every language",
-            "Downtown",
+            "Name; written only here, it is the same in every language. Example: Downtown",
             required=True,
             width=24,
         ),

@@ -229,8 +229,11 @@ class _Draft:
             need_slots=max(need_slots, 1),
             phone_slots=phone_slots,
         )
-        reader = SheetRows(sheet, layout, self.findings)
-        return [_Listing(row, layout, self.locales, self.default).tree() for row in reader.rows()]
+        rows = SheetRows(sheet, layout, self.findings).rows()
+        listings = [_Listing(row, layout, self.locales, self.default).tree() for row in rows]
+        if not listings:
+            self.findings.warning(f"{sheet.name}!A3", "no listings: the region will have none")
+        return listings
 
 
 class _Listing:
@@ -408,8 +411,8 @@ def _finding(problem: Problem, written: WrittenYaml, findings: Findings) -> Find
     """A validator problem at its cell, named by column; None when the cell was already
     reported by the sheet checks."""
     warning = problem.severity is Severity.WARNING
-    if problem.file:
-        return Finding(f"{problem.file}:{problem.line}", problem.message, warning)
+    if problem.file:  # another content file: its errors matter, its warnings are not new
+        return None if warning else Finding(f"{problem.file}:{problem.line}", problem.message)
     where = written.origin(problem.line) or "region"
     if where in findings.bad_cells and not warning:
         return None

@@ -85,6 +85,7 @@ class SheetRows:
             )
         header = _header_row(sheet)
         self.header_row = header[0] if header else 0
+        self.width = len(header[1]) if header else 0
         self._match_headers(header[1] if header else ())
 
     def _match_headers(self, header: tuple[CellValue, ...]) -> None:
@@ -147,7 +148,25 @@ class SheetRows:
                 continue
             if raw_text(values[0]).startswith(NOTES_MARK):
                 continue
+            self._check_overflow(number, values)
             yield Row(self, number, values)
+
+    def _check_overflow(self, number: int, values: tuple[CellValue, ...]) -> None:
+        """Values right of the last header: in a CSV file, usually a comma or semicolon inside
+        a text without quotes, which shifted the row; in a workbook, a note to the side."""
+        extra = [i for i in range(self.width, len(values)) if not is_empty(values[i])]
+        if not extra:
+            return
+        where = self.sheet.ref(extra[0], number)
+        if self.sheet.from_csv:
+            self.findings.error(
+                where,
+                "this row has more values than there are columns: put a text that contains"
+                " a comma or semicolon in double quotes (or save the file again from the"
+                " spreadsheet)",
+            )
+        else:
+            self.findings.warning(where, "a value right of the last column; it was ignored")
 
 
 class Row:
@@ -174,7 +193,8 @@ class Row:
         index = self.owner.columns.get(header)
         value = self.values[index] if index is not None and index < len(self.values) else None
         where = self.ref(header)
-        self.owner.findings.headers[where] = header
+        if index is not None:
+            self.owner.findings.headers[where] = header
         try:
             parsed: Parsed | None = read_cell(
                 column, value, self.owner.layout.lists.get(column.choices, ())

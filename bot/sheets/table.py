@@ -43,6 +43,7 @@ class Sheet:
     name: str
     rows: tuple[tuple[int, tuple[CellValue, ...]], ...]
     merged: tuple[str, ...] = ()
+    from_csv: bool = False
 
     def ref(self, column: int, row: int) -> str:
         """A cell reference like `Listings!B7` (`column` counts from 0)."""
@@ -87,7 +88,7 @@ def read_csv(name: str, data: bytes) -> Sheet:
         raise SheetError(
             f"line {reader.line_num}: {error}; check the quotes in that row"
         ) from error
-    return Sheet(name, tuple(rows))
+    return Sheet(name, tuple(rows), from_csv=True)
 
 
 def read_xlsx(path: Path) -> dict[str, Sheet]:
