@@ -5,7 +5,9 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import re
 import shutil
+import zipfile
 from pathlib import Path
 
 import openpyxl
@@ -540,3 +542,22 @@ def test_a_template_saved_as_csv_keeps_its_notes_row_out_and_reads_checkboxes(
     result = run(book.save(tmp_path / "l.xlsx"))
     assert result.written is not None, messages(result)
     assert yaml.safe_load(result.written.text)["resources"][0]["community"] == ["peer_run"]
+
+
+def test_a_workbook_that_misstates_its_used_range_is_read_whole(tmp_path: Path) -> None:
+    book = Workbook()
+    book.row(3)
+    book.row(4, id="second")
+    book.save(tmp_path / "l.xlsx")
+    with (
+        zipfile.ZipFile(tmp_path / "l.xlsx") as source,
+        zipfile.ZipFile(tmp_path / "small.xlsx", "w") as target,
+    ):
+        for item in source.infolist():
+            data = source.read(item.filename)
+            if item.filename.startswith("xl/worksheets/"):
+                data = re.sub(rb'<dimension ref="[^"]*" ?/>', b'<dimension ref="A1"/>', data)
+            target.writestr(item, data)
+    result = run(tmp_path / "small.xlsx")
+    assert result.written is not None, messages(result)
+    assert result.listings == 2

@@ -104,6 +104,8 @@ def read_xlsx(path: Path) -> dict[str, Sheet]:
     try:
         sheets = {}
         for worksheet in book.worksheets:
+            # Some writers record a wrong used range; reading every row as stored loses nothing.
+            worksheet.reset_dimensions()
             rows = tuple(
                 (number, tuple(_plain(value) for value in values))
                 for number, values in enumerate(worksheet.iter_rows(values_only=True), start=1)
