@@ -462,6 +462,20 @@ def test_any_text_in_csv_cells_gives_clear_errors_or_a_valid_file(
     assert load_content(folder).content is not None
 
 
+@settings(
+    max_examples=40,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
+@given(st.lists(st.text(max_size=12), max_size=4), st.lists(_CELL, max_size=4))
+def test_any_extra_header_gives_clear_findings(
+    tmp_path: Path, headers: list[str], cells: list[str]
+) -> None:
+    result = run(write_csv(tmp_path / "h.csv", [HEADER + headers, GOOD_ROW + cells]))
+    assert all(f.where and f.message for f in result.findings)
+    assert (result.written is None) == any(not f.warning for f in result.findings)
+
+
 @given(st.text(st.characters(exclude_categories=("Cs",))))
 def test_the_writer_quotes_whatever_yaml_would_misread(text: str) -> None:
     assert yaml.safe_load(f"key: {scalar(text)}\n") == {"key": text}
@@ -495,10 +509,10 @@ def test_the_writer_quotes_the_known_traps(text: str) -> None:
 def test_the_writer_remembers_the_origin_of_every_line() -> None:
     written = write_yaml(
         {"resources": [Traced({"id": "a", "needs": Traced(["x", "y"], "B2")}, "A2")]},
-        ["comment"],
+        ["comment\nresources: broken"],
     )
     assert written.text.splitlines() == [
-        "# comment",
+        "# comment resources: broken",
         "resources:",
         "  - id: a",
         "    needs:",

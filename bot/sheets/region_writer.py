@@ -60,7 +60,9 @@ class WrittenYaml:
 
 def write_yaml(document: Mapping[str, YamlValue], comments: Sequence[str] = ()) -> WrittenYaml:
     """Block-style YAML for `document`, preceded by `# ` comment lines."""
-    lines: list[tuple[str, str | None]] = [(f"# {text}".rstrip(), None) for text in comments]
+    lines: list[tuple[str, str | None]] = [
+        (f"# {' '.join(text.splitlines())}".rstrip(), None) for text in comments
+    ]
     lines.extend(_mapping_lines(document, 0, None))
     return WrittenYaml(
         "".join(f"{text}\n" for text, _ in lines), tuple(origin for _, origin in lines)

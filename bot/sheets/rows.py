@@ -15,18 +15,13 @@ from bot.sheets.table import CellValue, Sheet
 
 NOTES_MARK = "Notes (this row is skipped)"
 # Texts with one column per language (`name.es`, `phones.1.description.es`).
-TEXT_STEMS = frozenset(
-    {
-        "name",
-        "organization",
-        "description",
-        "fees_description",
-        "eligibility_description",
-        "required_documents",
-    }
-    | {f"phones.{i}.description" for i in range(1, 10)}
+_TEXT_STEM = re.compile(
+    r"(name|organization|description|fees_description|eligibility_description"
+    r"|required_documents|phones\.\d+\.description)\Z"
 )
-_NUMBERED = re.compile(r"(needs|phones)\.(\d+)\b")
+# More numbered columns than this (needs.21) are refused, so a header cannot blow up the layout.
+MAX_SLOTS = 20
+_NUMBERED = re.compile(r"(needs|phones)\.([0-9]{1,4})(?:\.|\Z)")
 
 
 @dataclass
@@ -55,13 +50,13 @@ class Findings:
 
 
 def numbered_slots(sheet: Sheet) -> tuple[int, int]:
-    """How many needs.N and phones.N columns the header row has (at least the template's)."""
+    """How many needs.N and phones.N columns the header row has (at most MAX_SLOTS)."""
     header = _header_row(sheet)
     found = {"needs": 0, "phones": 0}
     for value in header[1] if header else ():
         match = _NUMBERED.match(raw_text(value).strip())
         if match:
-            found[match[1]] = max(found[match[1]], int(match[2]))
+            found[match[1]] = max(found[match[1]], min(int(match[2]), MAX_SLOTS))
     return found["needs"], found["phones"]
 
 
@@ -121,7 +116,7 @@ class SheetRows:
         stem, _, locale = text.rpartition(".")
         languages = sorted({h.rpartition(".")[2] for h in known if h.startswith(f"{stem}.")})
         match = difflib.get_close_matches(text, known, n=1, cutoff=0.8)
-        if stem in TEXT_STEMS and locale not in languages:
+        if _TEXT_STEM.match(stem) and locale not in languages:
             self.findings.error(
                 where,
                 f"unknown column {text!r}: {locale!r} is not one of {', '.join(languages)}"
