@@ -121,10 +121,10 @@ def test_template_has_drop_downs_notes_and_frozen_header(tmp_path: Path) -> None
     assert sheet.freeze_panes == "B3"
     assert book["Lists"].sheet_state == "hidden"
     formulas = {v.formula1 for v in sheet.data_validations.dataValidation}
-    assert "=Neighbourhoods!$A$3:$A$1000" in formulas
+    assert "Neighbourhoods!$A$3:$A$1000" in formulas
     lists = book["Lists"]
     list_columns = {c.value: c.column_letter for c in lists[1]}
-    assert f"=Lists!${list_columns['needs']}$2:${list_columns['needs']}$4" in formulas
+    assert f"Lists!${list_columns['needs']}$2:${list_columns['needs']}$4" in formulas
     assert any(v.type == "date" for v in sheet.data_validations.dataValidation)
     ids = [sheet.cell(r, 1).value for r in range(3, 6)]
     assert ids == ["night-drop-in", "east-legal", "hidden-shelter"]

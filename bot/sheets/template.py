@@ -110,8 +110,9 @@ def _fill_sheet(
             if number_format:
                 sheet.cell(row_number, index).number_format = number_format
         cells_range = f"{letter}{FIRST_DATA_ROW}:{letter}{last_row}"
+        # Formulas are stored without the leading = Excel shows, as Excel itself writes them.
         if column.choices and column.choices in ranges:
-            _drop_down(sheet, f"={ranges[column.choices]}", cells_range)
+            _drop_down(sheet, ranges[column.choices], cells_range)
         elif column.kind is Kind.DATE:
             _date_check(sheet, cells_range)
     sheet.row_dimensions[2].height = 90
