@@ -575,3 +575,80 @@ def test_a_workbook_that_misstates_its_used_range_is_read_whole(tmp_path: Path) 
     result = run(tmp_path / "small.xlsx")
     assert result.written is not None, messages(result)
     assert result.listings == 2
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "expected"),
+    [
+        ("l.ods", b"PK", "use an .xlsx workbook or a .csv file"),
+        ("l.xlsx", b"not a zip", "not an .xlsx workbook this tool can read"),
+        ("l.csv", b'id,name.en\n"unclosed,x\n', "check the quotes in that row"),
+    ],
+)
+def test_files_that_are_not_spreadsheets_get_a_clear_error(
+    tmp_path: Path, name: str, data: bytes, expected: str
+) -> None:
+    source = tmp_path / name
+    source.write_bytes(data)
+    result = run(source)
+    assert result.written is None
+    assert [f.where for f in result.findings] == [str(source)]
+    assert expected in result.findings[0].message
+
+
+def test_the_worked_example_in_docs_admins_is_what_the_import_says(tmp_path: Path) -> None:
+    content = load_content(CONTENT).content
+    assert content is not None
+    book, _ = build_template(content, None)
+    hoods = book["Neighbourhoods"]
+    hood = ["south-berkeley", "South Berkeley", "Sur de Berkeley", "ashby, ashby bart"]
+    for header, value in zip(["id", "name.en", "name.es", "aliases"], hood, strict=True):
+        hoods.cell(3, [c.value for c in hoods[1]].index(header) + 1, value)
+    hoods.cell(3, [c.value for c in hoods[1]].index("latitude") + 1, 37.8553)
+    hoods.cell(3, [c.value for c in hoods[1]].index("longitude") + 1, -122.2701)
+    sheet = book["Listings"]
+    columns = {c.value: c.column for c in sheet[1]}
+    first = {
+        "id": "ashby-drop-in",
+        "name.en": "Ashby Drop-in",
+        "needs.1": "drop_in",
+        "description.en": "Showers, coffee and condoms. No sign-in.",
+        "needs.2": "condom",
+        "description.es": "Duchas, café y condones. Sin registro.",
+        "verified.method": "visit",
+        "neighbourhood": "south-berkeley",
+        "phones.1.number": 5105550199,
+        "opening_hours": "Mo-Fr 9-17",
+        "verified.date": "15/10/2026",
+    }
+    second = {
+        "id": "ashby-legal",
+        "name.en": "Ashby Legal Line",
+        "needs.1": "legal",
+        "description.en": "Free advice by phone about police stops and tickets.",
+        "neighbourhood": "south-berkeley",
+        "phones.1.number": "510-555-0198",
+    }
+    for row, values in ((3, first), (4, second)):
+        for header, value in values.items():
+            cell = sheet.cell(row, columns[header])
+            cell.value = value
+            cell.number_format = "General"
+    book.save(tmp_path / "listings.xlsx")
+    request = ImportRequest(
+        tmp_path / "listings.xlsx",
+        "berkeley",
+        CONTENT,
+        "Berkeley, California",
+        "America/Los_Angeles",
+    )
+    said = messages(import_sheet(request))
+    docs = (CONTENT.parent / "docs" / "admins.md").read_text(encoding="utf-8")
+    shown = [
+        line
+        for line in docs.splitlines()
+        if line.startswith("Listings!") and not line.endswith("...")  # not shortened
+    ]
+    assert len(shown) == 5
+    for line in shown:
+        assert line in said

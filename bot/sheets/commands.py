@@ -87,7 +87,7 @@ def import_sheet_command(args: argparse.Namespace, out: TextIO, err: TextIO) -> 
     out.writelines(f"{finding}\n" for finding in result.findings)
     if result.written is None:
         count = sum(1 for f in result.findings if not f.warning)
-        err.write(f"{count} error(s); nothing was written. Fix the cells above and import again.\n")
+        err.write(f"{count} error(s); nothing was written. Fix them and import again.\n")
         return 1
     try:
         args.output.write_text(result.written.text, encoding="utf-8")

@@ -41,6 +41,7 @@ _VALIDATOR_PATH = re.compile(
     r"(?:(?:resources|neighbourhoods)\[\d+\](?: \([^)]*\))?|region|access)"
     r"(?:\.[A-Za-z_]\w*(?:\[\d+\])?)*: "
 )
+_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _CELL = re.compile(r"(.+)!([A-Z]{1,3})([0-9]+)\Z")
 _ADDRESS_REQUIRED = ("address_1", "city", "latitude", "longitude")
 _LINE_LIST = re.compile(r"\(lines ([0-9, ]+)( \.\.\.)?\)")
@@ -121,10 +122,11 @@ def _comments(request: ImportRequest) -> list[str]:
 
 
 def find_region_file(content_dir: Path, region_id: str) -> Path | None:
-    """The file under regions/ that defines `region_id`, if any."""
-    for path in sorted((content_dir / "regions").glob("*.yaml")):
+    """The file under regions/ that defines `region_id`, if any (`<id>.yaml` looked at first)."""
+    paths = sorted((content_dir / "regions").glob("*.yaml"), key=lambda p: p.stem != region_id)
+    for path in paths:
         try:
-            data = yaml.safe_load(path.read_text(encoding="utf-8"))
+            data = yaml.load(path.read_text(encoding="utf-8"), Loader=_YAML_LOADER)
         except (OSError, UnicodeDecodeError, yaml.YAMLError):
             continue
         region = data.get("region") if isinstance(data, dict) else None

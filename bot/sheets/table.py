@@ -65,7 +65,8 @@ def read_sheets(path: Path) -> dict[str, Sheet]:
     if suffix in (".xlsx", ".xlsm"):
         return read_xlsx(path)
     raise SheetError(
-        "use an .xlsx workbook or a .csv file (in a spreadsheet, File > Save As or File > Download)"
+        "use an .xlsx workbook or a .csv file (in Excel or LibreOffice, File > Save As; in"
+        " Google Sheets, File > Download)"
     )
 
 
