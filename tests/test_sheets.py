@@ -652,3 +652,14 @@ def test_the_worked_example_in_docs_admins_is_what_the_import_says(tmp_path: Pat
     assert len(shown) == 5
     for line in shown:
         assert line in said
+
+
+def test_a_bad_neighbourhood_id_is_reported_once(tmp_path: Path) -> None:
+    book = Workbook()
+    book.row(3, neighbourhood="mid")
+    hoods = book.book["Neighbourhoods"]
+    for column, value in enumerate([dt.datetime(2026, 3, 1), "Middle", "", "", 37.8, -122.2], 1):
+        hoods.cell(3, column, value)
+    result = run(book.save(tmp_path / "l.xlsx"))
+    assert len(at(result, "Neighbourhoods!A3")) == 1
+    assert "turned this into a date" in at(result, "Neighbourhoods!A3")[0]

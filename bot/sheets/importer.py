@@ -251,6 +251,7 @@ class _Listing:
         return self.row.localized(name, self.locales, self.default)
 
     def tree(self) -> YamlValue:
+        """The resource, traced to the row's id cell."""
         row = self.row
         tree: dict[str, YamlValue] = {}
         _put(tree, "id", row.cell("id"))

@@ -171,6 +171,8 @@ class Row:
         self.owner = owner
         self.number = number
         self.values = values
+        # Each cell is read (and its mistakes reported) once, however often it is asked for.
+        self._read: dict[str, Traced | None] = {}
 
     @property
     def bad_cells(self) -> set[str]:
@@ -184,6 +186,11 @@ class Row:
     def cell(self, header: str) -> Traced | None:
         """The value of a column, traced to its cell; None when empty. A cell that cannot be
         read is reported and kept as its raw text, so the structure stays whole."""
+        if header not in self._read:
+            self._read[header] = self._read_cell(header)
+        return self._read[header]
+
+    def _read_cell(self, header: str) -> Traced | None:
         column = self.owner.layout.by_header[header]
         index = self.owner.columns.get(header)
         value = self.values[index] if index is not None and index < len(self.values) else None
@@ -210,6 +217,8 @@ class Row:
         cell = self.cell(header)
         if cell is None:
             where = self.ref(header)
+            if where in self.bad_cells:  # asked for twice
+                return Traced("", where)
             self.owner.findings.error(where, f"{header}: empty; {why}")
             return Traced("", where)
         return cell
