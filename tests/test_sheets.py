@@ -19,9 +19,9 @@ from hypothesis import strategies as st
 from bot.cli import main
 from bot.domain.loader import load_content
 from bot.domain.models import Content, Resource
+from bot.sheets.columns import NOTES_MARK
 from bot.sheets.importer import ImportRequest, ImportResult, import_sheet
 from bot.sheets.region_writer import Traced, scalar, write_yaml
-from bot.sheets.rows import NOTES_MARK
 from bot.sheets.template import build_template
 
 from .conftest import CONTENT, MINIMAL

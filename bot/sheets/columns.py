@@ -14,6 +14,9 @@ from functools import cached_property
 
 from bot.domain.models import Access, Community, VerificationMethod
 
+LISTINGS, NEIGHBOURHOODS, LISTS = "Listings", "Neighbourhoods", "Lists"
+# Starts the first cell of the notes row under the headers; the import skips that row.
+NOTES_MARK = "Notes (this row is skipped)"
 NEED_SLOTS = 4
 PHONE_SLOTS = 2
 FLAG_VALUES = ("yes", "no")

@@ -24,7 +24,10 @@ from bot.sheets.cells import Finding
 from bot.sheets.columns import (
     ACCESS_FACTS,
     DETAIL_TEXT_FIELDS,
+    LISTINGS,
+    LISTS,
     LOCATION_FIELDS,
+    NEIGHBOURHOODS,
     TEXT_FIELDS,
     Layout,
     listing_layout,
@@ -35,7 +38,6 @@ from bot.sheets.rows import Findings, Row, SheetRows, numbered_slots
 from bot.sheets.table import Sheet, SheetError, read_sheets
 
 REGION_ID = re.compile(r"[a-z0-9][a-z0-9_-]{0,19}\Z")
-LISTINGS, NEIGHBOURHOODS, LISTS = "Listings", "Neighbourhoods", "Lists"
 # The validator's own path at the start of a message ("resources[2] (x).phones[0].number: ").
 _VALIDATOR_PATH = re.compile(
     r"(?:(?:resources|neighbourhoods)\[\d+\](?: \([^)]*\))?|region|access)"

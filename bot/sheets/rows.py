@@ -9,11 +9,10 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 from bot.sheets.cells import CellError, Finding, Parsed, is_empty, raw_text, read_cell
-from bot.sheets.columns import Layout
+from bot.sheets.columns import NOTES_MARK, Layout
 from bot.sheets.region_writer import Traced, YamlValue
 from bot.sheets.table import CellValue, Sheet
 
-NOTES_MARK = "Notes (this row is skipped)"
 # Texts with one column per language (`name.es`, `phones.1.description.es`).
 _TEXT_STEM = re.compile(
     r"(name|organization|description|fees_description|eligibility_description"

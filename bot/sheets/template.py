@@ -19,8 +19,12 @@ from bot.domain.models import Content, LocalizedText, Neighbourhood, Region, Res
 from bot.sheets.columns import (
     ACCESS_FACTS,
     DETAIL_TEXT_FIELDS,
+    LISTINGS,
+    LISTS,
     LOCATION_FIELDS,
     NEED_SLOTS,
+    NEIGHBOURHOODS,
+    NOTES_MARK,
     PHONE_SLOTS,
     TEXT_FIELDS,
     Kind,
@@ -28,8 +32,6 @@ from bot.sheets.columns import (
     listing_layout,
     neighbourhood_layout,
 )
-from bot.sheets.importer import LISTINGS, LISTS, NEIGHBOURHOODS
-from bot.sheets.rows import NOTES_MARK
 from bot.sheets.table import CellValue
 
 FIRST_DATA_ROW = 3
@@ -62,7 +64,8 @@ def build_template(content: Content, region_id: str | None) -> tuple[Workbook, l
     hood_sheet = book.create_sheet(NEIGHBOURHOODS)
     lists = book.create_sheet(LISTS)
     lists.sheet_state = "hidden"
-    ranges = _fill_lists(lists, layout.lists)
+    # Neighbourhoods come from their own sheet, so ones an admin adds there can be picked.
+    ranges = _fill_lists(lists, {k: v for k, v in layout.lists.items() if k != "neighbourhoods"})
     ranges["neighbourhoods"] = f"{NEIGHBOURHOODS}!$A${FIRST_DATA_ROW}:$A$1000"
     warnings: list[str] = []
     rows = [listing_cells(r, region, content.locales, warnings) for r in resources]
