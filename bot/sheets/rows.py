@@ -140,7 +140,7 @@ class SheetRows:
         for number, values in self.sheet.rows:
             if number <= self.header_row or all(map(is_empty, values)):
                 continue
-            if raw_text(values[0]).startswith(NOTES_MARK):
+            if any(isinstance(v, str) and v.startswith(NOTES_MARK) for v in values):
                 continue
             self._check_overflow(number, values)
             yield Row(self, number, values)
