@@ -63,7 +63,7 @@ def write_csv(
     return path
 
 
-class Workbook:
+class Template:
     """The minimal content's blank template, with cells set by header name."""
 
     def __init__(self) -> None:
@@ -183,7 +183,7 @@ def test_prefilled_template_of_the_sample_region_imports_back_to_the_same_listin
 
 
 def test_a_good_row_imports_and_validates(tmp_path: Path) -> None:
-    book = Workbook()
+    book = Template()
     book.row(
         3,
         verified__date=dt.datetime(2026, 10, 1),
@@ -202,7 +202,7 @@ def test_a_good_row_imports_and_validates(tmp_path: Path) -> None:
 
 
 def test_wrong_drop_down_value_is_reported_at_its_cell(tmp_path: Path) -> None:
-    book = Workbook()
+    book = Template()
     book.row(3)
     cell = book.set(3, "access.shares_info_with_police", "nevr")
     result = run(book.save(tmp_path / "l.xlsx"))
@@ -215,7 +215,7 @@ def test_wrong_drop_down_value_is_reported_at_its_cell(tmp_path: Path) -> None:
 
 
 def test_date_typed_as_a_number_or_as_loose_text(tmp_path: Path) -> None:
-    book = Workbook()
+    book = Template()
     book.row(3)
     number = book.set(3, "verified.date", 46000)
     book.sheet[number.split("!")[1]].number_format = "General"  # typed without a date format
@@ -229,7 +229,7 @@ def test_date_typed_as_a_number_or_as_loose_text(tmp_path: Path) -> None:
 
 
 def test_phone_that_became_a_number_is_reported(tmp_path: Path) -> None:
-    book = Workbook()
+    book = Template()
     book.row(3)
     cell = book.set(3, "phones.1.number", 5105550123)
     result = run(book.save(tmp_path / "l.xlsx"))
@@ -242,7 +242,7 @@ def test_phone_that_became_a_number_is_reported(tmp_path: Path) -> None:
 
 
 def test_merged_cells_are_reported(tmp_path: Path) -> None:
-    book = Workbook()
+    book = Template()
     book.row(3)
     book.sheet.merge_cells("B3:C3")
     result = run(book.save(tmp_path / "l.xlsx"))
@@ -251,7 +251,7 @@ def test_merged_cells_are_reported(tmp_path: Path) -> None:
 
 
 def test_empty_rows_are_skipped_silently(tmp_path: Path) -> None:
-    book = Workbook()
+    book = Template()
     book.row(5)
     book.row(9, id="another")
     book.set(7, "name.es", "   ")
@@ -289,7 +289,7 @@ def test_missing_required_column_is_reported(tmp_path: Path) -> None:
 
 
 def test_validator_problems_come_back_at_their_cells(tmp_path: Path) -> None:
-    book = Workbook()
+    book = Template()
     book.row(3)
     hours = book.set(3, "opening_hours", "Mo-Fr 9-5pm")
     url = book.set(3, "url", "example.org")
@@ -308,7 +308,7 @@ def test_validator_problems_come_back_at_their_cells(tmp_path: Path) -> None:
 
 
 def test_empty_required_cell_and_missing_translation(tmp_path: Path) -> None:
-    book = Workbook()
+    book = Template()
     book.row(3, description__en=None)
     book.row(4, id="other", needs__1=None)
     result = run(book.save(tmp_path / "l.xlsx"))
@@ -318,7 +318,7 @@ def test_empty_required_cell_and_missing_translation(tmp_path: Path) -> None:
         " description.en: empty; every row needs it"
     ]
     assert any("needs.1: empty" in m for m in messages(result))
-    book = Workbook()
+    book = Template()
     book.row(3)
     result = run(book.save(tmp_path / "l.xlsx"))
     warnings = [m for m in messages(result) if "translation missing" in m]
@@ -332,7 +332,7 @@ def test_new_region_needs_name_timezone_and_neighbourhoods(tmp_path: Path) -> No
     assert result.written is None
     wheres = {f.where for f in result.findings if not f.warning}
     assert {"--name", "--timezone", str(source)} <= wheres
-    book = Workbook()
+    book = Template()
     book.row(3)
     hoods = book.book["Neighbourhoods"]
     for column, value in enumerate(["centre", "Centre", "Centro", "middle", 37.8, -122.2], 1):
@@ -544,7 +544,7 @@ def test_more_needs_and_phones_than_the_template_has(tmp_path: Path) -> None:
 def test_a_template_saved_as_csv_keeps_its_notes_row_out_and_reads_checkboxes(
     tmp_path: Path,
 ) -> None:
-    book = Workbook()
+    book = Template()
     book.row(3, community__peer_run=True, confidential_address=False)
     sheet = book.book["Listings"]
     rows = [["" if v is None else str(v) for v in r] for r in sheet.iter_rows(values_only=True)]
@@ -560,7 +560,7 @@ def test_a_template_saved_as_csv_keeps_its_notes_row_out_and_reads_checkboxes(
 
 
 def test_a_workbook_that_misstates_its_used_range_is_read_whole(tmp_path: Path) -> None:
-    book = Workbook()
+    book = Template()
     book.row(3)
     book.row(4, id="second")
     book.save(tmp_path / "l.xlsx")
@@ -656,7 +656,7 @@ def test_the_worked_example_in_docs_admins_is_what_the_import_says(tmp_path: Pat
 
 
 def test_a_bad_neighbourhood_id_is_reported_once(tmp_path: Path) -> None:
-    book = Workbook()
+    book = Template()
     book.row(3, neighbourhood="mid")
     hoods = book.book["Neighbourhoods"]
     for column, value in enumerate([dt.datetime(2026, 3, 1), "Middle", "", "", 37.8, -122.2], 1):
