@@ -9,8 +9,6 @@ new region file in place, and each of its `file:line` problems is reported at it
 from __future__ import annotations
 
 import re
-import shutil
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -19,34 +17,23 @@ from openpyxl.utils import column_index_from_string
 
 from bot.domain.loader import load_content
 from bot.domain.models import Content, LocalizedText, Neighbourhood, Region
-from bot.domain.problems import Problem, Severity
+from bot.sheets.blame import blame, validate_draft
 from bot.sheets.cells import Finding
 from bot.sheets.columns import (
-    ACCESS_FACTS,
-    DETAIL_TEXT_FIELDS,
     LISTINGS,
     LISTS,
-    LOCATION_FIELDS,
     NEIGHBOURHOODS,
-    TEXT_FIELDS,
-    Layout,
     listing_layout,
     neighbourhood_layout,
 )
+from bot.sheets.listing_tree import ListingTree, put
 from bot.sheets.region_writer import Traced, WrittenYaml, YamlValue, write_yaml
 from bot.sheets.rows import Findings, Row, SheetRows, numbered_slots
 from bot.sheets.table import Sheet, SheetError, read_sheets
 
 REGION_ID = re.compile(r"[a-z0-9][a-z0-9_-]{0,19}\Z")
-# The validator's own path at the start of a message ("resources[2] (x).phones[0].number: ").
-_VALIDATOR_PATH = re.compile(
-    r"(?:(?:resources|neighbourhoods)\[\d+\](?: \([^)]*\))?|region|access)"
-    r"(?:\.[A-Za-z_]\w*(?:\[\d+\])?)*: "
-)
 _YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _CELL = re.compile(r"(.+)!([A-Z]{1,3})([0-9]+)\Z")
-_ADDRESS_REQUIRED = ("address_1", "city", "latitude", "longitude")
-_LINE_LIST = re.compile(r"\(lines ([0-9, ]+)( \.\.\.)?\)")
 
 
 @dataclass(frozen=True)
@@ -97,8 +84,9 @@ def import_sheet(request: ImportRequest) -> ImportResult:
     draft = _Draft(request, base.content, region_file, findings)
     tree, listings = draft.region_file(sheets)
     written = write_yaml(tree, _comments(request))
-    for problem in _validate(written, request, region_file):
-        finding = _finding(problem, written, findings)
+    problems = validate_draft(written, request.content_dir, request.region_id, region_file)
+    for problem in problems:
+        finding = blame(problem, written, findings)
         if finding is not None:
             findings.items.append(finding)
     ok = not findings.errors
@@ -210,9 +198,9 @@ class _Draft:
 
     def _neighbourhood(self, row: Row) -> YamlValue:
         tree: dict[str, YamlValue] = {}
-        _put(tree, "id", row.cell("id"))
-        _put(tree, "name", row.localized("name", self.locales, self.default))
-        _put(tree, "aliases", row.cell("aliases"))
+        put(tree, "id", row.cell("id"))
+        put(tree, "name", row.localized("name", self.locales, self.default))
+        put(tree, "aliases", row.cell("aliases"))
         center = {k: v for k in ("latitude", "longitude") if (v := row.cell(k)) is not None}
         tree["center"] = Traced(center, row.ref("latitude"))
         return Traced(tree, row.ref("id"))
@@ -234,122 +222,10 @@ class _Draft:
             phone_slots=phone_slots,
         )
         rows = SheetRows(sheet, layout, self.findings).rows()
-        listings = [_Listing(row, layout, self.locales, self.default).tree() for row in rows]
+        listings = [ListingTree(row, layout, self.locales, self.default).tree() for row in rows]
         if not listings:
             self.findings.warning(f"{sheet.name}!A3", "no listings: the region will have none")
         return listings
-
-
-class _Listing:
-    """One row as a resource, fields in the order of docs/content.md."""
-
-    def __init__(self, row: Row, layout: Layout, locales: tuple[str, ...], default: str) -> None:
-        self.row = row
-        self.layout = layout
-        self.locales = locales
-        self.default = default
-
-    def _text(self, name: str) -> Traced | None:
-        return self.row.localized(name, self.locales, self.default)
-
-    def tree(self) -> YamlValue:
-        """The resource, traced to the row's id cell."""
-        row = self.row
-        tree: dict[str, YamlValue] = {}
-        _put(tree, "id", row.cell("id"))
-        for name in TEXT_FIELDS:
-            _put(tree, name, self._text(name))
-        headers = [c.header for c in self.layout.columns if c.header.startswith("needs.")]
-        # A need not in the list is reported at its cell already; the validator need not repeat it.
-        needs: list[YamlValue] = [
-            c for h in headers if (c := row.cell(h)) is not None and c.origin not in row.bad_cells
-        ]
-        tree["needs"] = Traced(needs, row.ref("needs.1"))
-        _put(tree, "neighbourhood", row.cell("neighbourhood"))
-        _put(tree, "locations", self._locations())
-        _put(tree, "phones", self._phones())
-        for name in ("url", "email", "languages", "opening_hours", "timezone"):
-            _put(tree, name, row.cell(name))
-        for name in DETAIL_TEXT_FIELDS:
-            _put(tree, name, self._text(name))
-        _put(tree, "required_documents", self._documents())
-        access = {f: v for f in ACCESS_FACTS if (v := row.cell(f"access.{f}")) is not None}
-        if access:
-            tree["access"] = Traced(access, row.ref(f"access.{next(iter(access))}"))
-        _put(tree, "community", self._community())
-        confidential = row.cell("confidential_address")
-        if confidential is not None and confidential.value != "no":
-            tree["confidential_address"] = Traced(confidential.value == "yes", confidential.origin)
-        _put(tree, "verified", self._verified())
-        return Traced(tree, row.ref("id"))
-
-    def _locations(self) -> YamlValue | None:
-        headers = (*LOCATION_FIELDS, "latitude", "longitude")
-        filled = [h for h in headers if self.row.cell_is_filled(h)]
-        if not filled:
-            return None
-        why = "an address needs address_1, city, latitude and longitude (or leave it all empty)"
-        location: dict[str, YamlValue] = {}
-        for header in headers:
-            if header in _ADDRESS_REQUIRED:
-                location[header] = self.row.required(header, why)
-            else:
-                _put(location, header, self.row.cell(header))
-        return Traced([location], self.row.ref(filled[0]))
-
-    def _phones(self) -> YamlValue | None:
-        phones: list[YamlValue] = []
-        for header in (c.header for c in self.layout.columns):
-            if not (header.startswith("phones.") and header.endswith(".number")):
-                continue
-            description = self._text(header.removesuffix(".number") + ".description")
-            if description is None and not self.row.cell_is_filled(header):
-                continue
-            phone: dict[str, YamlValue] = {
-                "number": self.row.required(header, "a phone description needs its number")
-            }
-            _put(phone, "description", description)
-            phones.append(Traced(phone, self.row.ref(header)))
-        return phones or None
-
-    def _documents(self) -> YamlValue | None:
-        """Documents one per line, the n-th line of each language column being one document."""
-        lines: dict[str, tuple[list[str], str]] = {}
-        for loc in self.locales:
-            cell = self.row.cell(f"required_documents.{loc}")
-            if cell is not None and isinstance(cell.value, list):
-                lines[loc] = ([str(line) for line in cell.value], cell.origin)
-        documents: list[YamlValue] = []
-        for index in range(max((len(texts) for texts, _ in lines.values()), default=0)):
-            document: dict[str, YamlValue] = {
-                loc: Traced(texts[index], origin)
-                for loc, (texts, origin) in lines.items()
-                if index < len(texts)
-            }
-            documents.append(Traced(document, self.row.ref(f"required_documents.{self.default}")))
-        return documents or None
-
-    def _community(self) -> YamlValue | None:
-        marks: list[YamlValue] = []
-        for column in self.layout.columns:
-            if column.header.startswith("community."):
-                cell = self.row.cell(column.header)
-                if cell is not None and cell.value == "yes":
-                    marks.append(Traced(column.header.removeprefix("community."), cell.origin))
-        return marks or None
-
-    def _verified(self) -> YamlValue | None:
-        headers = ("verified.date", "verified.method")
-        if not any(self.row.cell_is_filled(h) for h in headers):
-            return None
-        why = "fill both verified.date and verified.method, or neither"
-        parts: dict[str, YamlValue] = {h.split(".")[1]: self.row.required(h, why) for h in headers}
-        return Traced(parts, self.row.ref("verified.date"))
-
-
-def _put(tree: dict[str, YamlValue], key: str, value: YamlValue | None) -> None:
-    if value is not None:
-        tree[key] = value
 
 
 def _listings_sheet(sheets: dict[str, Sheet]) -> Sheet | None:
@@ -385,51 +261,3 @@ def _region_details(region: Region, label: str) -> dict[str, YamlValue]:
     if region.good_samaritan is not None:
         details["good_samaritan"] = Traced(localized_tree(region.good_samaritan), label)
     return details
-
-
-def _validate(
-    written: WrittenYaml, request: ImportRequest, region_file: Path | None
-) -> list[Problem]:
-    """The validator's problems with the new region file in a copy of the content folder;
-    files are named as in the real folder, the new one as `<region>.yaml`."""
-    with tempfile.TemporaryDirectory(prefix="waypoint-import-") as temporary:
-        copy = Path(temporary) / "content"
-        shutil.copytree(request.content_dir, copy)
-        if region_file is not None:
-            (copy / "regions" / region_file.name).unlink()
-        target = copy / "regions" / f"{request.region_id}.yaml"
-        target.write_text(written.text, encoding="utf-8")
-        problems = load_content(copy).problems.sorted()
-        own, real = str(target), str(request.content_dir)
-        return [
-            Problem(
-                "" if p.file == own else p.file.replace(str(copy), real, 1),
-                p.line,
-                p.message,
-                p.severity,
-            )
-            for p in problems
-        ]
-
-
-def _finding(problem: Problem, written: WrittenYaml, findings: Findings) -> Finding | None:
-    """A validator problem at its cell, named by column; None when the cell was already
-    reported by the sheet checks."""
-    warning = problem.severity is Severity.WARNING
-    if problem.file:  # another content file: its errors matter, its warnings are not new
-        return None if warning else Finding(f"{problem.file}:{problem.line}", problem.message)
-    where = written.origin(problem.line) or "region"
-    if where in findings.bad_cells and not warning:
-        return None
-    message = _VALIDATOR_PATH.sub("", problem.message, count=1)
-    message = _LINE_LIST.sub(lambda m: _cells(m, written), message)
-    header = findings.headers.get(where)
-    if header is None or message.startswith("translation missing"):
-        return Finding(where, message, warning)
-    return Finding(where, f"{header}: {message}", warning)
-
-
-def _cells(match: re.Match[str], written: WrittenYaml) -> str:
-    lines = [int(n) for n in match[1].split(",") if n.strip()]
-    cells = dict.fromkeys(written.origin(n) or f"line {n}" for n in lines)
-    return f"({', '.join(cells)}{match[2] or ''})"
