@@ -1,4 +1,5 @@
-"""Command line: `python -m bot validate|chat|search|reports|stale|stats|run|link|qr|cards`."""
+"""Command line: `python -m bot validate|chat|search|reports|stale|stats|run|link|qr|cards|
+sheet-template|import-sheet`."""
 
 from __future__ import annotations
 
@@ -28,6 +29,7 @@ from bot.domain.models import Content
 from bot.i18n import available_locales, translator
 from bot.logs import configure_logging
 from bot.preview import run_preview
+from bot.sheets import commands as sheet_commands
 from bot.stats import StatsTables, read_stats, write_csv, write_plots
 from bot.store import Store, StoreError
 from bot.ui import screens
@@ -126,6 +128,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="Needs BOT_TOKEN; see the README for every setting.",
     )
     outreach.add_commands(commands)
+    sheet_commands.add_commands(commands)
     return parser
 
 
@@ -390,6 +393,10 @@ def main(argv: list[str] | None = None) -> int:
         return run(sys.stderr)
     if args.command in outreach.COMMANDS:
         return run_outreach(args)
+    if args.command == "sheet-template":
+        return sheet_commands.sheet_template(args, sys.stdout, sys.stderr)
+    if args.command == "import-sheet":
+        return sheet_commands.import_sheet_command(args, sys.stdout, sys.stderr)
     try:
         if args.command == "search":
             return search(args, sys.stdout, sys.stderr)
