@@ -1,7 +1,10 @@
 """Strict YAML: one pass over libyaml's events into small nodes, refusing the traps admins hit.
 
 Anchors, aliases and explicit tags are refused outright (aliases are also the billion-laughs
-attack), tabs are reported, and every node keeps its line for error messages. Scalars keep both
+attack), tabs are reported, and every node keeps its line for error messages. A syntax error
+stops only its own file from that point: what was read before it is kept, with every list and
+mapping still open at the error marked `cut`, so the reader checks it without asking for the
+fields that were lost. Scalars keep both
 their raw text and the type YAML 1.1 would give them, so the schema reader can say "`no` was
 read as a boolean" instead of silently storing False. Duplicate keys are left to the reader,
 which sees every key of a mapping.
@@ -12,6 +15,7 @@ from __future__ import annotations
 import yaml
 
 from bot.domain.problems import Problems
+from bot.domain.yaml_errors import explain
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
 STR = "tag:yaml.org,2002:str"
@@ -32,23 +36,26 @@ class ScalarNode:
 
 
 class SequenceNode:
-    """A list; `value` holds the items."""
+    """A list; `value` holds the items; `cut` when a syntax error ended it early."""
 
-    __slots__ = ("line", "value")
+    __slots__ = ("cut", "line", "value")
 
     def __init__(self, line: int) -> None:
         self.value: list[Node] = []
         self.line = line
+        self.cut = False
 
 
 class MappingNode:
-    """A mapping; `value` holds (key, value) pairs in file order, duplicates included."""
+    """A mapping; `value` holds (key, value) pairs in file order, duplicates included;
+    `cut` when a syntax error ended it early."""
 
-    __slots__ = ("line", "value")
+    __slots__ = ("cut", "line", "value")
 
     def __init__(self, line: int) -> None:
         self.value: list[tuple[Node, Node]] = []
         self.line = line
+        self.cut = False
 
 
 Node = ScalarNode | SequenceNode | MappingNode
@@ -73,18 +80,6 @@ def parse_yaml(text: str, file: str, problems: Problems) -> Node | None:
         _report_tabs(text, file, problems)
     try:
         return _compose(text, file, problems)
-    except yaml.MarkedYAMLError as error:
-        mark = error.problem_mark or error.context_mark
-        line = mark.line + 1 if mark else 1
-        what = " ".join(part for part in (error.context, error.problem) if part)
-        began = error.context_mark.line + 1 if error.context_mark else line
-        where = f" (it began on line {began})" if began != line else ""
-        problems.error(
-            file,
-            line,
-            f"YAML syntax error: {what}{where}; check the indentation (spaces only) and the"
-            " quotes on this line and the one before",
-        )
     except yaml.YAMLError as error:
         problems.error(file, 1, f"YAML syntax error: {error}")
     return None
@@ -176,6 +171,33 @@ def _compose(text: str, file: str, problems: Problems) -> Node | None:
                         "a second YAML document (---) in one file; keep one document per file",
                     )
                     refused = True
+    except yaml.MarkedYAMLError as error:
+        _report_syntax(error, text, file, problems)
+        stopped_at = explain(error, text).stopped_at
+        while stack:
+            node, parent_children = stack.pop()
+            _close_cut(node, children, stopped_at)
+            parent_children.append(node)
+            children = parent_children
     finally:
         parser.dispose()
     return None if refused or not top else top[0]
+
+
+def _report_syntax(error: yaml.MarkedYAMLError, text: str, file: str, problems: Problems) -> None:
+    """Record a syntax error in admin words, unless it is a tab already reported."""
+    explained = explain(error, text)
+    lines = text.splitlines()
+    if "\t" in (lines[explained.line - 1] if 0 < explained.line <= len(lines) else ""):
+        return
+    problems.error(file, explained.line, explained.message)
+
+
+def _close_cut(node: SequenceNode | MappingNode, children: list[Node], stopped_at: int) -> None:
+    """Close a node left open by a syntax error, keeping only what lies before `stopped_at`."""
+    node.cut = True
+    if type(node) is MappingNode:
+        pairs = zip(children[0::2], children[1::2], strict=False)
+        node.value = [(key, value) for key, value in pairs if key.line < stopped_at]
+    else:
+        node.value = [item for item in children if item.line < stopped_at]
