@@ -69,7 +69,11 @@ def _likely_script(wanted: Locale) -> str | None:
     likely = get_global("likely_subtags")
     for key in (f"{wanted.language}_{wanted.territory}", wanted.language):
         if key in likely:
-            return Locale.parse(likely[key]).script
+            try:
+                return Locale.parse(likely[key]).script
+            except (ValueError, UnknownLocaleError):
+                # CLDR's likely subtags name some locales it has no data for ("no" -> no_Latn_NO).
+                return None
     return None
 
 
