@@ -200,7 +200,7 @@ def test_confidential_address_with_locations_is_an_error(content_copy: Path) -> 
         latitude: 37.8
         longitude: -122.27"""
     errors = resource_errors(content_copy, extra)
-    assert any(":17:" in e and "confidential_address" in e for e in errors), errors
+    assert any(":16:" in e and "confidential_address" in e for e in errors), errors
 
 
 def test_every_problem_is_reported_at_once(content_copy: Path) -> None:
@@ -239,7 +239,7 @@ def test_page_front_matter_errors_point_at_the_line(content_copy: Path) -> None:
 def test_validate_command_exit_codes(content_copy: Path, capsys: pytest.CaptureFixture) -> None:
     assert main(["validate", str(MINIMAL)]) == 0
     out = capsys.readouterr().out
-    assert "OK: 3 resources" in out and "Translation coverage" in out and "condoms" in out
+    assert "Total: 3 listings" in out and "Translation coverage" in out and "condoms" in out
     (content_copy / "regions" / "testville.yaml").write_text(
         REGION % "    access:\n      requires_id: no", encoding="utf-8"
     )

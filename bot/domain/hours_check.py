@@ -42,9 +42,10 @@ def explain_hours(expression: str, parser_message: str) -> str:
     """Why an hours text was refused: the part the parser stopped at, and a hint when the
     mistake is a common one."""
     column = _COLUMN.search(parser_message)
-    start = int(column.group(1)) - 1 if column else 0
-    rest = expression[start:].strip() or expression
-    part = re.split(r"[\s;,]", rest, maxsplit=1)[0] or rest
+    start = min(int(column.group(1)) - 1, len(expression)) if column else 0
+    # The whole word the parser stopped in, from the separator before it to the one after.
+    begin = max(expression.rfind(sep, 0, start) for sep in " ;,") + 1
+    part = re.split(r"[\s;,]", expression[begin:].strip(), maxsplit=1)[0] or expression
     hint = next((text for pattern, text in _HINTS if pattern.search(expression)), None)
     advice = f"{hint}, like {EXAMPLE}" if hint else f"write it like {EXAMPLE}"
     return (

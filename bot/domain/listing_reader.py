@@ -85,6 +85,8 @@ class Surroundings:
     """Everything a listing is checked against besides its own fields."""
 
     needs: Mapping[str, Need]
+    # False when needs.yaml stopped at a syntax error: an unknown need may be one it lost.
+    needs_complete: bool
     neighbourhoods: Mapping[str, Neighbourhood]
     # Every region's neighbourhoods by id, with the file:line that declares them.
     declared_hoods: Mapping[str, tuple[Neighbourhood, str]]
@@ -104,9 +106,18 @@ class Listing:
     frame: RegionFrame
     around: Surroundings
 
-    def error(self, name: str, message: str, node: Node | None = None) -> None:
-        """An error about field `name` of this listing, named in the message."""
-        self.reader.error(node or self.fields[name], f"{self.where}.{name}: {message}")
+    def error(self, name: str, message: str) -> None:
+        """An error about field `name` of this listing, named in the message, at the line of
+        the value (or of the field name, when the value is a block below it)."""
+        self.reader.error(self.place(name), f"{self.where}.{name}: {message}")
+
+    def place(self, name: str) -> Node:
+        """The value of field `name`, or its key when the value is a list or mapping."""
+        value = self.fields[name]
+        if isinstance(value, ScalarNode) or not isinstance(self.node, MappingNode):
+            return value
+        keys = (k for k, v in self.node.value if v is value)
+        return next(keys, value)
 
     def warning(self, node: Node, message: str) -> None:
         """A warning about this listing, named in the message."""
@@ -185,7 +196,7 @@ def _needs(listing: Listing) -> Read[tuple[str, ...]]:
     if ids is None:
         return INVALID
     known = listing.around.needs
-    unknown = [need for need in ids if need not in known]
+    unknown = [need for need in ids if need not in known and listing.around.needs_complete]
     for need in unknown:
         listing.error(
             "needs",
@@ -281,11 +292,34 @@ def read_point(reader: NodeReader, fields: dict[str, Node], where: str) -> GeoPo
     """latitude and longitude of a mapping's fields, each in range."""
     if "latitude" not in fields or "longitude" not in fields:
         return None
+    if _looks_swapped(fields):
+        reader.error(
+            fields["latitude"],
+            f"{where}.latitude: is out of range (-90 to 90): latitude and longitude look"
+            " swapped; latitude is the first number",
+        )
+        return None
     latitude = reader.number(fields["latitude"], f"{where}.latitude", -90, 90)
     longitude = reader.number(fields["longitude"], f"{where}.longitude", -180, 180)
     if latitude is None or longitude is None:
         return None
+    if latitude == 0 and longitude == 0:
+        reader.warning(
+            fields["latitude"],
+            f"{where}: latitude 0, longitude 0 is a placeholder in the ocean; write the real"
+            " coordinates (see docs/admins.md, finding coordinates)",
+        )
     return GeoPoint(latitude, longitude)
+
+
+def _looks_swapped(fields: dict[str, Node]) -> bool:
+    """A latitude beyond ±90 with a longitude that would be a fine latitude."""
+    try:
+        latitude = float(getattr(fields["latitude"], "value", ""))
+        longitude = float(getattr(fields["longitude"], "value", ""))
+    except ValueError:
+        return False
+    return abs(latitude) > 90 and abs(latitude) <= 180 and abs(longitude) <= 90
 
 
 def _location(listing: Listing, item: Node, at: str) -> Location | None:

@@ -15,7 +15,7 @@ from bot.domain.reader import LOCALE_PATTERN, NodeReader
 from bot.domain.region_loader import SHORT_ID_MAX, RegionLoader
 from bot.domain.situation_loader import SituationLoader
 from bot.domain.stray_files import warn_stray_files
-from bot.domain.strict_yaml import Node
+from bot.domain.strict_yaml import MappingNode, Node, ScalarNode
 
 
 @dataclass(frozen=True)
@@ -35,6 +35,8 @@ class _ContentLoader(LoadContext):
     def __init__(self, root: Path, today: dt.date) -> None:
         super().__init__(root)
         self.today = today
+        # False when needs.yaml stopped at a syntax error (its later needs are unknown).
+        self.needs_complete = True
 
     def _load_settings(self) -> None:
         path = self.root / "settings.yaml"
@@ -70,6 +72,7 @@ class _ContentLoader(LoadContext):
         reader, node = self.read(path)
         if node is None:
             return needs
+        self.needs_complete = not _has_cut(node)
         top = reader.mapping(node, "needs.yaml", ("needs",), ("needs",))
         self.collect(
             reader, top or {}, "needs", needs, lambda item, at: self._load_need(reader, item, at)
@@ -117,7 +120,9 @@ class _ContentLoader(LoadContext):
         region_files = sorted((self.root / "regions").glob("*.yaml"))
         if not region_files:
             self.problems.error(str(self.root / "regions"), 1, "no region files (regions/*.yaml)")
-        loaded = RegionLoader(self, self.today).load_regions(region_files, needs)
+        loaded = RegionLoader(self, self.today).load_regions(
+            region_files, needs, self.needs_complete
+        )
         pages = PageLoader(self).load_pages()
         situations = SituationLoader(self, needs, pages).load()
         warn_stray_files(self.root, self.problems)
@@ -145,6 +150,14 @@ class _ContentLoader(LoadContext):
                 f"translation missing: {len(lines)} text(s) have no {locale!r} version"
                 f" (lines {shown_lines}); users will see the default language with a note",
             )
+
+
+def _has_cut(node: Node) -> bool:
+    """Whether a syntax error cut the file short (its top two levels show it)."""
+    if isinstance(node, ScalarNode):
+        return False
+    children = [v for _k, v in node.value] if isinstance(node, MappingNode) else node.value
+    return node.cut or any(not isinstance(c, ScalarNode) and c.cut for c in children)
 
 
 def load_content(root: Path, today: dt.date | None = None) -> LoadResult:

@@ -8,11 +8,8 @@ the error goes to the file changed most recently (the one being written), naming
 from __future__ import annotations
 
 import datetime as dt
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
-
-from babel import Locale
 
 from bot.domain.listing_reader import (
     RegionFrame,
@@ -25,13 +22,13 @@ from bot.domain.load_context import LoadContext
 from bot.domain.models import DistanceUnit, Need, Neighbourhood, Region, Resource
 from bot.domain.places import Area, area_of, outliers
 from bot.domain.reader import NodeReader
+from bot.domain.shapes import country_problem
 from bot.domain.strict_yaml import MappingNode, Node, ScalarNode, node_line
 
 SHORT_ID_MAX = 20
 DEFAULT_STALE_AFTER_DAYS = 365
 MAX_STALE_AFTER_DAYS = 3 * 365
 DEFAULT_COUNTRY = "US"
-_COUNTRY_PATTERN = re.compile(r"[A-Z]{2}\Z")
 _REGION_FIELDS = (
     "id",
     "name",
@@ -88,7 +85,9 @@ class RegionLoader:
         self.ctx = ctx
         self.today = today
 
-    def load_regions(self, paths: list[Path], needs: dict[str, Need]) -> LoadedRegions:
+    def load_regions(
+        self, paths: list[Path], needs: dict[str, Need], needs_complete: bool = True
+    ) -> LoadedRegions:
         """Read, cross-check and merge region files (in path order)."""
         files = [f for f in (self._read_header(path) for path in paths) if f is not None]
         by_age = sorted(files, key=lambda f: f.age_key)
@@ -102,7 +101,9 @@ class RegionLoader:
                     declared[hood_id] = (region_file.hoods[hood_id], place)
         areas = {f.frame.id: a for f in files if (a := self._area(f)) is not None}
         for region_file in files:
-            around = Surroundings(needs, region_file.hoods, declared, areas, self.today)
+            around = Surroundings(
+                needs, needs_complete, region_file.hoods, declared, areas, self.today
+            )
             self._read_listings(region_file, around)
         for region_file in by_age:
             for resource_id in list(region_file.resources):
@@ -365,12 +366,9 @@ def _country(reader: NodeReader, fields: dict[str, Node]) -> str | None:
     value = reader.text(fields["country"], "region.country")
     if value is None:
         return None
-    if not _COUNTRY_PATTERN.match(value) or value not in Locale("en").territories:
-        reader.error(
-            fields["country"],
-            f"region.country: {value!r} is not a two-letter country code; write one in"
-            " capitals, like US, CA, GB, MX, ES, PH, KR, TH, VN, CN or TW",
-        )
+    problem = country_problem(value)
+    if problem is not None:
+        reader.error(fields["country"], f"region.country: {problem}")
         return None
     return value
 

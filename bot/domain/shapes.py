@@ -12,6 +12,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from babel import Locale
+
+_COUNTRY_PATTERN = re.compile(r"[A-Z]{2}\Z")
 _SHORT_CODE = re.compile(r"\d{3,6}")
 _KEYPAD = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "22233344455566677778889999")
 
@@ -93,4 +96,14 @@ def postal_problem(code: str, country: str) -> str | None:
     return (
         f"{code!r} does not look like a {country} postal code (like"
         f' "{shapes.postal_example}"); check for a missing or extra character'
+    )
+
+
+def country_problem(value: str) -> str | None:
+    """Why `value` is not an ISO 3166 two-letter country code, or None."""
+    if _COUNTRY_PATTERN.match(value) and value in Locale("en").territories:
+        return None
+    return (
+        f"{value!r} is not a two-letter country code; write one in capitals, like US, CA, GB,"
+        " MX, ES, PH, KR, TH, VN, CN or TW"
     )
