@@ -50,21 +50,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="Check a content folder; exit 0 when usable (warnings allowed), 1 on errors.",
     )
     validate.add_argument("content", nargs="?", type=Path, help="content folder (default: content)")
-    new_region = commands.add_parser(
-        "new-region",
-        help="write regions/ID.yaml: a commented skeleton to fill in",
-        description=(
-            "Write regions/ID.yaml in the content folder: one example neighbourhood and one"
-            " example listing with every access fact unknown. Never overwrites a file."
-        ),
-    )
-    new_region.add_argument("id", help="the region id (lower-case letters, digits, - and _)")
-    new_region.add_argument("--name", required=True, help="the area's name, like 'Oakland, CA'")
-    new_region.add_argument(
-        "--timezone", required=True, help="IANA time zone, like America/Los_Angeles"
-    )
-    new_region.add_argument("--country", default="US", help="two-letter country code (default: US)")
-    new_region.add_argument("--content", type=Path, help="content folder (default: content)")
+    _add_new_region(commands)
     chat = commands.add_parser(
         "chat",
         help="try the whole conversation in the terminal (no token, no network)",
@@ -97,6 +83,25 @@ def build_parser() -> argparse.ArgumentParser:
         description="Needs BOT_TOKEN; see the README for every setting.",
     )
     return parser
+
+
+def _add_new_region(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """The `new-region` command's options."""
+    new_region = commands.add_parser(
+        "new-region",
+        help="write regions/ID.yaml: a commented skeleton to fill in",
+        description=(
+            "Write regions/ID.yaml in the content folder: one example neighbourhood and one"
+            " example listing with every access fact unknown. Never overwrites a file."
+        ),
+    )
+    new_region.add_argument("id", help="the region id (lower-case letters, digits, - and _)")
+    new_region.add_argument("--name", required=True, help="the area's name, like 'Oakland, CA'")
+    new_region.add_argument(
+        "--timezone", required=True, help="IANA time zone, like America/Los_Angeles"
+    )
+    new_region.add_argument("--country", default="US", help="two-letter country code (default: US)")
+    new_region.add_argument("--content", type=Path, help="content folder (default: content)")
 
 
 def shipped_locales(content: Content) -> tuple[str, ...]:

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import shlex
 from pathlib import Path
 
 import pytest
 
+from bot.cli import main
 from bot.domain.loader import LoadResult, load_content
 
 TODAY = dt.date(2026, 12, 4)
@@ -480,8 +482,6 @@ def test_a_bad_country_is_an_error(content_copy: Path, written: str, gist: str) 
 def test_ok_lists_each_region_with_its_counts_then_totals(
     content_copy: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from bot.cli import main
-
     write(content_copy, "regions/second.yaml", region_text())
     assert main(["validate", str(content_copy)]) == 0
     out = capsys.readouterr().out
@@ -523,8 +523,6 @@ def test_swapped_coordinates_out_of_range_say_so(content_copy: Path) -> None:
 
 
 def new_region(content: Path, *args: str) -> int:
-    from bot.cli import main
-
     return main(["new-region", *args, "--content", str(content)])
 
 
@@ -601,3 +599,16 @@ def test_new_region_refuses_bad_options_clearly(
     err = capsys.readouterr().err
     assert gist in err and "Traceback" not in err
     assert sorted(p.name for p in (content_copy / "regions").iterdir()) == ["testville.yaml"]
+
+
+def test_the_admins_guide_commands_work_as_written(
+    content_copy: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """docs/admins.md: the new-region example writes a region, and validate prints its counts."""
+    guide = (Path(__file__).resolve().parent.parent / "docs" / "admins.md").read_text()
+    command = next(line for line in guide.splitlines() if line.startswith("python -m bot new-"))
+    args = shlex.split(command)[4:]
+    assert new_region(content_copy, *args) == 0
+    assert main(["validate", str(content_copy)]) == 0
+    out = capsys.readouterr().out
+    assert "  east-bay   1 listing, 1 neighbourhood," in out

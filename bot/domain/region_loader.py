@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Literal
 
 from bot.domain.listing_reader import (
     RegionFrame,
@@ -19,7 +20,7 @@ from bot.domain.listing_reader import (
     read_timezone,
 )
 from bot.domain.load_context import LoadContext
-from bot.domain.models import DistanceUnit, Need, Neighbourhood, Region, Resource
+from bot.domain.models import DistanceUnit, LocalizedText, Need, Neighbourhood, Region, Resource
 from bot.domain.places import Area, area_of, outliers
 from bot.domain.reader import NodeReader
 from bot.domain.shapes import country_problem
@@ -182,13 +183,7 @@ class RegionLoader:
             else DistanceUnit.KILOMETER
         )
         stale = _stale_after(reader, fields)
-        good_samaritan = (
-            self.ctx.localized(
-                reader, fields["good_samaritan"], "region.good_samaritan", frame.default_locale
-            )
-            if "good_samaritan" in fields
-            else None
-        )
+        good_samaritan = self._good_samaritan(reader, fields, frame)
         if (
             region_id is None
             or name is None
@@ -197,7 +192,7 @@ class RegionLoader:
             or unit is None
             or stale is None
             or country is None
-            or ("good_samaritan" in fields and good_samaritan is None)
+            or good_samaritan is False
         ):
             return None
         return Region(
@@ -211,6 +206,17 @@ class RegionLoader:
             good_samaritan,
             country,
         )
+
+    def _good_samaritan(
+        self, reader: NodeReader, fields: dict[str, Node], frame: RegionFrame
+    ) -> LocalizedText | Literal[False] | None:
+        """The region's Good Samaritan text: None when absent, False when unusable."""
+        if "good_samaritan" not in fields:
+            return None
+        text = self.ctx.localized(
+            reader, fields["good_samaritan"], "region.good_samaritan", frame.default_locale
+        )
+        return False if text is None else text
 
     def _read_hoods(self, region_file: _RegionFile) -> None:
         reader = region_file.reader
