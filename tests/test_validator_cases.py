@@ -8,6 +8,8 @@ import shlex
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from bot.cli import main
 from bot.domain.loader import LoadResult, load_content
@@ -612,3 +614,37 @@ def test_the_admins_guide_commands_work_as_written(
     assert main(["validate", str(content_copy)]) == 0
     out = capsys.readouterr().out
     assert "  east-bay   1 listing, 1 neighbourhood," in out
+
+
+def test_a_broken_neighbourhood_is_blamed_once_not_in_every_listing(content_copy: Path) -> None:
+    text = region_text().replace("latitude: 37.8,", "latitude: north,")
+    path = write(content_copy, "regions/second.yaml", text)
+    found = [p for p in problems(content_copy) if "warning" not in p and str(path) in p]
+    assert len(found) == 1, found
+    find(found, path, line_of(text, "latitude: north"), "is not a number")
+
+
+SECOND_WITH_ERROR = region_text(
+    listings=listing("first", "second-mid", "    access:\n      fee: cheap\n")
+    + listing("later", "second-mid")
+)
+FEE_LINE = line_of(SECOND_WITH_ERROR, "fee: cheap")
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(st.data())
+def test_any_damage_after_an_error_leaves_that_error_reported(
+    content_copy: Path, data: st.DataObject
+) -> None:
+    lines = SECOND_WITH_ERROR.splitlines(keepends=True)
+    where = data.draw(st.integers(FEE_LINE, len(lines)))
+    damage = data.draw(
+        st.sampled_from(['"open', "  x: [a", "\tx: 1", " : :", "- -", "{", "a: b: c"])
+    )
+    text = "".join(lines[:where]) + damage + "\n" + "".join(lines[where:])
+    path = write(content_copy, "regions/second.yaml", text)
+    found = problems(content_copy)
+    assert any(p.startswith(at(path, FEE_LINE)) and "'cheap'" in p for p in found), found
+    assert not any("missing required field" in p for p in found if str(path) in p), found

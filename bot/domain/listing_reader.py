@@ -88,6 +88,8 @@ class Surroundings:
     # False when needs.yaml stopped at a syntax error: an unknown need may be one it lost.
     needs_complete: bool
     neighbourhoods: Mapping[str, Neighbourhood]
+    # This region's neighbourhoods that have errors of their own (already reported).
+    broken_hoods: frozenset[str]
     # Every region's neighbourhoods by id, with the file:line that declares them.
     declared_hoods: Mapping[str, tuple[Neighbourhood, str]]
     areas: Mapping[str, Area]
@@ -216,6 +218,8 @@ def _neighbourhood(listing: Listing) -> Read[str]:
         return INVALID
     if hood_id in listing.around.neighbourhoods:
         return Read(hood_id)
+    if hood_id in listing.around.broken_hoods:
+        return INVALID
     listing.error("neighbourhood", _unknown_hood(listing, hood_id))
     return INVALID
 

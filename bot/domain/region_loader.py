@@ -58,6 +58,8 @@ class _RegionFile:
     hood_lines: dict[str, int] = field(default_factory=dict)
     resources: dict[str, Resource] = field(default_factory=dict)
     resource_lines: dict[str, int] = field(default_factory=dict)
+    # Ids of neighbourhoods with errors of their own: listings using them are not blamed too.
+    broken_hoods: set[str] = field(default_factory=set)
 
     @property
     def age_key(self) -> tuple[int, str]:
@@ -103,7 +105,13 @@ class RegionLoader:
         areas = {f.frame.id: a for f in files if (a := self._area(f)) is not None}
         for region_file in files:
             around = Surroundings(
-                needs, needs_complete, region_file.hoods, declared, areas, self.today
+                needs,
+                needs_complete,
+                region_file.hoods,
+                frozenset(region_file.broken_hoods),
+                declared,
+                areas,
+                self.today,
             )
             self._read_listings(region_file, around)
         for region_file in by_age:
@@ -227,6 +235,7 @@ class RegionLoader:
             where = f"neighbourhoods[{index}]"
             hood = self._hood(reader, item, where, region_file.frame)
             if hood is None:
+                region_file.broken_hoods.update(_written_id(item))
                 continue
             line = _id_line(item)
             if hood.id in region_file.hoods:
@@ -353,6 +362,15 @@ def _merge(files: list[_RegionFile]) -> LoadedRegions:
             loaded.neighbourhoods.setdefault(hood_id, hood)
         loaded.resources.update(region_file.resources)
     return loaded
+
+
+def _written_id(item: Node) -> set[str]:
+    """The id an item was given, as written (even if invalid), or none."""
+    if isinstance(item, MappingNode):
+        for key, value in item.value:
+            if isinstance(key, ScalarNode) and key.value == "id" and isinstance(value, ScalarNode):
+                return {value.value}
+    return set()
 
 
 def _id_line(item: Node) -> int:

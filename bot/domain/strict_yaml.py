@@ -19,6 +19,7 @@ from bot.domain.yaml_errors import explain
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
 STR = "tag:yaml.org,2002:str"
+_NULL = "tag:yaml.org,2002:null"
 
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _RESOLVER = yaml.resolver.Resolver()
@@ -80,9 +81,44 @@ def parse_yaml(text: str, file: str, problems: Problems) -> Node | None:
         _report_tabs(text, file, problems)
     try:
         return _compose(text, file, problems)
+    except yaml.MarkedYAMLError as error:
+        _report_syntax(error, text, file, problems)
+        return _before_error(text, explain(error, text).stopped_at, file)
     except yaml.YAMLError as error:
         problems.error(file, 1, f"YAML syntax error: {error}")
     return None
+
+
+def _before_error(text: str, stopped_at: int, file: str) -> Node | None:
+    """What a file holds before the line where a syntax error stopped it, with every list and
+    mapping still open there marked `cut`. (Re-reading the lines before the error, rather than
+    keeping what the failed pass built, also keeps a value the scanner lost by looking ahead.)"""
+    lines = text.splitlines(keepends=True)
+    while stopped_at > 1:
+        prefix = "".join(lines[: stopped_at - 1])
+        try:
+            # Problems before the error were recorded by the first pass already.
+            node = _compose(prefix, file, Problems())
+        except yaml.MarkedYAMLError as error:
+            stopped_at = min(stopped_at - 1, explain(error, prefix).stopped_at)
+            continue
+        if node is not None:
+            _mark_open_nodes_cut(node)
+        return node
+    return None
+
+
+def _mark_open_nodes_cut(node: Node) -> None:
+    """Mark the last list or mapping at each level as cut; drop a field left without a value."""
+    while isinstance(node, MappingNode | SequenceNode):
+        node.cut = True
+        if not node.value:
+            return
+        last = node.value[-1][1] if isinstance(node, MappingNode) else node.value[-1]
+        if isinstance(last, ScalarNode) and last.tag == _NULL and not last.value:
+            node.value.pop()
+            return
+        node = last
 
 
 def _report_tabs(text: str, file: str, problems: Problems) -> None:
@@ -171,14 +207,6 @@ def _compose(text: str, file: str, problems: Problems) -> Node | None:
                         "a second YAML document (---) in one file; keep one document per file",
                     )
                     refused = True
-    except yaml.MarkedYAMLError as error:
-        _report_syntax(error, text, file, problems)
-        stopped_at = explain(error, text).stopped_at
-        while stack:
-            node, parent_children = stack.pop()
-            _close_cut(node, children, stopped_at)
-            parent_children.append(node)
-            children = parent_children
     finally:
         parser.dispose()
     return None if refused or not top else top[0]
@@ -191,13 +219,3 @@ def _report_syntax(error: yaml.MarkedYAMLError, text: str, file: str, problems: 
     if "\t" in (lines[explained.line - 1] if 0 < explained.line <= len(lines) else ""):
         return
     problems.error(file, explained.line, explained.message)
-
-
-def _close_cut(node: SequenceNode | MappingNode, children: list[Node], stopped_at: int) -> None:
-    """Close a node left open by a syntax error, keeping only what lies before `stopped_at`."""
-    node.cut = True
-    if type(node) is MappingNode:
-        pairs = zip(children[0::2], children[1::2], strict=False)
-        node.value = [(key, value) for key, value in pairs if key.line < stopped_at]
-    else:
-        node.value = [item for item in children if item.line < stopped_at]
