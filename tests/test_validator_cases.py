@@ -116,6 +116,7 @@ def test_a_syntax_error_stops_only_its_own_file_from_that_point(content_copy: Pa
     find(found, other, line_of(other.read_text(), "requires_id: no"), '"no" was read as')
     # The listing cut by the error is not asked for the fields the error swallowed.
     assert not any("missing required field" in p for p in found), found
+    assert not any("(broken): no access facts" in p for p in found), found
 
 
 def test_a_region_header_error_does_not_hide_listing_errors(content_copy: Path) -> None:
@@ -648,3 +649,9 @@ def test_any_damage_after_an_error_leaves_that_error_reported(
     found = problems(content_copy)
     assert any(p.startswith(at(path, FEE_LINE)) and "'cheap'" in p for p in found), found
     assert not any("missing required field" in p for p in found if str(path) in p), found
+
+
+def test_the_shipped_content_has_no_warnings() -> None:
+    result = load_content(Path(__file__).resolve().parent.parent / "content", today=TODAY)
+    assert result.content is not None
+    assert [str(p) for p in result.problems.warnings] == []

@@ -473,6 +473,8 @@ def _hours(listing: Listing) -> Read[OpeningSchedule | None]:
 
 def _access(listing: Listing) -> Read[Access]:
     if "access" not in listing.fields:
+        if isinstance(listing.node, MappingNode) and listing.node.cut:
+            return Read(Access())  # its access facts may be after the syntax error
         listing.warning(
             listing.fields.get("id", listing.node),
             "no access facts; every one will show as unknown. Add an access: section"

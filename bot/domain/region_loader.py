@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Literal
 
 from bot.domain.listing_reader import (
+    RESOURCE_ID_MAX,
     RegionFrame,
     Surroundings,
     read_listing,
@@ -326,7 +327,7 @@ class RegionLoader:
             lines[item_id],
             f"{kind}: id {item_id!r} is already used by a {thing} of region {owner!r} ({there});"
             f" ids are unique across all regions: give this {thing} another id, like"
-            f" {f'{region_file.frame.id}-{item_id}'[:SHORT_ID_MAX]!r}",
+            f" {_prefixed(region_file.frame.id, item_id, kind)!r}",
         )
         return False
 
@@ -362,6 +363,12 @@ def _merge(files: list[_RegionFile]) -> LoadedRegions:
             loaded.neighbourhoods.setdefault(hood_id, hood)
         loaded.resources.update(region_file.resources)
     return loaded
+
+
+def _prefixed(region_id: str, item_id: str, kind: str) -> str:
+    """An id made unique by the region's id, within the length allowed for its kind."""
+    longest = SHORT_ID_MAX if kind == "neighbourhoods" else RESOURCE_ID_MAX
+    return f"{region_id}-{item_id}"[:longest].rstrip("-_")
 
 
 def _written_id(item: Node) -> set[str]:
