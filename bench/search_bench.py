@@ -74,6 +74,9 @@ class City:
     area_code: str
     default_locale: str = "en"
     distance_unit: str = "mile"
+    country: str = "US"
+    # The local part of a phone number before its last four digits (US: 555-01NN).
+    exchange: str = "555"
 
 
 @dataclass(frozen=True)
@@ -117,6 +120,8 @@ CITIES = (
         "55",
         default_locale="es",
         distance_unit="kilometer",
+        country="MX",
+        exchange="5555",
     ),
 )
 
@@ -544,7 +549,9 @@ def phone_lines(rng: random.Random, city: City) -> list[str]:
     """`phones:` with 1-2 numbers in the reserved 555-01NN range, quoted."""
     lines = ["    phones:"]
     for _ in range(rng.randint(1, 2)):
-        lines.append(f'      - number: "{city.area_code}-555-01{rng.randint(0, 99):02d}"')
+        lines.append(
+            f'      - number: "{city.area_code}-{city.exchange}-01{rng.randint(0, 99):02d}"'
+        )
         if rng.random() < 0.5:
             lines += localized("description", rng.choice(PHONE_DESCRIPTIONS), "        ")
     return lines
@@ -653,6 +660,7 @@ def region_text(
         "  sample: true",
         f"  default_locale: {city.default_locale}",
         f"  timezone: {city.timezone}",
+        f"  country: {city.country}",
         f"  distance_unit: {city.distance_unit}",
         "",
         "neighbourhoods:",

@@ -1,5 +1,5 @@
-"""Command line: `python -m bot validate|chat|search|reports|stale|stats|run|link|qr|cards|
-sheet-template|import-sheet`."""
+"""Command line: `python -m bot validate|new-region|chat|search|reports|stale|stats|run|link|qr|
+cards|sheet-template|import-sheet`."""
 
 from __future__ import annotations
 
@@ -26,6 +26,7 @@ from bot.config import ConfigError, load_config
 from bot.domain.catalog import Catalog, load_catalog
 from bot.domain.loader import LoadResult
 from bot.domain.models import Content
+from bot.domain.skeleton import SkeletonError, check_request, write_region
 from bot.i18n import available_locales, translator
 from bot.logs import configure_logging
 from bot.preview import run_preview
@@ -74,6 +75,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="Check a content folder; exit 0 when usable (warnings allowed), 1 on errors.",
     )
     validate.add_argument("content", nargs="?", type=Path, help="content folder (default: content)")
+    _add_new_region(commands)
     chat = commands.add_parser(
         "chat",
         help="try the whole conversation in the terminal (no token, no network)",
@@ -132,6 +134,25 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _add_new_region(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """The `new-region` command's options."""
+    new_region = commands.add_parser(
+        "new-region",
+        help="write regions/ID.yaml: a commented skeleton to fill in",
+        description=(
+            "Write regions/ID.yaml in the content folder: one example neighbourhood and one"
+            " example listing with every access fact unknown. Never overwrites a file."
+        ),
+    )
+    new_region.add_argument("id", help="the region id (lower-case letters, digits, - and _)")
+    new_region.add_argument("--name", required=True, help="the area's name, like 'Oakland, CA'")
+    new_region.add_argument(
+        "--timezone", required=True, help="IANA time zone, like America/Los_Angeles"
+    )
+    new_region.add_argument("--country", default="US", help="two-letter country code (default: US)")
+    new_region.add_argument("--content", type=Path, help="content folder (default: content)")
+
+
 def shipped_locales(content: Content) -> tuple[str, ...]:
     """Locales with both an interface translation and content."""
     return tuple(locale for locale in available_locales() if locale in content.locales)
@@ -148,14 +169,16 @@ def usable_catalog(content_dir: Path, err: TextIO) -> Catalog | None:
 
 
 def summary(content: Content, result: LoadResult, today: dt.date) -> list[str]:
-    """The short report `validate` prints when the content is usable."""
-    per_need = Counter(need for r in content.resources.values() for need in r.needs)
-    lines = [
-        f"OK: {len(content.resources)} resources in {len(content.regions)} region(s)"
+    """The report `validate` prints when the content is usable: each region, then totals."""
+    lines = ["OK: the bot can use this content.", "Regions:"]
+    lines.extend(_region_lines(content, result))
+    lines.append(
+        f"Total: {len(content.resources)} listings in {len(content.regions)} region(s)"
         f" ({len(content.neighbourhoods)} neighbourhoods), {len(content.needs)} needs,"
-        f" {len(content.pages)} pages",
-        "Resources per need:",
-    ]
+        f" {len(content.pages)} pages, {len(result.problems.warnings)} warning(s)"
+    )
+    per_need = Counter(need for r in content.resources.values() for need in r.needs)
+    lines.append("Listings per need:")
     lines.extend(f"  {need_id:<16} {per_need[need_id]}" for need_id in content.needs)
     lines.append("Translation coverage:")
     lines.extend(
@@ -175,6 +198,27 @@ def summary(content: Content, result: LoadResult, today: dt.date) -> list[str]:
     return lines
 
 
+def _count(number: int, thing: str) -> str:
+    return f"{number} {thing}" if number == 1 else f"{number} {thing}s"
+
+
+def _region_lines(content: Content, result: LoadResult) -> list[str]:
+    """One line per region: its file, listings, neighbourhoods and warnings."""
+    warnings = Counter(p.file for p in result.problems.warnings)
+    hoods = Counter(h.region_id for h in content.neighbourhoods.values())
+    listings = Counter(r.region_id for r in content.resources.values())
+    width = max((len(region_id) for region_id in content.regions), default=0)
+    lines = []
+    for region_id in content.regions:
+        file = result.region_files.get(region_id, "")
+        lines.append(
+            f"  {region_id:<{width}}  {_count(listings[region_id], 'listing')},"
+            f" {_count(hoods[region_id], 'neighbourhood')},"
+            f" {_count(warnings[file], 'warning')}  ({file})"
+        )
+    return lines
+
+
 def validate(content_dir: Path, out: TextIO) -> int:
     """Print every problem of a content folder and a summary; 0 when usable, 1 on errors."""
     _catalog, result = load_catalog(content_dir)
@@ -185,6 +229,29 @@ def validate(content_dir: Path, out: TextIO) -> int:
         out.write(f"{count} error(s): the bot will not use this content until they are fixed.\n")
         return 1
     out.write("\n".join(summary(result.content, result, dt.date.today())) + "\n")
+    return 0
+
+
+def new_region(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    """Write a region skeleton; 2 for a bad option, 1 when the file cannot be written."""
+    try:
+        request = check_request(args.id, args.name, args.timezone, args.country)
+    except SkeletonError as error:
+        err.write(f"{error}\n")
+        return 2
+    content = args.content or default_content_dir()
+    try:
+        path = write_region(content, request)
+    except SkeletonError as error:
+        err.write(f"{error}\n")
+        return 1
+    except OSError as error:
+        err.write(f"cannot write the region file: {error.strerror}\n")
+        return 1
+    out.write(
+        f"Wrote {path}. Fill it in (docs/admins.md, a new region), then check it with:"
+        f" python -m bot validate {content}\n"
+    )
     return 0
 
 
@@ -397,6 +464,8 @@ def main(argv: list[str] | None = None) -> int:
         return sheet_commands.sheet_template(args, sys.stdout, sys.stderr)
     if args.command == "import-sheet":
         return sheet_commands.import_sheet_command(args, sys.stdout, sys.stderr)
+    if args.command == "new-region":
+        return new_region(args, sys.stdout, sys.stderr)
     try:
         if args.command == "search":
             return search(args, sys.stdout, sys.stderr)

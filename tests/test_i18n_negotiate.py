@@ -70,6 +70,12 @@ def test_shipped_locales_negotiate_to_themselves():
         assert negotiate(locale.replace("_", "-"), shipped) == locale
 
 
+@pytest.mark.parametrize("code", ["no", "NO", "no-NO"])
+def test_norwegian_phones_do_not_break_negotiation(code: str) -> None:
+    # CLDR's likely subtags expand "no" to a locale Babel has no data for.
+    assert negotiate(code, WITH_CHINESE) is None
+
+
 @settings(max_examples=300)
 @given(st.text(max_size=50))
 def test_never_raises_on_any_text(code: str):

@@ -302,8 +302,11 @@ def test_validator_problems_come_back_at_their_cells(tmp_path: Path) -> None:
     result = run(book.save(tmp_path / "l.xlsx"))
     assert result.written is None
     assert "opening_hours: 'Mo-Fr 9-5pm' is not valid opening hours" in at(result, hours)[0]
-    assert at(result, url) == [f"{url}: url: start the address with https://"]
-    assert "confidential_address: true; remove locations" in at(result, address)[0]
+    assert at(result, url) == [
+        f"{url}: url: 'example.org' is not a web address; start it with https://"
+    ]
+    assert "confidential_address: true" in at(result, address)[0]
+    assert "delete the whole locations block" in at(result, address)[0]
     assert "duplicate id 'twice'" in at(result, "Listings!A6")[0]
 
 
@@ -341,7 +344,8 @@ def test_new_region_needs_name_timezone_and_neighbourhoods(tmp_path: Path) -> No
         book.save(tmp_path / "l.xlsx"), "newtown", MINIMAL, "Newtown", "America/Los_Angeles"
     )
     result = import_sheet(request)
-    assert "duplicate id 'centre'" in " ".join(messages(result)), "ids are unique everywhere"
+    said = " ".join(messages(result))
+    assert "ids are unique across all regions" in said and "'centre'" in said
     hoods.cell(3, 1, "middle")
     book.set(3, "neighbourhood", "middle")
     book.save(request.source)

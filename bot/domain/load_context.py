@@ -115,11 +115,18 @@ class LoadContext:
     ) -> None:
         """Read a list of records with ids into `into`, reporting duplicate ids."""
         items = reader.sequence(fields[name], name) if name in fields else []
+        lines: dict[str, int] = {}
         for index, item in enumerate(items or ()):
             record = read_item(item, f"{name}[{index}]")
             if record is None:
                 continue
             if record.id in into:
-                reader.error(item, f"{name}[{index}].id: duplicate id {record.id!r}")
+                reader.error(
+                    item,
+                    f"{name}[{index}].id: duplicate id {record.id!r}"
+                    f"{f' (first at line {lines[record.id]})' if record.id in lines else ''};"
+                    " give each its own id",
+                )
                 continue
             into[record.id] = record
+            lines[record.id] = node_line(item)

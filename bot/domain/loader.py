@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from bot.domain.load_context import Coverage, LoadContext
-from bot.domain.models import Content, Need, Neighbourhood, Region, Resource
+from bot.domain.models import Content, Need
 from bot.domain.page_loader import PageLoader
 from bot.domain.problems import Problems
 from bot.domain.reader import LOCALE_PATTERN, NodeReader
 from bot.domain.region_loader import SHORT_ID_MAX, RegionLoader
 from bot.domain.situation_loader import SituationLoader
-from bot.domain.strict_yaml import Node
+from bot.domain.stray_files import warn_stray_files
+from bot.domain.strict_yaml import MappingNode, Node, ScalarNode
 
 
 @dataclass(frozen=True)
@@ -22,10 +25,18 @@ class LoadResult:
     content: Content | None
     problems: Problems
     coverage: Coverage
+    # Which file each region was read from (for per-region counts).
+    region_files: Mapping[str, str] = field(default_factory=dict)
 
 
 class _ContentLoader(LoadContext):
     """Settings and needs, then the regions and pages, then the missing-translation report."""
+
+    def __init__(self, root: Path, today: dt.date) -> None:
+        super().__init__(root)
+        self.today = today
+        # False when needs.yaml stopped at a syntax error (its later needs are unknown).
+        self.needs_complete = True
 
     def _load_settings(self) -> None:
         path = self.root / "settings.yaml"
@@ -61,6 +72,7 @@ class _ContentLoader(LoadContext):
         reader, node = self.read(path)
         if node is None:
             return needs
+        self.needs_complete = not _has_cut(node)
         top = reader.mapping(node, "needs.yaml", ("needs",), ("needs",))
         self.collect(
             reader, top or {}, "needs", needs, lambda item, at: self._load_need(reader, item, at)
@@ -105,17 +117,31 @@ class _ContentLoader(LoadContext):
             return LoadResult(None, self.problems, self.coverage)
         self._load_settings()
         needs = self._load_needs()
-        regions: dict[str, Region] = {}
-        neighbourhoods: dict[str, Neighbourhood] = {}
-        resources: dict[str, Resource] = {}
         region_files = sorted((self.root / "regions").glob("*.yaml"))
         if not region_files:
             self.problems.error(str(self.root / "regions"), 1, "no region files (regions/*.yaml)")
-        region_loader = RegionLoader(self)
-        for path in region_files:
-            region_loader.load_region_file(path, needs, regions, neighbourhoods, resources)
+        loaded = RegionLoader(self, self.today).load_regions(
+            region_files, needs, self.needs_complete
+        )
         pages = PageLoader(self).load_pages()
         situations = SituationLoader(self, needs, pages).load()
+        warn_stray_files(self.root, self.problems)
+        self._warn_missing_translations()
+        if self.problems.errors:
+            return LoadResult(None, self.problems, self.coverage, loaded.files)
+        content = Content(
+            default_locale=self.default_locale,
+            locales=self.locales,
+            needs=needs,
+            regions=loaded.regions,
+            neighbourhoods=loaded.neighbourhoods,
+            resources=loaded.resources,
+            pages=pages,
+            situations=situations,
+        )
+        return LoadResult(content, self.problems, self.coverage, loaded.files)
+
+    def _warn_missing_translations(self) -> None:
         for (file, locale), lines in sorted(self.coverage.missing.items()):
             shown_lines = ", ".join(str(n) for n in lines[:5]) + (" ..." if len(lines) > 5 else "")
             self.problems.warning(
@@ -124,21 +150,17 @@ class _ContentLoader(LoadContext):
                 f"translation missing: {len(lines)} text(s) have no {locale!r} version"
                 f" (lines {shown_lines}); users will see the default language with a note",
             )
-        if self.problems.errors:
-            return LoadResult(None, self.problems, self.coverage)
-        content = Content(
-            default_locale=self.default_locale,
-            locales=self.locales,
-            needs=needs,
-            regions=regions,
-            neighbourhoods=neighbourhoods,
-            resources=resources,
-            pages=pages,
-            situations=situations,
-        )
-        return LoadResult(content, self.problems, self.coverage)
 
 
-def load_content(root: Path) -> LoadResult:
-    """Load and validate every file under `root`; the content is None if anything is wrong."""
-    return _ContentLoader(Path(root)).load()
+def _has_cut(node: Node) -> bool:
+    """Whether a syntax error cut the file short (its top two levels show it)."""
+    if isinstance(node, ScalarNode):
+        return False
+    children = [v for _k, v in node.value] if isinstance(node, MappingNode) else node.value
+    return node.cut or any(not isinstance(c, ScalarNode) and c.cut for c in children)
+
+
+def load_content(root: Path, today: dt.date | None = None) -> LoadResult:
+    """Load and validate every file under `root`; the content is None if anything is wrong.
+    `today` (default: the current date) is what a verified date may not be later than."""
+    return _ContentLoader(Path(root), today or dt.date.today()).load()

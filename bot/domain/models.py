@@ -161,6 +161,8 @@ class Region:
     stale_after_days: int = 365
     # Where a law protects people who call for help during an overdose, in the region's words.
     good_samaritan: LocalizedText | None = None
+    # ISO 3166 code: the shapes of phone numbers and postal codes the validator expects.
+    country: str = "US"
 
 
 @dataclass(frozen=True)

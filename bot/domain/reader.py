@@ -81,7 +81,8 @@ class NodeReader:
                 )
                 continue
             found[key] = value_node
-        for name in required:
+        # Fields after a syntax error were lost, not forgotten: asking for them would mislead.
+        for name in () if node.cut else required:
             if name not in found:
                 self.error(node, f"{where}: missing required field {name!r}")
         return found
@@ -134,24 +135,27 @@ class NodeReader:
         return value
 
     def choice(self, node: Node, where: str, enum: type[E]) -> E | None:
-        """One word from a closed list."""
-        if isinstance(node, ScalarNode) and node.tag == _STR:
-            member = _members(enum).get(node.value)
-            if member is not None:
-                return member
-        allowed = ", ".join(_members(enum))
-        if isinstance(node, ScalarNode) and node.tag == _BOOL:
-            raw = node.value
+        """One word from a closed list. Quoting is suggested only for a word that is allowed
+        (`requires_id: no`), never for one that is not (`shares_info_with_police: no`)."""
+        members = _members(enum)
+        allowed = ", ".join(members)
+        if not isinstance(node, ScalarNode):
+            self.error(node, f"{where}: expected one word here; use one of: {allowed}")
+            return None
+        raw = node.value
+        if raw in members:
+            if node.tag == _STR:
+                return members[raw]
             self.error(
                 node,
-                f'{where}: "{raw}" was read as a boolean; write "{raw}" in quotes or use one'
-                f" of: {allowed}",
+                f'{where}: "{raw}" was read as {_type_name(node.tag)}; write "{raw}" in quotes',
             )
             return None
-        value = self.text(node, where)
-        if value is not None:
-            hint = did_you_mean(value, list(_members(enum)))
-            self.error(node, f"{where}: {value!r} is not allowed{hint}; use one of: {allowed}")
+        if node.tag == _NULL:
+            self.error(node, f"{where}: has no value; use one of: {allowed}")
+            return None
+        hint = did_you_mean(raw, list(members))
+        self.error(node, f"{where}: {raw!r} is not allowed here{hint}; use one of: {allowed}")
         return None
 
     def flag(self, node: Node, where: str) -> bool | None:
@@ -219,6 +223,11 @@ class NodeReader:
 @functools.cache
 def _members(enum: type[E]) -> dict[str, E]:
     return {member.value: member for member in enum}
+
+
+def _type_name(tag: str) -> str:
+    names = {_BOOL: "a boolean", _INT: "a number", _FLOAT: "a number", _TIMESTAMP: "a date"}
+    return names.get(tag, "something other than text")
 
 
 def _raw(node: Node) -> str:

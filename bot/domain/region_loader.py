@@ -1,210 +1,257 @@
-"""Region files: the region, its neighbourhoods and its resources, validated field by field."""
+"""Region files: the region, its neighbourhoods and its listings, validated field by field.
+
+Every file is read in full even when its header is wrong (its listings are then checked
+against what could be read). Ids are unique across all regions; when two files claim one,
+the error goes to the file changed most recently (the one being written), naming both places.
+"""
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable
+import datetime as dt
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal, TypeVar
+from typing import Literal
 
-from bot.domain.hours import HoursError, OpeningSchedule, load_zone
-from bot.domain.load_context import LoadContext
-from bot.domain.models import (
-    Access,
-    Address,
-    Community,
-    DistanceUnit,
-    GeoPoint,
-    LocalizedText,
-    Location,
-    Need,
-    Neighbourhood,
-    Phone,
-    Region,
-    Resource,
-    VerificationMethod,
-    Verified,
+from bot.domain.listing_reader import (
+    RESOURCE_ID_MAX,
+    RegionFrame,
+    Surroundings,
+    read_listing,
+    read_point,
+    read_timezone,
 )
-from bot.domain.reader import NodeReader, did_you_mean
-from bot.domain.strict_yaml import Node
+from bot.domain.load_context import LoadContext
+from bot.domain.models import DistanceUnit, LocalizedText, Need, Neighbourhood, Region, Resource
+from bot.domain.places import Area, area_of, outliers
+from bot.domain.reader import NodeReader
+from bot.domain.shapes import country_problem
+from bot.domain.strict_yaml import MappingNode, Node, ScalarNode, node_line
 
-T = TypeVar("T")
-RESOURCE_ID_MAX = 32
 SHORT_ID_MAX = 20
 DEFAULT_STALE_AFTER_DAYS = 365
 MAX_STALE_AFTER_DAYS = 3 * 365
-PHONE_PATTERN = re.compile(r"\+?[0-9A-Z ().-]{3,30}\Z")
-LANGUAGE_PATTERN = re.compile(r"[a-z]{2,3}\Z")
-
-_ACCESS_FIELDS = tuple(Access.__dataclass_fields__)
-_RESOURCE_FIELDS = (
+DEFAULT_COUNTRY = "US"
+_REGION_FIELDS = (
     "id",
     "name",
-    "organization",
-    "description",
-    "needs",
-    "neighbourhood",
-    "locations",
-    "phones",
-    "url",
-    "email",
-    "languages",
-    "opening_hours",
+    "sample",
+    "default_locale",
     "timezone",
-    "fees_description",
-    "eligibility_description",
-    "required_documents",
-    "access",
-    "community",
-    "confidential_address",
-    "verified",
+    "country",
+    "distance_unit",
+    "stale_after_days",
+    "good_samaritan",
 )
-_LOCATION_FIELDS = (
-    "address_1",
-    "address_2",
-    "city",
-    "state_province",
-    "postal_code",
-    "latitude",
-    "longitude",
-)
+_REGION_REQUIRED = ("id", "name", "timezone")
+
+
+@dataclass
+class _RegionFile:
+    """One region file read on its own, before its ids are checked against other files."""
+
+    path: Path
+    reader: NodeReader
+    top: dict[str, Node]
+    frame: RegionFrame
+    region: Region | None
+    region_line: int
+    hoods: dict[str, Neighbourhood] = field(default_factory=dict)
+    hood_lines: dict[str, int] = field(default_factory=dict)
+    resources: dict[str, Resource] = field(default_factory=dict)
+    resource_lines: dict[str, int] = field(default_factory=dict)
+    # Ids of neighbourhoods with errors of their own: listings using them are not blamed too.
+    broken_hoods: set[str] = field(default_factory=set)
+
+    @property
+    def age_key(self) -> tuple[int, str]:
+        """Oldest first: the file changed last comes last and takes the blame for a clash."""
+        try:
+            modified = self.path.stat().st_mtime_ns
+        except OSError:
+            modified = 0
+        return modified, str(self.path)
+
+
+@dataclass(frozen=True)
+class LoadedRegions:
+    """The regions of every file, merged, and which file each region came from."""
+
+    regions: dict[str, Region]
+    neighbourhoods: dict[str, Neighbourhood]
+    resources: dict[str, Resource]
+    files: dict[str, str]
 
 
 class RegionLoader:
-    """Reads one region file after another into shared dictionaries of the content."""
+    """Reads every region file, then checks ids and places across them."""
 
-    def __init__(self, ctx: LoadContext) -> None:
+    def __init__(self, ctx: LoadContext, today: dt.date) -> None:
         self.ctx = ctx
+        self.today = today
 
-    def load_region_file(
-        self,
-        path: Path,
-        needs: dict[str, Need],
-        regions: dict[str, Region],
-        neighbourhoods: dict[str, Neighbourhood],
-        resources: dict[str, Resource],
-    ) -> None:
-        """Read one region file into the shared dictionaries, recording every problem."""
+    def load_regions(
+        self, paths: list[Path], needs: dict[str, Need], needs_complete: bool = True
+    ) -> LoadedRegions:
+        """Read, cross-check and merge region files (in path order)."""
+        files = [f for f in (self._read_header(path) for path in paths) if f is not None]
+        by_age = sorted(files, key=lambda f: f.age_key)
+        claims: dict[str, tuple[str, str]] = {}
+        declared: dict[str, tuple[Neighbourhood, str]] = {}
+        for region_file in by_age:
+            self._claim_region(region_file, claims)
+            for hood_id in list(region_file.hoods):
+                if self._claim(region_file, "neighbourhoods", hood_id, claims):
+                    place = f"{region_file.reader.file}:{region_file.hood_lines[hood_id]}"
+                    declared[hood_id] = (region_file.hoods[hood_id], place)
+        areas = {f.frame.id: a for f in files if (a := self._area(f)) is not None}
+        for region_file in files:
+            around = Surroundings(
+                needs,
+                needs_complete,
+                region_file.hoods,
+                frozenset(region_file.broken_hoods),
+                declared,
+                areas,
+                self.today,
+            )
+            self._read_listings(region_file, around)
+        for region_file in by_age:
+            for resource_id in list(region_file.resources):
+                if not self._claim(region_file, "resources", resource_id, claims):
+                    del region_file.resources[resource_id]
+        return _merge(files)
+
+    def _read_header(self, path: Path) -> _RegionFile | None:
         reader, node = self.ctx.read(path)
         if node is None:
-            return
+            return None
         top = reader.mapping(
             node, path.name, ("region", "neighbourhoods", "resources"), ("region",)
         )
-        if not top or "region" not in top:
-            return
-        region = self._load_region(reader, top["region"])
-        if region is None:
-            return
-        if region.id in regions:
-            reader.error(top["region"], f"region.id: duplicate region id {region.id!r}")
-            return
-        regions[region.id] = region
-        self.ctx.collect(
-            reader,
-            top,
-            "neighbourhoods",
-            neighbourhoods,
-            lambda item, at: self._load_neighbourhood(reader, item, at, region),
-        )
-        self.ctx.collect(
-            reader,
-            top,
-            "resources",
-            resources,
-            lambda item, at: self._load_resource(reader, item, at, region, needs, neighbourhoods),
-        )
-
-    def _load_region(self, reader: NodeReader, node: Node) -> Region | None:
-        fields = reader.mapping(
-            node,
-            "region",
-            (
-                "id",
-                "name",
-                "sample",
-                "default_locale",
-                "timezone",
-                "distance_unit",
-                "stale_after_days",
-                "good_samaritan",
-            ),
-            ("id", "name", "timezone"),
-        )
-        if fields is None or not {"id", "name", "timezone"} <= fields.keys():
+        if top is None:
             return None
+        region, frame, line = self._region(reader, top.get("region"), path)
+        region_file = _RegionFile(path, reader, top, frame, region, line)
+        self._read_hoods(region_file)
+        return region_file
+
+    def _region(
+        self, reader: NodeReader, node: Node | None, path: Path
+    ) -> tuple[Region | None, RegionFrame, int]:
+        """The region (None when its header is wrong) and the frame its listings are read in."""
+        fallback = RegionFrame(path.stem, self.ctx.default_locale, None, DEFAULT_COUNTRY, False)
+        if node is None:
+            return None, fallback, 1
+        fields = reader.mapping(node, "region", _REGION_FIELDS, _REGION_REQUIRED)
+        if fields is None:
+            return None, fallback, node_line(node)
         default_locale = self.ctx.default_locale
         if "default_locale" in fields:
             value = self.ctx.known_locale(reader, fields["default_locale"], "region.default_locale")
             default_locale = value or default_locale
-        region_id = reader.identifier(fields["id"], "region.id", SHORT_ID_MAX)
-        name = self.ctx.localized(
-            reader, fields["name"], "region.name", default_locale, proper_name=True
+        region_id = (
+            reader.identifier(fields["id"], "region.id", SHORT_ID_MAX) if "id" in fields else None
         )
-        timezone = self._timezone(reader, fields["timezone"], "region.timezone")
+        timezone = (
+            read_timezone(reader, fields["timezone"], "region.timezone")
+            if "timezone" in fields
+            else None
+        )
+        country = _country(reader, fields)
         sample = reader.flag(fields["sample"], "region.sample") if "sample" in fields else False
+        frame = RegionFrame(
+            region_id or path.stem,
+            default_locale,
+            timezone,
+            country or DEFAULT_COUNTRY,
+            bool(sample),
+        )
+        line = node_line(fields.get("id", node))
+        region = self._build_region(reader, fields, frame, region_id, sample, country)
+        return region, frame, line
+
+    def _build_region(
+        self,
+        reader: NodeReader,
+        fields: dict[str, Node],
+        frame: RegionFrame,
+        region_id: str | None,
+        sample: bool | None,
+        country: str | None,
+    ) -> Region | None:
+        name = (
+            self.ctx.localized(
+                reader, fields["name"], "region.name", frame.default_locale, proper_name=True
+            )
+            if "name" in fields
+            else None
+        )
         unit = (
             reader.choice(fields["distance_unit"], "region.distance_unit", DistanceUnit)
             if "distance_unit" in fields
             else DistanceUnit.KILOMETER
         )
-        stale = self._stale_after(reader, fields)
-        good_samaritan = (
-            self.ctx.localized(
-                reader, fields["good_samaritan"], "region.good_samaritan", default_locale
-            )
-            if "good_samaritan" in fields
-            else None
-        )
-        if region_id is None or name is None or timezone is None or sample is None or unit is None:
-            return None
-        if stale is None or ("good_samaritan" in fields and good_samaritan is None):
+        stale = _stale_after(reader, fields)
+        good_samaritan = self._good_samaritan(reader, fields, frame)
+        if (
+            region_id is None
+            or name is None
+            or frame.timezone is None
+            or sample is None
+            or unit is None
+            or stale is None
+            or country is None
+            or good_samaritan is False
+        ):
             return None
         return Region(
-            region_id, name, sample, default_locale, timezone, unit, stale, good_samaritan
+            region_id,
+            name,
+            frame.sample,
+            frame.default_locale,
+            frame.timezone,
+            unit,
+            stale,
+            good_samaritan,
+            country,
         )
 
-    @staticmethod
-    def _stale_after(reader: NodeReader, fields: dict[str, Node]) -> int | None:
-        """Days after which a listing not checked again counts as stale (default 365)."""
-        if "stale_after_days" not in fields:
-            return DEFAULT_STALE_AFTER_DAYS
-        days = reader.integer(fields["stale_after_days"], "region.stale_after_days")
-        if days is not None and not 1 <= days <= MAX_STALE_AFTER_DAYS:
-            reader.error(
-                fields["stale_after_days"],
-                f"region.stale_after_days: {days} is not a number of days from 1 to"
-                f" {MAX_STALE_AFTER_DAYS}; 180 or 365 are usual",
-            )
+    def _good_samaritan(
+        self, reader: NodeReader, fields: dict[str, Node], frame: RegionFrame
+    ) -> LocalizedText | Literal[False] | None:
+        """The region's Good Samaritan text: None when absent, False when unusable."""
+        if "good_samaritan" not in fields:
             return None
-        return days
+        text = self.ctx.localized(
+            reader, fields["good_samaritan"], "region.good_samaritan", frame.default_locale
+        )
+        return False if text is None else text
 
-    def _timezone(self, reader: NodeReader, node: Node, where: str) -> str | None:
-        value = reader.text(node, where)
-        if value is None:
-            return None
-        try:
-            load_zone(value)
-        except HoursError:
-            reader.error(
-                node,
-                f"{where}: unknown time zone {value!r}; use an IANA name like"
-                " America/Los_Angeles or Europe/Madrid",
-            )
-            return None
-        return value
+    def _read_hoods(self, region_file: _RegionFile) -> None:
+        reader = region_file.reader
+        items = region_file.top.get("neighbourhoods")
+        for index, item in enumerate(
+            reader.sequence(items, "neighbourhoods") or [] if items else []
+        ):
+            where = f"neighbourhoods[{index}]"
+            hood = self._hood(reader, item, where, region_file.frame)
+            if hood is None:
+                region_file.broken_hoods.update(_written_id(item))
+                continue
+            line = _id_line(item)
+            if hood.id in region_file.hoods:
+                first = region_file.hood_lines[hood.id]
+                reader.problems.error(
+                    reader.file,
+                    line,
+                    f"{where}.id: duplicate id {hood.id!r} (first at line {first})",
+                )
+                continue
+            region_file.hoods[hood.id] = hood
+            region_file.hood_lines[hood.id] = line
 
-    def _point(self, reader: NodeReader, fields: dict[str, Node], where: str) -> GeoPoint | None:
-        if "latitude" not in fields or "longitude" not in fields:
-            return None
-        latitude = reader.number(fields["latitude"], f"{where}.latitude", -90, 90)
-        longitude = reader.number(fields["longitude"], f"{where}.longitude", -180, 180)
-        if latitude is None or longitude is None:
-            return None
-        return GeoPoint(latitude, longitude)
-
-    def _load_neighbourhood(
-        self, reader: NodeReader, node: Node, where: str, region: Region
+    def _hood(
+        self, reader: NodeReader, node: Node, where: str, frame: RegionFrame
     ) -> Neighbourhood | None:
         fields = reader.mapping(
             node, where, ("id", "name", "aliases", "center"), ("id", "name", "center")
@@ -213,7 +260,7 @@ class RegionLoader:
             return None
         hood_id = reader.identifier(fields["id"], f"{where}.id", SHORT_ID_MAX)
         name = self.ctx.localized(
-            reader, fields["name"], f"{where}.name", region.default_locale, proper_name=True
+            reader, fields["name"], f"{where}.name", frame.default_locale, proper_name=True
         )
         aliases = (
             reader.text_list(fields["aliases"], f"{where}.aliases") if "aliases" in fields else ()
@@ -224,284 +271,149 @@ class RegionLoader:
             ("latitude", "longitude"),
             ("latitude", "longitude"),
         )
-        center = self._point(reader, center_fields or {}, f"{where}.center")
+        center = read_point(reader, center_fields or {}, f"{where}.center")
         if hood_id is None or name is None or aliases is None or center is None:
             return None
-        return Neighbourhood(hood_id, region.id, name, aliases, center)
+        return Neighbourhood(hood_id, frame.id, name, aliases, center)
 
-    def _load_resource(
-        self,
-        reader: NodeReader,
-        node: Node,
-        where: str,
-        region: Region,
-        needs: dict[str, Need],
-        neighbourhoods: dict[str, Neighbourhood],
-    ) -> Resource | None:
-        required = ("id", "name", "description", "needs", "neighbourhood")
-        fields = reader.mapping(node, where, _RESOURCE_FIELDS, required)
-        if fields is None or not set(required) <= fields.keys():
-            return None
-        resource_id = reader.identifier(fields["id"], f"{where}.id", RESOURCE_ID_MAX)
-        if resource_id:
-            where = f"{where} ({resource_id})"
-        ok = resource_id is not None
-
-        def text_field(name: str) -> LocalizedText | None:
-            nonlocal ok
-            if name not in fields:
-                return None
-            value = self.ctx.localized(
-                reader,
-                fields[name],
-                f"{where}.{name}",
-                region.default_locale,
-                proper_name=name in ("name", "organization"),
+    def _area(self, region_file: _RegionFile) -> Area | None:
+        """The box of a region's neighbourhoods, after reporting any far from the others."""
+        hoods = list(region_file.hoods.values())
+        far = set(outliers([hood.center for hood in hoods]))
+        for index in sorted(far):
+            hood = hoods[index]
+            region_file.reader.problems.warning(
+                region_file.reader.file,
+                region_file.hood_lines[hood.id],
+                f"neighbourhood {hood.id!r}: its center is far from the region's other"
+                " neighbourhoods; check the coordinates (a longitude in the Americas is"
+                " negative, one in Asia positive)",
             )
-            ok = ok and value is not None
-            return value
+        return area_of([hood.center for i, hood in enumerate(hoods) if i not in far])
 
-        name = text_field("name")
-        description = text_field("description")
-        organization = text_field("organization")
-        fees = text_field("fees_description")
-        eligibility = text_field("eligibility_description")
+    def _claim_region(self, region_file: _RegionFile, claims: dict[str, tuple[str, str]]) -> None:
+        region = region_file.region
+        if region is None:
+            return
+        key = f"region {region.id}"
+        here = f"{region_file.reader.file}:{region_file.region_line}"
+        if key in claims:
+            region_file.reader.problems.error(
+                region_file.reader.file,
+                region_file.region_line,
+                f"region.id: {region.id!r} is already the id of the region in {claims[key][1]};"
+                " give this region its own id (a big area can be split into several regions,"
+                " see docs/admins.md)",
+            )
+            region_file.region = None
+            return
+        claims[key] = (region.id, here)
 
-        need_ids = reader.text_list(fields["needs"], f"{where}.needs") or ()
-        for need_id in need_ids:
-            if need_id not in needs:
-                reader.error(
-                    fields["needs"],
-                    f"{where}.needs: unknown need {need_id!r}{did_you_mean(need_id, needs)};"
-                    f" needs are listed in needs.yaml",
+    @staticmethod
+    def _claim(
+        region_file: _RegionFile, kind: str, item_id: str, claims: dict[str, tuple[str, str]]
+    ) -> bool:
+        """Record that a file declares an id; False (with an error) if an older file has it."""
+        lines = region_file.hood_lines if kind == "neighbourhoods" else region_file.resource_lines
+        key = f"{kind} {item_id}"
+        here = f"{region_file.reader.file}:{lines[item_id]}"
+        if key not in claims:
+            claims[key] = (region_file.frame.id, here)
+            return True
+        owner, there = claims[key]
+        thing = "neighbourhood" if kind == "neighbourhoods" else "listing"
+        region_file.reader.problems.error(
+            region_file.reader.file,
+            lines[item_id],
+            f"{kind}: id {item_id!r} is already used by a {thing} of region {owner!r} ({there});"
+            f" ids are unique across all regions: give this {thing} another id, like"
+            f" {_prefixed(region_file.frame.id, item_id, kind)!r}",
+        )
+        return False
+
+    def _read_listings(self, region_file: _RegionFile, around: Surroundings) -> None:
+        reader = region_file.reader
+        items = region_file.top.get("resources")
+        for index, item in enumerate(reader.sequence(items, "resources") or [] if items else []):
+            where = f"resources[{index}]"
+            resource = read_listing(self.ctx, reader, item, where, region_file.frame, around)
+            if resource is None:
+                continue
+            line = _id_line(item)
+            if resource.id in region_file.resources:
+                first = region_file.resource_lines[resource.id]
+                reader.problems.error(
+                    reader.file,
+                    line,
+                    f"{where}.id: duplicate id {resource.id!r} (first at line {first}); give"
+                    " each listing its own id",
                 )
-                ok = False
-        if not need_ids:
-            reader.error(fields["needs"], f"{where}.needs: list at least one need")
-            ok = False
+                continue
+            region_file.resources[resource.id] = resource
+            region_file.resource_lines[resource.id] = line
 
-        hood_id = reader.text(fields["neighbourhood"], f"{where}.neighbourhood")
-        hood = neighbourhoods.get(hood_id or "")
-        if hood_id and (hood is None or hood.region_id != region.id):
-            reader.error(
-                fields["neighbourhood"],
-                f"{where}.neighbourhood: unknown neighbourhood {hood_id!r}"
-                f"{did_you_mean(hood_id, neighbourhoods)}; list it under neighbourhoods first",
-            )
-            ok = False
 
-        confidential = False
-        if "confidential_address" in fields:
-            flag = reader.flag(fields["confidential_address"], f"{where}.confidential_address")
-            ok = ok and flag is not None
-            confidential = bool(flag)
-        locations = self._item_list(
-            reader, fields, "locations", where, lambda item, at: self._location(reader, item, at)
+def _merge(files: list[_RegionFile]) -> LoadedRegions:
+    loaded = LoadedRegions({}, {}, {}, {})
+    for region_file in files:
+        if region_file.region is not None:
+            loaded.regions[region_file.region.id] = region_file.region
+            loaded.files[region_file.region.id] = region_file.reader.file
+        for hood_id, hood in region_file.hoods.items():
+            loaded.neighbourhoods.setdefault(hood_id, hood)
+        loaded.resources.update(region_file.resources)
+    return loaded
+
+
+def _prefixed(region_id: str, item_id: str, kind: str) -> str:
+    """An id made unique by the region's id, within the length allowed for its kind."""
+    longest = SHORT_ID_MAX if kind == "neighbourhoods" else RESOURCE_ID_MAX
+    return f"{region_id}-{item_id}"[:longest].rstrip("-_")
+
+
+def _written_id(item: Node) -> set[str]:
+    """The id an item was given, as written (even if invalid), or none."""
+    if isinstance(item, MappingNode):
+        for key, value in item.value:
+            if isinstance(key, ScalarNode) and key.value == "id" and isinstance(value, ScalarNode):
+                return {value.value}
+    return set()
+
+
+def _id_line(item: Node) -> int:
+    """The line of an item's `id:` (where an admin fixes a clash), else of the item."""
+    if isinstance(item, MappingNode):
+        for key, value in item.value:
+            if isinstance(key, ScalarNode) and key.value == "id":
+                return node_line(value)
+    return node_line(item)
+
+
+def _country(reader: NodeReader, fields: dict[str, Node]) -> str | None:
+    """An ISO 3166 two-letter country code (default US): it sets the shapes of phone numbers
+    and postal codes."""
+    if "country" not in fields:
+        return DEFAULT_COUNTRY
+    value = reader.text(fields["country"], "region.country")
+    if value is None:
+        return None
+    problem = country_problem(value)
+    if problem is not None:
+        reader.error(fields["country"], f"region.country: {problem}")
+        return None
+    return value
+
+
+def _stale_after(reader: NodeReader, fields: dict[str, Node]) -> int | None:
+    """Days after which a listing not checked again counts as stale (default 365)."""
+    if "stale_after_days" not in fields:
+        return DEFAULT_STALE_AFTER_DAYS
+    days = reader.integer(fields["stale_after_days"], "region.stale_after_days")
+    if days is not None and not 1 <= days <= MAX_STALE_AFTER_DAYS:
+        reader.error(
+            fields["stale_after_days"],
+            f"region.stale_after_days: {days} is not a number of days from 1 to"
+            f" {MAX_STALE_AFTER_DAYS}; 180 or 365 are usual",
         )
-        if locations is None:
-            ok = False
-        elif confidential and locations:
-            reader.error(
-                fields["locations"],
-                f"{where}.locations: this resource has confidential_address: true; remove"
-                " locations so the address is never stored or shown",
-            )
-            ok = False
-
-        phones = self._item_list(
-            reader,
-            fields,
-            "phones",
-            where,
-            lambda item, at: self._phone(reader, item, at, region.default_locale),
-        )
-        ok = ok and phones is not None
-        url = self._simple_text(reader, fields, "url", where)
-        if url and not url.startswith(("https://", "http://")):
-            reader.error(fields["url"], f"{where}.url: start the address with https://")
-            ok = False
-        email = self._simple_text(reader, fields, "email", where)
-        if email and "@" not in email:
-            reader.error(fields["email"], f"{where}.email: {email!r} is not an email address")
-            ok = False
-
-        languages: tuple[str, ...] = ()
-        if "languages" in fields:
-            languages = reader.text_list(fields["languages"], f"{where}.languages") or ()
-            for code in languages:
-                if not LANGUAGE_PATTERN.match(code):
-                    reader.error(
-                        fields["languages"],
-                        f"{where}.languages: {code!r} is not a language code; use two letters"
-                        " like en, es, zh",
-                    )
-                    ok = False
-
-        timezone = region.timezone
-        if "timezone" in fields:
-            timezone = self._timezone(reader, fields["timezone"], f"{where}.timezone") or ""
-            ok = ok and bool(timezone)
-        hours = None
-        if "opening_hours" in fields and timezone:
-            expression = reader.text(fields["opening_hours"], f"{where}.opening_hours")
-            if expression is not None:
-                try:
-                    hours = OpeningSchedule(expression, timezone)
-                except HoursError as error:
-                    reader.error(
-                        fields["opening_hours"],
-                        f"{where}.opening_hours: {expression!r} is not valid opening hours"
-                        f' ({error}); write it like "Mo-Fr 09:00-17:00; Sa 10:00-14:00"',
-                    )
-            ok = ok and hours is not None
-
-        documents = self._item_list(
-            reader,
-            fields,
-            "required_documents",
-            where,
-            lambda item, at: self.ctx.localized(reader, item, at, region.default_locale),
-        )
-        ok = ok and documents is not None
-
-        access = self._access(reader, fields, where)
-        community = self._community(reader, fields, where)
-        verified = self._verified(reader, fields, where)
-        ok = ok and access is not None and community is not None and verified is not False
-
-        if not ok or name is None or description is None or hood_id is None:
-            return None
-        return Resource(
-            id=resource_id or "",
-            region_id=region.id,
-            name=name,
-            description=description,
-            needs=tuple(need_ids),
-            neighbourhood_id=hood_id,
-            access=access or Access(),
-            organization=organization,
-            locations=tuple(locations or ()),
-            phones=tuple(phones or ()),
-            url=url or "",
-            email=email or "",
-            languages=languages,
-            hours=hours,
-            fees_description=fees,
-            eligibility_description=eligibility,
-            required_documents=tuple(documents or ()),
-            community=community or frozenset(),
-            confidential_address=confidential,
-            verified=verified or None,
-            sample=region.sample,
-        )
-
-    def _simple_text(
-        self, reader: NodeReader, fields: dict[str, Node], name: str, where: str
-    ) -> str | None:
-        return reader.text(fields[name], f"{where}.{name}") if name in fields else None
-
-    def _item_list(
-        self,
-        reader: NodeReader,
-        fields: dict[str, Node],
-        name: str,
-        where: str,
-        read_item: Callable[[Node, str], T | None],
-    ) -> list[T] | None:
-        """An optional list field: [] when absent, None if any item is invalid."""
-        if name not in fields:
-            return []
-        items = reader.sequence(fields[name], f"{where}.{name}")
-        if items is None:
-            return None
-        values = [read_item(item, f"{where}.{name}[{i}]") for i, item in enumerate(items)]
-        return None if None in values else [v for v in values if v is not None]
-
-    def _location(self, reader: NodeReader, item: Node, at: str) -> Location | None:
-        required = ("address_1", "city", "latitude", "longitude")
-        loc = reader.mapping(item, at, _LOCATION_FIELDS, required)
-        if loc is None or not set(required) <= loc.keys():
-            return None
-        parts = {
-            name: reader.text(loc[name], f"{at}.{name}")
-            for name in ("address_1", "address_2", "city", "state_province", "postal_code")
-            if name in loc
-        }
-        point = self._point(reader, loc, at)
-        if point is None or None in parts.values():
-            return None
-        address = Address(
-            address_1=parts["address_1"] or "",
-            city=parts["city"] or "",
-            state_province=parts.get("state_province") or "",
-            postal_code=parts.get("postal_code") or "",
-            address_2=parts.get("address_2") or "",
-        )
-        return Location(address, point)
-
-    def _phone(self, reader: NodeReader, item: Node, at: str, default_locale: str) -> Phone | None:
-        phone = reader.mapping(item, at, ("number", "description"), ("number",))
-        if phone is None or "number" not in phone:
-            return None
-        number = reader.text(phone["number"], f"{at}.number")
-        if number is not None and not PHONE_PATTERN.match(number):
-            reader.error(
-                phone["number"],
-                f'{at}.number: {number!r} is not a phone number; write it like "510-555-0123"',
-            )
-            return None
-        description = None
-        if "description" in phone:
-            description = self.ctx.localized(
-                reader, phone["description"], f"{at}.description", default_locale
-            )
-            if description is None:
-                return None
-        return None if number is None else Phone(number, description)
-
-    def _access(self, reader: NodeReader, fields: dict[str, Node], where: str) -> Access | None:
-        if "access" not in fields:
-            reader.warning(
-                fields["id"],
-                f"{where}: no access facts; every one will show as unknown. Add an access:"
-                " section (see docs/content.md)",
-            )
-            return Access()
-        facts = reader.mapping(fields["access"], f"{where}.access", _ACCESS_FIELDS)
-        if facts is None:
-            return None
-        values = {
-            name: reader.choice(node, f"access.{name}", type(getattr(Access(), name)))
-            for name, node in facts.items()
-        }
-        chosen = {name: value for name, value in values.items() if value is not None}
-        if len(chosen) < len(values):
-            return None
-        return Access(**chosen)
-
-    def _community(
-        self, reader: NodeReader, fields: dict[str, Node], where: str
-    ) -> frozenset[Community] | None:
-        if "community" not in fields:
-            return frozenset()
-        items = reader.sequence(fields["community"], f"{where}.community")
-        if items is None:
-            return None
-        marks = [reader.choice(item, f"{where}.community", Community) for item in items]
-        return None if None in marks else frozenset(m for m in marks if m is not None)
-
-    def _verified(
-        self, reader: NodeReader, fields: dict[str, Node], where: str
-    ) -> Verified | Literal[False] | None:
-        """The verification, None when absent, False when invalid."""
-        if "verified" not in fields:
-            return None
-        at = f"{where}.verified"
-        parts = reader.mapping(fields["verified"], at, ("date", "method"), ("date", "method"))
-        if parts is None or not {"date", "method"} <= parts.keys():
-            return False
-        date = reader.date(parts["date"], f"{at}.date")
-        method = reader.choice(parts["method"], f"{at}.method", VerificationMethod)
-        if date is None or method is None:
-            return False
-        return Verified(date, method)
+        return None
+    return days

@@ -1,7 +1,10 @@
 """Strict YAML: one pass over libyaml's events into small nodes, refusing the traps admins hit.
 
 Anchors, aliases and explicit tags are refused outright (aliases are also the billion-laughs
-attack), tabs are reported, and every node keeps its line for error messages. Scalars keep both
+attack), tabs are reported, and every node keeps its line for error messages. A syntax error
+stops only its own file from that point: what was read before it is kept, with every list and
+mapping still open at the error marked `cut`, so the reader checks it without asking for the
+fields that were lost. Scalars keep both
 their raw text and the type YAML 1.1 would give them, so the schema reader can say "`no` was
 read as a boolean" instead of silently storing False. Duplicate keys are left to the reader,
 which sees every key of a mapping.
@@ -12,9 +15,11 @@ from __future__ import annotations
 import yaml
 
 from bot.domain.problems import Problems
+from bot.domain.yaml_errors import explain
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
 STR = "tag:yaml.org,2002:str"
+_NULL = "tag:yaml.org,2002:null"
 
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _RESOLVER = yaml.resolver.Resolver()
@@ -32,23 +37,26 @@ class ScalarNode:
 
 
 class SequenceNode:
-    """A list; `value` holds the items."""
+    """A list; `value` holds the items; `cut` when a syntax error ended it early."""
 
-    __slots__ = ("line", "value")
+    __slots__ = ("cut", "line", "value")
 
     def __init__(self, line: int) -> None:
         self.value: list[Node] = []
         self.line = line
+        self.cut = False
 
 
 class MappingNode:
-    """A mapping; `value` holds (key, value) pairs in file order, duplicates included."""
+    """A mapping; `value` holds (key, value) pairs in file order, duplicates included;
+    `cut` when a syntax error ended it early."""
 
-    __slots__ = ("line", "value")
+    __slots__ = ("cut", "line", "value")
 
     def __init__(self, line: int) -> None:
         self.value: list[tuple[Node, Node]] = []
         self.line = line
+        self.cut = False
 
 
 Node = ScalarNode | SequenceNode | MappingNode
@@ -74,20 +82,43 @@ def parse_yaml(text: str, file: str, problems: Problems) -> Node | None:
     try:
         return _compose(text, file, problems)
     except yaml.MarkedYAMLError as error:
-        mark = error.problem_mark or error.context_mark
-        line = mark.line + 1 if mark else 1
-        what = " ".join(part for part in (error.context, error.problem) if part)
-        began = error.context_mark.line + 1 if error.context_mark else line
-        where = f" (it began on line {began})" if began != line else ""
-        problems.error(
-            file,
-            line,
-            f"YAML syntax error: {what}{where}; check the indentation (spaces only) and the"
-            " quotes on this line and the one before",
-        )
+        _report_syntax(error, text, file, problems)
+        return _before_error(text, explain(error, text).stopped_at, file)
     except yaml.YAMLError as error:
         problems.error(file, 1, f"YAML syntax error: {error}")
     return None
+
+
+def _before_error(text: str, stopped_at: int, file: str) -> Node | None:
+    """What a file holds before the line where a syntax error stopped it, with every list and
+    mapping still open there marked `cut`. (Re-reading the lines before the error, rather than
+    keeping what the failed pass built, also keeps a value the scanner lost by looking ahead.)"""
+    lines = text.splitlines(keepends=True)
+    while stopped_at > 1:
+        prefix = "".join(lines[: stopped_at - 1])
+        try:
+            # Problems before the error were recorded by the first pass already.
+            node = _compose(prefix, file, Problems())
+        except yaml.MarkedYAMLError as error:
+            stopped_at = min(stopped_at - 1, explain(error, prefix).stopped_at)
+            continue
+        if node is not None:
+            _mark_open_nodes_cut(node)
+        return node
+    return None
+
+
+def _mark_open_nodes_cut(node: Node) -> None:
+    """Mark the last list or mapping at each level as cut; drop a field left without a value."""
+    while isinstance(node, MappingNode | SequenceNode):
+        node.cut = True
+        if not node.value:
+            return
+        last = node.value[-1][1] if isinstance(node, MappingNode) else node.value[-1]
+        if isinstance(last, ScalarNode) and last.tag == _NULL and not last.value:
+            node.value.pop()
+            return
+        node = last
 
 
 def _report_tabs(text: str, file: str, problems: Problems) -> None:
@@ -179,3 +210,12 @@ def _compose(text: str, file: str, problems: Problems) -> Node | None:
     finally:
         parser.dispose()
     return None if refused or not top else top[0]
+
+
+def _report_syntax(error: yaml.MarkedYAMLError, text: str, file: str, problems: Problems) -> None:
+    """Record a syntax error in admin words, unless it is a tab already reported."""
+    explained = explain(error, text)
+    lines = text.splitlines()
+    if "\t" in (lines[explained.line - 1] if 0 < explained.line <= len(lines) else ""):
+        return
+    problems.error(file, explained.line, explained.message)
