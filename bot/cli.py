@@ -1,4 +1,4 @@
-"""Command line: `python -m bot validate|chat|search|run`."""
+"""Command line: `python -m bot validate|chat|search|run|export-hsds|import-hsds`."""
 
 from __future__ import annotations
 
@@ -20,6 +20,7 @@ from bot.config import ConfigError, load_config
 from bot.domain.catalog import Catalog, load_catalog
 from bot.domain.loader import LoadResult
 from bot.domain.models import Content
+from bot.hsds.commands import add_commands, export_hsds, import_hsds
 from bot.i18n import available_locales
 from bot.logs import configure_logging
 from bot.preview import run_preview
@@ -80,6 +81,7 @@ def build_parser() -> argparse.ArgumentParser:
         " settings come from the environment",
         description="Needs BOT_TOKEN; see the README for every setting.",
     )
+    add_commands(commands)
     return parser
 
 
@@ -233,6 +235,10 @@ def main(argv: list[str] | None = None) -> int:
         return validate(args.content or default_content_dir(), sys.stdout)
     if args.command == "run":
         return run(sys.stderr)
+    if args.command == "export-hsds":
+        return export_hsds(args, default_content_dir(), sys.stdout, sys.stderr)
+    if args.command == "import-hsds":
+        return import_hsds(args, default_content_dir(), sys.stdout, sys.stderr)
     try:
         if args.command == "search":
             return search(args, sys.stdout, sys.stderr)
