@@ -262,17 +262,18 @@ class ServiceMapper:
         raise Skipped("no need recognised in its name, description or terms (see --default-need)")
 
     def _guess_needs(self, service: dict[str, Any]) -> tuple[str, ...]:
+        """The needs whose search words the service's texts use most (never the urgent one)."""
         words = [str(service.get(key) or "") for key in ("name", "description", "alternate_name")]
         haystack = f" {fold(' '.join([*words, *tx.other_terms(service)]))} "
-        found = []
+        hits = {}
         for need in self.content.needs.values():
             if need.urgent:
                 continue  # only a person should put a place under urgent help
-            phrases = [w for ws in need.search_words.values() for w in ws]
-            phrases += list(need.name.values.values())
-            if any(f" {fold(p)} " in haystack for p in phrases if fold(p)):
-                found.append(need.id)
-        return tuple(found)
+            phrases = {fold(w) for ws in need.search_words.values() for w in ws}
+            phrases |= {fold(name) for name in need.name.values.values()}
+            hits[need.id] = sum(1 for p in phrases if p and f" {p} " in haystack)
+        best = max(hits.values(), default=0)
+        return tuple(need for need, count in hits.items() if best and count == best)
 
     def _access(self, tags: Sequence[tx.Tag], notes: Notes) -> Access:
         chosen: dict[str, StrEnum] = {}

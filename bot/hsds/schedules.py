@@ -36,16 +36,24 @@ def weekly_spans(expression: str) -> tuple[WeeklySpan, ...] | None:
     if text == "24/7":
         return tuple(WeeklySpan(day, *ALL_DAY) for day in range(7))
     spans: list[WeeklySpan] = []
-    seen_days: set[int] = set()
-    for rule in text.split(";"):
+    rule_of_day: dict[int, int] = {}
+    for index, rule in enumerate(text.split(";")):
         parsed = _rule(rule.strip())
         if parsed is None:
             return None
         days, times = parsed
-        if seen_days & set(days):
+        if rule_of_day.keys() & set(days):
             return None  # a later rule overrides an earlier one: not a simple weekly list
-        seen_days.update(days)
+        rule_of_day.update((day, index) for day in days)
         spans.extend(WeeklySpan(day, opens, closes) for day in days for opens, closes in times)
+    # A span past midnight into a day that a later rule sets is cut there (OSM overrides);
+    # HSDS schedules only add up, so such hours stay text.
+    for span in spans:
+        if (
+            span.closes_at <= span.opens_at
+            and rule_of_day.get((span.day + 1) % 7, -1) > (rule_of_day[span.day])
+        ):
+            return None
     return tuple(spans)
 
 
@@ -162,7 +170,10 @@ def _expression(per_day: dict[int, list[tuple[str, str]]]) -> str:
         f"{_day_list(days)} {','.join(f'{o}-{c}' for o, c in spans)}"
         for spans, days in sorted(groups.items(), key=lambda item: item[1][0])
     ]
-    return "; ".join(rules)
+    # HSDS schedules add up; in OSM "; " lets a later rule cut an earlier one's hours past
+    # midnight, while ", " adds to them.
+    overnight = any(c <= o for spans in spans_of.values() for o, c in spans)
+    return (", " if overnight else "; ").join(rules)
 
 
 def _day_list(days: list[int]) -> str:
