@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import dataclasses
 import datetime as dt
+import functools
 import json
 import shutil
 from pathlib import Path
@@ -20,8 +21,9 @@ from bot.cli import main
 from bot.domain.hours import OpeningSchedule
 from bot.domain.loader import load_content
 from bot.domain.models import Content, Location, Resource
-from bot.domain.region_writer import quote
+from bot.domain.region_writer import RegionDraft, quote, region_yaml
 from bot.hsds.export import ExportOptions, export_content
+from bot.hsds.listings import DatasetImportError, ImportOptions, import_services
 from bot.hsds.schedules import from_hsds, to_hsds, weekly_spans
 from bot.hsds.schema import columns, required_columns, service_errors, tables
 from bot.hsds.tables import read_tables, write_tables
@@ -238,20 +240,24 @@ def test_hours_beyond_weekly_times_are_kept_verbatim_as_text(expression: str) ->
     assert from_hsds(schedules) == expression
 
 
-def open_minutes(hours: OpeningSchedule) -> set[dt.datetime]:
-    """Every quarter hour the place is open, Tuesday to Saturday of the week from A_MONDAY
-    (spans merged or not; the edges of the week are left out, where spans are cut)."""
-    slots = set()
+def open_minutes(hours: OpeningSchedule) -> list[tuple[dt.datetime, dt.datetime]]:
+    """When the place is open, Tuesday to Saturday of the week from A_MONDAY, as merged spans
+    (the edges of the week are left out, where spans are cut)."""
+    first = dt.datetime.combine(A_MONDAY.date() + dt.timedelta(days=1), dt.time(), hours.zone)
+    last = first + dt.timedelta(days=5)
+    spans = []
     for day in hours.week(A_MONDAY):
         start = dt.datetime.combine(day.day, dt.time(), hours.zone)
-        spans = [(start, start + dt.timedelta(days=1))] if day.all_day else day.intervals
-        for begin, end in spans:
-            moment = begin
-            while moment < end:
-                slots.add(moment)
-                moment += dt.timedelta(minutes=15)
-    first = dt.datetime.combine(A_MONDAY.date() + dt.timedelta(days=1), dt.time(), hours.zone)
-    return {m for m in slots if first <= m < first + dt.timedelta(days=5)}
+        for begin, end in [(start, start + dt.timedelta(days=1))] if day.all_day else day.intervals:
+            if end > first and begin < last:
+                spans.append((max(begin, first), min(end, last)))
+    merged: list[tuple[dt.datetime, dt.datetime]] = []
+    for begin, end in sorted(spans):
+        if merged and begin <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+        else:
+            merged.append((begin, end))
+    return merged
 
 
 DAY = st.sampled_from(["Mo", "Tu", "We", "Th", "Fr", "Sa", "Su"])
@@ -276,7 +282,7 @@ def test_any_weekly_rule_set_round_trips_to_the_same_week(rules: list[Any]) -> N
     expression = "; ".join(parts)
     schedules, complete = to_hsds(expression, "s", ids)
     back = from_hsds(schedules)
-    if not complete:  # only hours past midnight cut by a later rule stay text
+    if not complete:  # only hours past midnight into another rule's day stay text
         assert back == expression and overnight
         return
     zone = "America/Los_Angeles"
@@ -603,3 +609,43 @@ def test_import_refuses_to_overwrite_a_file(
 @given(st.text())
 def test_quoted_text_reads_back_exactly(text: str) -> None:
     assert yaml.safe_load(f"key: {quote(text)}\n") == {"key": text}
+
+
+JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=20),
+    lambda inner: (
+        st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner, max_size=3)
+    ),
+    max_leaves=8,
+)
+PANTRY_KEYS = st.sampled_from(
+    ["name", "description", "status", "url", "email", "phones", "schedules", "languages",
+     "organization", "service_at_locations", "attributes", "service_areas", "assured_date"]
+)  # fmt: skip
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.dictionaries(PANTRY_KEYS, JSON_VALUES, max_size=3), st.sampled_from(["phones", "schedules"])
+)
+def test_any_values_give_a_region_file_or_a_clear_report_never_an_exception(
+    changes: dict[str, Any], nested: str
+) -> None:
+    pantry = handwritten_dataset()[0]
+    (pantry[nested][0] if nested else pantry).update(changes)
+    content = load_sample()
+    options = ImportOptions("example", "x.json", dt.date(2026, 12, 4), timezone="Europe/Madrid")
+    try:
+        imported = import_services([pantry], content, options)
+    except DatasetImportError as error:
+        assert "no service could be imported" in str(error)
+        return
+    draft = RegionDraft(imported.region, imported.neighbourhoods, imported.resources)
+    assert yaml.safe_load(region_yaml(draft))["resources"][0]["id"]
+
+
+@functools.cache
+def load_sample() -> Content:
+    content = load_content(CONTENT).content
+    assert content is not None
+    return content

@@ -74,7 +74,6 @@ class Mapped:
     hood: HoodHint | None
     notes: Notes
     record: str
-    ours: bool
     sample: bool
     zone_tag: str
 
@@ -89,6 +88,7 @@ _ACCESS_TERMS: dict[str, tuple[str, StrEnum]] = {
     for fact in Access.__dataclass_fields__
     for member in type(getattr(Access(), fact))
 }
+_COMMUNITY_TERMS = {tx.community_code(mark.value): mark for mark in Community}
 _ID_CHARS = re.compile(r"[^a-z0-9]+")
 _GEO_POINT = re.compile(
     r'\s*\{\s*"type"\s*:\s*"Point"\s*,\s*"coordinates"\s*:\s*\[\s*(-?[\d.]+)\s*,\s*(-?[\d.]+)\s*\]'
@@ -130,6 +130,45 @@ class ServiceMapper:
             raise Skipped(f"status is {status}")
         if status == "temporarily closed":
             notes.check.append("CHECK: the source says this service is temporarily closed")
+        confidential = any(tag.code == tx.CONFIDENTIAL for tag in tags)
+        if confidential and service.get("service_at_locations"):
+            notes.dropped.append("locations: the listing's address is confidential")
+        zone_tag = next((t.value for t in tags if t.code == tx.TIMEZONE), "")
+        resource = Resource(
+            **self._texts(service, tags, notes),
+            id="",
+            region_id=self.options.region_id,
+            needs=self._needs(service, tags, notes),
+            neighbourhood_id="",
+            access=self._access(tags, notes),
+            locations=() if confidential else self._locations(service, notes),
+            phones=self._phones(service, notes),
+            url=self._url(service, notes),
+            email=self._email(service, notes),
+            languages=self._languages(service, notes),
+            hours=self._hours(service, zone_tag, notes),
+            required_documents=self._documents(service, notes),
+            community=frozenset(
+                _COMMUNITY_TERMS[t.code] for t in tags if t.code in _COMMUNITY_TERMS
+            ),
+            confidential_address=confidential,
+            verified=self._verified(service, tags, notes, ours),
+        )
+        resource = dataclasses.replace(resource, id=self._listing_id(tags, resource.name))
+        if not ours:
+            notes.check.append(
+                "CHECK: every access fact is unknown; confirm each with the service first"
+            )
+        sample = any(tag.code == tx.SAMPLE for tag in tags)
+        hood = self._hood(service, resource)
+        return Mapped(resource, hood, notes, str(service.get("id")), sample, zone_tag)
+
+    # --- texts -----------------------------------------------------------------------------
+
+    def _texts(
+        self, service: dict[str, Any], tags: Sequence[tx.Tag], notes: Notes
+    ) -> dict[str, Any]:
+        """The listing's texts: name, description, organization, fees and eligibility."""
         name = self._text(service.get("name"), tags, "name", notes, proper_name=True)
         if name is None:
             raise Skipped("no name")
@@ -137,55 +176,11 @@ class ServiceMapper:
         if description is None:
             description = LocalizedText({self.lang: name.get(self.lang)}, self.lang)
             notes.check.append("CHECK: the source has no description; the name stands in for it")
-        confidential = any(tag.code == tx.CONFIDENTIAL for tag in tags)
-        zone_tag = next((t.value for t in tags if t.code == tx.TIMEZONE), "")
-        resource = Resource(
-            id=self._listing_id(tags, name),
-            region_id=self.options.region_id,
-            name=name,
-            description=description,
-            needs=self._needs(service, tags, notes, ours),
-            neighbourhood_id="",
-            access=self._access(tags, notes),
-            organization=self._organization(service, name, notes),
-            locations=() if confidential else self._locations(service, notes),
-            phones=self._phones(service, notes),
-            url=self._url(service, notes),
-            email=self._email(service, notes),
-            languages=self._languages(service, notes),
-            hours=self._hours(service, zone_tag, notes),
-            fees_description=self._text(
-                service.get("fees_description"), tags, "fees_description", notes
-            ),
-            eligibility_description=self._text(
-                service.get("eligibility_description"), tags, "eligibility_description", notes
-            ),
-            required_documents=self._documents(service, notes),
-            community=frozenset(
-                Community(t.code.rsplit(":", 1)[1])
-                for t in tags
-                if t.code in {tx.community_code(c.value) for c in Community}
-            ),
-            confidential_address=confidential,
-            verified=self._verified(service, tags, notes, ours),
-        )
-        if confidential and _has_locations(service):
-            notes.dropped.append("locations: the listing's address is confidential")
-        if not ours:
-            notes.check.append(
-                "CHECK: every access fact is unknown; confirm each with the service first"
-            )
-        return Mapped(
-            resource,
-            self._hood(service, resource),
-            notes,
-            str(service.get("id")),
-            ours,
-            any(tag.code == tx.SAMPLE for tag in tags),
-            zone_tag,
-        )
-
-    # --- texts -----------------------------------------------------------------------------
+        texts: dict[str, Any] = {"name": name, "description": description}
+        texts["organization"] = self._organization(service, notes)
+        for key in ("fees_description", "eligibility_description"):
+            texts[key] = self._text(service.get(key), tags, key, notes)
+        return texts
 
     def _text(
         self,
@@ -221,9 +216,7 @@ class ServiceMapper:
             return unique(given, self.taken_ids, RESOURCE_ID_MAX)
         return unique(slug(name.get(self.lang), RESOURCE_ID_MAX), self.taken_ids, RESOURCE_ID_MAX)
 
-    def _organization(
-        self, service: dict[str, Any], name: LocalizedText, notes: Notes
-    ) -> LocalizedText | None:
+    def _organization(self, service: dict[str, Any], notes: Notes) -> LocalizedText | None:
         organization = service.get("organization")
         if not isinstance(organization, dict):
             return None
@@ -235,7 +228,7 @@ class ServiceMapper:
     # --- needs, access, verification ---------------------------------------------------------
 
     def _needs(
-        self, service: dict[str, Any], tags: Sequence[tx.Tag], notes: Notes, ours: bool
+        self, service: dict[str, Any], tags: Sequence[tx.Tag], notes: Notes
     ) -> tuple[str, ...]:
         needs = []
         for tag in tags:
@@ -391,6 +384,7 @@ class ServiceMapper:
                 schedules += list((link.get("location") or {}).get("schedules") or ())
         if not schedules:
             return None
+        # Without a zone of its own, the region's (settled once every record is read) replaces UTC.
         zone = zone_tag or self.options.timezone or "UTC"
         try:
             return OpeningSchedule(from_hsds(schedules), zone)
@@ -425,10 +419,6 @@ class ServiceMapper:
             first = resource.locations[0]
             return HoodHint(fold(first.address.city), city_point=first.point)
         return None
-
-
-def _has_locations(service: dict[str, Any]) -> bool:
-    return bool(service.get("service_at_locations"))
 
 
 def _location(location: dict[str, Any]) -> Location | str:
@@ -504,6 +494,44 @@ def import_services(
     """Map every record; report the ones skipped and what each mapped one lost."""
     taken_ids = {r.id for r in content.resources.values() if r.region_id != options.region_id}
     mapper = ServiceMapper(content, options, taken_ids)
+    mapped, report = _map_records(records, mapper)
+    if not mapped:
+        raise DatasetImportError(
+            "no service could be imported: " + (" | ".join(report) or "none found")
+        )
+    region = Region(
+        id=options.region_id,
+        name=LocalizedText({mapper.lang: options.name or options.region_id}, mapper.lang, True),
+        sample=all(one.sample for one in mapped),
+        default_locale=mapper.lang,
+        timezone=_region_timezone(mapped, options),
+        distance_unit=options.distance_unit,
+    )
+    places = _Places(mapped, content, options)
+    resources = []
+    notes: dict[str, list[str]] = {}
+    for one in mapped:
+        place = places.place(one)
+        if place is None:
+            name = one.resource.name.get(mapper.lang)
+            report.append(f"service {one.record} ({name}): skipped: no place, and no other"
+                          " listing's city to put it in")  # fmt: skip
+            continue
+        hood_id, hood_note = place
+        resource = dataclasses.replace(one.resource, neighbourhood_id=hood_id, sample=region.sample)
+        if resource.hours and not one.zone_tag:
+            hours = OpeningSchedule(resource.hours.expression, region.timezone)
+            resource = dataclasses.replace(resource, hours=hours)
+        resources.append(resource)
+        provenance = f"Imported from {options.source}: service {one.record}"
+        notes[resource.id] = [provenance, *([hood_note] if hood_note else []), *one.notes.check]
+    return Imported(region, places.neighbourhoods(), tuple(resources), notes, tuple(report))
+
+
+def _map_records(
+    records: Sequence[object], mapper: ServiceMapper
+) -> tuple[list[Mapped], list[str]]:
+    """The records that validate and map, and a line per record skipped or losing detail."""
     mapped: list[Mapped] = []
     report: list[str] = []
     for index, record in enumerate(records):
@@ -520,34 +548,7 @@ def import_services(
             continue
         mapped.append(one)
         report.extend(f"{label}: dropped {what}" for what in one.notes.dropped)
-    if not mapped:
-        raise DatasetImportError(
-            "no service could be imported: " + (" | ".join(report) or "none found")
-        )
-    timezone = _region_timezone(mapped, options)
-    hoods, placed = _settle_neighbourhoods(mapped, content, options, report)
-    region = Region(
-        id=options.region_id,
-        name=LocalizedText({mapper.lang: options.name or options.region_id}, mapper.lang, True),
-        sample=all(one.sample for one in mapped),
-        default_locale=mapper.lang,
-        timezone=timezone,
-        distance_unit=options.distance_unit,
-    )
-    resources = []
-    notes: dict[str, list[str]] = {}
-    for one, (hood_id, hood_note) in placed:
-        resource = one.resource
-        if resource.hours and resource.hours.zone.key == "UTC" and not one.zone_tag:
-            resource = dataclasses.replace(
-                resource, hours=OpeningSchedule(resource.hours.expression, timezone)
-            )
-        resources.append(
-            dataclasses.replace(resource, neighbourhood_id=hood_id, sample=region.sample)
-        )
-        provenance = f"Imported from {options.source}: service {one.record}"
-        notes[resource.id] = [provenance, *([hood_note] if hood_note else []), *one.notes.check]
-    return Imported(region, tuple(hoods), tuple(resources), notes, tuple(report))
+    return mapped, report
 
 
 def _label(record: object, index: int) -> str:
@@ -565,47 +566,55 @@ def _region_timezone(mapped: Sequence[Mapped], options: ImportOptions) -> str:
     return zones.most_common(1)[0][0]
 
 
-def _settle_neighbourhoods(
-    mapped: Sequence[Mapped], content: Content, options: ImportOptions, report: list[str]
-) -> tuple[list[Neighbourhood], list[tuple[Mapped, tuple[str, str]]]]:
-    """Our neighbourhoods as exported; for other data one per city, centred on its places."""
-    taken = {h for h, n in content.neighbourhoods.items() if n.region_id != options.region_id}
-    hoods: dict[str, Neighbourhood] = {}
-    city_points: dict[str, list[GeoPoint]] = defaultdict(list)
-    city_names: dict[str, str] = {}
-    for one in mapped:
-        if one.hood and one.hood.city_point:
-            city_points[one.hood.key].append(one.hood.city_point)
-            city_names.setdefault(one.hood.key, one.resource.locations[0].address.city)
-    city_ids: dict[str, str] = {}
-    placed = []
-    for one in mapped:
+class _Places:
+    """Settles neighbourhoods: ours as exported; for other data one per city, centred on the
+    average of its places; a listing with no place goes to the city with the most listings."""
+
+    def __init__(self, mapped: Sequence[Mapped], content: Content, options: ImportOptions) -> None:
+        self.region_id = options.region_id
+        self.taken = {h for h, n in content.neighbourhoods.items() if n.region_id != self.region_id}
+        self.hoods: dict[str, Neighbourhood] = {}
+        self.city_points: dict[str, list[GeoPoint]] = defaultdict(list)
+        self.city_names: dict[str, LocalizedText] = {}
+        for one in mapped:
+            if one.hood and one.hood.city_point:
+                self.city_points[one.hood.key].append(one.hood.city_point)
+                city = one.resource.locations[0].address.city
+                locale = one.resource.name.default_locale
+                self.city_names.setdefault(
+                    one.hood.key, LocalizedText({locale: city}, locale, True)
+                )
+
+    def neighbourhoods(self) -> tuple[Neighbourhood, ...]:
+        """Every neighbourhood a listing was placed in."""
+        return tuple(self.hoods.values())
+
+    def place(self, one: Mapped) -> tuple[str, str] | None:
+        """The listing's neighbourhood id and a note for the admin, or None if there is none."""
         hint = one.hood
         if hint and hint.neighbourhood:
-            hood = hint.neighbourhood
-            if hood.id in taken:
-                hood = dataclasses.replace(hood, id=unique(hood.id, taken, SHORT_ID_MAX))
-            hoods.setdefault(hint.key, hood)
-            placed.append((one, (hoods[hint.key].id, "")))
-            continue
-        key = hint.key if hint else ""
-        if not key and not city_points:
-            report.append(f"{_label({'id': one.record}, 0)}: skipped: no place to put it")
-            continue
-        key = key or max(city_points, key=lambda k: len(city_points[k]))
-        if key not in city_ids:
-            points = city_points[key]
+            if hint.key not in self.hoods:
+                hood = hint.neighbourhood
+                hood_id = unique(hood.id, self.taken, SHORT_ID_MAX)
+                self.hoods[hint.key] = dataclasses.replace(hood, id=hood_id)
+            return self.hoods[hint.key].id, ""
+        if not self.city_points:
+            return None
+        key = hint.key if hint else max(self.city_points, key=lambda k: len(self.city_points[k]))
+        note = "CHECK: neighbourhood made from the city" + (
+            "" if hint else " where most listings are (the source gives no place for this one)"
+        )
+        return self._city(key).id, note
+
+    def _city(self, key: str) -> Neighbourhood:
+        if f"city:{key}" not in self.hoods:
+            points = self.city_points[key]
             center = GeoPoint(
                 round(sum(p.latitude for p in points) / len(points), 5),
                 round(sum(p.longitude for p in points) / len(points), 5),
             )
-            wanted = slug(f"{options.region_id}-{city_names[key]}", SHORT_ID_MAX)
-            city_ids[key] = unique(wanted, taken, SHORT_ID_MAX)
-            name = LocalizedText({one.resource.name.default_locale: city_names[key]},
-                                 one.resource.name.default_locale, True)  # fmt: skip
-            hoods[f"city:{key}"] = Neighbourhood(city_ids[key], options.region_id, name, (), center)
-        note = "CHECK: neighbourhood made from the city" + (
-            "" if hint else " where most listings are (the source gives no place for this one)"
-        )
-        placed.append((one, (city_ids[key], note)))
-    return list(hoods.values()), placed
+            name = self.city_names[key]
+            wanted = slug(f"{self.region_id}-{name.get(name.default_locale)}", SHORT_ID_MAX)
+            hood_id = unique(wanted, self.taken, SHORT_ID_MAX)
+            self.hoods[f"city:{key}"] = Neighbourhood(hood_id, self.region_id, name, (), center)
+        return self.hoods[f"city:{key}"]

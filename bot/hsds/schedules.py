@@ -46,13 +46,12 @@ def weekly_spans(expression: str) -> tuple[WeeklySpan, ...] | None:
             return None  # a later rule overrides an earlier one: not a simple weekly list
         rule_of_day.update((day, index) for day in days)
         spans.extend(WeeklySpan(day, opens, closes) for day in days for opens, closes in times)
-    # A span past midnight into a day that a later rule sets is cut there (OSM overrides);
-    # HSDS schedules only add up, so such hours stay text.
+    # A span past midnight into a day another rule sets is cut there (OSM rules replace each
+    # other day by day); HSDS schedules only add up, so such hours stay text.
     for span in spans:
-        if (
-            span.closes_at <= span.opens_at
-            and rule_of_day.get((span.day + 1) % 7, -1) > (rule_of_day[span.day])
-        ):
+        spills = span.closes_at < span.opens_at and span.closes_at != "00:00"
+        next_rule = rule_of_day.get((span.day + 1) % 7, rule_of_day[span.day])
+        if spills and next_rule != rule_of_day[span.day]:
             return None
     return tuple(spans)
 
