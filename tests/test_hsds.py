@@ -649,3 +649,46 @@ def load_sample() -> Content:
     content = load_content(CONTENT).content
     assert content is not None
     return content
+
+
+def test_a_folder_of_json_files_is_one_dataset(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder = tmp_path / "dataset"
+    folder.mkdir()
+    pantry, lawyer, *_rest = handwritten_dataset()
+    (folder / "a.json").write_text(json.dumps(pantry), "utf-8")
+    (folder / "b.json").write_text(json.dumps({"contents": [lawyer], "total_items": 1}), "utf-8")
+    code, content, _file = run_import(tmp_path, folder, "--timezone", "America/Los_Angeles")
+    loaded = load_content(content).content
+    assert code == 0 and loaded is not None
+    assert {"community-food-pantry", "tenant-lawyer-hour"} <= set(loaded.resources)
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    assert run_import(tmp_path / "again", empty)[0] == 1
+    assert "give its json/services.json or its csv folder" in capsys.readouterr().err
+
+
+def test_an_address_marked_confidential_in_a_dataset_is_not_imported(
+    exported: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    services = services_of(exported)
+    shelter = next(
+        s
+        for s in services
+        if any(
+            a["taxonomy_term"]["code"] == "waypoint:confidential_address:yes"
+            for a in s["attributes"]
+        )
+    )
+    shelter["service_at_locations"] = next(
+        s["service_at_locations"] for s in services if s["service_at_locations"]
+    )
+    source = tmp_path / "shelter.json"
+    source.write_text(json.dumps([shelter]), "utf-8")
+    code, content, _file = run_import(tmp_path, source)
+    loaded = load_content(content).content
+    assert code == 0 and loaded is not None
+    (imported,) = loaded.resources_in("example")
+    assert imported.confidential_address and imported.locations == ()
+    assert "dropped locations: the listing's address is confidential" in capsys.readouterr().out

@@ -16,7 +16,8 @@ def read_dataset(source: Path) -> list[object]:
         files = sorted(source.glob("*.json"))
         if not files:
             raise DatasetError(
-                f"{source}: no datapackage.json (CSV form) and no .json files (JSON form)"
+                f"{source}: no datapackage.json (CSV form) and no .json files (JSON form); for"
+                " a folder written by export-hsds, give its json/services.json or its csv folder"
             )
         return [record for path in files for record in _json_records(path)]
     if source.is_file():

@@ -64,7 +64,9 @@ class _ServiceBuilder:
     def _main(self, text: LocalizedText) -> str:
         return text.get(self.lang)
 
-    def _texts(self, owner: str, entity: str, field: str, text: LocalizedText | None) -> list:
+    def _texts(
+        self, owner: str, entity: str, field: str, text: LocalizedText | None
+    ) -> list[dict[str, Any]]:
         """Attributes with every language of a text that has more than one written version."""
         if text is None or text.same_in_every_locale:
             return []
