@@ -499,7 +499,7 @@ def test_a_handwritten_dataset_imports_into_a_valid_region(
     assert pantry.locations[0].address.address_1 == "1 Example Street"
     assert pantry.verified and pantry.verified.date == dt.date(2026, 9, 30)
     hood = loaded.neighbourhoods[pantry.neighbourhood_id]
-    assert hood.id == "example-example-city" and hood.region_id == "example"
+    assert hood.id == "example-city" and hood.region_id == "example"
     lawyer = loaded.resources["tenant-lawyer-hour"]
     assert "legal" in lawyer.needs and lawyer.hours is None
     assert lawyer.verified and lawyer.verified.date == dt.date.today()

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
-from bot.domain.hours import HoursError, OpeningSchedule
+from bot.domain.hours import HoursError, OpeningSchedule, load_zone
 from bot.domain.models import (
     Access,
     Address,
@@ -560,10 +560,18 @@ def _label(record: object, index: int) -> str:
 def _region_timezone(mapped: Sequence[Mapped], options: ImportOptions) -> str:
     if options.timezone:
         return options.timezone
-    zones = Counter(one.zone_tag for one in mapped if one.zone_tag)
+    zones = Counter(one.zone_tag for one in mapped if one.zone_tag and _known_zone(one.zone_tag))
     if not zones:
         raise DatasetImportError("the dataset does not say its time zone: give --timezone")
     return zones.most_common(1)[0][0]
+
+
+def _known_zone(name: str) -> bool:
+    try:
+        load_zone(name)
+    except HoursError:
+        return False
+    return True
 
 
 class _Places:
@@ -614,7 +622,7 @@ class _Places:
                 round(sum(p.longitude for p in points) / len(points), 5),
             )
             name = self.city_names[key]
-            wanted = slug(f"{self.region_id}-{name.get(name.default_locale)}", SHORT_ID_MAX)
+            wanted = slug(name.get(name.default_locale), SHORT_ID_MAX)
             hood_id = unique(wanted, self.taken, SHORT_ID_MAX)
             self.hoods[f"city:{key}"] = Neighbourhood(hood_id, self.region_id, name, (), center)
         return self.hoods[f"city:{key}"]
