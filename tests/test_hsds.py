@@ -692,3 +692,12 @@ def test_an_address_marked_confidential_in_a_dataset_is_not_imported(
     (imported,) = loaded.resources_in("example")
     assert imported.confidential_address and imported.locations == ()
     assert "dropped locations: the listing's address is confidential" in capsys.readouterr().out
+
+
+def test_an_unwritable_output_is_a_clear_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    blocker = tmp_path / "a-file"
+    blocker.write_text("x", "utf-8")
+    assert main(["export-hsds", "-o", str(blocker / "out")]) == 1
+    assert "cannot write there" in capsys.readouterr().err

@@ -65,21 +65,25 @@ def _content(folder: Path, err: TextIO) -> Content | None:
     return result.content
 
 
+def _check_export_options(args: argparse.Namespace, content: Content, err: TextIO) -> bool:
+    problems = []
+    if args.area and args.area not in content.regions:
+        problems.append(f"--area {args.area}: no such area; choose one of: "
+                        f"{', '.join(content.regions)}")  # fmt: skip
+    if args.lang and args.lang not in content.locales:
+        problems.append(f"--lang {args.lang}: choose one of: {', '.join(content.locales)}")
+    if not _COUNTRY.match(args.country):
+        problems.append(f"--country {args.country}: use a two-letter code like US or ES")
+    err.writelines(f"{problem}\n" for problem in problems)
+    return not problems
+
+
 def export_hsds(args: argparse.Namespace, content_dir: Path, out: TextIO, err: TextIO) -> int:
     """Write the dataset; 2 for a bad option, 1 for broken content."""
     content = _content(args.content or content_dir, err)
     if content is None:
         return 1
-    if args.area and args.area not in content.regions:
-        err.write(
-            f"--area {args.area}: no such area; choose one of: {', '.join(content.regions)}\n"
-        )
-        return 2
-    if args.lang and args.lang not in content.locales:
-        err.write(f"--lang {args.lang}: choose one of: {', '.join(content.locales)}\n")
-        return 2
-    if not _COUNTRY.match(args.country):
-        err.write(f"--country {args.country}: use a two-letter code like US or ES\n")
+    if not _check_export_options(args, content, err):
         return 2
     exported = export_content(content, ExportOptions(args.area, args.lang, args.country))
     for service in exported.services:
@@ -88,10 +92,14 @@ def export_hsds(args: argparse.Namespace, content_dir: Path, out: TextIO, err: T
             err.write(f"service {service['id']} does not validate: {'; '.join(problems)}\n")
             return 1
     json_dir = args.output / "json"
-    json_dir.mkdir(parents=True, exist_ok=True)
     text = json.dumps(list(exported.services), indent=2, ensure_ascii=False) + "\n"
-    (json_dir / "services.json").write_text(text, encoding="utf-8")
-    write_tables(exported.services, args.output / "csv")
+    try:
+        json_dir.mkdir(parents=True, exist_ok=True)
+        (json_dir / "services.json").write_text(text, encoding="utf-8")
+        write_tables(exported.services, args.output / "csv")
+    except OSError as error:
+        err.write(f"{args.output}: cannot write there ({error.strerror})\n")
+        return 1
     out.write(
         f"Wrote {len(exported.services)} services to {json_dir / 'services.json'}"
         f" and {args.output / 'csv'} (HSDS 3.0; addresses in country {args.country}).\n"
@@ -123,6 +131,19 @@ def _check_import_options(args: argparse.Namespace, content: Content, err: TextI
     return not problems
 
 
+def _import_options(args: argparse.Namespace) -> ImportOptions:
+    return ImportOptions(
+        region_id=args.region,
+        source=args.source.name or str(args.source),
+        today=dt.date.today(),
+        name=args.name,
+        timezone=args.timezone,
+        lang=args.lang,
+        default_need=args.default_need,
+        distance_unit=DistanceUnit(args.distance_unit),
+    )
+
+
 def import_hsds(args: argparse.Namespace, content_dir: Path, out: TextIO, err: TextIO) -> int:
     """Write the region file and report; 2 for a bad option, 1 for an unusable dataset."""
     folder = args.content or content_dir
@@ -131,17 +152,8 @@ def import_hsds(args: argparse.Namespace, content_dir: Path, out: TextIO, err: T
         return 1
     if not _check_import_options(args, content, err):
         return 2
-    today = dt.date.today()
-    options = ImportOptions(
-        region_id=args.region,
-        source=args.source.name or str(args.source),
-        today=today,
-        name=args.name,
-        timezone=args.timezone,
-        lang=args.lang,
-        default_need=args.default_need,
-        distance_unit=DistanceUnit(args.distance_unit),
-    )
+    options = _import_options(args)
+    today = options.today
     try:
         imported = import_services(read_dataset(args.source), content, options)
     except (DatasetError, DatasetImportError) as error:
@@ -154,8 +166,12 @@ def import_hsds(args: argparse.Namespace, content_dir: Path, out: TextIO, err: T
     draft = RegionDraft(imported.region, imported.neighbourhoods, imported.resources, header,
                         imported.notes)  # fmt: skip
     text = region_yaml(draft)
-    args.output.parent.mkdir(parents=True, exist_ok=True)
-    args.output.write_text(text, encoding="utf-8")
+    try:
+        args.output.parent.mkdir(parents=True, exist_ok=True)
+        args.output.write_text(text, encoding="utf-8")
+    except OSError as error:
+        err.write(f"{args.output}: cannot write it ({error.strerror})\n")
+        return 1
     out.write(f"Wrote {len(imported.resources)} listings to {args.output}.\n")
     if imported.report:
         out.write("Not imported, or imported without some details:\n")
