@@ -1,5 +1,5 @@
 """Command line: `python -m bot validate|new-region|chat|search|reports|stale|stats|run|link|qr|
-cards|sheet-template|import-sheet`."""
+cards|sheet-template|import-sheet|export-hsds|import-hsds`."""
 
 from __future__ import annotations
 
@@ -27,6 +27,7 @@ from bot.domain.catalog import Catalog, load_catalog
 from bot.domain.loader import LoadResult
 from bot.domain.models import Content
 from bot.domain.skeleton import SkeletonError, check_request, write_region
+from bot.hsds import commands as hsds_commands
 from bot.i18n import available_locales, translator
 from bot.logs import configure_logging
 from bot.preview import run_preview
@@ -131,6 +132,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     outreach.add_commands(commands)
     sheet_commands.add_commands(commands)
+    hsds_commands.add_commands(commands)
     return parser
 
 
@@ -466,6 +468,10 @@ def main(argv: list[str] | None = None) -> int:
         return sheet_commands.import_sheet_command(args, sys.stdout, sys.stderr)
     if args.command == "new-region":
         return new_region(args, sys.stdout, sys.stderr)
+    if args.command == "export-hsds":
+        return hsds_commands.export_hsds(args, default_content_dir(), sys.stdout, sys.stderr)
+    if args.command == "import-hsds":
+        return hsds_commands.import_hsds(args, default_content_dir(), sys.stdout, sys.stderr)
     try:
         if args.command == "search":
             return search(args, sys.stdout, sys.stderr)
