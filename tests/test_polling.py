@@ -10,9 +10,11 @@ from typing import Any
 
 import pytest
 from telegram import Bot, Update
+from telegram.request import HTTPXRequest
 
 from bot.dispatch import Dispatcher, FloodGate
 from bot.polling import Poller
+from bot.retrying_request import RetryingRequest
 from tests.fake_bot_api import FakeBotApi, make_user, message_update
 
 DEADLINE = 10.0
@@ -32,7 +34,10 @@ async def wait_until(condition: Callable[[], bool]) -> None:
 
 
 def polling(api: FakeBotApi, process: Callable[[Update], Any]) -> tuple[Poller, Dispatcher]:
-    bot = Bot(api.token, base_url=f"{api.url}/bot")
+    # As in production (bot/app.py): calls go through the retry rules, and polling has a
+    # connection of its own, so the last confirming call never waits on an abandoned long poll.
+    request = RetryingRequest(HTTPXRequest(connection_pool_size=2))
+    bot = Bot(api.token, base_url=f"{api.url}/bot", request=request)
     dispatcher = Dispatcher(
         process,
         lambda u: str(u.effective_user.id) if u.effective_user else None,
