@@ -9,7 +9,6 @@ import datetime as dt
 import json
 import os
 import re
-import sqlite3
 import sys
 from collections import Counter
 from collections.abc import Callable
@@ -20,7 +19,7 @@ from zoneinfo import ZoneInfo
 
 from telegram.error import InvalidToken, NetworkError
 
-from bot import cli_upkeep, outreach
+from bot import cli_stats, cli_upkeep, outreach
 from bot.app import serve
 from bot.config import ConfigError, load_config
 from bot.domain.catalog import Catalog, load_catalog
@@ -28,16 +27,14 @@ from bot.domain.loader import LoadResult
 from bot.domain.models import Content
 from bot.domain.skeleton import SkeletonError, check_request, write_region
 from bot.hsds import commands as hsds_commands
-from bot.i18n import available_locales, translator
+from bot.i18n import available_locales
 from bot.logs import configure_logging
 from bot.preview import run_preview
 from bot.sheets import commands as sheet_commands
-from bot.stats import StatsTables, read_stats, write_csv, write_plots
-from bot.store import Store, StoreError
+from bot.store import StoreError
 from bot.ui import screens
 from bot.ui.actions import ShowSearch, search_key
 from bot.ui.conversation import Conversation
-from bot.ui.screens.stats import section_lines, stats_header
 from bot.ui.state import UserState
 from bot.webhook import WebhookError
 
@@ -111,19 +108,7 @@ def build_parser() -> argparse.ArgumentParser:
     search.add_argument("--content", type=Path, help="content folder (default: content)")
     search.add_argument("--json", action="store_true", help="print one JSON array")
     cli_upkeep.add_commands(commands)
-    stats = commands.add_parser(
-        "stats",
-        help="print the anonymous counts (campaign starts, shared cards, need lists)",
-        description=(
-            "Print the anonymous counts from the bot's database (DATA_DIR, or --data): starts"
-            " per outreach campaign, cards shared and need lists opened, per day. Counts under 5"
-            " show as 'fewer than 5', and a total with one of them in it is not shown."
-        ),
-    )
-    stats.add_argument("--since", help="first day to count, as YYYY-MM-DD (default: all)")
-    stats.add_argument("--csv", action="store_true", help="print CSV instead of text")
-    stats.add_argument("--plot", type=Path, metavar="DIR", help="also write a PNG per week")
-    stats.add_argument("--data", type=Path, help="the bot's data folder (default: DATA_DIR)")
+    cli_stats.add_command(commands)
     commands.add_parser(
         "run",
         help="answer people on Telegram (long polling, or a webhook with WEBHOOK_URL);"
@@ -348,68 +333,6 @@ def upkeep(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     return cli_upkeep.reports(args, catalog, out, err)
 
 
-def _since(text: str | None) -> dt.date | None:
-    """--since as a date (None when absent); ValueError when it is not YYYY-MM-DD."""
-    if text is None:
-        return None
-    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
-        raise ValueError(text)
-    return dt.date.fromisoformat(text)
-
-
-def stats(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    """Print the anonymous counts; 2 for a bad option, 1 when the database cannot be read."""
-    try:
-        since = _since(args.since)
-    except ValueError:
-        err.write(f"--since {args.since}: not a date; write it as YYYY-MM-DD (2026-11-01)\n")
-        return 2
-    data_dir = args.data or Path(os.environ.get("DATA_DIR", "").strip() or "data")
-    database = data_dir / "waypoint.sqlite3"
-    if not database.is_file():
-        err.write(
-            f"No database at {database}: point DATA_DIR (or --data) at the bot's data folder.\n"
-        )
-        return 1
-    if args.plot is not None and args.plot.exists() and not args.plot.is_dir():
-        err.write(f"--plot {args.plot}: not a folder; give a folder for the PNG files.\n")
-        return 2
-    try:
-        tables = asyncio.run(_read_stats(database, since))
-    except (StoreError, sqlite3.DatabaseError) as error:
-        err.write(f"Cannot read {database}: {error}\n")
-        return 1
-    if args.csv:
-        write_csv(tables, out)
-    else:
-        _print_stats(tables, out)
-    if args.plot is not None:
-        try:
-            written = write_plots(tables, args.plot)
-        except OSError as error:
-            err.write(f"--plot {args.plot}: cannot write there ({error.strerror}).\n")
-            return 1
-        err.write(f"Wrote {len(written)} chart(s) to {args.plot}\n")
-    return 0
-
-
-async def _read_stats(database: Path, since: dt.date | None) -> StatsTables:
-    store = await Store.open(database)
-    try:
-        return await read_stats(store, since)
-    finally:
-        await store.close()
-
-
-def _print_stats(tables: StatsTables, out: TextIO) -> None:
-    tr = translator("en")
-    lines = [stats_header(tr, tables.since)]
-    for section in tables.sections():
-        lines.append("")
-        lines.extend(section_lines(tr, section))
-    out.write("\n".join(lines) + "\n")
-
-
 def run(err: TextIO) -> int:
     """Answer on Telegram until stopped; 2 for a bad setting, 1 when it cannot start."""
     try:
@@ -478,7 +401,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.command in ("reports", "stale"):
             return upkeep(args, sys.stdout, sys.stderr)
         if args.command == "stats":
-            return stats(args, sys.stdout, sys.stderr)
+            return cli_stats.stats(args, sys.stdout, sys.stderr)
         return chat(args, sys.stdout, sys.stderr)
     except BrokenPipeError:
         # The reader went away (`... | head`): stop quietly, as other command-line tools do.
