@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from bot.domain.load_context import ParsedFiles
 from bot.domain.loader import LoadResult, load_content
 from bot.domain.models import Content
 from bot.domain.search import SearchIndex
@@ -37,9 +38,12 @@ def _collector_paused() -> Iterator[None]:
             gc.enable()
 
 
-def load_catalog(root: Path) -> tuple[Catalog | None, LoadResult]:
-    """Load, validate and index a content folder; the catalog is None when it has errors."""
+def load_catalog(
+    root: Path, parsed: ParsedFiles | None = None
+) -> tuple[Catalog | None, LoadResult]:
+    """Load, validate and index a content folder; the catalog is None when it has errors.
+    `parsed` reuses the YAML parsed by earlier loads (see `ParsedFiles`)."""
     with _collector_paused():
-        result = load_content(root)
+        result = load_content(root, parsed)
         catalog = build_catalog(result.content) if result.content is not None else None
     return catalog, result

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+import hashlib
+from collections import Counter, OrderedDict, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from bot.domain.models import LocalizedText
-from bot.domain.problems import Problems
+from bot.domain.problems import Problem, Problems
 from bot.domain.reader import NodeReader
 from bot.domain.strict_yaml import MAX_FILE_BYTES, Node, ScalarNode, node_line, parse_yaml
 
@@ -36,11 +37,45 @@ class Coverage:
         return 100.0 if self.total == 0 else 100.0 * self.present[locale] / self.total
 
 
+# Parsed files kept for the next load: a content folder has a few dozen YAML files, and a file
+# edited many times leaves one entry per version, so a few hundred is plenty.
+PARSED_FILES_KEPT = 256
+
+
+class ParsedFiles:
+    """The node trees of YAML texts parsed before, keyed by file name and a hash of the text,
+    with the problems parsing found. A reload parses only the files whose bytes changed: the
+    nodes are never modified after parsing, and parsing depends on nothing but the text and
+    the file name, so reusing them is the same as parsing again."""
+
+    def __init__(self, kept: int = PARSED_FILES_KEPT) -> None:
+        self._kept = kept
+        self._parsed: OrderedDict[tuple[str, bytes], tuple[Node | None, tuple[Problem, ...]]]
+        self._parsed = OrderedDict()
+
+    def parse(self, text: str, file: str, problems: Problems) -> Node | None:
+        """Like `parse_yaml`, from the cache when this exact text was parsed before."""
+        key = (file, hashlib.sha256(text.encode("utf-8", "surrogatepass")).digest())
+        cached = self._parsed.get(key)
+        if cached is None:
+            found = Problems()
+            cached = (parse_yaml(text, file, found), tuple(found.items))
+            self._parsed[key] = cached
+            while len(self._parsed) > self._kept:
+                self._parsed.popitem(last=False)
+        else:
+            self._parsed.move_to_end(key)
+        node, parse_problems = cached
+        problems.items.extend(parse_problems)
+        return node
+
+
 class LoadContext:
     """Shared by the loaders of one content folder; collects problems instead of raising."""
 
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, parsed: ParsedFiles | None = None) -> None:
         self.root = root
+        self.parsed = parsed or ParsedFiles()
         self.problems = Problems()
         self.coverage = Coverage()
         self.default_locale = "en"
@@ -53,7 +88,7 @@ class LoadContext:
         if text is None:
             return reader, None
         before = len(self.problems.items)
-        node = parse_yaml(text, reader.file, self.problems)
+        node = self.parsed.parse(text, reader.file, self.problems)
         if node is None and len(self.problems.items) == before:
             self.problems.error(reader.file, 1, "the file is empty; see docs/content.md")
         return reader, node

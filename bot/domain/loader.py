@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from bot.domain.load_context import Coverage, LoadContext
+from bot.domain.load_context import Coverage, LoadContext, ParsedFiles
 from bot.domain.models import Content, Need, Neighbourhood, Region, Resource
 from bot.domain.page_loader import PageLoader
 from bot.domain.problems import Problems
@@ -139,6 +139,7 @@ class _ContentLoader(LoadContext):
         return LoadResult(content, self.problems, self.coverage)
 
 
-def load_content(root: Path) -> LoadResult:
-    """Load and validate every file under `root`; the content is None if anything is wrong."""
-    return _ContentLoader(Path(root)).load()
+def load_content(root: Path, parsed: ParsedFiles | None = None) -> LoadResult:
+    """Load and validate every file under `root`; the content is None if anything is wrong.
+    `parsed` reuses the YAML parsed by earlier loads for files whose text did not change."""
+    return _ContentLoader(Path(root), parsed).load()
