@@ -35,7 +35,7 @@ from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
 from typing import Any, TypeVar
-from urllib.parse import parse_qsl, urlsplit
+from urllib.parse import parse_qsl, unquote, urlsplit
 
 __all__ = [
     "DEFAULT_TOKEN",
@@ -646,7 +646,8 @@ class _Handler(BaseHTTPRequestHandler):
         match = _PATH_RE.match(split.path)
         try:
             body = self._read_body()
-            download = _FILE_PATH_RE.match(split.path)
+            # PTB percent-encodes the download path (the token's ":" becomes %3A).
+            download = _FILE_PATH_RE.match(unquote(split.path))
             if download is not None and download["token"] == api.token:
                 data = api._download(download["path"])
                 if data is not None:

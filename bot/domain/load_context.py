@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 from collections import Counter, OrderedDict, defaultdict
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -43,19 +43,20 @@ PARSED_FILES_KEPT = 256
 
 
 class ParsedFiles:
-    """The node trees of YAML texts parsed before, keyed by file name and a hash of the text,
-    with the problems parsing found. A reload parses only the files whose bytes changed: the
-    nodes are never modified after parsing, and parsing depends on nothing but the text and
-    the file name, so reusing them is the same as parsing again."""
+    """The node trees of YAML texts parsed before, keyed by a hash of the text, with the
+    problems parsing found. A reload parses only the files whose bytes changed: the nodes are
+    never modified after parsing, and parsing depends on nothing but the text (the file name
+    only appears in the problems, and is put back in them), so reusing them is the same as
+    parsing again. Also shared by a copy of the folder, such as an upload's staging copy."""
 
     def __init__(self, kept: int = PARSED_FILES_KEPT) -> None:
         self._kept = kept
-        self._parsed: OrderedDict[tuple[str, bytes], tuple[Node | None, tuple[Problem, ...]]]
+        self._parsed: OrderedDict[bytes, tuple[Node | None, tuple[Problem, ...]]]
         self._parsed = OrderedDict()
 
     def parse(self, text: str, file: str, problems: Problems) -> Node | None:
         """Like `parse_yaml`, from the cache when this exact text was parsed before."""
-        key = (file, hashlib.sha256(text.encode("utf-8", "surrogatepass")).digest())
+        key = hashlib.sha256(text.encode("utf-8", "surrogatepass")).digest()
         cached = self._parsed.get(key)
         if cached is None:
             found = Problems()
@@ -66,7 +67,7 @@ class ParsedFiles:
         else:
             self._parsed.move_to_end(key)
         node, parse_problems = cached
-        problems.items.extend(parse_problems)
+        problems.items.extend(replace(p, file=file) for p in parse_problems)
         return node
 
 
