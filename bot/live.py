@@ -93,6 +93,8 @@ class LiveContent:
         self._publish = publish
         self._parsed = ParsedFiles()
         self._lock = asyncio.Lock()
+        # The fingerprint of the files the served catalog was loaded from; unknown (None) until
+        # the first reload, so the first change always loads.
         self._served_fingerprint: str | None = None
 
     async def check_with(self, relative: PurePosixPath, data: bytes) -> Checked:
@@ -125,7 +127,7 @@ class LiveContent:
             return ReloadOutcome(served=True, changes=changes)
 
     def _load(self, root: Path) -> Checked:
-        catalog, result = load_catalog(root, self._parsed)
+        catalog, result = load_catalog(root, self._parsed, self.catalog)
         coverage = _coverage_by_locale(result.coverage, catalog)
         return Checked(catalog, relative_problems(result.problems.errors, root), coverage)
 
@@ -134,7 +136,6 @@ class LiveContent:
     ) -> None:
         """Reload after every change under the content folder (one reload per burst of
         writes) until `stop`; `announce` hears of each reload that was not a no-op."""
-        self._served_fingerprint = await asyncio.to_thread(fingerprint, self.root)
         async for _changes in awatch(
             self.root,
             stop_event=stop,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-from collections import Counter, OrderedDict, defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -37,35 +37,32 @@ class Coverage:
         return 100.0 if self.total == 0 else 100.0 * self.present[locale] / self.total
 
 
-# Parsed files kept for the next load: a content folder has a few dozen YAML files, and a file
-# edited many times leaves one entry per version, so a few hundred is plenty.
-PARSED_FILES_KEPT = 256
-
-
 class ParsedFiles:
     """The node trees of YAML texts parsed before, keyed by a hash of the text, with the
     problems parsing found. A reload parses only the files whose bytes changed: the nodes are
     never modified after parsing, and parsing depends on nothing but the text (the file name
     only appears in the problems, and is put back in them), so reusing them is the same as
-    parsing again. Also shared by a copy of the folder, such as an upload's staging copy."""
+    parsing again. Also shared by a copy of the folder, such as an upload's staging copy.
 
-    def __init__(self, kept: int = PARSED_FILES_KEPT) -> None:
-        self._kept = kept
-        self._parsed: OrderedDict[bytes, tuple[Node | None, tuple[Problem, ...]]]
-        self._parsed = OrderedDict()
+    Only the texts of the last two loads are kept (call `next_load` before each), so the
+    cache holds about two versions of the content and never grows with the edits."""
+
+    def __init__(self) -> None:
+        self._earlier: dict[bytes, tuple[Node | None, tuple[Problem, ...]]] = {}
+        self._latest: dict[bytes, tuple[Node | None, tuple[Problem, ...]]] = {}
+
+    def next_load(self) -> None:
+        """Start a load: forget texts not seen by the last one."""
+        self._earlier, self._latest = self._latest, {}
 
     def parse(self, text: str, file: str, problems: Problems) -> Node | None:
         """Like `parse_yaml`, from the cache when this exact text was parsed before."""
         key = hashlib.sha256(text.encode("utf-8", "surrogatepass")).digest()
-        cached = self._parsed.get(key)
+        cached = self._latest.get(key) or self._earlier.get(key)
         if cached is None:
             found = Problems()
             cached = (parse_yaml(text, file, found), tuple(found.items))
-            self._parsed[key] = cached
-            while len(self._parsed) > self._kept:
-                self._parsed.popitem(last=False)
-        else:
-            self._parsed.move_to_end(key)
+        self._latest[key] = cached
         node, parse_problems = cached
         problems.items.extend(replace(p, file=file) for p in parse_problems)
         return node

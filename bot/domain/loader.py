@@ -142,4 +142,6 @@ class _ContentLoader(LoadContext):
 def load_content(root: Path, parsed: ParsedFiles | None = None) -> LoadResult:
     """Load and validate every file under `root`; the content is None if anything is wrong.
     `parsed` reuses the YAML parsed by earlier loads for files whose text did not change."""
+    if parsed is not None:
+        parsed.next_load()
     return _ContentLoader(Path(root), parsed).load()

@@ -320,12 +320,18 @@ def _weak(word: str) -> bool:
 
 def words(text: str) -> list[str]:
     """The tokens of a text that carry meaning (stop words and lone Latin letters dropped)."""
-    return [w for w in tokens(text) if not _weak(w)]
+    return list(_words(text))
 
 
-def deletes(word: str) -> set[str]:
+@functools.lru_cache(maxsize=TEXT_CACHE_SIZE)
+def _words(text: str) -> tuple[str, ...]:
+    return tuple(w for w in _tokens(text) if not _weak(w))
+
+
+@functools.lru_cache(maxsize=TEXT_CACHE_SIZE)
+def deletes(word: str) -> frozenset[str]:
     """Every form of `word` with one letter left out."""
-    return {word[:i] + word[i + 1 :] for i in range(len(word))}
+    return frozenset(word[:i] + word[i + 1 :] for i in range(len(word)))
 
 
 def within_one_edit(a: str, b: str) -> bool:
