@@ -10,11 +10,16 @@ happened, as a `ReloadOutcome`.
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import gc
 import hashlib
 import logging
-from collections.abc import Awaitable, Callable
+import sys
+import time
+from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
+from typing import Any
 
 from watchfiles import DefaultFilter, awatch
 
@@ -30,6 +35,10 @@ logger = logging.getLogger(__name__)
 # this long ends one save, and changes are never held back longer than DEBOUNCE_MS.
 QUIET_MS = 300
 DEBOUNCE_MS = 2000
+# A retired catalog is freed once the updates that began before the swap are done: checked
+# this often, and freed anyway after this long (an update never takes that long).
+RELEASE_CHECK_S = 0.2
+RELEASE_PATIENCE_S = 120.0
 
 
 @dataclass(frozen=True)
@@ -65,6 +74,26 @@ def _relative(file: str, root: Path) -> str:
         return file
 
 
+@contextlib.contextmanager
+def frozen_when_loaded() -> Iterator[None]:
+    """Keep the garbage collector off while loading, then move everything alive (the new
+    catalog above all) out of its sight with `gc.freeze` before it runs again.
+
+    Why: a load makes hundreds of thousands of objects. Left to the collector, they soon
+    trigger a full collection over the whole heap, which holds the GIL (in whichever thread)
+    for half a second with 10,000 listings: every update waits. Frozen objects are still freed
+    when nothing refers to them (a catalog has no reference cycles), they are only no longer
+    scanned. See docs/performance.md."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.freeze()
+        if was_enabled:
+            gc.enable()
+
+
 def fingerprint(root: Path) -> str:
     """A hash of every file's name and bytes under `root` (hidden files left out): equal
     fingerprints mean the loader would read exactly the same content."""
@@ -96,6 +125,7 @@ class LiveContent:
         # The fingerprint of the files the served catalog was loaded from; unknown (None) until
         # the first reload, so the first change always loads.
         self._served_fingerprint: str | None = None
+        self._releasing: set[asyncio.Task[None]] = set()
 
     async def check_with(self, relative: PurePosixPath, data: bytes) -> Checked:
         """Load and validate the content folder as it would be with `data` as the file
@@ -118,16 +148,25 @@ class LiveContent:
             if checked.catalog is None:
                 logger.warning("Reload refused: %d error(s) in the content", len(checked.errors))
                 return ReloadOutcome(served=False, errors=checked.errors)
-            old, new = self.catalog, checked.catalog
-            changes = await asyncio.to_thread(content_changes, old.content, new.content)
+            new = checked.catalog
+            changes = await asyncio.to_thread(content_changes, self.catalog.content, new.content)
+            retired = [self.catalog]
             self.catalog = new
             self._publish(new)
             self._served_fingerprint = current
+            self._release_later(retired)
             logger.info("Reloaded the content (%d listings)", len(new.content.resources))
             return ReloadOutcome(served=True, changes=changes)
 
+    def _release_later(self, retired: list[Catalog]) -> None:
+        """Free a retired catalog off the loop once no update in hand uses it any more."""
+        task = asyncio.create_task(_release(retired))
+        self._releasing.add(task)
+        task.add_done_callback(self._releasing.discard)
+
     def _load(self, root: Path) -> Checked:
-        catalog, result = load_catalog(root, self._parsed, self.catalog)
+        with frozen_when_loaded():
+            catalog, result = load_catalog(root, self._parsed, self.catalog)
         coverage = _coverage_by_locale(result.coverage, catalog)
         return Checked(catalog, relative_problems(result.problems.errors, root), coverage)
 
@@ -150,6 +189,56 @@ class LiveContent:
                     await announce(outcome)
             except Exception as error:  # a reload must never stop the watcher
                 logger.error("Reload failed: %s", type(error).__name__)
+
+
+async def _release(retired: list[Catalog]) -> None:
+    """Wait until `retired` holds the only reference to the old catalog (updates that began
+    before the swap still answer from it), then free it piece by piece in a worker thread.
+
+    Why: dropping a catalog frees every object in it in one C call that holds the GIL:
+    about 100 ms with 10,000 listings, during which no update is answered. `dismantle`
+    frees it in small steps, so the event loop gets the GIL back every few milliseconds."""
+    deadline = time.monotonic() + RELEASE_PATIENCE_S
+    # References: the list, and getrefcount's own argument.
+    while sys.getrefcount(retired[0]) > 2 and time.monotonic() < deadline:
+        await asyncio.sleep(RELEASE_CHECK_S)
+    await asyncio.to_thread(dismantle, retired)
+
+
+def dismantle(holder: list[Any]) -> None:
+    """Free what `holder` holds one object at a time, depth first, without cascades: every
+    object's parts are taken on a stack before it is dropped. Only containers nothing else
+    refers to are emptied; anything shared (with the catalog in service, a cache) is only let
+    go of, untouched."""
+    stack = list(holder)
+    holder.clear()
+    while stack:
+        item = stack.pop()
+        # References: `item`, and getrefcount's own argument; more means someone shares it.
+        if sys.getrefcount(item) > 2 or isinstance(item, str | int | float | bool | bytes):
+            continue
+        if isinstance(item, dict):
+            while item:
+                stack.extend(item.popitem())
+        elif isinstance(item, list):
+            stack.extend(item)
+            item.clear()
+        elif isinstance(item, tuple | frozenset | set):
+            stack.extend(item)
+        else:
+            stack.extend(_attributes(item))
+        del item
+
+
+def _attributes(item: object) -> list[object]:
+    """The values an object holds in its __dict__ and its __slots__."""
+    values = list(getattr(item, "__dict__", {}).values())
+    for cls in type(item).__mro__:
+        for name in getattr(cls, "__slots__", ()):
+            value = getattr(item, name, None)
+            if value is not None:
+                values.append(value)
+    return values
 
 
 def _coverage_by_locale(coverage: Coverage, catalog: Catalog | None) -> dict[str, float]:

@@ -8,14 +8,14 @@ import datetime as dt
 import logging
 import secrets
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
 
 from telegram import Bot, Document
 from telegram.error import TelegramError
 
 from bot.content_files import NameRefused, PreviousVersions, target_path
-from bot.domain.changes import content_changes
+from bot.domain.changes import ContentChanges, content_changes
 from bot.domain.strict_yaml import MAX_FILE_BYTES
 from bot.handlers.admin import AdminCommand, AdminDesk, AdminTurn
 from bot.live import LiveContent, ReloadOutcome
@@ -37,6 +37,7 @@ class PendingUpload:
     token: str
     path: PurePosixPath
     data: bytes
+    changes: ContentChanges
     expires: dt.datetime
 
 
@@ -154,7 +155,7 @@ class Publisher:
         changes = content_changes(self.live.catalog.content, checked.catalog.content)
         token = secrets.token_hex(6)
         expires = self.clock() + UPLOAD_EXPIRY
-        self.pending[turn.admin_key] = PendingUpload(token, path, data, expires)
+        self.pending[turn.admin_key] = PendingUpload(token, path, data, changes, expires)
         await turn.show(screens.upload_preview(turn.view, shown, changes, checked.coverage, token))
 
     def _take(self, turn: AdminTurn) -> PendingUpload | None:
@@ -181,7 +182,11 @@ class Publisher:
                 await turn.show(screens.write_failed(turn.view))
                 return
         await turn.show(screens.file_written(turn.view, pending.path.as_posix()))
-        await turn.show(outcome_screen(turn.view, await self.live.reload()))
+        outcome = await self.live.reload(skip_if_unchanged=True)
+        if outcome.unchanged:
+            # The folder watcher saw the new file first and served it already.
+            outcome = replace(outcome, unchanged=False, changes=pending.changes)
+        await turn.show(outcome_screen(turn.view, outcome))
 
     async def cancel(self, turn: AdminTurn) -> None:
         """Cancel: forget the pending upload."""
