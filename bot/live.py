@@ -39,6 +39,8 @@ DEBOUNCE_MS = 2000
 # this often, and freed anyway after this long (an update never takes that long).
 RELEASE_CHECK_S = 0.2
 RELEASE_PATIENCE_S = 120.0
+LOADING_SWITCH_INTERVAL_S = 0.0005
+NORMAL_SWITCH_INTERVAL_S = 0.005  # CPython's default
 
 
 @dataclass(frozen=True)
@@ -75,6 +77,19 @@ def _relative(file: str, root: Path) -> str:
 
 
 @contextlib.contextmanager
+def yielding_often() -> Iterator[None]:
+    """While a worker thread loads or frees a catalog, hand the GIL back to the event loop
+    within LOADING_SWITCH_INTERVAL_S of it asking (Python's default is 5 ms, and answering an
+    update asks for the GIL several times). Restored to the default afterwards, also when a
+    load and a release overlap."""
+    sys.setswitchinterval(LOADING_SWITCH_INTERVAL_S)
+    try:
+        yield
+    finally:
+        sys.setswitchinterval(NORMAL_SWITCH_INTERVAL_S)
+
+
+@contextlib.contextmanager
 def frozen_when_loaded() -> Iterator[None]:
     """Keep the garbage collector off while loading, then move everything alive (the new
     catalog above all) out of its sight with `gc.freeze` before it runs again.
@@ -87,7 +102,8 @@ def frozen_when_loaded() -> Iterator[None]:
     was_enabled = gc.isenabled()
     gc.disable()
     try:
-        yield
+        with yielding_often():
+            yield
     finally:
         gc.freeze()
         if was_enabled:
@@ -202,7 +218,12 @@ async def _release(retired: list[Catalog]) -> None:
     # References: the list, and getrefcount's own argument.
     while sys.getrefcount(retired[0]) > 2 and time.monotonic() < deadline:
         await asyncio.sleep(RELEASE_CHECK_S)
-    await asyncio.to_thread(dismantle, retired)
+    await asyncio.to_thread(_dismantle_yielding, retired)
+
+
+def _dismantle_yielding(retired: list[Catalog]) -> None:
+    with yielding_often():
+        dismantle(retired)
 
 
 def dismantle(holder: list[Any]) -> None:
