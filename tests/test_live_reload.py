@@ -7,6 +7,7 @@ import asyncio
 import random
 import shutil
 import time
+import weakref
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 
@@ -224,3 +225,27 @@ async def test_the_watcher_serves_a_saved_file_and_reports_a_broken_one(
     finally:
         stop.set()
         await asyncio.wait_for(watching, 10)
+
+
+async def test_a_retired_catalog_is_freed_and_shared_parts_survive(
+    live_bot: tuple[Harness, LiveContent, Path],
+) -> None:
+    bot, live, content = live_bot
+    region = content / "regions/oakland.yaml"
+    text = region.read_text(encoding="utf-8")
+    region.write_text(text.replace("Night Owl Drop-in", "Owl Renamed"), "utf-8")
+    assert (await live.reload()).served  # the first catalog is the test session's: kept
+    region.write_text(text.replace("Night Owl Drop-in", "Owl Renamed Again"), "utf-8")
+    retired = weakref.ref(live.catalog)
+    matcher = live.catalog.index.situation_matcher
+    outcome = await live.reload()
+    assert outcome.served
+    # The situations did not change: the new catalog shares the old one's matcher.
+    assert live.catalog.index.situation_matcher is matcher
+    deadline = time.monotonic() + 15
+    while retired() is not None:
+        assert time.monotonic() < deadline, "the retired catalog was never freed"
+        await asyncio.sleep(0.05)
+    assert matcher.match("he overdosed") and matcher.match("he overdosed")[0].urgent
+    calls = await bot.send(message_update(USER, "my friend overdosed"))
+    assert "Urgent help" in sent_texts(calls)[0]  # urgent help first, as before the reload
