@@ -56,7 +56,8 @@ class Checked:
 @dataclass(frozen=True)
 class ReloadOutcome:
     """What a reload did: whether the new content is served, its errors otherwise, and what
-    changed for people. `unchanged` when the files were byte for byte those already served."""
+    changed for people. `unchanged` when the files were byte for byte those already served
+    (or already refused: then `served` is False and nothing was loaded)."""
 
     served: bool
     errors: tuple[Problem, ...] = ()
@@ -141,6 +142,8 @@ class LiveContent:
         # The fingerprint of the files the served catalog was loaded from; unknown (None) until
         # the first reload, so the first change always loads.
         self._served_fingerprint: str | None = None
+        # The last refused folder: an editor touching it again is not reported again.
+        self._refused_fingerprint: str | None = None
         self._releasing: set[asyncio.Task[None]] = set()
 
     async def check_with(self, relative: PurePosixPath, data: bytes) -> Checked:
@@ -160,8 +163,11 @@ class LiveContent:
             current = await asyncio.to_thread(fingerprint, self.root)
             if skip_if_unchanged and current == self._served_fingerprint:
                 return ReloadOutcome(served=True, unchanged=True)
+            if skip_if_unchanged and current == self._refused_fingerprint:
+                return ReloadOutcome(served=False, unchanged=True)
             checked = await asyncio.to_thread(self._load, self.root)
             if checked.catalog is None:
+                self._refused_fingerprint = current
                 logger.warning("Reload refused: %d error(s) in the content", len(checked.errors))
                 return ReloadOutcome(served=False, errors=checked.errors)
             new = checked.catalog

@@ -249,3 +249,16 @@ async def test_a_retired_catalog_is_freed_and_shared_parts_survive(
     assert matcher.match("he overdosed") and matcher.match("he overdosed")[0].urgent
     calls = await bot.send(message_update(USER, "my friend overdosed"))
     assert "Urgent help" in sent_texts(calls)[0]  # urgent help first, as before the reload
+
+
+async def test_the_same_broken_folder_is_reported_once(
+    live_bot: tuple[Harness, LiveContent, Path],
+) -> None:
+    _bot, live, content = live_bot
+    (content / "needs.yaml").write_text("needs: [\n", encoding="utf-8")
+    first = await live.reload(skip_if_unchanged=True)
+    assert not first.served and first.errors and not first.unchanged
+    again = await live.reload(skip_if_unchanged=True)
+    assert not again.served and again.unchanged  # nothing new to tell the admins
+    forced = await live.reload()  # /reload always loads and answers with the errors
+    assert not forced.served and forced.errors

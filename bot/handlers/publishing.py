@@ -183,7 +183,7 @@ class Publisher:
                 return
         await turn.show(screens.file_written(turn.view, pending.path.as_posix()))
         outcome = await self.live.reload(skip_if_unchanged=True)
-        if outcome.unchanged:
+        if outcome.served and outcome.unchanged:
             # The folder watcher saw the new file first and served it already.
             outcome = replace(outcome, unchanged=False, changes=pending.changes)
         await turn.show(outcome_screen(turn.view, outcome))
