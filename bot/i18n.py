@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from babel import Locale, UnknownLocaleError, dates, negotiate_locale, units
-from babel.core import get_global
+from babel.core import get_global, parse_locale
 from babel.lists import format_list
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
@@ -69,7 +69,9 @@ def _likely_script(wanted: Locale) -> str | None:
     likely = get_global("likely_subtags")
     for key in (f"{wanted.language}_{wanted.territory}", wanted.language):
         if key in likely:
-            return Locale.parse(likely[key]).script
+            # Read the subtags without loading locale data: CLDR's likely tag may name a
+            # locale Babel has no data for ("no" -> no_Latn_NO), which Locale.parse refuses.
+            return parse_locale(likely[key])[2]
     return None
 
 

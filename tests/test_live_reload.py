@@ -180,7 +180,10 @@ async def saved_until(
     end = time.monotonic() + deadline
     while not heard():
         assert time.monotonic() < end, "the watcher never reloaded"
-        path.write_text(text, encoding="utf-8")
+        # As editors save: a whole new file renamed over the old one.
+        partial = path.with_name(f".{path.name}.saving")
+        partial.write_text(text, encoding="utf-8")
+        partial.replace(path)
         for _ in range(25):
             if heard():
                 return
@@ -199,10 +202,10 @@ async def test_the_watcher_serves_a_saved_file_and_reports_a_broken_one(
     heard: list[ReloadOutcome] = []
 
     async def announce(outcome: ReloadOutcome) -> None:
-        heard.append(outcome)
         await bot.handlers.admin.notify(
             bot.application.bot, lambda view: outcome_screen(view, outcome)
         )
+        heard.append(outcome)  # after the admins were told, so the test can look
 
     stop = asyncio.Event()
     watching = asyncio.create_task(live.watch(stop, announce))
