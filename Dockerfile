@@ -2,7 +2,7 @@
 #
 #   docker build -t waypoint .
 #   docker run -d --name waypoint --restart unless-stopped \
-#       -e BOT_TOKEN=123456:ABC... -v waypoint-data:/data waypoint
+#       -e BOT_TOKEN=123456:ABC... -v waypoint-data:/data -v waypoint-content:/app/content waypoint
 #
 # Long polling needs no ports; webhook mode (WEBHOOK_URL) listens on WEBHOOK_PORT (8443) behind
 # an HTTPS proxy: publish it then. No secrets in the image: BOT_TOKEN (and HASH_SECRET_FILE,
@@ -65,9 +65,12 @@ COPY --from=build /opt/venv /opt/venv
 # .mo (compiled after the .po, so newer) is what actually gets loaded.
 COPY --from=build /src/locales/ locales/
 COPY bot/ bot/
-COPY content/ content/
+# The content is the bot's own: it reloads it live and admins may replace files from Telegram
+# (docs/admins.md). Mounted as a volume (-v waypoint-content:/app/content), a new named volume
+# starts as this copy, with this owner, so updating a listing never needs a rebuild.
+COPY --chown=waypoint:waypoint content/ content/
 
-# Code and content stay root-owned and read-only to the bot; only /data is writable.
+# Code stays root-owned and read-only to the bot; only /data and the content are writable.
 USER waypoint
 
 # A broken content folder (or unreadable files) fails the build, checked as the runtime user.

@@ -17,11 +17,14 @@ from telegram.ext import Application, ContextTypes, Defaults
 from telegram.request import BaseRequest, HTTPXRequest
 
 from bot.config import Config
+from bot.content_files import PreviousVersions
 from bot.dispatch import Dispatcher, FloodGate
 from bot.domain.catalog import Catalog
 from bot.handlers.context import TurnContext
 from bot.handlers.handlers import Handlers
+from bot.handlers.publishing import Publisher, previous_folder
 from bot.i18n import translator
+from bot.live import LiveContent
 from bot.logs import describe_error
 from bot.polling import Poller
 from bot.retrying_request import RetryingRequest
@@ -149,6 +152,7 @@ async def serve(config: Config, catalog: Catalog, locales: tuple[str, ...], defa
             unsafe_rule=config.unsafe_rule,
             content_dir=config.content_dir,
         )
+        publisher = attach_publisher(handlers, config, catalog)
         application = build_application(config, handlers)
         stop = asyncio.Event()
         loop = asyncio.get_running_loop()
@@ -159,14 +163,27 @@ async def serve(config: Config, catalog: Catalog, locales: tuple[str, ...], defa
             dispatcher = build_dispatcher(application, handlers, config)
             # Messages due to disappear go on being deleted (overdue ones first) while we run.
             deletions = asyncio.create_task(handlers.deleter.run(application.bot, stop))
+            # Edits to the content folder are served as soon as they load without errors.
+            watching = asyncio.create_task(publisher.watch(application.bot, stop))
             try:
                 await _receive(application, dispatcher, config, stop)
             finally:
                 stop.set()
                 await deletions
+                await watching
             logger.info("Stopped")
     finally:
         await store.close()
+
+
+def attach_publisher(handlers: Handlers, config: Config, catalog: Catalog) -> Publisher:
+    """Live content for `handlers`: reloads of CONTENT_DIR swap their catalog, and admins
+    get /reload, /rollback and uploads (earlier versions kept in DATA_DIR)."""
+    live = LiveContent(config.content_dir, catalog, handlers.use_catalog)
+    previous = PreviousVersions(previous_folder(config.data_dir))
+    publisher = Publisher(live, handlers.admin, previous, handlers.clock)
+    publisher.register()
+    return publisher
 
 
 async def _receive(

@@ -8,9 +8,11 @@ answers with ``api.wait_for_call("sendMessage", since=mark)``. Every call is rec
 
 For reliability measurements: ``api.inject_faults(rate=0.25, seed=7)`` makes a seeded random
 share of later calls fail the ways Telegram and the network do (see :data:`FAULT_KINDS`),
-``api.limit_rate(30)`` answers sends beyond 30 a second with 429, and ``api.effects`` (calls that
-took effect, timed), ``api.faults`` (what was injected) and ``api.delivery_counts()`` (how often
-getUpdates returned each update) show what happened.
+``api.add_file(data, "name.yaml")`` stores a file a user sends: it returns the ``document`` for
+:func:`document_update`; ``getFile`` then describes it and ``GET /file/bot{token}/{file_path}``
+downloads it, as Telegram does. ``api.limit_rate(30)`` answers sends beyond 30 a second with
+429, and ``api.effects`` (calls that took effect, timed), ``api.faults`` (what was injected) and
+``api.delivery_counts()`` (how often getUpdates returned each update) show what happened.
 Standard library only; nothing is written to disk.
 """
 
@@ -33,7 +35,7 @@ from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
 from typing import Any, TypeVar
-from urllib.parse import parse_qsl, urlsplit
+from urllib.parse import parse_qsl, unquote, urlsplit
 
 __all__ = [
     "DEFAULT_TOKEN",
@@ -46,6 +48,7 @@ __all__ = [
     "bot_id_from_token",
     "bot_user",
     "callback_update",
+    "document_update",
     "location_update",
     "make_user",
     "message_update",
@@ -117,6 +120,7 @@ _KNOWN_METHODS = (
     "leaveChat",
     "sendChatAction",
     "getChat",
+    "getFile",
     "close",
     "logOut",
     *sorted(_SEND_METHODS),
@@ -124,6 +128,7 @@ _KNOWN_METHODS = (
 _CANONICAL = {name.lower(): name for name in _KNOWN_METHODS}
 
 _PATH_RE = re.compile(r"^/bot(?P<token>[^/]+)/(?P<method>[A-Za-z0-9_]+)/?$")
+_FILE_PATH_RE = re.compile(r"^/file/bot(?P<token>[^/]+)/(?P<path>documents/[A-Za-z0-9_.-]+)$")
 _TAG_RE = re.compile(r"<[^>]*>")
 
 
@@ -155,6 +160,15 @@ class UploadedFile:
     filename: str | None
     content_type: str | None
     data: bytes = field(repr=False)
+
+
+class _ApiError(Exception):
+    """Raised by a method handler: Telegram's error answer for that call."""
+
+    def __init__(self, code: int, description: str) -> None:
+        super().__init__(description)
+        self.code = code
+        self.description = description
 
 
 @dataclass
@@ -367,6 +381,15 @@ def callback_update(
             "data": data,
         }
     }
+
+
+def document_update(user: JSONDict, document: JSONDict, caption: str | None = None) -> JSONDict:
+    """Return an update with a document (from :meth:`FakeBotApi.add_file`) sent by ``user`` in
+    their private chat, with an optional caption."""
+    content: JSONDict = {"document": copy.deepcopy(document)}
+    if caption is not None:
+        content["caption"] = caption
+    return {"message": _user_message(user, **content)}
 
 
 def location_update(user: JSONDict, latitude: float, longitude: float) -> JSONDict:
@@ -623,7 +646,15 @@ class _Handler(BaseHTTPRequestHandler):
         match = _PATH_RE.match(split.path)
         try:
             body = self._read_body()
-            if match is None:
+            # PTB percent-encodes the download path (the token's ":" becomes %3A).
+            download = _FILE_PATH_RE.match(unquote(split.path))
+            if download is not None and download["token"] == api.token:
+                data = api._download(download["path"])
+                if data is not None:
+                    self._write(HTTPStatus.OK, data, "application/octet-stream")
+                    return
+                status, payload = _error(HTTPStatus.NOT_FOUND, "Not Found")
+            elif match is None:
                 status, payload = _error(HTTPStatus.NOT_FOUND, "Not Found")
             elif match["token"] != api.token:
                 status, payload = _error(HTTPStatus.UNAUTHORIZED, "Unauthorized")
@@ -697,6 +728,8 @@ class FakeBotApi:
         self._deliveries: dict[int, int] = {}
         self._chats: dict[int | str, JSONDict] = {}
         self._messages: dict[tuple[int | str, int], JSONDict] = {}
+        self._files: dict[str, tuple[str, bytes]] = {}
+        self._downloads: list[str] = []
         self._closed = False
         self._server: _Server | None = None
         self._thread: threading.Thread | None = None
@@ -709,6 +742,7 @@ class FakeBotApi:
             "deleteWebhook": self._delete_webhook,
             "getMyCommands": lambda _params: [],
             "getChat": self._get_chat,
+            "getFile": self._get_file,
         }
 
     # -- lifecycle ---------------------------------------------------------------------------
@@ -1026,7 +1060,10 @@ class FakeBotApi:
             return 200, {"ok": True, "result": self._get_updates(params)}
         handler = self._handlers.get(name)
         if handler is not None:
-            result = handler(params)
+            try:
+                result = handler(params)
+            except _ApiError as error:
+                return _error(error.code, error.description)
         elif name in _SEND_METHODS:
             result = self._send_other(name, params)
         else:
@@ -1220,6 +1257,47 @@ class FakeBotApi:
             with self._cond:
                 self._updates.clear()
         return True
+
+    def add_file(
+        self, data: bytes, file_name: str, *, mime_type: str = "application/x-yaml"
+    ) -> JSONDict:
+        """Store a file as if a user had sent it; the ``document`` object for an update."""
+        with self._cond:
+            number = len(self._files) + 1
+            file_id = f"document-{number}"
+            self._files[file_id] = (f"documents/file_{number}.bin", bytes(data))
+        return {
+            "file_id": file_id,
+            "file_unique_id": f"unique-{number}",
+            "file_name": file_name,
+            "mime_type": mime_type,
+            "file_size": len(data),
+        }
+
+    @property
+    def downloads(self) -> list[str]:
+        """The file paths downloaded so far, in order."""
+        with self._cond:
+            return list(self._downloads)
+
+    def _get_file(self, params: dict[str, Any]) -> JSONDict:
+        file_id = str(params.get("file_id", ""))
+        with self._cond:
+            stored = self._files.get(file_id)
+        if stored is None:
+            raise _ApiError(HTTPStatus.BAD_REQUEST, "Bad Request: invalid file_id")
+        path, data = stored
+        return {
+            "file_id": file_id,
+            "file_unique_id": f"unique-{file_id}",
+            "file_size": len(data),
+            "file_path": path,
+        }
+
+    def _download(self, path: str) -> bytes | None:
+        with self._cond:
+            self._downloads.append(path)
+            return next((data for p, data in self._files.values() if p == path), None)
 
     def _get_chat(self, params: dict[str, Any]) -> JSONDict:
         key = _chat_key(params.get("chat_id"))

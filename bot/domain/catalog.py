@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from bot.domain.load_context import ParsedFiles
 from bot.domain.loader import LoadResult, load_content
 from bot.domain.models import Content
 from bot.domain.search import SearchIndex
@@ -19,9 +20,13 @@ class Catalog:
     index: SearchIndex
 
 
-def build_catalog(content: Content) -> Catalog:
-    """Index content for search."""
-    return Catalog(content, SearchIndex(content))
+def build_catalog(content: Content, previous: Catalog | None = None) -> Catalog:
+    """Index content for search. Parts of `previous` (the catalog this one replaces) built
+    from the very same content are reused: today the situation matcher."""
+    situations = None
+    if previous is not None and previous.content.situations == content.situations:
+        situations = previous.index.situation_matcher
+    return Catalog(content, SearchIndex(content, situations))
 
 
 @contextlib.contextmanager
@@ -37,9 +42,14 @@ def _collector_paused() -> Iterator[None]:
             gc.enable()
 
 
-def load_catalog(root: Path) -> tuple[Catalog | None, LoadResult]:
-    """Load, validate and index a content folder; the catalog is None when it has errors."""
+def load_catalog(
+    root: Path, parsed: ParsedFiles | None = None, previous: Catalog | None = None
+) -> tuple[Catalog | None, LoadResult]:
+    """Load, validate and index a content folder; the catalog is None when it has errors.
+    `parsed` and `previous` make a reload cheaper: the YAML parsed by earlier loads, and the
+    catalog in service (see `ParsedFiles` and `build_catalog`)."""
     with _collector_paused():
-        result = load_content(root)
-        catalog = build_catalog(result.content) if result.content is not None else None
+        result = load_content(root, parsed=parsed)
+        content = result.content
+        catalog = build_catalog(content, previous) if content is not None else None
     return catalog, result

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections import Counter, defaultdict
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from bot.domain.models import LocalizedText
-from bot.domain.problems import Problems
+from bot.domain.problems import Problem, Problems
 from bot.domain.reader import NodeReader
 from bot.domain.strict_yaml import MAX_FILE_BYTES, Node, ScalarNode, node_line, parse_yaml
 
@@ -36,11 +37,43 @@ class Coverage:
         return 100.0 if self.total == 0 else 100.0 * self.present[locale] / self.total
 
 
+class ParsedFiles:
+    """The node trees of YAML texts parsed before, keyed by a hash of the text, with the
+    problems parsing found. A reload parses only the files whose bytes changed: the nodes are
+    never modified after parsing, and parsing depends on nothing but the text (the file name
+    only appears in the problems, and is put back in them), so reusing them is the same as
+    parsing again. Also shared by a copy of the folder, such as an upload's staging copy.
+
+    Only the texts of the last two loads are kept (call `next_load` before each), so the
+    cache holds about two versions of the content and never grows with the edits."""
+
+    def __init__(self) -> None:
+        self._earlier: dict[bytes, tuple[Node | None, tuple[Problem, ...]]] = {}
+        self._latest: dict[bytes, tuple[Node | None, tuple[Problem, ...]]] = {}
+
+    def next_load(self) -> None:
+        """Start a load: forget texts not seen by the last one."""
+        self._earlier, self._latest = self._latest, {}
+
+    def parse(self, text: str, file: str, problems: Problems) -> Node | None:
+        """Like `parse_yaml`, from the cache when this exact text was parsed before."""
+        key = hashlib.sha256(text.encode("utf-8", "surrogatepass")).digest()
+        cached = self._latest.get(key) or self._earlier.get(key)
+        if cached is None:
+            found = Problems()
+            cached = (parse_yaml(text, file, found), tuple(found.items))
+        self._latest[key] = cached
+        node, parse_problems = cached
+        problems.items.extend(replace(p, file=file) for p in parse_problems)
+        return node
+
+
 class LoadContext:
     """Shared by the loaders of one content folder; collects problems instead of raising."""
 
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, parsed: ParsedFiles | None = None) -> None:
         self.root = root
+        self.parsed = parsed or ParsedFiles()
         self.problems = Problems()
         self.coverage = Coverage()
         self.default_locale = "en"
@@ -53,7 +86,7 @@ class LoadContext:
         if text is None:
             return reader, None
         before = len(self.problems.items)
-        node = parse_yaml(text, reader.file, self.problems)
+        node = self.parsed.parse(text, reader.file, self.problems)
         if node is None and len(self.problems.items) == before:
             self.problems.error(reader.file, 1, "the file is empty; see docs/content.md")
         return reader, node

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bot.domain.load_context import Coverage, LoadContext
+from bot.domain.load_context import Coverage, LoadContext, ParsedFiles
 from bot.domain.models import Content, Need
 from bot.domain.page_loader import PageLoader
 from bot.domain.problems import Problems
@@ -32,8 +32,8 @@ class LoadResult:
 class _ContentLoader(LoadContext):
     """Settings and needs, then the regions and pages, then the missing-translation report."""
 
-    def __init__(self, root: Path, today: dt.date) -> None:
-        super().__init__(root)
+    def __init__(self, root: Path, today: dt.date, parsed: ParsedFiles | None = None) -> None:
+        super().__init__(root, parsed)
         self.today = today
         # False when needs.yaml stopped at a syntax error (its later needs are unknown).
         self.needs_complete = True
@@ -160,7 +160,12 @@ def _has_cut(node: Node) -> bool:
     return node.cut or any(not isinstance(c, ScalarNode) and c.cut for c in children)
 
 
-def load_content(root: Path, today: dt.date | None = None) -> LoadResult:
+def load_content(
+    root: Path, today: dt.date | None = None, parsed: ParsedFiles | None = None
+) -> LoadResult:
     """Load and validate every file under `root`; the content is None if anything is wrong.
-    `today` (default: the current date) is what a verified date may not be later than."""
-    return _ContentLoader(Path(root), today or dt.date.today()).load()
+    `today` (default: the current date) is what a verified date may not be later than;
+    `parsed` reuses the YAML parsed by earlier loads for files whose text did not change."""
+    if parsed is not None:
+        parsed.next_load()
+    return _ContentLoader(Path(root), today or dt.date.today(), parsed).load()

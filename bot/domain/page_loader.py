@@ -9,7 +9,6 @@ from pathlib import Path
 from bot.domain.load_context import LoadContext
 from bot.domain.models import Page, PageText, Section
 from bot.domain.reader import NodeReader
-from bot.domain.strict_yaml import parse_yaml
 
 
 class PageLoader:
@@ -96,7 +95,7 @@ class PageLoader:
             return None
         end = fences[1]
         front = "\n" + "\n".join(lines[1:end])
-        node = parse_yaml(front, shown, self.ctx.problems)
+        node = self.ctx.parsed.parse(front, shown, self.ctx.problems)
         if node is None:
             return None
         reader = NodeReader(shown, self.ctx.problems)

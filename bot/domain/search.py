@@ -192,7 +192,14 @@ class SearchResult:
 class SearchIndex:
     """An immutable index over one `Content`; build once per load, query many times."""
 
-    def __init__(self, content: Content) -> None:
+    @property
+    def situation_matcher(self) -> SituationMatcher:
+        """The matcher for typed situations, built from the content's situations."""
+        return self._situations
+
+    def __init__(self, content: Content, situations: SituationMatcher | None = None) -> None:
+        """Index `content`; `situations`, when given, is a matcher already built from exactly
+        `content.situations` (a reload whose situations did not change reuses it)."""
         self._content = content
         by_region: dict[str, list[Resource]] = defaultdict(list)
         for resource in content.resources.values():
@@ -210,7 +217,7 @@ class SearchIndex:
         self._name_vocabulary = _Vocabulary(
             word for names in self._name_words.values() for name in names for word in name
         )
-        self._situations = SituationMatcher(content.situations)
+        self._situations = situations or SituationMatcher(content.situations)
         need_words: dict[str, set[str]] = defaultdict(set)
         self._need_phrases: list[tuple[str, str]] = []
         self._need_exact: dict[str, str] = {}

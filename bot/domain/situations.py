@@ -10,6 +10,7 @@ A situation's `unless` phrases cancel it ("want to die" unless "die my hair").
 
 from __future__ import annotations
 
+import functools
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -33,6 +34,7 @@ class PatternWord:
     prefix: bool = False
 
 
+@functools.lru_cache(maxsize=1 << 14)
 def parse_phrase(phrase: str) -> tuple[PatternWord, ...]:
     """A phrase as written in the content file, as pattern words (empty when nothing is left)."""
     found: list[PatternWord] = []

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping
@@ -214,6 +215,13 @@ def _is_latin(ch: str) -> bool:
     return ch.isascii() or "\u00c0" <= ch <= "\u024f" or "\u1e00" <= ch <= "\u1eff"
 
 
+# Folding and tokenising are pure functions of the text, and a reload sees the same texts
+# again (every file that did not change): remembering them makes a reload several times cheaper.
+# A bounded cache, so free text typed by people never makes it grow without limit.
+TEXT_CACHE_SIZE = 1 << 16
+
+
+@functools.lru_cache(maxsize=TEXT_CACHE_SIZE)
 def fold(text: str) -> str:
     """Lower-case; accents removed from Latin letters only (Thai vowels and tone marks, Korean
     and every other script stay whole); apostrophes inside words dropped; anything that is not
@@ -237,6 +245,11 @@ def fold(text: str) -> str:
 def tokens(text: str) -> list[str]:
     """The folded words of a text, ready to match: Chinese, Japanese and Thai (written without
     spaces) as overlapping pairs of characters; Korean words without their particles."""
+    return list(_tokens(text))
+
+
+@functools.lru_cache(maxsize=TEXT_CACHE_SIZE)
+def _tokens(text: str) -> tuple[str, ...]:
     found: list[str] = []
     for word in fold(text).split():
         if word.isascii():
@@ -252,7 +265,7 @@ def tokens(text: str) -> list[str]:
                 found.append(_without_particle(value))
             elif not _JAMO_ONLY.fullmatch(value):  # ㅋㅋ, ㅠㅠ: laughter and tears, not words
                 found.append(value)
-    return found
+    return tuple(found)
 
 
 _PAIRED = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u0e00-\u0e7f]")
@@ -266,13 +279,18 @@ def is_pair(token: str) -> bool:
 def paired_units(text: str) -> list[str]:
     """The Chinese, Japanese and Thai characters of a text in order (a Thai consonant with its
     marks as one), everything else left out: what a phrase in those scripts is matched on."""
+    return list(_paired_units(text))
+
+
+@functools.lru_cache(maxsize=TEXT_CACHE_SIZE)
+def _paired_units(text: str) -> tuple[str, ...]:
     found: list[str] = []
     for run in _RUNS.finditer(fold(text).replace(" ", "")):
         if run.lastgroup == "cjk":
             found.extend(run.group())
         elif run.lastgroup == "thai":
             found.extend(_THAI_CLUSTER.findall(run.group()))
-    return found
+    return tuple(found)
 
 
 def only_paired(text: str) -> bool:
@@ -302,12 +320,18 @@ def _weak(word: str) -> bool:
 
 def words(text: str) -> list[str]:
     """The tokens of a text that carry meaning (stop words and lone Latin letters dropped)."""
-    return [w for w in tokens(text) if not _weak(w)]
+    return list(_words(text))
 
 
-def deletes(word: str) -> set[str]:
+@functools.lru_cache(maxsize=TEXT_CACHE_SIZE)
+def _words(text: str) -> tuple[str, ...]:
+    return tuple(w for w in _tokens(text) if not _weak(w))
+
+
+@functools.lru_cache(maxsize=TEXT_CACHE_SIZE)
+def deletes(word: str) -> frozenset[str]:
     """Every form of `word` with one letter left out."""
-    return {word[:i] + word[i + 1 :] for i in range(len(word))}
+    return frozenset(word[:i] + word[i + 1 :] for i in range(len(word)))
 
 
 def within_one_edit(a: str, b: str) -> bool:

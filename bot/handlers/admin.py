@@ -66,6 +66,7 @@ class AdminDesk:
     view_of: Callable[[int], Awaitable[View]]
     commands: dict[str, AdminCommand] = field(default_factory=dict)
     buttons: dict[str, AdminAction] = field(default_factory=dict)
+    document_action: AdminAction | None = None
 
     def add_command(self, command: AdminCommand) -> None:
         """Offer `/name` to admins."""
@@ -74,6 +75,10 @@ class AdminDesk:
     def add_button(self, name: str, action: AdminAction) -> None:
         """Act on `AdminPress(name, ...)` buttons pressed by admins."""
         self.buttons[name] = action
+
+    def set_document_action(self, action: AdminAction) -> None:
+        """Act on documents (files) admins send; anyone else's are never opened."""
+        self.document_action = action
 
     def is_admin(self, update: Update) -> bool:
         """Whether this update comes from an admin, in their private chat with the bot."""
@@ -92,6 +97,21 @@ class AdminDesk:
     def handles_button(self, update: Update, name: str) -> bool:
         """Whether an admin button `name` exists and this update's sender may press it."""
         return name in self.buttons and self.is_admin(update)
+
+    def handles_document(self, update: Update) -> bool:
+        """Whether this update is a document an admin sent and something acts on documents."""
+        message = update.effective_message
+        return (
+            self.document_action is not None
+            and message is not None
+            and message.document is not None
+            and self.is_admin(update)
+        )
+
+    async def receive_document(self, update: Update, view: View) -> None:
+        """Act on an admin's document (the caller checked `handles_document`)."""
+        assert self.document_action is not None
+        await self._run(update, "document", self.document_action, "", view)
 
     async def run_command(self, update: Update, name: str, argument: str, view: View) -> None:
         """Run an admin command (the caller checked `handles_command`)."""

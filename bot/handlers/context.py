@@ -8,16 +8,20 @@ from typing import Any
 from telegram.ext import Application, CallbackContext, ExtBot
 
 from bot.store import Preferences
+from bot.ui.conversation import Conversation
 from bot.ui.state import UserState
 
 
 @dataclass(frozen=True)
 class Turn:
-    """One update's user: their storage key, what was saved, and the state to answer with."""
+    """One update's user: their storage key, what was saved, and the state to answer with;
+    and the conversation (with the content) as it was when the update arrived, so that the
+    whole update is answered from one version of the content even if a reload swaps it."""
 
     user_key: str
     saved: Preferences
     state: UserState
+    conversation: Conversation
 
 
 class TurnContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], dict[Any, Any]]):

@@ -7,7 +7,7 @@ import datetime as dt
 import logging
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +25,7 @@ from telegram.ext import (
     filters,
 )
 
+from bot.domain.catalog import Catalog
 from bot.domain.upkeep import UnsafeRule
 from bot.handlers.admin import AdminCommand, AdminDesk, AdminTurn
 from bot.handlers.context import Turn, TurnContext
@@ -122,13 +123,15 @@ class Handlers:
             )
             await refuse_group(update, chat.id, for_phone(view, screens.private_only(view)))
             raise ApplicationHandlerStop
+        # The content as it is now answers this whole update, whatever a reload does meanwhile.
+        conversation = self.conversation
         today = self.clock().date()
         await self.retention.run(today)
         key = self.keys.key_for(user.id)
         saved = await self.store.preferences(key, today) or Preferences()
-        locales = self.conversation.locales
+        locales = conversation.locales
         locale = saved.locale if saved.locale in locales else None
-        regions = self.conversation.catalog.content.regions
+        regions = conversation.catalog.content.regions
         region_id = saved.region_id if saved.region_id in regions else None
         state = UserState(
             locale or self.fallback_locale(user.language_code),
@@ -137,7 +140,7 @@ class Handlers:
             saved.disappear_after,
             saved.protect,
         )
-        context.turn = Turn(key, saved, state)
+        context.turn = Turn(key, saved, state, conversation)
 
     async def view_of(self, user_id: int) -> View:
         """A view in the language a user chose (or the default), for messages the bot sends
@@ -156,6 +159,11 @@ class Handlers:
         region_id = saved.region_id if saved.region_id in regions else None
         state = UserState(locale or self.fallback_locale(language_code), region_id)
         return self.conversation.view(state, self.clock())
+
+    def use_catalog(self, catalog: Catalog) -> None:
+        """Serve new content from the next update on: one reference assignment (updates in
+        hand keep the conversation their gate captured)."""
+        self.conversation = replace(self.conversation, catalog=catalog)
 
     def fallback_locale(self, language_code: str | None) -> str:
         """The phone's language when we have it, else the default."""
@@ -198,7 +206,8 @@ class Handlers:
         pressed = query.message if isinstance(query.message, Message) else None
         action = decode(query.data)
         if isinstance(action, AdminPress) and self.admin.handles_button(update, action.name):
-            view = self.conversation.view(self.turn(context).state, self.clock())
+            turn = self.turn(context)
+            view = turn.conversation.view(turn.state, self.clock())
             await self.admin.press(update, action.name, action.argument, view)
             return
         await self.reply(update, context, Press(query.data or ""), pressed)
@@ -209,12 +218,19 @@ class Handlers:
         assert message is not None
         event = message_event(message)
         if isinstance(event, Command) and self.admin.handles_command(update, event.name):
-            view = self.conversation.view(self.turn(context).state, self.clock())
+            turn = self.turn(context)
+            view = turn.conversation.view(turn.state, self.clock())
             await self.admin.run_command(update, event.name, event.argument, view)
+            return
+        if self.admin.handles_document(update):
+            turn = self.turn(context)
+            await self.admin.receive_document(
+                update, turn.conversation.view(turn.state, self.clock())
+            )
             return
         if event is None:
             turn = self.turn(context)
-            view = self.conversation.view(turn.state, self.clock())
+            view = turn.conversation.view(turn.state, self.clock())
             await send_screen(
                 update.get_bot(), message.chat_id, for_phone(view, screens.cannot_read(view))
             )
@@ -240,11 +256,11 @@ class Handlers:
         assert chat is not None
         started = time.perf_counter()
         try:
-            reply = self.conversation.respond(event, turn.state, self.clock())
+            reply = turn.conversation.respond(event, turn.state, self.clock())
             await self.remember(turn, reply)
             crossed = await self.upkeep.record(self.clock().date(), reply)
             try:
-                await self.show(update, reply, pressed)
+                await self.show(update, turn, reply, pressed)
             finally:
                 # Counted is counted: admins hear of the crossing even if the thanks failed.
                 if crossed is not None:
@@ -255,12 +271,12 @@ class Handlers:
             logger.error("Could not answer an update: %s", describe_error(error))
             await self.apologise(update, turn.state.locale)
 
-    async def show(self, update: Update, reply: Reply, pressed: Message | None) -> None:
+    async def show(self, update: Update, turn: Turn, reply: Reply, pressed: Message | None) -> None:
         """Put the reply on the phone: clear the chat first when asked; protect the messages
         when the person chose so; schedule both sides' messages when they disappear."""
         bot, chat = update.get_bot(), update.effective_chat
         assert chat is not None
-        view = self.conversation.view(reply.state, self.clock())
+        view = turn.conversation.view(reply.state, self.clock())
         incoming = update.effective_message
         newest = incoming.message_id if incoming is not None else 0
         if reply.clear:
