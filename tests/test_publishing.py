@@ -341,3 +341,24 @@ async def test_people_keep_their_choices_when_their_need_vanishes(bot: Published
     assert texts(calls), "every press gets an answer"
     calls = await bot.send(message_update(user, "/menu"))
     assert texts(calls)
+
+
+async def test_someone_else_is_refused_every_admin_command_and_button(bot: Published) -> None:
+    someone = SOMEONE
+    desk = bot.handlers.admin
+    assert {"reload", "rollback", "reports", "stale", "stats", "admin"} <= set(desk.commands)
+    before = bot.on_disk()
+    for name in desk.commands:
+        calls = await bot.send(message_update(someone, f"/{name} 2026-01-01"))
+        assert texts(calls) and "I don't know that command" in texts(calls)[-1], name
+    for name in desk.buttons:
+        for argument in ("", "1", "x"):
+            calls = await bot.send(callback_update(someone, encode(AdminPress(name, argument)), 1))
+            assert "out of date" in texts(calls)[-1], name
+    assert bot.on_disk() == before
+    assert await bot.handlers.store.audit_log() == []
+    # Nothing was sent to anyone but the person who tried.
+    assert {c.get("chat_id") for c in bot.api.calls if c.method == "sendMessage"} <= {
+        str(someone["id"]),
+        someone["id"],
+    }
