@@ -139,6 +139,22 @@ def test_a_broken_needs_file_does_not_flood_listings_with_unknown_needs(
     assert not any("unknown need" in p for p in found), found
 
 
+@pytest.mark.parametrize("broken", ["cut", "empty", "missing"])
+def test_a_broken_needs_file_does_not_flood_situations_either(
+    content_copy: Path, broken: str
+) -> None:
+    needs = content_copy / "needs.yaml"
+    if broken == "cut":
+        needs.write_text("needs:\n  - id: [unclosed\n", encoding="utf-8")
+    elif broken == "empty":
+        needs.write_text("", encoding="utf-8")
+    else:
+        needs.unlink()
+    found = problems(content_copy)
+    assert any("needs.yaml" in p for p in found), found
+    assert not any("unknown id" in p or "unknown need" in p for p in found), found
+
+
 # --- syntax errors as cause and fix ----------------------------------------------------------
 
 SYNTAX_CASES = [

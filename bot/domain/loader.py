@@ -66,6 +66,8 @@ class _ContentLoader(LoadContext):
     def _load_needs(self) -> dict[str, Need]:
         path = self.root / "needs.yaml"
         needs: dict[str, Need] = {}
+        # Until needs.yaml is read whole, an id missing from it may be one it lost.
+        self.needs_complete = False
         if not path.exists():
             self.problems.error(str(path), 1, "missing; the bot needs a list of needs")
             return needs
@@ -124,7 +126,7 @@ class _ContentLoader(LoadContext):
             region_files, needs, self.needs_complete
         )
         pages = PageLoader(self).load_pages()
-        situations = SituationLoader(self, needs, pages).load()
+        situations = SituationLoader(self, needs, pages, self.needs_complete).load()
         warn_stray_files(self.root, self.problems)
         self._warn_missing_translations()
         if self.problems.errors:

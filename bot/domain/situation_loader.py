@@ -19,10 +19,19 @@ _FIELDS = ("id", "urgent", "pages", "needs", "phrases", "whole_message", "unless
 class SituationLoader:
     """Reads situations.yaml after the needs and pages it refers to."""
 
-    def __init__(self, ctx: LoadContext, needs: Mapping[str, Need], pages: Mapping[str, Page]):
+    def __init__(
+        self,
+        ctx: LoadContext,
+        needs: Mapping[str, Need],
+        pages: Mapping[str, Page],
+        needs_complete: bool = True,
+    ):
         self.ctx = ctx
         self.needs = needs
         self.pages = pages
+        # False when needs.yaml could not be read whole: an unknown need id is then not
+        # reported (the error in needs.yaml is), as for listings.
+        self.needs_complete = needs_complete
 
     def load(self) -> tuple[Situation, ...]:
         """Every situation, in file order; none when the file is missing (with a warning)."""
@@ -88,6 +97,8 @@ class SituationLoader:
         if ids is None:
             return None
         unknown = [value for value in ids if value not in known]
+        if name == "needs" and not self.needs_complete:
+            return None if unknown else ids
         for value in unknown:
             reader.error(
                 fields[name],
