@@ -189,6 +189,9 @@ class LiveContent:
     def _load(self, root: Path) -> Checked:
         with frozen_when_loaded():
             catalog, result = load_catalog(root, self._parsed, self.catalog)
+            # The node trees of texts that changed: freed one object at a time, not in one
+            # cascade that would keep the event loop waiting.
+            dismantle([self._parsed.take_forgotten()])
         coverage = _coverage_by_locale(result.coverage, catalog)
         return Checked(catalog, relative_problems(result.problems.errors, root), coverage)
 

@@ -50,10 +50,20 @@ class ParsedFiles:
     def __init__(self) -> None:
         self._earlier: dict[bytes, tuple[Node | None, tuple[Problem, ...]]] = {}
         self._latest: dict[bytes, tuple[Node | None, tuple[Problem, ...]]] = {}
+        self._forgotten: dict[bytes, tuple[Node | None, tuple[Problem, ...]]] = {}
 
     def next_load(self) -> None:
-        """Start a load: forget texts not seen by the last one."""
+        """Start a load: forget texts not seen by the last one (kept aside until
+        `take_forgotten`, so that they need not be freed in one go here)."""
+        self._forgotten = self._earlier
         self._earlier, self._latest = self._latest, {}
+
+    def take_forgotten(self) -> dict[bytes, tuple[Node | None, tuple[Problem, ...]]]:
+        """The texts the last `next_load` forgot, for the caller to free as it sees fit: a
+        changed region file's node tree is hundreds of thousands of objects, and dropping it
+        at once holds the GIL for tens of milliseconds."""
+        forgotten, self._forgotten = self._forgotten, {}
+        return forgotten
 
     def parse(self, text: str, file: str, problems: Problems) -> Node | None:
         """Like `parse_yaml`, from the cache when this exact text was parsed before."""
