@@ -151,6 +151,7 @@ async def serve(config: Config, catalog: Catalog, locales: tuple[str, ...], defa
             admin_ids=config.admin_ids,
             unsafe_rule=config.unsafe_rule,
             content_dir=config.content_dir,
+            report_chat_id=config.report_chat_id,
         )
         publisher = attach_publisher(handlers, config, catalog)
         application = build_application(config, handlers)

@@ -86,6 +86,8 @@ class Config:
     # Admins are told at once when a listing is reported unsafe more than `limit` times within
     # `window_days` days (UNSAFE_REPORT_LIMIT, UNSAFE_REPORT_WINDOW_DAYS).
     unsafe_rule: UnsafeRule = field(default_factory=UnsafeRule)
+    # Where anonymous bad-date reports go (REPORT_CHAT_ID); None: each admin's private chat.
+    report_chat_id: int | None = None
 
     @property
     def base_url(self) -> str:
@@ -126,6 +128,7 @@ def load_config(environ: Mapping[str, str]) -> Config:
     api_url = _api_url(environ.get("TELEGRAM_API_URL", "").strip() or DEFAULT_API_URL)
     content_dir = Path(environ.get("CONTENT_DIR", "").strip() or "content")
     admin_ids = _admin_ids(environ.get("ADMIN_IDS", ""))
+    report_chat_id = _report_chat_id(environ.get("REPORT_CHAT_ID", "").strip())
     default_locale = environ.get("DEFAULT_LOCALE", "").strip() or None
     log_level = _log_level(environ.get("LOG_LEVEL", "").strip() or "INFO")
     stop_grace = _seconds(environ, "STOP_GRACE_SECONDS", DEFAULT_STOP_GRACE, 0, 60, above=True)
@@ -156,6 +159,7 @@ def load_config(environ: Mapping[str, str]) -> Config:
         webhook_port=webhook_port,
         webhook_secret=webhook_secret,
         unsafe_rule=unsafe_rule,
+        report_chat_id=report_chat_id,
         # Last: the only step that may write (a generated secret, DATA_DIR made owner-only).
         hash_secret=_hash_secret(environ, data_dir),
     )
@@ -290,6 +294,19 @@ def _admin_ids(value: str) -> frozenset[int]:
             )
         ids.add(int(part))
     return frozenset(ids)
+
+
+def _report_chat_id(value: str) -> int | None:
+    if not value:
+        return None
+    digits = value.removeprefix("-")
+    if not (digits.isascii() and digits.isdigit() and len(digits) <= 16 and int(digits) != 0):
+        raise ConfigError(
+            "REPORT_CHAT_ID must be one Telegram chat id (a number; a group's starts with -),"
+            " for example REPORT_CHAT_ID=-1001234567890; leave it unset to send reports to"
+            " each admin's private chat. docs/reports-from-the-street.md shows how to find it."
+        )
+    return int(value)
 
 
 def _log_level(value: str) -> int:

@@ -18,6 +18,10 @@ from bot.ui.render import Screen
 from bot.ui.state import UserState
 
 PREVIEW_USERNAME = "your_bot"
+# The preview has no bot: a bad-date report is passed on to no one, and it says so.
+PREVIEW_RELAY_NOTE = (
+    "(preview: in Telegram the report would now go to the organisation; nothing was sent)"
+)
 
 _TAG = re.compile(r"<[^>]+>")
 _RULE = "─" * 40
@@ -105,5 +109,7 @@ def run_preview(
             view = conversation.view(reply.state, clock())
             url = start_link(PREVIEW_USERNAME, reply.share)
             reply = replace(reply, screen=screens.share_screen(view, url))
+        if reply.relay is not None:
+            out.write(PREVIEW_RELAY_NOTE + "\n")
         out.write(format_screen(reply.screen) + "\n")
     return 0

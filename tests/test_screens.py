@@ -9,6 +9,7 @@ from html.parser import HTMLParser
 import pytest
 from babel.support import NullTranslations
 
+from bot.domain.bad_dates import MAX_DESCRIPTION, BadDateDraft, BadDateKind, RoughlyWhen, Step
 from bot.domain.catalog import Catalog
 from bot.domain.models import GeoPoint, Section
 from bot.i18n import Translator, available_locales, translator
@@ -29,6 +30,7 @@ from bot.ui.actions import (
 from bot.ui.conversation import Command, Conversation, Press, SharedLocation, Typed
 from bot.ui.render import Screen, telegram_length
 from bot.ui.screens import View
+from bot.ui.screens import bad_dates as bad_date_screens
 from bot.ui.state import UserState
 
 from .conftest import SUNDAY_MORNING
@@ -140,6 +142,23 @@ def all_screens(view: View) -> Iterator[Screen]:
     yield screens.forgotten(view)
     yield screens.out_of_date(view)
     yield screens.unknown_command(view)
+    yield from all_bad_date_screens(view)
+
+
+def all_bad_date_screens(view: View) -> Iterator[Screen]:
+    """Every step of the bad-date report, with each choice, and the longest description."""
+    for kind, when in zip(BadDateKind, [*RoughlyWhen, *RoughlyWhen], strict=False):
+        draft = BadDateDraft(Step.PREVIEW, kind, "oakland", when, "<b>&" + "x" * MAX_DESCRIPTION)
+        for step in Step:
+            yield bad_date_screens.step_screen(view, BadDateDraft(step, kind, "oakland", when))
+        yield bad_date_screens.step_screen(view, draft)
+        yield bad_date_screens.describe(view, draft, too_long=True)
+        yield bad_date_screens.relayed(view, draft)
+        yield bad_date_screens.relayed(view, BadDateDraft(description="?"))
+    for end in (bad_date_screens.sent, bad_date_screens.not_sent, bad_date_screens.too_many):
+        yield end(view)
+    yield bad_date_screens.cancelled(view)
+    yield bad_date_screens.gone(view)
 
 
 @pytest.mark.parametrize("locale", LOCALES)

@@ -133,12 +133,16 @@ class AdminDesk:
         await self.store.audit(self.clock(), admin_key, what)
         await action(AdminTurn(update, update.get_bot(), chat.id, admin_key, view, argument))
 
-    async def notify(self, bot: Bot, draw: Callable[[View], Screen]) -> None:
-        """Send every admin, in their private chat, the screen `draw` makes in their language.
-        An admin who never started the bot cannot be reached; that is logged, not raised."""
+    async def notify(self, bot: Bot, draw: Callable[[View], Screen]) -> int:
+        """Send every admin, in their private chat, the screen `draw` makes in their language;
+        how many were reached. An admin who never started the bot cannot be reached; that is
+        logged, not raised."""
+        reached = 0
         for admin_id in sorted(self.admin_ids):
             try:
                 view = await self.view_of(admin_id)
                 await send_screen(bot, admin_id, for_phone(view, draw(view)))
+                reached += 1
             except TelegramError as error:
                 logger.warning("Could not reach an admin: %s", describe_error(error))
+        return reached

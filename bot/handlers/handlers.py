@@ -28,6 +28,7 @@ from telegram.ext import (
 from bot.domain.catalog import Catalog
 from bot.domain.upkeep import UnsafeRule
 from bot.handlers.admin import AdminCommand, AdminDesk, AdminTurn
+from bot.handlers.bad_dates import BadDateDesk
 from bot.handlers.context import Turn, TurnContext
 from bot.handlers.disappearing import Deleter
 from bot.handlers.events import message_event
@@ -61,8 +62,9 @@ STATS_DAYS = 28
 class Handlers:
     """Everything the handlers share, and the handlers themselves as methods.
 
-    What changes: the day of the last retention sweep, and `open_needs`, the need whose list
-    each person has open (in memory only).
+    What changes: the day of the last retention sweep, `open_needs`, the need whose list
+    each person has open, and `bad_dates`, the bad-date reports being written (both in memory
+    only).
     """
 
     conversation: Conversation
@@ -75,11 +77,14 @@ class Handlers:
     # Listing reports: when admins hear of an unsafe listing; where /stale finds the files.
     unsafe_rule: UnsafeRule = field(default_factory=UnsafeRule)
     content_dir: Path | None = None
+    # Where anonymous bad-date reports go (REPORT_CHAT_ID); None: each admin's private chat.
+    report_chat_id: int | None = None
     deleter: Deleter = field(init=False)
     retention: RetentionSweep = field(init=False)
     admin: AdminDesk = field(init=False)
     upkeep: Upkeep = field(init=False)
     inline: InlineDesk = field(init=False)
+    bad_dates: BadDateDesk = field(init=False)
 
     def __post_init__(self) -> None:
         self.deleter = Deleter(self.store, ChatSeal(self.keys.secret))
@@ -94,6 +99,7 @@ class Handlers:
             AdminCommand("stats", lambda view: view.tr.gettext("anonymous counts"), self.stats)
         )
         self.inline = InlineDesk(self.store, self.clock, self.inline_view)
+        self.bad_dates = BadDateDesk(self.admin, self.report_chat_id, self.default_view)
 
     def register(self, application: Application[Any, Any, Any, Any, Any, Any]) -> None:
         """Add every handler, in order: the gate first, then one handler per kind of input."""
@@ -139,6 +145,7 @@ class Handlers:
             self.open_needs.get(key),
             saved.disappear_after,
             saved.protect,
+            self.bad_dates.drafts.get(key),
         )
         context.turn = Turn(key, saved, state, conversation)
 
@@ -148,6 +155,10 @@ class Handlers:
         saved = await self.store.preferences(self.keys.key_for(user_id), self.clock().date())
         locale = saved.locale if saved and saved.locale in self.conversation.locales else None
         return self.conversation.view(UserState(locale or self.default_locale), self.clock())
+
+    def default_view(self) -> View:
+        """A view in the deployment's default language, for a chat that is nobody's own."""
+        return self.conversation.view(UserState(self.default_locale), self.clock())
 
     async def inline_view(self, user_id: int, language_code: str | None) -> View:
         """The view an inline query is answered in: the person's saved language and area,
@@ -242,6 +253,7 @@ class Handlers:
         member = update.my_chat_member
         if member is not None and member.new_chat_member.status == ChatMember.BANNED:
             self.open_needs.set(self.turn(context).user_key, "")
+            self.bad_dates.drafts.set(self.turn(context).user_key, None)
             await self.store.forget(self.turn(context).user_key)
 
     # Answering.
@@ -258,6 +270,8 @@ class Handlers:
         try:
             reply = turn.conversation.respond(event, turn.state, self.clock())
             await self.remember(turn, reply)
+            view = turn.conversation.view(reply.state, self.clock())
+            reply = await self.bad_dates.deliver(update.get_bot(), turn.user_key, reply, view)
             crossed = await self.upkeep.record(self.clock().date(), reply)
             try:
                 await self.show(update, turn, reply, pressed)
@@ -299,6 +313,7 @@ class Handlers:
         """Save an explicit change of a choice, erase on /forget, count need lists."""
         today = self.clock().date()
         self.open_needs.set(turn.user_key, "" if reply.erase else reply.state.open_need)
+        self.bad_dates.drafts.set(turn.user_key, None if reply.erase else reply.state.bad_date)
         if reply.erase:
             await self.store.forget(turn.user_key)
             return

@@ -439,6 +439,35 @@ class ShowShare:
         return cls(kind or "", topic or "")
 
 
+@dataclass(frozen=True)
+class BadDateStep:
+    """A tap in the anonymous bad-date report: `move` is start, kind, area, when, keep (the
+    description typed before), send, edit or cancel; kind, area and when carry the `choice`.
+    Nothing the person typed ever rides in a button."""
+
+    move: str
+    choice: str = ""
+    CODE: ClassVar[str] = "b"
+    _CHOOSING: ClassVar[frozenset[str]] = frozenset({"kind", "area", "when"})
+    _MOVES: ClassVar[frozenset[str]] = frozenset({"start", "keep", "send", "edit", "cancel"})
+    _PATTERN: ClassVar[re.Pattern[str]] = re.compile(rf"([a-z]{{1,6}})(?:\.({_SHORT_ID}))?\Z")
+
+    def args(self) -> str:
+        return f"{self.move}.{self.choice}" if self.choice else self.move
+
+    @classmethod
+    def parse(cls, args: str) -> BadDateStep | None:
+        match = cls._PATTERN.match(args)
+        if match is None:
+            return None
+        move, choice = match[1], match[2] or ""
+        known = move in cls._CHOOSING or move in cls._MOVES
+        # A choice exactly where one is wanted: "kind.violent", never "kind" or "send.x".
+        if known and bool(choice) == (move in cls._CHOOSING):
+            return cls(move, choice)
+        return None
+
+
 Action = (
     ShowMenu
     | ShowNeeds
@@ -464,6 +493,7 @@ Action = (
     | SetProtect
     | ShowShare
     | AdminPress
+    | BadDateStep
 )
 _SIMPLE_TYPES = (
     ShowMenu,
@@ -492,6 +522,7 @@ _WITH_ARGS = (
     SetProtect,
     ShowShare,
     AdminPress,
+    BadDateStep,
 )
 _BY_CODE: dict[str, type[Action]] = {t.CODE: t for t in (*_SIMPLE_TYPES, *_WITH_ARGS)}
 

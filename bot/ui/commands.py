@@ -16,6 +16,7 @@ def command_menu(tr: Translator) -> tuple[tuple[str, str], ...]:
         ("rights", tr.pgettext("command", "Information")),
         ("urgent", tr.pgettext("command", "Urgent contacts")),
         ("privacy", tr.pgettext("command", "Privacy")),
+        ("report", tr.pgettext("command", "Report anonymously")),
         ("clear", tr.pgettext("command", "Clear this chat")),
         ("forget", tr.pgettext("command", "Erase my settings")),
     )

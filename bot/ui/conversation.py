@@ -11,15 +11,17 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Any
 
+from bot.domain.bad_dates import BadDateDraft
 from bot.domain.catalog import Catalog
 from bot.domain.models import GeoPoint, Section
 from bot.domain.upkeep import ListingReport
 from bot.i18n import translator
 from bot.policy import DEFAULT_RETENTION_DAYS
-from bot.ui import screens
+from bot.ui import bad_date_flow, screens
 from bot.ui.actions import (
     Action,
     AdminPress,
+    BadDateStep,
     ChooseArea,
     ChooseDisappearing,
     ChooseLanguage,
@@ -91,7 +93,8 @@ class Reply:
     anonymous counts; `report` a listing report to count; `empty_search` a search that found
     nothing to count, with the need it was about ("" none). `share` asks the caller to show the
     share screen for that link (its QR code, `screens.share_screen`): only the caller knows the
-    bot's username; `screen` is then empty.
+    bot's username; `screen` is then empty. `relay` is a bad-date report to pass on to the
+    organisation (the caller swaps `screen` for the right one if that fails).
     """
 
     screen: Screen
@@ -103,6 +106,7 @@ class Reply:
     report: ListingReport | None = None
     empty_search: EmptySearch | None = None
     share: DeepLink | None = None
+    relay: BadDateDraft | None = None
 
 
 @dataclass(frozen=True)
@@ -143,6 +147,11 @@ class Conversation:
 
     def respond(self, event: Event, state: UserState, now: dt.datetime) -> Reply:
         """The screen answering `event`, and the state after it."""
+        if isinstance(event, Typed) and bad_date_flow.waits_for_text(state.bad_date):
+            return self.bad_date(event, state, now)
+        if not _continues_bad_date(event):
+            # Leaving the report drops it: typed text is a search again, nothing lingers.
+            state = replace(state, bad_date=None)
         if isinstance(event, Press):
             action = decode(event.data)
             if action is None:
@@ -192,6 +201,8 @@ class Conversation:
             return Reply(screens.cleared(self.view(state, now)), state, clear=True)
         if isinstance(action, ShowShare):
             return self.share(action, state, now)
+        if isinstance(action, BadDateStep):
+            return self.bad_date(action, state, now)
         open_need = action.need_id if isinstance(action, ShowNeed | ShowNearby) else ""
         state = replace(state, open_need=open_need if open_need in content.needs else "")
         view = self.view(state, now)
@@ -215,6 +226,7 @@ class Conversation:
             "urgent": ShowUrgent(),
             "clear": ClearChat(),
             "share": ShowShare("n", state.open_need) if state.open_need else ShowShare(),
+            "report": BadDateStep("start"),
         }
         if name in actions:
             return self.act(actions[name], state, now)
@@ -224,6 +236,17 @@ class Conversation:
             state = UserState(locale=state.locale)
             return Reply(screens.forgotten(self.view(state, now)), state, erase=True)
         return Reply(screens.unknown_command(view), state)
+
+    def bad_date(self, event: BadDateStep | Typed, state: UserState, now: dt.datetime) -> Reply:
+        """A step of the anonymous bad-date report (its draft lives in memory only)."""
+        view = self.view(state, now)
+        if isinstance(event, Typed) and state.bad_date is not None:
+            answer = bad_date_flow.typed(view, state.bad_date, event.text)
+        else:
+            assert isinstance(event, BadDateStep)
+            answer = bad_date_flow.tapped(view, state.bad_date, event)
+        state = replace(state, bad_date=answer.draft, open_need="")
+        return Reply(answer.screen, state, relay=answer.relay)
 
     def share(self, action: ShowShare, state: UserState, now: dt.datetime) -> Reply:
         """/share or a share button: the link to where the person is, drawn by the caller."""
@@ -268,6 +291,11 @@ class Conversation:
         if isinstance(topic, ShowPage):
             return topic.page_id in content.pages
         return bool(content.pages_in(topic.section))
+
+
+def _continues_bad_date(event: Event) -> bool:
+    """Whether an event is a tap in the bad-date report (anything else leaves it)."""
+    return isinstance(event, Press) and isinstance(decode(event.data), BadDateStep)
 
 
 def _show_section(view: View, action: ShowSection) -> Screen:

@@ -24,6 +24,7 @@ from bot.ui.actions import (
     ShowSection,
 )
 from bot.ui.render import Button, Screen, bold, esc, italic
+from bot.ui.screens.bad_dates import bad_date_button
 from bot.ui.screens.view import View, nav_row, rows, sample_note, urgent_button
 
 # Welcome, language, area, menu
@@ -111,6 +112,7 @@ def main_menu(view: View) -> Screen:
             Button(tr.pgettext("menu", "🛡 Safety tips"), ShowSection(Section.SAFETY)),
             urgent_button(view),
         ),
+        (bad_date_button(view),),
         (
             Button(tr.pgettext("menu", "🌐 Language"), ChooseLanguage()),
             Button(tr.pgettext("menu", "🗺 Area"), ChooseArea()),
@@ -329,7 +331,8 @@ def help_screen(view: View) -> Screen:
         esc(
             tr.gettext(
                 "Commands: /menu main menu, /urgent urgent help, /language, /area, /rights,"
-                " /privacy, /clear deletes this chat's messages, /forget."
+                " /privacy, /report an anonymous bad-date report, /clear deletes this chat's"
+                " messages, /forget."
             )
         ),
     ]

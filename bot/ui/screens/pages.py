@@ -5,6 +5,7 @@ from __future__ import annotations
 from bot.domain.models import Page, Section
 from bot.ui.actions import ShowPage, ShowSection, ShowShare
 from bot.ui.render import Button, Screen, bold, esc, italic, split_messages
+from bot.ui.screens.bad_dates import bad_date_button
 from bot.ui.screens.menus import out_of_date
 from bot.ui.screens.view import View, nav_row, rows, share_button
 
@@ -34,7 +35,10 @@ def page_screen(view: View, action: ShowPage) -> Screen:
     if page is None:
         return out_of_date(view)
     share = share_button(view, ShowShare("p", page.id))
-    return Screen(_page_messages(view, page), ((share,), _page_buttons(view, page)))
+    first: tuple[Button, ...] = (share,)
+    if page.section is Section.SAFETY:
+        first = (bad_date_button(view), share)
+    return Screen(_page_messages(view, page), (first, _page_buttons(view, page)))
 
 
 def _page_messages(view: View, page: Page) -> tuple[str, ...]:
@@ -74,6 +78,8 @@ def section_screen(view: View, action: ShowSection) -> Screen:
         " Legal help under Find help."
     )
     share = share_button(view, ShowShare("s", action.section.value))
+    if action.section is Section.SAFETY:
+        buttons.append(bad_date_button(view))
     return Screen(
         (bold(tr.gettext("Know your rights")) + "\n\n" + esc(intro),),
         (*rows(buttons, 1), (share,), nav_row(view)),
