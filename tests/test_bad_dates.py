@@ -14,11 +14,12 @@ from hypothesis import strategies as st
 from bot.config import ConfigError, load_config
 from bot.domain.bad_dates import MAX_DESCRIPTION, BadDateDraft, BadDateKind, RoughlyWhen
 from bot.domain.catalog import Catalog
+from bot.domain.models import Section
 from bot.handlers.bad_dates import DRAFT_TTL_SECONDS, QUOTA_LIMIT, ReportDrafts, ReportQuota
 from bot.i18n import available_locales
 from bot.logs import privacy_handler
 from bot.preview import PREVIEW_RELAY_NOTE, run_preview
-from bot.ui.actions import AdminPress, BadDateStep, SetArea, decode, encode
+from bot.ui.actions import Action, AdminPress, BadDateStep, SetArea, ShowSection, decode, encode
 from bot.ui.conversation import Conversation
 from bot.ui.state import UserState
 from tests.app_harness import TOKEN, Harness, last_screen, running_bot
@@ -399,3 +400,38 @@ def test_the_terminal_preview_says_nothing_was_sent(sample_catalog: Catalog) -> 
     text = out.getvalue()
     assert "Check your report" in text and "a red van" in text
     assert PREVIEW_RELAY_NOTE in text
+
+
+@pytest.mark.parametrize("command", ["/menu", "/help"])
+async def test_the_report_is_offered_in_the_menu_and_in_help(bot: Harness, command: str) -> None:
+    screen = last_screen(await bot.send(message_update(PERSON, command)))
+    if command == "/menu":
+        assert encode(BadDateStep("start")) in screen.callback_data
+    else:
+        assert "/report" in screen.text
+
+
+async def test_the_report_is_offered_under_the_safety_tips(bot: Harness) -> None:
+    calls = await bot.send(press_action(ShowSection(Section.SAFETY)))
+    assert encode(BadDateStep("start")) in last_screen(calls).callback_data
+
+
+def press_action(action: Action) -> dict[str, object]:
+    return callback_update(PERSON, encode(action), 1000)
+
+
+async def test_the_bot_stays_quietly_in_the_report_chat(bot: Harness) -> None:
+    bot.handlers.bad_dates.report_chat_id = REPORT_CHAT
+    chat = {"id": REPORT_CHAT, "type": "supergroup", "title": "reports"}
+    calls = await bot.send(my_chat_member_update(ADMIN, chat, "member"))
+    calls += await bot.send(
+        message_update(ADMIN, "/start", chat_type="supergroup", chat_id=REPORT_CHAT)
+    )
+    assert [c.method for c in calls] == []
+    press = callback_update(ADMIN, encode(AdminPress("alert_draft", "")), 5, REPORT_CHAT)
+    calls = await bot.send(press)
+    assert [c.method for c in calls] == ["answerCallbackQuery"]
+    assert "private chat" in calls[0].params["text"]
+    # Any other group is still refused and left.
+    other = await bot.send(message_update(ADMIN, "/start", chat_type="supergroup", chat_id=-100555))
+    assert "leaveChat" in [c.method for c in other]

@@ -3,13 +3,14 @@ passing a finished report on to the organisation as a new message."""
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import time
 from collections import OrderedDict, deque
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
-from telegram import Bot
+from telegram import Bot, Update
 from telegram.error import TelegramError
 
 from bot.domain.bad_dates import BadDateDraft
@@ -113,6 +114,19 @@ class BadDateDesk:
             return replace(reply, screen=screens.not_sent(view), relay=None)
         self.quota.spend(key)
         return replace(reply, relay=None)
+
+    async def quiet_in_report_chat(self, update: Update) -> None:
+        """In the report chat the bot never leaves nor talks; a button pressed there (such as
+        Draft an alert, which works in an admin's private chat) gets a short note."""
+        query = update.callback_query
+        if query is None:
+            return
+        note = self.chat_view().tr.gettext(
+            "The bot answers nothing in this chat. To draft an alert, use your private chat"
+            " with the bot."
+        )
+        with contextlib.suppress(TelegramError):
+            await query.answer(note, show_alert=True)
 
     async def relay(self, bot: Bot, draft: BadDateDraft) -> bool:
         """Send the report as a new message (never a forward); whether anyone got it."""

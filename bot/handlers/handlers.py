@@ -119,6 +119,14 @@ class Handlers:
         if update.inline_query is not None or update.chosen_inline_result is not None:
             return
         chat, user = update.effective_chat, update.effective_user
+        if (
+            chat is not None
+            and chat.type != Chat.PRIVATE
+            and chat.id == self.bad_dates.report_chat_id
+        ):
+            # The organisation's report chat: the bot stays there, and answers nothing.
+            await self.bad_dates.quiet_in_report_chat(update)
+            raise ApplicationHandlerStop
         if update.callback_query is not None and (chat is None or chat.type != Chat.PRIVATE):
             await update.callback_query.answer()
         if chat is None or user is None:
