@@ -292,15 +292,26 @@ async def test_at_most_a_few_reports_an_hour(bot: Harness) -> None:
         await ready_to_type(bot)
         await bot.send(message_update(PERSON, WORDS))
         assert relayed(await bot.send(press(BadDateStep("send"))))
-    await ready_to_type(bot)
-    await bot.send(message_update(PERSON, WORDS))
-    calls = await bot.send(press(BadDateStep("send")))
-    assert not relayed(calls) and "varios avisos" in last_screen(calls).text
+    # A new report is stopped before anything is typed.
+    calls = await bot.send(message_update(PERSON, "/report"))
+    assert "puedes enviar otro más tarde" in last_screen(calls).text
     assert len(bot.handlers.bad_dates.drafts) == 0
+    calls = await bot.send(press(BadDateStep("kind", "violent")))
+    assert "ya no está abierto" in last_screen(calls).text
     clock.now += 3600
     await ready_to_type(bot)
     await bot.send(message_update(PERSON, WORDS))
     assert relayed(await bot.send(press(BadDateStep("send"))))
+
+
+async def test_the_limit_is_checked_again_at_send(bot: Harness) -> None:
+    await ready_to_type(bot)
+    await bot.send(message_update(PERSON, WORDS))
+    for _ in range(QUOTA_LIMIT):
+        bot.handlers.bad_dates.quota.spend(bot.handlers.keys.key_for(PERSON["id"]))
+    calls = await bot.send(press(BadDateStep("send")))
+    assert not relayed(calls) and "este no se pasó" in last_screen(calls).text
+    assert len(bot.handlers.bad_dates.drafts) == 0
 
 
 def test_the_hourly_limit_is_per_person_and_bounded() -> None:

@@ -157,6 +157,7 @@ def all_bad_date_screens(view: View) -> Iterator[Screen]:
         yield bad_date_screens.relayed(view, BadDateDraft(description="?"))
     for end in (bad_date_screens.sent, bad_date_screens.not_sent, bad_date_screens.too_many):
         yield end(view)
+    yield bad_date_screens.too_many(view, begun=True)
     yield bad_date_screens.cancelled(view)
     yield bad_date_screens.gone(view)
 

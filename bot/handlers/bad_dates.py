@@ -103,9 +103,16 @@ class BadDateDesk:
     drafts: ReportDrafts = field(default_factory=ReportDrafts)
     quota: ReportQuota = field(default_factory=ReportQuota)
 
-    async def deliver(self, bot: Bot, key: str, reply: Reply, view: View) -> Reply:
+    async def deliver(
+        self, bot: Bot, key: str, before: BadDateDraft | None, reply: Reply, view: View
+    ) -> Reply:
         """Pass on the report `reply` carries, if any; the reply with the screen that says
-        what happened (sent, not sent, or over the hourly limit)."""
+        what happened (sent, not sent, or over the hourly limit). A report begun (no draft
+        `before`, one after) past the limit is stopped at once, before anything is typed."""
+        if before is None and reply.state.bad_date is not None and not self.quota.allows(key):
+            self.drafts.set(key, None)
+            state = replace(reply.state, bad_date=None)
+            return replace(reply, screen=screens.too_many(view, begun=True), state=state)
         if reply.relay is None:
             return reply
         if not self.quota.allows(key):

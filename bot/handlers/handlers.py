@@ -279,7 +279,9 @@ class Handlers:
             reply = turn.conversation.respond(event, turn.state, self.clock())
             await self.remember(turn, reply)
             view = turn.conversation.view(reply.state, self.clock())
-            reply = await self.bad_dates.deliver(update.get_bot(), turn.user_key, reply, view)
+            reply = await self.bad_dates.deliver(
+                update.get_bot(), turn.user_key, turn.state.bad_date, reply, view
+            )
             crossed = await self.upkeep.record(self.clock().date(), reply)
             try:
                 await self.show(update, turn, reply, pressed)

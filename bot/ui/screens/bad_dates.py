@@ -218,17 +218,22 @@ def not_sent(view: View) -> Screen:
     return Screen(("\n\n".join(text),), (nav_row(view),))
 
 
-def too_many(view: View) -> Screen:
-    """Past the hourly limit of reports from one person: calm, and nothing kept."""
-    text = [
-        esc(
-            view.tr.gettext(
-                "Thank you. You have already sent several reports this hour, so this one was"
-                " not passed on. The bot kept nothing of it: you can write it again later."
-            )
-        ),
-        _help_now(view),
-    ]
+def too_many(view: View, begun: bool = False) -> Screen:
+    """Past the hourly limit of reports from one person: calm, and nothing kept; `begun`
+    when they only started a new one."""
+    tr = view.tr
+    said = (
+        tr.gettext(
+            "Thank you. You have already sent several reports this hour: you can send"
+            " another one later."
+        )
+        if begun
+        else tr.gettext(
+            "Thank you. You have already sent several reports this hour, so this one was"
+            " not passed on. The bot kept nothing of it: you can write it again later."
+        )
+    )
+    text = [esc(said), _help_now(view)]
     return Screen(("\n\n".join(text),), (nav_row(view),))
 
 
