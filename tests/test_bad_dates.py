@@ -12,7 +12,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from bot.config import ConfigError, load_config
-from bot.domain.bad_dates import MAX_DESCRIPTION, BadDateDraft, BadDateKind, RoughlyWhen
+from bot.domain.bad_dates import MAX_DESCRIPTION, BadDateDraft, BadDateKind, RoughlyWhen, Step
 from bot.domain.catalog import Catalog
 from bot.domain.models import Section
 from bot.handlers.bad_dates import DRAFT_TTL_SECONDS, QUOTA_LIMIT, ReportDrafts, ReportQuota
@@ -20,7 +20,7 @@ from bot.i18n import available_locales
 from bot.logs import privacy_handler
 from bot.preview import PREVIEW_RELAY_NOTE, run_preview
 from bot.ui.actions import Action, AdminPress, BadDateStep, SetArea, ShowSection, decode, encode
-from bot.ui.conversation import Conversation
+from bot.ui.conversation import Command, Conversation, Press, Typed
 from bot.ui.state import UserState
 from tests.app_harness import TOKEN, Harness, last_screen, running_bot
 from tests.canaries import FIRST_NAME, ID_PREFIX, LAST_NAME, TEXT_WORD, USERNAME, canary_user
@@ -446,3 +446,35 @@ async def test_the_bot_stays_quietly_in_the_report_chat(bot: Harness) -> None:
     # Any other group is still refused and left.
     other = await bot.send(message_update(ADMIN, "/start", chat_type="supergroup", chat_id=-100555))
     assert "leaveChat" in [c.method for c in other]
+
+
+_STEPS = st.one_of(
+    st.builds(BadDateStep, st.sampled_from(["start", "keep", "send", "edit", "cancel"])),
+    st.builds(BadDateStep, st.just("kind"), st.sampled_from([*BadDateKind, "nope"])),
+    st.builds(BadDateStep, st.just("area"), st.sampled_from(["oakland", "nowhere"])),
+    st.builds(BadDateStep, st.just("when"), st.sampled_from([*RoughlyWhen, "nope"])),
+)
+_EVENTS = st.one_of(
+    _STEPS.map(lambda step: Press(encode(step))),
+    st.text(max_size=40).map(Typed),
+    st.sampled_from([Command("menu"), Command("report"), Press(encode(SetArea("oakland")))]),
+)
+
+
+@given(events=st.lists(_EVENTS, max_size=12))
+def test_any_sequence_keeps_the_flow_consistent(
+    sample_catalog: Catalog, events: list[Press | Typed | Command]
+) -> None:
+    conversation = Conversation(sample_catalog, available_locales())
+    state = UserState("en", "oakland")
+    for event in events:
+        waiting = state.bad_date is not None and state.bad_date.step is Step.DESCRIBE
+        reply = conversation.respond(event, state, SUNDAY_MORNING)
+        if reply.relay is not None:
+            assert reply.relay.complete and reply.state.bad_date is None
+        draft = reply.state.bad_date
+        if isinstance(event, Typed) and not waiting:
+            assert draft is None  # a search, and the report (if any) was left
+        if draft is not None and draft.description:
+            assert isinstance(event, Typed) or state.bad_date is not None
+        state = reply.state

@@ -34,8 +34,10 @@ def waits_for_text(draft: BadDateDraft | None) -> bool:
     return draft is not None and draft.step is Step.DESCRIBE
 
 
-def typed(view: View, draft: BadDateDraft, text: str) -> FlowAnswer:
+def typed(view: View, draft: BadDateDraft | None, text: str) -> FlowAnswer:
     """The description, typed: the preview, or the request again when empty or too long."""
+    if draft is None:
+        return FlowAnswer(screens.gone(view), None)
     description = clean_description(text)
     if not description or len(description) > MAX_DESCRIPTION:
         return FlowAnswer(screens.describe(view, draft, too_long=bool(description)), draft)

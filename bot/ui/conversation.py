@@ -240,11 +240,10 @@ class Conversation:
     def bad_date(self, event: BadDateStep | Typed, state: UserState, now: dt.datetime) -> Reply:
         """A step of the anonymous bad-date report (its draft lives in memory only)."""
         view = self.view(state, now)
-        if isinstance(event, Typed) and state.bad_date is not None:
-            answer = bad_date_flow.typed(view, state.bad_date, event.text)
-        else:
-            assert isinstance(event, BadDateStep)
+        if isinstance(event, BadDateStep):
             answer = bad_date_flow.tapped(view, state.bad_date, event)
+        else:
+            answer = bad_date_flow.typed(view, state.bad_date, event.text)
         state = replace(state, bad_date=answer.draft, open_need="")
         return Reply(answer.screen, state, relay=answer.relay)
 
