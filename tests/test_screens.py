@@ -4,6 +4,7 @@ no interface string left untranslated."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 from html.parser import HTMLParser
 
 import pytest
@@ -153,6 +154,9 @@ def all_bad_date_screens(view: View) -> Iterator[Screen]:
             yield bad_date_screens.step_screen(view, BadDateDraft(step, kind, "oakland", when))
         yield bad_date_screens.step_screen(view, draft)
         yield bad_date_screens.describe(view, draft, too_long=True)
+        yield bad_date_screens.preview(
+            view, replace(draft, description="<&" * (MAX_DESCRIPTION // 2))
+        )
     for end in (bad_date_screens.sent, bad_date_screens.not_sent, bad_date_screens.too_many):
         yield end(view)
     yield bad_date_screens.too_many(view, begun=True)
@@ -165,6 +169,7 @@ def relayed_reports(view: View) -> Iterator[Screen]:
     for kind, when in zip(BadDateKind, [*RoughlyWhen, *RoughlyWhen], strict=False):
         yield bad_date_screens.relayed(view, BadDateDraft(Step.PREVIEW, kind, "oakland", when, "?"))
     yield bad_date_screens.relayed(view, BadDateDraft(description="<b>&" + "x" * MAX_DESCRIPTION))
+    yield bad_date_screens.relayed(view, BadDateDraft(description="<" * MAX_DESCRIPTION))
 
 
 @pytest.mark.parametrize("locale", LOCALES)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from bot.domain.bad_dates import MAX_DESCRIPTION, BadDateDraft, BadDateKind, RoughlyWhen, Step
 from bot.i18n import Translator
 from bot.ui.actions import AdminPress, BadDateStep
-from bot.ui.render import Button, Screen, bold, esc, italic
+from bot.ui.render import Button, Screen, bold, esc, italic, split_messages
 from bot.ui.screens.view import View, nav_row, rows
 
 CHOSEN = "✓ "
@@ -170,7 +170,8 @@ def preview(view: View, draft: BadDateDraft) -> Screen:
         Button(tr.pgettext("button", "✔ Send"), BadDateStep("send")),
         Button(tr.pgettext("button", "✏️ Edit"), BadDateStep("edit")),
     )
-    return Screen(("\n\n".join(text),), (choices, _cancel_row(view)))
+    # Escaped, a description of "<" alone is four times as long: split where needed.
+    return Screen(split_messages(text), (choices, _cancel_row(view)))
 
 
 def step_screen(view: View, draft: BadDateDraft) -> Screen:
@@ -272,4 +273,4 @@ def relayed(view: View, draft: BadDateDraft) -> Screen:
         ),
     ]
     draft_alert = Button(tr.pgettext("button", "📝 Draft an alert"), AdminPress("alert_draft", ""))
-    return Screen(("\n\n".join(text),), ((draft_alert,),))
+    return Screen(split_messages(text), ((draft_alert,),))
