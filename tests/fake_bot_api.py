@@ -162,6 +162,12 @@ class UploadedFile:
     data: bytes = field(repr=False)
 
 
+_NOT_MODIFIED = (
+    "Bad Request: message is not modified: specified new message content and reply markup are"
+    " exactly the same as a current content and reply markup of the message"
+)
+
+
 class _ApiError(Exception):
     """Raised by a method handler: Telegram's error answer for that call."""
 
@@ -232,6 +238,10 @@ class _FaultPlan:
     retry_after: int
 
 
+# How a fault queued with fault_next behaves (as inject_faults' defaults).
+_QUEUED_PLAN = _FaultPlan(1.0, FAULT_KINDS, random.Random(0), None, frozenset(), 6.0, True, 1)
+
+
 @dataclass
 class _RateLimit:
     per_second: float
@@ -253,7 +263,29 @@ class _Reply:
 # Builders (plain dicts in Bot API JSON shape)
 # --------------------------------------------------------------------------------------------
 
-_builder_message_ids = itertools.count(1)
+
+class _MessageIds:
+    """Ids for the messages people send. Telegram numbers a private chat's messages, the
+    person's and the bot's, in one increasing sequence; the fake numbers the bot's after the
+    chat's newest, and keeps the people's above every id it gave out, so ids increase in every
+    chat however the test interleaves them."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._next = 1
+
+    def take(self) -> int:
+        with self._lock:
+            value = self._next
+            self._next += 1
+            return value
+
+    def past(self, message_id: int) -> None:
+        with self._lock:
+            self._next = max(self._next, message_id + 1)
+
+
+_builder_message_ids = _MessageIds()
 _builder_callback_ids = itertools.count(1)
 
 
@@ -321,7 +353,7 @@ def _user_message(
     user: JSONDict, *, chat_type: str = "private", chat_id: int | None = None, **content: Any
 ) -> JSONDict:
     return {
-        "message_id": next(_builder_message_ids),
+        "message_id": _builder_message_ids.take(),
         "date": _now(),
         "chat": _chat_for(user, chat_type, chat_id),
         "from": user,
@@ -718,16 +750,18 @@ class FakeBotApi:
         self._calls: list[Call] = []
         self._updates: list[JSONDict] = []
         self._next_update_id = 1
-        self._next_message_id = 1000
         self._failures: dict[str, list[_Failure]] = {}
         self._delays: dict[str, float] = {}
         self._fault_plan: _FaultPlan | None = None
+        self._queued_faults: dict[str, list[str]] = {}
         self._rate_limit: _RateLimit | None = None
         self._faults: list[Fault] = []
         self._effects: list[Effect] = []
         self._deliveries: dict[int, int] = {}
         self._chats: dict[int | str, JSONDict] = {}
         self._messages: dict[tuple[int | str, int], JSONDict] = {}
+        self._newest_in_chat: dict[int | str, int] = {}  # a chat's newest message id
+        self._people_messages: set[tuple[int | str, int]] = set()
         self._files: dict[str, tuple[str, bytes]] = {}
         self._downloads: list[str] = []
         self._closed = False
@@ -833,6 +867,14 @@ class FakeBotApi:
             failure = _Failure(error_code, description, parameters)
             self._failures.setdefault(_canonical(method), []).append(failure)
 
+    def fault_next(self, method: str, kind: str) -> None:
+        """Give the next call to ``method`` the fault ``kind`` (one of :data:`FAULT_KINDS`, as
+        :meth:`inject_faults` does it; queued per method, FIFO; listed in :attr:`faults`)."""
+        if kind not in FAULT_KINDS:
+            raise ValueError(f"fault kind must be one of {FAULT_KINDS}, not {kind!r}")
+        with self._cond:
+            self._queued_faults.setdefault(_canonical(method), []).append(kind)
+
     def delay(self, method: str, seconds: float) -> None:
         """Make every later call to ``method`` take ``seconds`` before it is answered (and
         before it takes effect), like a slow Telegram."""
@@ -931,9 +973,22 @@ class FakeBotApi:
             update["update_id"] = update_id
             for chat in _chats_in(update):
                 self._chats[_chat_key(chat["id"])] = dict(chat)
+            self._note_person_message(update)
             self._updates.append(update)
             self._cond.notify_all()
         return update_id
+
+    def _note_person_message(self, update: JSONDict) -> None:
+        """Keep the chat's newest id and which ids are the person's (they cannot be edited)."""
+        message = update.get("message")
+        if not isinstance(message, dict) or not isinstance(message.get("chat"), dict):
+            return
+        message_id = _as_int(message.get("message_id"))
+        if message_id is None:
+            return
+        key = _chat_key(message["chat"].get("id"))
+        self._people_messages.add((key, message_id))
+        self._newest_in_chat[key] = max(self._newest_in_chat.get(key, 0), message_id)
 
     def pending_updates(self) -> list[JSONDict]:
         """Updates queued and not yet confirmed by an ``offset``."""
@@ -1116,6 +1171,9 @@ class FakeBotApi:
     ) -> tuple[str | None, _FaultPlan | None]:
         """The fault (if any) this call gets under the plan from :meth:`inject_faults`."""
         with self._cond:
+            queued = self._queued_faults.get(name)
+            if queued:
+                return self._noted(name, params, queued.pop(0), _QUEUED_PLAN)
             plan = self._fault_plan
             if plan is None or name in plan.exclude:
                 return None, plan
@@ -1126,10 +1184,15 @@ class FakeBotApi:
             kind = plan.rng.choice(plan.kinds)
             if kind == "timeout" and name == "getUpdates":
                 return None, plan
-            took_effect = kind == "not_json" or (kind == "timeout" and plan.timeout_takes_effect)
-            call = Call(name, params)
-            self._faults.append(Fault(name, kind, took_effect, time.monotonic(), call))
-            return kind, plan
+            return self._noted(name, params, kind, plan)
+
+    def _noted(
+        self, name: str, params: dict[str, Any], kind: str, plan: _FaultPlan
+    ) -> tuple[str, _FaultPlan]:
+        """List the fault this call gets (the caller holds the lock)."""
+        took_effect = kind == "not_json" or (kind == "timeout" and plan.timeout_takes_effect)
+        self._faults.append(Fault(name, kind, took_effect, time.monotonic(), Call(name, params)))
+        return kind, plan
 
     def _rate_limited(self, name: str, params: dict[str, Any]) -> _Reply | None:
         """A 429 when this call would pass the rate limit; otherwise count it and go on."""
@@ -1177,8 +1240,10 @@ class FakeBotApi:
         chat_id = params.get("chat_id")
         key = _chat_key(chat_id)
         with self._cond:
-            message_id = self._next_message_id
-            self._next_message_id += 1
+            # Per chat, after its newest message, as Telegram numbers a private chat.
+            message_id = self._newest_in_chat.get(key, 0) + 1
+            self._newest_in_chat[key] = message_id
+            _builder_message_ids.past(message_id)
             chat = dict(self._chats.get(key) or {"id": key, "type": "private"})
             message: JSONDict = {
                 "message_id": message_id,
@@ -1236,14 +1301,25 @@ class FakeBotApi:
             return copy.deepcopy(message)
 
     def _edit_message_reply_markup(self, params: dict[str, Any]) -> bool:
-        if "inline_message_id" not in params:
-            with self._cond:
-                key, message = self._stored_for_edit(params)
-                if isinstance(params.get("reply_markup"), dict):
-                    message["reply_markup"] = params["reply_markup"]
-                else:
-                    message.pop("reply_markup", None)
-                self._messages[key] = message
+        """Telegram's answers: a person's message cannot be edited; an id with no message is
+        not found; the same markup again is "not modified" (and changes nothing)."""
+        if "inline_message_id" in params:
+            return True
+        key = (_chat_key(params.get("chat_id")), _as_int(params.get("message_id")) or 0)
+        wanted = params.get("reply_markup")
+        wanted = wanted if isinstance(wanted, dict) else None
+        with self._cond:
+            if key in self._people_messages:
+                raise _ApiError(HTTPStatus.BAD_REQUEST, "Bad Request: message can't be edited")
+            message = self._messages.get(key)
+            if message is None:
+                raise _ApiError(HTTPStatus.BAD_REQUEST, "Bad Request: message to edit not found")
+            if message.get("reply_markup") == wanted:
+                raise _ApiError(HTTPStatus.BAD_REQUEST, _NOT_MODIFIED)
+            if wanted is None:
+                message.pop("reply_markup", None)
+            else:
+                message["reply_markup"] = wanted
         return True
 
     def _delete_message(self, params: dict[str, Any]) -> bool:

@@ -303,20 +303,25 @@ class Handlers:
         view = turn.conversation.view(reply.state, self.clock())
         incoming = update.effective_message
         newest = incoming.message_id if incoming is not None else 0
+        # A typed message is the chat's newest when it arrives, so a send that fails unseen can
+        # be looked for after it; a pressed message may be old, so not after it.
+        typed_id = update.message.message_id if update.message is not None else 0
         if reply.clear:
             await self.deleter.clear(bot, chat.id, newest)
             screen = for_phone(view, reply.screen)
-            sent = await send_screen(bot, chat.id, screen, protect=view.protected)
+            sent = await send_screen(bot, chat.id, screen, protect=view.protected, after=typed_id)
             await self.deleter.later(chat.id, sent, CLEARED_NOTICE_SECONDS)
             return
         if reply.share is not None:
             sent = await send_share(bot, chat.id, view, reply.share)
         else:
             screen = for_phone(view, reply.screen)
-            sent = await edit_or_send(bot, pressed, chat.id, screen, protect=view.protected)
+            sent = await edit_or_send(
+                bot, pressed, chat.id, screen, protect=view.protected, after=typed_id
+            )
         after = reply.state.disappear_after
         if after:
-            typed = [update.message.message_id] if update.message is not None else []
+            typed = [typed_id] if typed_id else []
             await self.deleter.later(chat.id, [*typed, *sent], after)
 
     async def remember(self, turn: Turn, reply: Reply) -> None:

@@ -3,10 +3,13 @@ the QR code /share sends."""
 
 from __future__ import annotations
 
+import asyncio
 import functools
+import logging
+import time
 
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Message
-from telegram.error import BadRequest
+from telegram.error import BadRequest, NetworkError, TelegramError
 
 from bot.ui import screens
 from bot.ui.actions import encode
@@ -14,6 +17,8 @@ from bot.ui.deeplink import DeepLink
 from bot.ui.links import qr_png, start_link
 from bot.ui.render import Button, Screen, with_first_line
 from bot.ui.screens import View
+
+logger = logging.getLogger(__name__)
 
 # Distinct keyboards are few (menus, lists, cards) and Telegram objects are immutable, so
 # building each once saves time on every update that shows it again.
@@ -36,26 +41,143 @@ def _markup(buttons: tuple[tuple[Button, ...], ...]) -> InlineKeyboardMarkup:
 
 
 async def send_screen(
-    bot: Bot, chat_id: int, screen: Screen, *, protect: bool = False
+    bot: Bot, chat_id: int, screen: Screen, *, protect: bool = False, after: int = 0
 ) -> list[int]:
     """Send every message of the screen, the buttons under the last one; their message ids.
-    `protect` asks Telegram to block forwarding and saving them."""
+    `protect` asks Telegram to block forwarding and saving them. `after` is the id of the
+    chat's newest message when the screen is sent (the person's message being answered), or 0
+    when unknown; with it, a send that fails without saying whether it reached Telegram is
+    looked for (see `find_lost_send`) instead of given up."""
     markup = keyboard(screen)
     last = len(screen.messages) - 1
-    sent = []
+    sent: list[int] = []
     for index, text in enumerate(screen.messages):
-        message = await bot.send_message(
-            chat_id,
-            text,
-            reply_markup=markup if index == last else None,
-            protect_content=protect,
-        )
-        sent.append(message.message_id)
+        newest = max([after, *sent]) if after else 0
+        part = _Send(bot, chat_id, text, markup if index == last else None, protect)
+        sent.append(await part.deliver(newest))
     return sent
 
 
+# A lost send is looked for among this many ids after the chat's newest known message: the
+# person's own later messages may come first (flood control lets few through).
+PROBE_WINDOW = 8
+# The whole look (probes and their own retries) for one failed send, in seconds.
+PROBE_BUDGET_SECONDS = 15.0
+# Sends of one message: the first and, when a probe shows it never arrived, at most two more.
+SEND_TRIES = 3
+_NOT_MODIFIED, _NOT_FOUND, _NOT_EDITABLE = (
+    "message is not modified",
+    "message to edit not found",
+    "message can't be edited",
+)
+
+
+class LostSendUnknown(Exception):
+    """The probe could not tell whether a failed send reached the chat."""
+
+
+def outcome_unknown(error: TelegramError) -> bool:
+    """Whether a failed call may have taken effect unseen: a server error, a timeout or a
+    dropped connection (NetworkError but not BadRequest), or a reply that is not JSON."""
+    if isinstance(error, BadRequest):
+        return False
+    if isinstance(error, NetworkError):
+        return True
+    return type(error) is TelegramError and "invalid server response" in error.message.lower()
+
+
+class _Send:
+    """One message to send, found or sent again when its first send fails unseen."""
+
+    def __init__(
+        self,
+        bot: Bot,
+        chat_id: int,
+        text: str,
+        markup: InlineKeyboardMarkup | None,
+        protect: bool,
+    ) -> None:
+        self.bot, self.chat_id, self.text = bot, chat_id, text
+        self.markup, self.protect = markup, protect
+
+    async def deliver(self, newest: int) -> int:
+        """Its message id. With `newest` known, a send that failed unseen is looked for; if
+        it arrived, its id is taken; if it did not, it is sent again; if the look cannot tell,
+        the first error is raised (the caller apologises), as it is without `newest`."""
+        for attempt in range(1, SEND_TRIES + 1):
+            try:
+                message = await self.bot.send_message(
+                    self.chat_id, self.text, reply_markup=self.markup, protect_content=self.protect
+                )
+                return message.message_id
+            except TelegramError as error:
+                if not newest or not outcome_unknown(error) or attempt == SEND_TRIES:
+                    raise
+                try:
+                    found = await find_lost_send(self.bot, self.chat_id, self.markup, newest)
+                except LostSendUnknown:
+                    raise error from None
+                if found is not None:
+                    logger.info("A send that failed unseen had arrived; not sent again")
+                    return found
+                logger.info("A send that failed unseen had not arrived; sending it again")
+        raise AssertionError("unreachable")  # pragma: no cover
+
+
+async def find_lost_send(
+    bot: Bot, chat_id: int, markup: InlineKeyboardMarkup | None, newest: int
+) -> int | None:
+    """Where a send that failed unseen landed: its message id, or None when it is in none of
+    the PROBE_WINDOW ids after `newest`. Raises LostSendUnknown when a probe cannot answer
+    within PROBE_BUDGET_SECONDS.
+
+    Each probe sets a candidate message's reply markup to exactly the markup the lost send
+    carried, which changes nothing for the message it is looking for: Telegram answers "message
+    is not modified" only for a message of the bot's with that very markup; "message can't be
+    edited" for the person's own; "message to edit not found" for an id not (or no longer)
+    used. A private chat numbers the person's and the bot's messages in one increasing
+    sequence, and this person's updates are answered one at a time, so the send is after
+    `newest` and no other send of ours for this person is between."""
+    deadline = time.monotonic() + PROBE_BUDGET_SECONDS
+    for candidate in range(newest + 1, newest + 1 + PROBE_WINDOW):
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
+            raise LostSendUnknown
+        if await _probe(bot, chat_id, candidate, markup, remaining):
+            return candidate
+    return None
+
+
+async def _probe(
+    bot: Bot, chat_id: int, message_id: int, markup: InlineKeyboardMarkup | None, limit: float
+) -> bool:
+    """Whether `message_id` is a message of ours with exactly `markup`."""
+    try:
+        async with asyncio.timeout(limit):
+            await bot.edit_message_reply_markup(
+                chat_id=chat_id, message_id=message_id, reply_markup=markup
+            )
+    except BadRequest as error:
+        text = error.message.lower()
+        if _NOT_MODIFIED in text:
+            return True
+        if _NOT_FOUND in text or _NOT_EDITABLE in text:
+            return False
+        raise LostSendUnknown from error
+    except (TelegramError, TimeoutError) as error:
+        raise LostSendUnknown from error
+    # It was ours with another markup (and now has this one): not the lost send.
+    return False
+
+
 async def edit_or_send(
-    bot: Bot, pressed: Message | None, chat_id: int, screen: Screen, *, protect: bool = False
+    bot: Bot,
+    pressed: Message | None,
+    chat_id: int,
+    screen: Screen,
+    *,
+    protect: bool = False,
+    after: int = 0,
 ) -> list[int]:
     """Replace the pressed message with a one-message screen; otherwise send it anew. Returns
     the ids of messages sent anew (an edited message keeps its id and its schedule).
@@ -76,7 +198,7 @@ async def edit_or_send(
             if "not modified" in error.message.lower():
                 return []
             # Otherwise the message is too old or gone: fall through and send the screen anew.
-    return await send_screen(bot, chat_id, screen, protect=protect)
+    return await send_screen(bot, chat_id, screen, protect=protect, after=after)
 
 
 def for_phone(view: View, screen: Screen) -> Screen:

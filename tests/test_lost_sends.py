@@ -1,0 +1,90 @@
+"""A send that fails without saying whether it reached Telegram is looked for, not guessed:
+found, it is not sent again; not found, it is sent again; when the look cannot tell, the
+person gets the apology as before. Driven through `python -m bot run` and real HTTP against
+the fake Bot API (which numbers a private chat's messages in one sequence, as Telegram does).
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import CONTENT, ROOT
+from tests.fake_bot_api import FakeBotApi, make_user, message_update
+
+TOKEN = "7000000003:AAE-lost-sends-token-00000000000000000"
+DEADLINE = 20.0
+APOLOGY = "Sorry, something went wrong"
+
+
+@pytest.fixture
+def api(tmp_path: Path) -> Iterator[FakeBotApi]:
+    env = {
+        **{k: v for k, v in os.environ.items() if k not in ("HASH_SECRET", "DEFAULT_LOCALE")},
+        "BOT_TOKEN": TOKEN,
+        "DATA_DIR": str(tmp_path / "data"),
+        "CONTENT_DIR": str(CONTENT),
+    }
+    with FakeBotApi(token=TOKEN) as fake, (tmp_path / "bot.log").open("wb") as log:
+        env["TELEGRAM_API_URL"] = fake.url
+        process = subprocess.Popen(
+            [sys.executable, "-m", "bot", "run"], cwd=ROOT, env=env, stderr=log, stdout=log
+        )
+        try:
+            fake.wait_until_polled(timeout=DEADLINE)
+            yield fake
+        finally:
+            process.send_signal(signal.SIGTERM)
+            process.wait(timeout=DEADLINE)
+
+
+def settled(api: FakeBotApi, update_id: int, chat_id: int, messages: int) -> list[str]:
+    """Wait until `update_id` is confirmed and the chat holds `messages`; the chat's texts."""
+
+    def done(_calls: object) -> bool:
+        confirmed = update_id not in api.pending_update_ids()
+        return confirmed and len(api.sent_messages(chat_id)) >= messages
+
+    api.wait_for(done, timeout=DEADLINE)
+    return [str(m.get("text", "")) for m in api.sent_messages(chat_id)]
+
+
+@pytest.mark.parametrize("kind", ["not_json", "500", "502", "drop"])
+def test_an_unseen_send_failure_gives_exactly_one_answer(api: FakeBotApi, kind: str) -> None:
+    person = make_user(user_id=4101)
+    api.fault_next("sendMessage", kind)
+    texts = settled(api, api.push_update(message_update(person, "/start")), person["id"], 1)
+    assert len(texts) == 1, texts
+    assert APOLOGY not in texts[0]
+    # Found when it had arrived (not_json): one send; otherwise sent once more.
+    sends = api.calls_to("sendMessage")
+    assert len(sends) == (1 if kind == "not_json" else 2)
+    assert api.calls_to("editMessageReplyMarkup"), "the send was looked for"
+
+
+def test_the_persons_later_messages_do_not_hide_the_send(api: FakeBotApi) -> None:
+    person = make_user(user_id=4102)
+    api.fault_next("sendMessage", "not_json")
+    api.delay("sendMessage", 0.3)  # the person writes again while the answer is on its way
+    api.push_update(message_update(person, "/start"))
+    api.wait_for_call("sendMessage", timeout=DEADLINE)
+    last = api.push_update(message_update(person, "/start"))
+    texts = settled(api, last, person["id"], 2)
+    assert len(texts) == 2, texts
+    assert not any(APOLOGY in text for text in texts)
+
+
+def test_when_the_look_cannot_tell_the_person_gets_the_apology(api: FakeBotApi) -> None:
+    person = make_user(user_id=4103)
+    api.fault_next("sendMessage", "not_json")
+    api.fail_next("editMessageReplyMarkup", 400, "Bad Request: something unexpected")
+    update_id = api.push_update(message_update(person, "/start"))
+    texts = settled(api, update_id, person["id"], 2)
+    assert len(texts) == 2 and APOLOGY in texts[1], texts
+    assert len(api.calls_to("sendMessage")) == 2  # the answer was not sent twice
