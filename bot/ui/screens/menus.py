@@ -15,6 +15,7 @@ from bot.ui.actions import (
     SetDisappearing,
     SetLanguage,
     SetProtect,
+    ShowAlerts,
     ShowMenu,
     ShowNearby,
     ShowNeed,
@@ -109,8 +110,9 @@ def main_menu(view: View) -> Screen:
         ),
         (
             Button(tr.pgettext("menu", "🛡 Safety tips"), ShowSection(Section.SAFETY)),
-            urgent_button(view),
+            Button(tr.pgettext("menu", "⚠️ Safety alerts"), ShowAlerts()),
         ),
+        (urgent_button(view),),
         (
             Button(tr.pgettext("menu", "🌐 Language"), ChooseLanguage()),
             Button(tr.pgettext("menu", "🗺 Area"), ChooseArea()),
@@ -207,6 +209,22 @@ def _what_is_kept(view: View) -> list[str]:
             tr.gettext(
                 "A log of what the organisation's admins changed in the bot (which admin, what,"
                 " when), with nothing about you."
+            )
+        ),
+        "• "
+        + esc(
+            tr.gettext(
+                "Only if you turn on safety alerts (/alerts): this chat's number, locked by a key"
+                " kept outside the database, the areas you picked and your language; and, for"
+                " each alert sent to you, its message number, until the alert ends or at most 48"
+                " hours, so a withdrawn alert can be deleted. All of it goes when you stop."
+            )
+        ),
+        "• "
+        + esc(
+            tr.gettext(
+                "The safety alerts the organisation published, with nothing about who"
+                " received them."
             )
         ),
         "• "
