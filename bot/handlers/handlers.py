@@ -28,6 +28,7 @@ from telegram.ext import (
 from bot.domain.catalog import Catalog
 from bot.domain.upkeep import UnsafeRule
 from bot.handlers.admin import AdminCommand, AdminDesk, AdminTurn
+from bot.handlers.alert_admin import TEXT_BUTTON, AlertAdmin
 from bot.handlers.alerts import AlertDesk
 from bot.handlers.context import Turn, TurnContext
 from bot.handlers.disappearing import Deleter
@@ -46,7 +47,7 @@ from bot.stats import read_stats
 from bot.store import Preferences, Store
 from bot.ui import screens
 from bot.ui.actions import AdminPress, AlertArea, ShowAlerts, decode
-from bot.ui.conversation import Command, Conversation, Event, Press, Reply
+from bot.ui.conversation import Command, Conversation, Event, Press, Reply, Typed
 from bot.ui.screens import View
 from bot.ui.state import UserState
 from bot.user_keys import UserKeys
@@ -82,6 +83,7 @@ class Handlers:
     upkeep: Upkeep = field(init=False)
     inline: InlineDesk = field(init=False)
     alerts: AlertDesk = field(init=False)
+    alert_admin: AlertAdmin = field(init=False)
 
     def __post_init__(self) -> None:
         self.deleter = Deleter(self.store, ChatSeal(self.keys.secret))
@@ -97,6 +99,8 @@ class Handlers:
             AdminCommand("stats", lambda view: view.tr.gettext("anonymous counts"), self.stats)
         )
         self.inline = InlineDesk(self.store, self.clock, self.inline_view)
+        self.alert_admin = AlertAdmin(self.store, self.admin, self.clock)
+        self.alert_admin.install()
 
     def register(self, application: Application[Any, Any, Any, Any, Any, Any]) -> None:
         """Add every handler, in order: the gate first, then one handler per kind of input."""
@@ -227,6 +231,11 @@ class Handlers:
             turn = self.turn(context)
             view = turn.conversation.view(turn.state, self.clock())
             await self.admin.run_command(update, event.name, event.argument, view)
+            return
+        if isinstance(event, Typed) and self.alert_admin.awaits_text(update):
+            turn = self.turn(context)
+            view = turn.conversation.view(turn.state, self.clock())
+            await self.admin.press(update, TEXT_BUTTON, "", view)
             return
         if isinstance(event, Command) and event.name.lower() == "alerts":
             await self.show_alerts(update, context, ShowAlerts())
