@@ -29,7 +29,7 @@ from tests.conftest import SUNDAY_MORNING
 from tests.fake_bot_api import FakeBotApi
 
 AREA = "oakland"
-TODAY = SUNDAY_MORNING.date()
+TODAY = dt.datetime.now(dt.UTC).date()  # the sender checks expiry against the real clock
 DEADLINE = 30.0
 
 
@@ -243,4 +243,15 @@ async def test_delivered_rows_forget_the_chat_after_48_hours(store: Store) -> No
     await store.alerts.mark_sent(row.row, 77, time.time() - 49 * 3600)
     assert await store.alerts.forget_delivered(time.time(), TODAY) == 1
     assert (await store.alerts.progress(alert_id)).sent == 1
+    assert await store.alerts.due(time.time(), 10) == []
+
+
+async def test_an_alert_that_ended_before_its_turn_is_not_sent(
+    api: FakeBotApi, bot: Bot, store: Store, view: View
+) -> None:
+    await subscribe(store, [9950])
+    published = dt.datetime(2020, 1, 1, tzinfo=dt.UTC)
+    alert_id = await store.alerts.publish(published, dt.date(2020, 1, 2), (AREA,), {"en": "old"})
+    await drain(sender(store, view), bot, store, alert_id)
+    assert deliveries(api) == Counter()
     assert await store.alerts.due(time.time(), 10) == []

@@ -26,7 +26,7 @@ from bot.domain.alerts import Alert
 from bot.logs import describe_error
 from bot.sealed import ChatSeal
 from bot.store import Store
-from bot.store.alerts import DONE, FAILED, OutboxRow
+from bot.store.alerts import DONE, EXPIRED, FAILED, OutboxRow
 from bot.ui import screens
 from bot.ui.screens import View
 
@@ -64,8 +64,7 @@ class AlertSender:
             try:
                 if self.clock() - purged > PURGE_EVERY:
                     purged = self.clock()
-                    today = dt.datetime.fromtimestamp(self.wall(), dt.UTC).date()
-                    await self.store.alerts.forget_delivered(self.wall(), today)
+                    await self.store.alerts.forget_delivered(self.wall(), self._today())
                 handled = await self.drain_once(bot, stop)
             except Exception as error:  # the next round tries again
                 logger.error("Sending alerts failed: %s", describe_error(error))
@@ -110,6 +109,9 @@ class AlertSender:
         alert = await self._alert(row.alert_id)
         if chat_id is None or alert is None:
             await alerts.finish(row.row, FAILED)
+            return True
+        if not alert.current(self._today()):
+            await alerts.finish(row.row, EXPIRED)
             return True
         try:
             message = await bot.send_message(
@@ -170,6 +172,9 @@ class AlertSender:
                 return None
             self._alerts[alert_id] = alert
         return self._alerts[alert_id]
+
+    def _today(self) -> dt.date:
+        return dt.datetime.fromtimestamp(self.wall(), dt.UTC).date()
 
     def _forget_old_chats(self) -> None:
         now = self.clock()

@@ -17,6 +17,8 @@ import aiosqlite
 from bot.domain.alerts import Alert
 
 WAITING, SENT, FAILED, UNSEND, DONE = "waiting", "sent", "failed", "unsend", "done"
+# Not sent because the alert ended before its turn came (the bot was down, say).
+EXPIRED = "expired"
 # Telegram lets a bot delete its messages for 48 hours.
 DELETABLE_SECONDS = 48 * 3600
 
