@@ -110,6 +110,7 @@ async def test_every_subscriber_gets_the_alert_once(
     assert deliveries(api) == Counter(chats)
     text = api.sent_messages(1000)[0]["text"]
     assert "A grey van is following people." in text and "/alerts" in text
+    assert text.startswith("Waypoint\n")  # what a lock screen shows
     assert await store.alerts.progress(alert_id) == Progress(40, 0, 0)
 
 

@@ -140,3 +140,16 @@ def test_the_terminal_preview_draws_the_screen_without_a_store(sample_catalog: C
     conversation = Conversation(sample_catalog, ("en",))
     reply = conversation.respond(Command("alerts"), UserState("en"), SUNDAY_MORNING)
     assert "No safety alerts right now." in reply.screen.messages[0]
+
+
+async def test_many_alerts_are_split_between_messages_never_inside_one(
+    bot: Harness, sample_catalog: Catalog
+) -> None:
+    area = region_of(sample_catalog)
+    for n in range(12):
+        await publish(bot, (area,), TODAY, f"alert {n:02d} " + "word " * 100)
+    calls = await bot.send(message_update(PERSON, "/alerts"))
+    texts = [call.text for call in calls if call.method == "sendMessage"]
+    assert len(texts) >= 3 and all(len(text) <= 4096 for text in texts)
+    joined = "\n".join(texts)
+    assert all(f"alert {n:02d} " + "word " * 99 in joined for n in range(12))

@@ -18,16 +18,18 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from telegram import Bot
+from telegram import Bot, LinkPreviewOptions
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 
 from bot.domain.alerts import Alert
+from bot.handlers.output import for_phone
 from bot.logs import describe_error
 from bot.sealed import ChatSeal
 from bot.store import Store
 from bot.store.alerts import DONE, EXPIRED, FAILED, OutboxRow
 from bot.ui import screens
+from bot.ui.render import Screen
 from bot.ui.screens import View
 
 logger = logging.getLogger(__name__)
@@ -113,12 +115,15 @@ class AlertSender:
         if not alert.current(self._today()):
             await alerts.finish(row.row, EXPIRED)
             return True
+        view = self.view_for(row.locale)
+        # The neutral first line, as on every message: a lock screen does not show "alert".
+        text = for_phone(view, Screen((screens.alert_message(view, alert),))).messages[0]
         try:
             message = await bot.send_message(
                 chat_id,
-                screens.alert_message(self.view_for(row.locale), alert),
+                text,
                 parse_mode=ParseMode.HTML,
-                disable_web_page_preview=True,
+                link_preview_options=LinkPreviewOptions(is_disabled=True),
             )
         except RetryAfter as error:
             await self._hold(_seconds(error.retry_after))

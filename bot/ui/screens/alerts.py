@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from bot.domain.alerts import Alert
 from bot.ui.actions import STOP_ALERTS, AlertArea
-from bot.ui.render import Button, Screen, bold, esc, italic
+from bot.ui.render import Button, Screen, bold, esc, italic, split_messages
 from bot.ui.screens.view import View, nav_row, rows
 
 
@@ -58,9 +58,9 @@ def alerts_screen(view: View, alerts: list[Alert], subscribed: tuple[str, ...] |
         shown.extend(alert_block(view, alert) for alert in alerts)
     else:
         shown.append(esc(tr.gettext("No safety alerts right now.")))
-    return Screen(
-        ("\n\n".join(shown), _opt_in_text(view, subscribed)), _opt_in_buttons(view, subscribed)
-    )
+    # Many alerts at once run past one message: split between alerts, never inside one.
+    messages = (*split_messages(shown), _opt_in_text(view, subscribed))
+    return Screen(messages, _opt_in_buttons(view, subscribed))
 
 
 def _opt_in_text(view: View, subscribed: tuple[str, ...] | None) -> str:
