@@ -10,7 +10,7 @@ import logging
 import signal
 from typing import Any
 
-from telegram import BotCommand, LinkPreviewOptions, Update
+from telegram import Bot, BotCommand, LinkPreviewOptions, Update
 from telegram.constants import ParseMode
 from telegram.error import TelegramError
 from telegram.ext import Application, ContextTypes, Defaults
@@ -20,6 +20,7 @@ from bot.config import Config
 from bot.content_files import PreviousVersions
 from bot.dispatch import Dispatcher, FloodGate
 from bot.domain.catalog import Catalog
+from bot.handlers.alert_sender import AlertSender
 from bot.handlers.context import TurnContext
 from bot.handlers.handlers import Handlers
 from bot.handlers.publishing import Publisher, previous_folder
@@ -28,9 +29,12 @@ from bot.live import LiveContent
 from bot.logs import describe_error
 from bot.polling import Poller
 from bot.retrying_request import RetryingRequest
+from bot.sealed import ChatSeal
 from bot.store import Store
 from bot.ui.commands import command_menu
 from bot.ui.conversation import Conversation
+from bot.ui.screens import View
+from bot.ui.state import UserState
 from bot.user_keys import UserKeys
 from bot.webhook import serve_webhook
 
@@ -41,6 +45,8 @@ logger = logging.getLogger(__name__)
 CONCURRENT_UPDATES = 64
 CONNECTION_POOL_SIZE = CONCURRENT_UPDATES + 1
 POOL_TIMEOUT = 10.0
+# The alert sender has its own Bot and connections: a broadcast never takes one from a reply.
+ALERT_CONNECTIONS = 2
 # Inline queries need inline mode on in BotFather (/setinline); chosen inline results arrive
 # only with inline feedback on (/setinlinefeedback), and are only counted.
 ALLOWED_UPDATES = (
@@ -166,15 +172,43 @@ async def serve(config: Config, catalog: Catalog, locales: tuple[str, ...], defa
             deletions = asyncio.create_task(handlers.deleter.run(application.bot, stop))
             # Edits to the content folder are served as soon as they load without errors.
             watching = asyncio.create_task(publisher.watch(application.bot, stop))
+            # Safety alerts in the outbox (published here or from the command line) go out.
+            alerting = asyncio.create_task(send_alerts(config, handlers, stop))
             try:
                 await _receive(application, dispatcher, config, stop)
             finally:
                 stop.set()
                 await deletions
                 await watching
+                await alerting
             logger.info("Stopped")
     finally:
         await store.close()
+
+
+def alert_sender(config: Config, handlers: Handlers) -> AlertSender:
+    """The outbox sender, drawing alerts in each subscriber's language with current content."""
+
+    def view_for(locale: str) -> View:
+        state = UserState(
+            locale if locale in handlers.conversation.locales else handlers.default_locale
+        )
+        return handlers.conversation.view(state, handlers.clock())
+
+    return AlertSender(
+        handlers.store, ChatSeal(handlers.keys.secret), view_for, rate=config.alert_rate
+    )
+
+
+async def send_alerts(config: Config, handlers: Handlers, stop: asyncio.Event) -> None:
+    """Run the alert sender on a Bot of its own (its own connection pool) until `stop`."""
+    request = HTTPXRequest(connection_pool_size=ALERT_CONNECTIONS, pool_timeout=POOL_TIMEOUT)
+    bot = Bot(config.token, base_url=config.base_url, request=request)
+    try:
+        async with bot:
+            await alert_sender(config, handlers).run(bot, stop)
+    except TelegramError as error:  # Telegram unreachable at start: the bot answers all the same
+        logger.error("The alert sender could not start: %s", describe_error(error))
 
 
 def attach_publisher(handlers: Handlers, config: Config, catalog: Catalog) -> Publisher:

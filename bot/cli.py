@@ -1,5 +1,5 @@
 """Command line: `python -m bot validate|new-region|chat|search|reports|stale|stats|run|link|qr|
-cards|sheet-template|import-sheet|export-hsds|import-hsds`."""
+cards|sheet-template|import-sheet|export-hsds|import-hsds|alert`."""
 
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ from zoneinfo import ZoneInfo
 
 from telegram.error import InvalidToken, NetworkError
 
-from bot import cli_stats, cli_upkeep, outreach
+from bot import cli_alerts, cli_stats, cli_upkeep, outreach
 from bot.app import serve
 from bot.config import ConfigError, load_config
 from bot.domain.catalog import Catalog, load_catalog
@@ -109,6 +109,7 @@ def build_parser() -> argparse.ArgumentParser:
     search.add_argument("--json", action="store_true", help="print one JSON array")
     cli_upkeep.add_commands(commands)
     cli_stats.add_command(commands)
+    cli_alerts.add_command(commands)
     commands.add_parser(
         "run",
         help="answer people on Telegram (long polling, or a webhook with WEBHOOK_URL);"
@@ -402,6 +403,8 @@ def main(argv: list[str] | None = None) -> int:
             return upkeep(args, sys.stdout, sys.stderr)
         if args.command == "stats":
             return cli_stats.stats(args, sys.stdout, sys.stderr)
+        if args.command == "alert":
+            return cli_alerts.alert(args, sys.stdout, sys.stderr)
         return chat(args, sys.stdout, sys.stderr)
     except BrokenPipeError:
         # The reader went away (`... | head`): stop quietly, as other command-line tools do.

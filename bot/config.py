@@ -31,6 +31,7 @@ DATA_DIR_MODE = 0o700
 DEFAULT_STOP_GRACE = 8.0
 DEFAULT_FLOOD_LIMIT = 20
 DEFAULT_FLOOD_WINDOW = 60.0
+DEFAULT_ALERT_RATE = 25.0  # under Telegram's 30 messages a second
 DEFAULT_RETENTION_DAYS = 90
 DEFAULT_PROTECT_CONTENT = False
 MAX_UNSAFE_LIMIT = 1000
@@ -88,6 +89,8 @@ class Config:
     unsafe_rule: UnsafeRule = field(default_factory=UnsafeRule)
     # Where anonymous bad-date reports go (REPORT_CHAT_ID); None: each admin's private chat.
     report_chat_id: int | None = None
+    # Safety alerts go out at most this many a second, all chats together (ALERT_RATE).
+    alert_rate: float = DEFAULT_ALERT_RATE
 
     @property
     def base_url(self) -> str:
@@ -160,6 +163,7 @@ def load_config(environ: Mapping[str, str]) -> Config:
         webhook_secret=webhook_secret,
         unsafe_rule=unsafe_rule,
         report_chat_id=report_chat_id,
+        alert_rate=_alert_rate(environ.get("ALERT_RATE", "").strip()),
         # Last: the only step that may write (a generated secret, DATA_DIR made owner-only).
         hash_secret=_hash_secret(environ, data_dir),
     )
@@ -347,6 +351,19 @@ def _seconds(
         raise ConfigError(
             f"{name} must be a number of seconds {bounds} (like 2.5), for example"
             f" {name}={default:g} (the default)."
+        )
+    return number
+
+
+def _alert_rate(value: str) -> float:
+    """ALERT_RATE: messages a second, above 0 and at most Telegram's 30."""
+    if not value:
+        return DEFAULT_ALERT_RATE
+    number = float(value) if _DECIMAL.match(value) else math.nan
+    if not 0 < number <= 30:
+        raise ConfigError(
+            "ALERT_RATE must be a number of messages a second above 0 and at most 30 (Telegram's"
+            f" limit), for example ALERT_RATE={DEFAULT_ALERT_RATE:g} (the default)."
         )
     return number
 

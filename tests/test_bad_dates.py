@@ -90,14 +90,14 @@ def test_choices_round_trip(move: str, choice: str) -> None:
     assert decode(encode(BadDateStep(move, choice))) == BadDateStep(move, choice)
 
 
-@pytest.mark.parametrize("data", ["1:b:", "1:b:kind", "1:b:send.x", "1:b:nope", "1:b:area.X"])
+@pytest.mark.parametrize("data", ["1:R:", "1:R:kind", "1:R:send.x", "1:R:nope", "1:R:area.X"])
 def test_malformed_steps_are_refused(data: str) -> None:
     assert decode(data) is None
 
 
 @given(st.text(max_size=70))
 def test_any_step_data_decodes_or_is_refused(data: str) -> None:
-    action = decode("1:b:" + data)
+    action = decode("1:R:" + data)
     assert action is None or isinstance(action, BadDateStep)
 
 
@@ -110,14 +110,14 @@ async def test_the_whole_flow_from_report_to_sent(bot: Harness) -> None:
     assert "Avisar de un mal cliente o una situación peligrosa" in first.text
     assert "el bot no guarda nada" in first.text
     assert encode(BadDateStep("kind", "police")) in first.callback_data
-    assert len([d for d in first.callback_data if d.startswith("1:b:kind.")]) == len(BadDateKind)
+    assert len([d for d in first.callback_data if d.startswith("1:R:kind.")]) == len(BadDateKind)
 
     area = last_screen(await bot.send(press(BadDateStep("kind", "robbery"))))
     assert "¿En qué zona" in area.text
     assert any(label.startswith("✓ ") for label in area.button_labels)  # their own area
 
     when = last_screen(await bot.send(press(BadDateStep("area", "oakland"))))
-    assert [d for d in when.callback_data if d.startswith("1:b:when.")] == [
+    assert [d for d in when.callback_data if d.startswith("1:R:when.")] == [
         encode(BadDateStep("when", w.value)) for w in RoughlyWhen
     ]
 
@@ -143,6 +143,19 @@ async def test_the_whole_flow_from_report_to_sent(bot: Harness) -> None:
     assert thanks.params["chat_id"] == PERSON["id"]
     assert "no guardó nada" in thanks.text
     assert len(bot.handlers.bad_dates.drafts) == 0
+
+
+async def test_the_draft_button_on_a_relayed_report_opens_the_alert_editor(
+    bot: Harness,
+) -> None:
+    await ready_to_type(bot)
+    await bot.send(message_update(PERSON, WORDS))
+    out = relayed(await bot.send(press(BadDateStep("send"))))
+    mine = next(c for c in out if c.params["chat_id"] == ADMIN["id"])
+    draft = callback_update(ADMIN, mine.callback_data[0], 77)
+    editor = last_screen(await bot.send(draft))
+    assert editor.params["chat_id"] == ADMIN["id"]
+    assert "Which areas" in editor.text
 
 
 async def test_the_person_is_spoken_to_in_their_language(bot: Harness) -> None:

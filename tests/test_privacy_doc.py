@@ -24,6 +24,9 @@ SCREEN_WORDS = {
     "empty_searches": ("searches that found nothing", "never the words"),
     "campaign_starts": ("outreach link", "nothing that says who"),
     "shares": ("cards were shared",),
+    "alerts": ("safety alerts the organisation published", "nothing about who"),
+    "alert_subscribers": ("turn on safety alerts", "locked", "goes when you stop"),
+    "alert_outbox": ("message number", "48 hours"),
 }
 
 

@@ -48,7 +48,7 @@ def on_disk(db_path: Path) -> bytes:
 
 
 async def test_fresh_database_is_migrated_and_in_wal_mode(store: Store, db_path: Path) -> None:
-    assert await store.schema_version() == SCHEMA_VERSION == 5
+    assert await store.schema_version() == SCHEMA_VERSION == 6
     assert query(db_path, "PRAGMA journal_mode") == [("wal",)]
 
 

@@ -28,6 +28,8 @@ from telegram.ext import (
 from bot.domain.catalog import Catalog
 from bot.domain.upkeep import UnsafeRule
 from bot.handlers.admin import AdminCommand, AdminDesk, AdminTurn
+from bot.handlers.alert_admin import TEXT_BUTTON, AlertAdmin
+from bot.handlers.alerts import AlertDesk
 from bot.handlers.bad_dates import BadDateDesk
 from bot.handlers.context import Turn, TurnContext
 from bot.handlers.disappearing import Deleter
@@ -45,8 +47,8 @@ from bot.sealed import ChatSeal
 from bot.stats import read_stats
 from bot.store import Preferences, Store
 from bot.ui import screens
-from bot.ui.actions import AdminPress, decode
-from bot.ui.conversation import Command, Conversation, Event, Press, Reply
+from bot.ui.actions import AdminPress, AlertArea, ShowAlerts, decode
+from bot.ui.conversation import Command, Conversation, Event, Press, Reply, Typed
 from bot.ui.screens import View
 from bot.ui.state import UserState
 from bot.user_keys import UserKeys
@@ -85,9 +87,12 @@ class Handlers:
     upkeep: Upkeep = field(init=False)
     inline: InlineDesk = field(init=False)
     bad_dates: BadDateDesk = field(init=False)
+    alerts: AlertDesk = field(init=False)
+    alert_admin: AlertAdmin = field(init=False)
 
     def __post_init__(self) -> None:
         self.deleter = Deleter(self.store, ChatSeal(self.keys.secret))
+        self.alerts = AlertDesk(self.store, ChatSeal(self.keys.secret), self.clock)
         self.retention = RetentionSweep(self.store, self.conversation.retention_days)
         self.admin = AdminDesk(self.admin_ids, self.store, self.keys, self.clock, self.view_of)
         self.admin.add_command(
@@ -100,6 +105,8 @@ class Handlers:
         )
         self.inline = InlineDesk(self.store, self.clock, self.inline_view)
         self.bad_dates = BadDateDesk(self.admin, self.report_chat_id, self.default_view)
+        self.alert_admin = AlertAdmin(self.store, self.admin, self.clock)
+        self.alert_admin.install()
 
     def register(self, application: Application[Any, Any, Any, Any, Any, Any]) -> None:
         """Add every handler, in order: the gate first, then one handler per kind of input."""
@@ -229,6 +236,9 @@ class Handlers:
             view = turn.conversation.view(turn.state, self.clock())
             await self.admin.press(update, action.name, action.argument, view)
             return
+        if isinstance(action, ShowAlerts | AlertArea):
+            await self.show_alerts(update, context, action, pressed)
+            return
         await self.reply(update, context, Press(query.data or ""), pressed)
 
     async def on_message(self, update: Update, context: TurnContext) -> None:
@@ -240,6 +250,14 @@ class Handlers:
             turn = self.turn(context)
             view = turn.conversation.view(turn.state, self.clock())
             await self.admin.run_command(update, event.name, event.argument, view)
+            return
+        if isinstance(event, Typed) and self.alert_admin.awaits_text(update):
+            turn = self.turn(context)
+            view = turn.conversation.view(turn.state, self.clock())
+            await self.admin.press(update, TEXT_BUTTON, "", view)
+            return
+        if isinstance(event, Command) and event.name.lower() == "alerts":
+            await self.show_alerts(update, context, ShowAlerts())
             return
         if self.admin.handles_document(update):
             turn = self.turn(context)
@@ -295,6 +313,29 @@ class Handlers:
             logger.error("Could not answer an update: %s", describe_error(error))
             await self.apologise(update, turn.state.locale)
 
+    async def show_alerts(
+        self,
+        update: Update,
+        context: TurnContext,
+        action: ShowAlerts | AlertArea,
+        pressed: Message | None = None,
+    ) -> None:
+        """The safety alerts screen (read from the store, so outside the pure conversation),
+        after an opt-in change if the button made one."""
+        turn = self.turn(context)
+        chat = update.effective_chat
+        assert chat is not None
+        view = turn.conversation.view(turn.state, self.clock())
+        try:
+            bot = update.get_bot()
+            sent = await self.alerts.answer(bot, chat.id, turn.user_key, view, action, pressed)
+            if turn.state.disappear_after:
+                typed = [update.message.message_id] if update.message is not None else []
+                await self.deleter.later(chat.id, [*typed, *sent], turn.state.disappear_after)
+        except Exception as error:
+            logger.error("Could not show the alerts: %s", describe_error(error))
+            await self.apologise(update, turn.state.locale)
+
     async def show(self, update: Update, turn: Turn, reply: Reply, pressed: Message | None) -> None:
         """Put the reply on the phone: clear the chat first when asked; protect the messages
         when the person chose so; schedule both sides' messages when they disappear."""
@@ -341,6 +382,8 @@ class Handlers:
         )
         if wanted != turn.saved:
             await self.store.save_preferences(turn.user_key, wanted, today)
+        if after.locale != before.locale:
+            await self.alerts.follow_language(turn.user_key, after.locale)
         if reply.counted_need is not None:
             await self.store.count(today, after.region_id, reply.counted_need, after.locale)
         if reply.counted_campaign is not None:

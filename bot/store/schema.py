@@ -98,6 +98,39 @@ MIGRATIONS: tuple[str, ...] = (
         PRIMARY KEY (day, topic, via)
     ) WITHOUT ROWID;
     """,
+    # 6: safety alerts (bot/alerts.py): what admins published; who opted in (keyed hash, the
+    # chat id sealed, the areas, the language); and the outbox, one row per alert and
+    # subscriber, whose sealed chat and delivered message id are kept only until expiry or 48 h.
+    """
+    CREATE TABLE alerts (
+        id        INTEGER PRIMARY KEY,
+        published TEXT NOT NULL,
+        expires   TEXT NOT NULL,
+        areas     TEXT NOT NULL,
+        texts     TEXT NOT NULL,
+        withdrawn INTEGER NOT NULL DEFAULT 0
+    );
+
+    CREATE TABLE alert_subscribers (
+        user_key TEXT PRIMARY KEY,
+        chat     BLOB NOT NULL,
+        areas    TEXT NOT NULL,
+        locale   TEXT NOT NULL
+    ) WITHOUT ROWID;
+
+    CREATE TABLE alert_outbox (
+        id         INTEGER PRIMARY KEY,
+        alert_id   INTEGER NOT NULL REFERENCES alerts (id),
+        user_key   TEXT,
+        chat       BLOB,
+        locale     TEXT NOT NULL,
+        state      TEXT NOT NULL DEFAULT 'waiting',
+        attempts   INTEGER NOT NULL DEFAULT 0,
+        not_before REAL NOT NULL DEFAULT 0,
+        message_id INTEGER,
+        sent_at    REAL
+    );
+    """,
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)
@@ -115,6 +148,22 @@ ALLOWED_COLUMNS: dict[str, frozenset[str]] = {
     "empty_searches": frozenset({"day", "region_id", "locale", "need_id", "count"}),
     "campaign_starts": frozenset({"day", "campaign", "count"}),
     "shares": frozenset({"day", "topic", "via", "count"}),
+    "alerts": frozenset({"id", "published", "expires", "areas", "texts", "withdrawn"}),
+    "alert_subscribers": frozenset({"user_key", "chat", "areas", "locale"}),
+    "alert_outbox": frozenset(
+        {
+            "id",
+            "alert_id",
+            "user_key",
+            "chat",
+            "locale",
+            "state",
+            "attempts",
+            "not_before",
+            "message_id",
+            "sent_at",
+        }
+    ),
 }
 
 

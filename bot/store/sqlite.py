@@ -10,6 +10,7 @@ from pathlib import Path
 
 import aiosqlite
 
+from bot.store.alerts import AlertBook
 from bot.store.schema import StoreError, migrate, user_version
 
 
@@ -137,6 +138,7 @@ class Store:
         self._db = connection
         self._closed = False
         self._known: OrderedDict[str, _Known] = OrderedDict()
+        self.alerts = AlertBook(connection)
 
     @classmethod
     async def open(cls, path: Path) -> Store:
@@ -207,7 +209,7 @@ class Store:
     ) -> None:
         """Insert or replace the row (upsert); empty Preferences delete the row instead."""
         if preferences.empty:
-            await self.forget(user_key)
+            await self._drop_preferences(user_key)
             return
         protect = None if preferences.protect is None else int(preferences.protect)
         await self._db.execute(
@@ -234,13 +236,17 @@ class Store:
         self._remember(user_key, _Known(preferences, today.isoformat()))
 
     async def forget(self, user_key: str) -> bool:
-        """Delete the row; True when there was one."""
+        """Delete the row and any alert subscription; True when there was either."""
+        stopped = await self.alerts.unsubscribe(user_key)
+        return await self._drop_preferences(user_key, checkpoint=stopped) or stopped
+
+    async def _drop_preferences(self, user_key: str, *, checkpoint: bool = False) -> bool:
         async with self._db.execute(
             "DELETE FROM preferences WHERE user_key = ?", (user_key,)
         ) as cursor:
             deleted = cursor.rowcount
         self._remember(user_key, _Known(None, None))
-        if deleted:
+        if deleted or checkpoint:
             await self._checkpoint()
         return deleted > 0
 

@@ -111,6 +111,32 @@ class ChooseDisappearing(_Simple):
 
 
 @dataclass(frozen=True)
+class ShowAlerts(_Simple):
+    """The safety alerts for the person's area, and the opt-in."""
+
+    CODE: ClassVar[str] = "B"
+
+
+@dataclass(frozen=True)
+class AlertArea:
+    """Turn alerts for one area on or off; `region_id` "-" stops them all."""
+
+    region_id: str
+    CODE: ClassVar[str] = "b"
+    _PATTERN: ClassVar[re.Pattern[str]] = re.compile(rf"({_ID}|-)\Z")
+
+    def args(self) -> str:
+        return self.region_id
+
+    @classmethod
+    def parse(cls, args: str) -> AlertArea | None:
+        return cls(args) if cls._PATTERN.match(args) else None
+
+
+STOP_ALERTS = "-"
+
+
+@dataclass(frozen=True)
 class AdminPress:
     """A button on an admin's screen: a registered admin button name and its argument.
 
@@ -447,7 +473,7 @@ class BadDateStep:
 
     move: str
     choice: str = ""
-    CODE: ClassVar[str] = "b"
+    CODE: ClassVar[str] = "R"
     _CHOOSING: ClassVar[frozenset[str]] = frozenset({"kind", "area", "when"})
     _MOVES: ClassVar[frozenset[str]] = frozenset({"start", "keep", "send", "edit", "cancel"})
     _PATTERN: ClassVar[re.Pattern[str]] = re.compile(rf"([a-z]{{1,6}})(?:\.({_SHORT_ID}))?\Z")
@@ -494,6 +520,8 @@ Action = (
     | ShowShare
     | AdminPress
     | BadDateStep
+    | ShowAlerts
+    | AlertArea
 )
 _SIMPLE_TYPES = (
     ShowMenu,
@@ -504,6 +532,7 @@ _SIMPLE_TYPES = (
     ShowPrivacy,
     ClearChat,
     ChooseDisappearing,
+    ShowAlerts,
 )
 _WITH_ARGS = (
     ShowNeed,
@@ -523,6 +552,7 @@ _WITH_ARGS = (
     ShowShare,
     AdminPress,
     BadDateStep,
+    AlertArea,
 )
 _BY_CODE: dict[str, type[Action]] = {t.CODE: t for t in (*_SIMPLE_TYPES, *_WITH_ARGS)}
 

@@ -15,6 +15,7 @@ def command_menu(tr: Translator) -> tuple[tuple[str, str], ...]:
         ("area", tr.pgettext("command", "Area")),
         ("rights", tr.pgettext("command", "Information")),
         ("urgent", tr.pgettext("command", "Urgent contacts")),
+        ("alerts", tr.pgettext("command", "Safety alerts")),
         ("privacy", tr.pgettext("command", "Privacy")),
         ("report", tr.pgettext("command", "Report anonymously")),
         ("clear", tr.pgettext("command", "Clear this chat")),

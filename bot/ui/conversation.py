@@ -21,6 +21,7 @@ from bot.ui import bad_date_flow, screens
 from bot.ui.actions import (
     Action,
     AdminPress,
+    AlertArea,
     BadDateStep,
     ChooseArea,
     ChooseDisappearing,
@@ -33,6 +34,7 @@ from bot.ui.actions import (
     SetDisappearing,
     SetLanguage,
     SetProtect,
+    ShowAlerts,
     ShowMenu,
     ShowNearby,
     ShowNeed,
@@ -225,6 +227,7 @@ class Conversation:
             "privacy": ShowPrivacy(),
             "urgent": ShowUrgent(),
             "clear": ClearChat(),
+            "alerts": ShowAlerts(),
             "share": ShowShare("n", state.open_need) if state.open_need else ShowShare(),
             "report": BadDateStep("start"),
         }
@@ -329,6 +332,10 @@ _SCREENS: dict[type, Callable[[View, Any], Screen]] = {
     ChooseArea: lambda view, _action: screens.area_picker(view),
     ShowPrivacy: lambda view, _action: screens.privacy(view),
     ChooseDisappearing: lambda view, _action: screens.disappearing_picker(view),
+    # In Telegram the handlers answer these from the store (bot/handlers/alerts.py); drawn
+    # here without it (the terminal preview), no alert is current and nobody opted in.
+    ShowAlerts: lambda view, _action: screens.alerts_screen(view, [], None),
+    AlertArea: lambda view, _action: screens.alerts_screen(view, [], None),
     # Admin buttons reach the conversation only when the presser is not an admin.
     AdminPress: lambda view, _action: screens.out_of_date(view),
 }

@@ -4,6 +4,7 @@ Nothing here knows about Telegram or the terminal; both render these same screen
 """
 
 from bot.ui.screens.admin import admin_help
+from bot.ui.screens.alerts import alert_message, alerts_screen
 from bot.ui.screens.card import resource_card
 from bot.ui.screens.listings import nearby_list, nearest_to_point, need_list, open_now_list
 from bot.ui.screens.menus import (
@@ -44,6 +45,8 @@ from bot.ui.screens.view import View, share_button
 __all__ = [
     "View",
     "admin_help",
+    "alert_message",
+    "alerts_screen",
     "answer",
     "answered",
     "apology",

@@ -15,6 +15,7 @@ from bot.ui.actions import (
     SetDisappearing,
     SetLanguage,
     SetProtect,
+    ShowAlerts,
     ShowMenu,
     ShowNearby,
     ShowNeed,
@@ -110,8 +111,9 @@ def main_menu(view: View) -> Screen:
         ),
         (
             Button(tr.pgettext("menu", "🛡 Safety tips"), ShowSection(Section.SAFETY)),
-            urgent_button(view),
+            Button(tr.pgettext("menu", "⚠️ Safety alerts"), ShowAlerts()),
         ),
+        (urgent_button(view),),
         (bad_date_button(view),),
         (
             Button(tr.pgettext("menu", "🌐 Language"), ChooseLanguage()),
@@ -209,6 +211,22 @@ def _what_is_kept(view: View) -> list[str]:
             tr.gettext(
                 "A log of what the organisation's admins changed in the bot (which admin, what,"
                 " when), with nothing about you."
+            )
+        ),
+        "• "
+        + esc(
+            tr.gettext(
+                "Only if you turn on safety alerts (/alerts): this chat's number, locked by a key"
+                " kept outside the database, the areas you picked and your language; and, for"
+                " each alert sent to you, its message number, until the alert ends or at most 48"
+                " hours, so a withdrawn alert can be deleted. All of it goes when you stop."
+            )
+        ),
+        "• "
+        + esc(
+            tr.gettext(
+                "The safety alerts the organisation published, with nothing about who"
+                " received them."
             )
         ),
         "• "
