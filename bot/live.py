@@ -27,6 +27,7 @@ from bot.content_files import staged_copy
 from bot.domain.catalog import Catalog, load_catalog
 from bot.domain.changes import ContentChanges, content_changes
 from bot.domain.load_context import Coverage, ParsedFiles
+from bot.domain.models import Content
 from bot.domain.problems import Problem
 
 logger = logging.getLogger(__name__)
@@ -171,7 +172,7 @@ class LiveContent:
                 logger.warning("Reload refused: %d error(s) in the content", len(checked.errors))
                 return ReloadOutcome(served=False, errors=checked.errors)
             new = checked.catalog
-            changes = await asyncio.to_thread(content_changes, self.catalog.content, new.content)
+            changes = await asyncio.to_thread(_changes_yielding, self.catalog.content, new.content)
             retired = [self.catalog]
             self.catalog = new
             self._publish(new)
@@ -228,6 +229,12 @@ async def _release(retired: list[Catalog]) -> None:
     while sys.getrefcount(retired[0]) > 2 and time.monotonic() < deadline:
         await asyncio.sleep(RELEASE_CHECK_S)
     await asyncio.to_thread(_dismantle_yielding, retired)
+
+
+def _changes_yielding(old: Content, new: Content) -> ContentChanges:
+    # Comparing 10,000 listings takes tens of milliseconds of GIL: hand it back often.
+    with yielding_often():
+        return content_changes(old, new)
 
 
 def _dismantle_yielding(retired: list[Catalog]) -> None:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import codecs
 import hashlib
+import io
 from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
@@ -13,6 +15,9 @@ from bot.domain.models import LocalizedText
 from bot.domain.problems import Problem, Problems
 from bot.domain.reader import NodeReader
 from bot.domain.strict_yaml import MAX_FILE_BYTES, Node, ScalarNode, node_line, parse_yaml
+
+NOT_UTF8 = "not UTF-8 text; save the file as UTF-8"
+DECODE_CHUNK_BYTES = 256 * 1024
 
 
 @dataclass
@@ -67,15 +72,45 @@ class ParsedFiles:
 
     def parse(self, text: str, file: str, problems: Problems) -> Node | None:
         """Like `parse_yaml`, from the cache when this exact text was parsed before."""
-        key = hashlib.sha256(text.encode("utf-8", "surrogatepass")).digest()
+        data = text.encode("utf-8", "surrogatepass")
+        return self._parsed(hashlib.sha256(data).digest(), lambda: text, file, problems)
+
+    def parse_file(self, data: bytes, file: str, problems: Problems) -> Node | None:
+        """A file's bytes parsed, from the cache when they were parsed before (an unchanged
+        file is not even decoded); bytes that are not UTF-8 are a problem, not a tree."""
+        return self._parsed(
+            hashlib.sha256(data).digest(), lambda: decode_utf8(data), file, problems
+        )
+
+    def _parsed(
+        self, key: bytes, text: Callable[[], str], file: str, problems: Problems
+    ) -> Node | None:
         cached = self._latest.get(key) or self._earlier.get(key)
         if cached is None:
             found = Problems()
-            cached = (parse_yaml(text, file, found), tuple(found.items))
+            try:
+                cached = (parse_yaml(text(), file, found), tuple(found.items))
+            except UnicodeDecodeError:
+                found.error(file, 1, NOT_UTF8)
+                cached = (None, tuple(found.items))
         self._latest[key] = cached
         node, parse_problems = cached
         problems.items.extend(replace(p, file=file) for p in parse_problems)
         return node
+
+
+def decode_utf8(data: bytes) -> str:
+    """UTF-8 bytes as text with universal newlines, as `Path.read_text` gives it, decoded a
+    quarter MiB at a time: one call on a multi-megabyte region file holds the GIL for several
+    milliseconds, a stall every person would feel while a live reload runs in a thread."""
+    decoder = io.IncrementalNewlineDecoder(codecs.getincrementaldecoder("utf-8")(), translate=True)
+    view = memoryview(data)
+    parts = [
+        decoder.decode(view[at : at + DECODE_CHUNK_BYTES])
+        for at in range(0, len(data), DECODE_CHUNK_BYTES)
+    ]
+    parts.append(decoder.decode(b"", final=True))
+    return "".join(parts)
 
 
 class LoadContext:
@@ -92,26 +127,35 @@ class LoadContext:
     def read(self, path: Path) -> tuple[NodeReader, Node | None]:
         """A YAML file's node tree, or None (the problem is recorded)."""
         reader = NodeReader(str(path), self.problems)
-        text = self.read_text(path, reader.file)
-        if text is None:
+        data = self.read_bytes(path, reader.file)
+        if data is None:
             return reader, None
         before = len(self.problems.items)
-        node = self.parsed.parse(text, reader.file, self.problems)
+        node = self.parsed.parse_file(data, reader.file, self.problems)
         if node is None and len(self.problems.items) == before:
             self.problems.error(reader.file, 1, "the file is empty; see docs/content.md")
         return reader, node
 
     def read_text(self, path: Path, shown: str) -> str | None:
         """A file's text, or None when it is too large, not UTF-8 or unreadable."""
+        data = self.read_bytes(path, shown)
+        if data is None:
+            return None
+        try:
+            return decode_utf8(data)
+        except UnicodeDecodeError:
+            self.problems.error(shown, 1, NOT_UTF8)
+        return None
+
+    def read_bytes(self, path: Path, shown: str) -> bytes | None:
+        """A file's bytes, or None when it is too large or unreadable."""
         try:
             if path.stat().st_size > MAX_FILE_BYTES:
                 self.problems.error(
                     shown, 1, f"file is larger than {MAX_FILE_BYTES // 2**20} MiB; split it"
                 )
                 return None
-            return path.read_text(encoding="utf-8")
-        except UnicodeDecodeError:
-            self.problems.error(shown, 1, "not UTF-8 text; save the file as UTF-8")
+            return path.read_bytes()
         except OSError as error:
             self.problems.error(shown, 1, f"cannot read the file: {error.strerror}")
         return None
