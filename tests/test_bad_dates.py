@@ -452,13 +452,32 @@ async def test_the_bot_stays_quietly_in_the_report_chat(bot: Harness) -> None:
         message_update(ADMIN, "/start", chat_type="supergroup", chat_id=REPORT_CHAT)
     )
     assert [c.method for c in calls] == []
-    press = callback_update(ADMIN, encode(AdminPress("alert_draft", "")), 5, REPORT_CHAT)
-    calls = await bot.send(press)
+    # Someone in the group who is not an admin: a short note, nothing else.
+    draft = encode(AdminPress("alert_draft", ""))
+    calls = await bot.send(callback_update(PERSON, draft, 5, REPORT_CHAT))
     assert [c.method for c in calls] == ["answerCallbackQuery"]
-    assert "private chat" in calls[0].params["text"]
+    assert "Only its admins" in calls[0].params["text"]
     # Any other group is still refused and left.
     other = await bot.send(message_update(ADMIN, "/start", chat_type="supergroup", chat_id=-100555))
     assert "leaveChat" in [c.method for c in other]
+
+
+async def test_draft_an_alert_pressed_in_the_report_chat_opens_in_the_admins_private_chat(
+    bot: Harness,
+) -> None:
+    bot.handlers.bad_dates.report_chat_id = REPORT_CHAT
+    press = callback_update(ADMIN, encode(AdminPress("alert_draft", "")), 5, REPORT_CHAT)
+    calls = await bot.send(press)
+    editor = last_screen(calls)
+    assert editor.params["chat_id"] == ADMIN["id"] and "Which areas" in editor.text
+    assert not [c for c in calls if c.params.get("chat_id") == REPORT_CHAT]
+    answer = next(c for c in calls if c.method == "answerCallbackQuery")
+    assert "Opened in your private chat" in answer.params["text"]
+    # An admin who never started the bot privately is told how, and nothing else happens.
+    bot.request.fail_next("sendMessage", 403, "Forbidden: bot can't initiate conversation")
+    calls = await bot.send(press)
+    assert [c.method for c in calls][-1] == "answerCallbackQuery"
+    assert "press Start" in calls[-1].params["text"]
 
 
 _STEPS = st.one_of(

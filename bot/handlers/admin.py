@@ -121,6 +121,25 @@ class AdminDesk:
         """Act on an admin button (the caller checked `handles_button`)."""
         await self._run(update, f"button {name}", self.buttons[name], argument, view)
 
+    async def press_in_private(self, update: Update, name: str, argument: str) -> bool | None:
+        """An admin button pressed in a chat that is not private (the report group): run it in
+        the presser's own private chat with the bot, in their language. None when the presser
+        is not an admin or the button does not exist (nothing runs); False when their private
+        chat cannot be reached (they never started the bot)."""
+        user = update.effective_user
+        if user is None or user.id not in self.admin_ids or name not in self.buttons:
+            return None
+        admin_key = self.keys.key_for(user.id)
+        await self.store.audit(self.clock(), admin_key, f"button {name}")
+        view = await self.view_of(user.id)
+        turn = AdminTurn(update, update.get_bot(), user.id, admin_key, view, argument)
+        try:
+            await self.buttons[name](turn)
+        except TelegramError as error:
+            logger.warning("Could not reach an admin: %s", describe_error(error))
+            return False
+        return True
+
     async def _run(
         self, update: Update, what: str, action: AdminAction, argument: str, view: View
     ) -> None:

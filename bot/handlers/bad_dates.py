@@ -17,6 +17,7 @@ from bot.domain.bad_dates import BadDateDraft
 from bot.handlers.admin import AdminDesk
 from bot.handlers.output import for_phone, send_screen
 from bot.logs import describe_error
+from bot.ui.actions import AdminPress, decode
 from bot.ui.conversation import Reply
 from bot.ui.render import Screen
 from bot.ui.screens import View
@@ -123,17 +124,30 @@ class BadDateDesk:
         return replace(reply, relay=None)
 
     async def quiet_in_report_chat(self, update: Update) -> None:
-        """In the report chat the bot never leaves nor talks; a button pressed there (such as
-        Draft an alert, which works in an admin's private chat) gets a short note."""
+        """In the report chat the bot never leaves nor talks. An admin's button pressed there
+        (Draft an alert) opens in that admin's private chat with the bot; anyone else's press
+        gets a short note."""
         query = update.callback_query
         if query is None:
             return
-        note = self.chat_view().tr.gettext(
-            "The bot answers nothing in this chat. To draft an alert, use your private chat"
-            " with the bot."
-        )
+        tr = self.chat_view().tr
+        action = decode(query.data or "")
+        opened = None
+        if isinstance(action, AdminPress):
+            opened = await self.admin.press_in_private(update, action.name, action.argument)
+        if opened:
+            note = tr.gettext("Opened in your private chat with the bot.")
+        elif opened is False:
+            note = tr.gettext(
+                "Start a private chat with the bot first (open it and press Start), then"
+                " press this button again."
+            )
+        else:
+            note = tr.gettext(
+                "The bot answers nothing in this chat. Only its admins can use these buttons."
+            )
         with contextlib.suppress(TelegramError):
-            await query.answer(note, show_alert=True)
+            await query.answer(note, show_alert=not opened)
 
     async def relay(self, bot: Bot, draft: BadDateDraft) -> bool:
         """Send the report as a new message (never a forward); whether anyone got it."""
