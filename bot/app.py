@@ -6,8 +6,10 @@ each person's updates in order, and Bot API calls that retry what is safe to ret
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import signal
+import sqlite3
 from typing import Any
 
 from telegram import Bot, BotCommand, LinkPreviewOptions, Update
@@ -27,6 +29,7 @@ from bot.handlers.publishing import Publisher, previous_folder
 from bot.i18n import translator
 from bot.live import LiveContent
 from bot.logs import describe_error
+from bot.policy import COUNTS_WRITTEN_EVERY_SECONDS
 from bot.polling import Poller
 from bot.retrying_request import RetryingRequest
 from bot.sealed import ChatSeal
@@ -174,6 +177,8 @@ async def serve(config: Config, catalog: Catalog, locales: tuple[str, ...], defa
             watching = asyncio.create_task(publisher.watch(application.bot, stop))
             # Safety alerts in the outbox (published here or from the command line) go out.
             alerting = asyncio.create_task(send_alerts(config, handlers, stop))
+            # Anonymous counts are added up in memory and written now and then.
+            counting = asyncio.create_task(write_counts(store, stop))
             try:
                 await _receive(application, dispatcher, config, stop)
             finally:
@@ -181,6 +186,7 @@ async def serve(config: Config, catalog: Catalog, locales: tuple[str, ...], defa
                 await deletions
                 await watching
                 await alerting
+                await counting
             logger.info("Stopped")
     finally:
         await store.close()
@@ -209,6 +215,20 @@ async def send_alerts(config: Config, handlers: Handlers, stop: asyncio.Event) -
             await alert_sender(config, handlers).run(bot, stop)
     except TelegramError as error:  # Telegram unreachable at start: the bot answers all the same
         logger.error("The alert sender could not start: %s", describe_error(error))
+
+
+async def write_counts(
+    store: Store, stop: asyncio.Event, every: float = COUNTS_WRITTEN_EVERY_SECONDS
+) -> None:
+    """Write the counts added up in memory every `every` seconds until `stop` (what is left
+    then is written when the store closes). A failed write keeps them for the next one."""
+    while not stop.is_set():
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(stop.wait(), every)
+        try:
+            await store.flush_counts()
+        except sqlite3.Error as error:
+            logger.error("Could not write the counts: %s", type(error).__name__)
 
 
 def attach_publisher(handlers: Handlers, config: Config, catalog: Catalog) -> Publisher:

@@ -8,3 +8,6 @@ DEFAULT_RETENTION_DAYS = 90
 DELETABLE_HOURS = 48
 # The neutral confirmation of /clear removes itself after this many seconds.
 CLEARED_NOTICE_SECONDS = 5
+# Anonymous counts are added up in memory and written to the database this often (and when the
+# bot stops); a crash loses at most this many seconds of counts.
+COUNTS_WRITTEN_EVERY_SECONDS = 10

@@ -99,6 +99,7 @@ async def test_a_thousand_people_leave_nothing_identifying_on_disk(
                 kept += 1
         bot.handlers.deleter.clock = lambda: time.time() + 3600
         await bot.handlers.deleter.run_due(bot.application.bot)
+        await bot.store.flush_counts()  # the running bot writes its counts every few seconds
         database = data / "waypoint.sqlite3"
         with closing(sqlite3.connect(database)) as connection:
             rows = connection.execute("SELECT COUNT(*) FROM preferences").fetchone()[0]

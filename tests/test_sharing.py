@@ -104,6 +104,7 @@ async def test_share_sends_a_qr_code_of_the_link_to_where_the_person_is(bot: Har
     assert decode_qr(photo.files["photo"]) == [url]
     assert url in photo.params["caption"]
     assert "Compartir" in screen.text or "enlace" in screen.text
+    await bot.store.flush_counts()  # written every few seconds by the running bot
     with closing(sqlite3.connect(bot.data_dir / "waypoint.sqlite3")) as db:
         assert db.execute("SELECT topic, via, count FROM shares").fetchall() == [
             ("food", "share", 1)
@@ -208,6 +209,7 @@ async def test_a_chosen_inline_card_is_counted_by_topic_only(bot: Harness) -> No
         {"chosen_inline_result": {"result_id": "n.food", "from": USER, "query": "plumtrovex"}}
     )
     await bot.send({"chosen_inline_result": {"result_id": "forged!", "from": USER, "query": "x"}})
+    await bot.store.flush_counts()  # written every few seconds by the running bot
     with closing(sqlite3.connect(bot.data_dir / "waypoint.sqlite3")) as db:
         assert db.execute("SELECT topic, via, count FROM shares").fetchall() == [
             ("food", "inline", 1)
@@ -222,6 +224,7 @@ async def test_a_campaign_start_is_counted_apart_from_the_person(bot: Harness) -
         message_update(USER, "/start l-es__a-oakland__p-rights-police__c-flyer1")
     )
     assert calls
+    await bot.store.flush_counts()  # written every few seconds by the running bot
     with closing(sqlite3.connect(bot.data_dir / "waypoint.sqlite3")) as db:
         assert db.execute("SELECT campaign, count FROM campaign_starts").fetchall() == [
             ("flyer1", 1)

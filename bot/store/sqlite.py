@@ -11,6 +11,13 @@ from pathlib import Path
 import aiosqlite
 
 from bot.store.alerts import AlertBook
+from bot.store.pending_counts import (
+    MAX_CAMPAIGNS_PER_DAY,
+    OTHER_CAMPAIGNS,
+    CountKey,
+    CountTable,
+    PendingCounts,
+)
 from bot.store.schema import StoreError, migrate, user_version
 
 
@@ -59,12 +66,6 @@ class DayCount:
     day: dt.date
     key: str
     count: int
-
-
-# Campaign codes come from links anyone can type, so only this many distinct codes a day get
-# their own counter; the rest are counted together under OTHER_CAMPAIGNS.
-MAX_CAMPAIGNS_PER_DAY = 100
-OTHER_CAMPAIGNS = "(other)"
 
 
 @dataclass(frozen=True)
@@ -138,6 +139,7 @@ class Store:
         self._db = connection
         self._closed = False
         self._known: OrderedDict[str, _Known] = OrderedDict()
+        self._pending = PendingCounts()
         self.alerts = AlertBook(connection)
 
     @classmethod
@@ -163,12 +165,16 @@ class Store:
         return cls(connection)
 
     async def close(self) -> None:
-        """Flush the write-ahead log into the database file and close the connection."""
+        """Write the counts still in memory, flush the write-ahead log into the database file
+        and close the connection."""
         if self._closed:
             return
         self._closed = True
         try:
-            await self._checkpoint()
+            try:
+                await self.flush_counts()
+            finally:
+                await self._checkpoint()
         finally:
             await self._db.close()
 
@@ -288,18 +294,13 @@ class Store:
     async def count(
         self, day: dt.date, region_id: str | None, need_id: str | None, locale: str
     ) -> None:
-        """Add one to an anonymous counter (upsert count = count + 1)."""
-        await self._db.execute(
-            """
-            INSERT INTO counters (day, region_id, need_id, locale, count)
-            VALUES (?, ?, ?, ?, 1)
-            ON CONFLICT (day, region_id, need_id, locale) DO UPDATE SET count = count + 1
-            """,
-            (day.isoformat(), region_id or "", need_id or "", locale),
-        )
+        """Add one to an anonymous counter (in memory until `flush_counts`)."""
+        key = (region_id or "", need_id or "", locale)
+        self._pending.add(CountKey(CountTable.TOPICS, day, key))
 
     async def counts(self) -> list[Count]:
         """Every anonymous counter, ordered by day, area, topic and language."""
+        await self.flush_counts()
         async with self._db.execute(
             "SELECT day, region_id, need_id, locale, count FROM counters"
             " ORDER BY day, region_id, need_id, locale"
@@ -319,35 +320,15 @@ class Store:
     async def count_campaign_start(self, day: dt.date, campaign: str) -> None:
         """Add one to the starts through `campaign` on `day` (past MAX_CAMPAIGNS_PER_DAY distinct
         codes that day, to OTHER_CAMPAIGNS)."""
-        rows = list(
-            await self._db.execute_fetchall(
-                "SELECT COUNT(*), SUM(campaign = ?) FROM campaign_starts WHERE day = ?",
-                (campaign, day.isoformat()),
-            )
-        )
-        distinct, known = rows[0] if rows else (0, 0)
-        if not known and int(distinct) >= MAX_CAMPAIGNS_PER_DAY:
-            campaign = OTHER_CAMPAIGNS
-        await self._db.execute(
-            """
-            INSERT INTO campaign_starts (day, campaign, count) VALUES (?, ?, 1)
-            ON CONFLICT (day, campaign) DO UPDATE SET count = count + 1
-            """,
-            (day.isoformat(), campaign),
-        )
+        self._pending.add(CountKey(CountTable.CAMPAIGNS, day, (campaign,)))
 
     async def count_share(self, day: dt.date, topic: str, via: str) -> None:
         """Add one to the cards on `topic` shared `via` (share or inline) on `day`."""
-        await self._db.execute(
-            """
-            INSERT INTO shares (day, topic, via, count) VALUES (?, ?, ?, 1)
-            ON CONFLICT (day, topic, via) DO UPDATE SET count = count + 1
-            """,
-            (day.isoformat(), topic, via),
-        )
+        self._pending.add(CountKey(CountTable.SHARES, day, (topic, via)))
 
     async def campaign_starts(self) -> list[DayCount]:
         """Every campaign counter, by day and code."""
+        await self.flush_counts()
         rows = await self._db.execute_fetchall(
             "SELECT day, campaign, count FROM campaign_starts ORDER BY day, campaign"
         )
@@ -355,6 +336,7 @@ class Store:
 
     async def shares(self) -> list[DayCount]:
         """Every share counter, by day; the key is "topic (via)"."""
+        await self.flush_counts()
         rows = await self._db.execute_fetchall(
             "SELECT day, topic, via, count FROM shares ORDER BY day, topic, via"
         )
@@ -416,17 +398,43 @@ class Store:
         self, day: dt.date, region_id: str | None, locale: str, need_id: str | None
     ) -> None:
         """Add one to the count of searches that found nothing (never the words searched)."""
-        await self._db.execute(
-            """
-            INSERT INTO empty_searches (day, region_id, locale, need_id, count)
-            VALUES (?, ?, ?, ?, 1)
-            ON CONFLICT (day, region_id, locale, need_id) DO UPDATE SET count = count + 1
-            """,
-            (day.isoformat(), region_id or "", locale, need_id or ""),
+        key = (region_id or "", locale, need_id or "")
+        self._pending.add(CountKey(CountTable.EMPTY_SEARCHES, day, key))
+
+    async def flush_counts(self) -> None:
+        """Write the counts added up in memory, all in one transaction (kept for the next try
+        if the write fails). Every read of counts flushes first, and so does `close`."""
+        taken = self._pending.take()
+        if not taken:
+            return
+        await self._db.execute("BEGIN IMMEDIATE")
+        try:
+            for key, count in taken.items():
+                if key.table is CountTable.CAMPAIGNS:
+                    key = await self._campaign_within_cap(key)
+                await self._db.execute(key.table.upsert, key.row(count))
+            await self._db.execute("COMMIT")
+        except BaseException:
+            await self._db.execute("ROLLBACK")
+            self._pending.put_back(taken)
+            raise
+
+    async def _campaign_within_cap(self, key: CountKey) -> CountKey:
+        """The key itself, or OTHER_CAMPAIGNS once its day has MAX_CAMPAIGNS_PER_DAY codes."""
+        rows = list(
+            await self._db.execute_fetchall(
+                "SELECT COUNT(*), SUM(campaign = ?) FROM campaign_starts WHERE day = ?",
+                (key.parts[0], key.day.isoformat()),
+            )
         )
+        distinct, known = rows[0] if rows else (0, 0)
+        if not known and int(distinct) >= MAX_CAMPAIGNS_PER_DAY:
+            return CountKey(CountTable.CAMPAIGNS, key.day, (OTHER_CAMPAIGNS,))
+        return key
 
     async def empty_search_counts(self, since: dt.date | None = None) -> list[EmptySearchCount]:
         """Every count of searches that found nothing (from `since` on), newest day first."""
+        await self.flush_counts()
         rows = await self._db.execute_fetchall(
             "SELECT day, region_id, locale, need_id, count FROM empty_searches WHERE day >= ?"
             " ORDER BY day DESC, region_id, locale, need_id",
