@@ -64,3 +64,13 @@ def privacy_audit(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
         if path.is_file() and "data" in path.relative_to(base).parts:
             text = path.read_bytes().decode("latin-1")
             assert found(text) == [], f"a canary reached {path}"
+
+
+@pytest.fixture
+def debug_log() -> Iterator[io.StringIO]:
+    """Everything logged at DEBUG during the test, through the production handler."""
+    stream = io.StringIO()
+    handler = privacy_handler(stream, secrets=(TOKEN,))
+    logging.getLogger().addHandler(handler)
+    yield stream
+    logging.getLogger().removeHandler(handler)

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import io
-import logging
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
@@ -17,7 +16,6 @@ from bot.domain.catalog import Catalog
 from bot.domain.models import Section
 from bot.handlers.bad_dates import DRAFT_TTL_SECONDS, QUOTA_LIMIT, ReportDrafts, ReportQuota
 from bot.i18n import available_locales
-from bot.logs import privacy_handler
 from bot.preview import PREVIEW_RELAY_NOTE, run_preview
 from bot.ui.actions import Action, AdminPress, BadDateStep, SetArea, ShowSection, decode, encode
 from bot.ui.conversation import Command, Conversation, Press, Typed
@@ -348,15 +346,6 @@ def test_drafts_are_bounded_and_never_shown_in_a_repr() -> None:
 
 
 # Privacy
-
-
-@pytest.fixture
-def debug_log() -> Iterator[io.StringIO]:
-    stream = io.StringIO()
-    handler = privacy_handler(stream, secrets=(TOKEN,))
-    logging.getLogger().addHandler(handler)
-    yield stream
-    logging.getLogger().removeHandler(handler)
 
 
 def canary_files(data_dir: Path) -> list[Path]:

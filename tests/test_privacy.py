@@ -3,15 +3,12 @@
 from __future__ import annotations
 
 import io
-import logging
 import sqlite3
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from bot.domain.catalog import Catalog
-from bot.logs import privacy_handler
 from bot.store import ALLOWED_COLUMNS
 from bot.ui.actions import SetArea, SetLanguage, ShowNeed, encode
 from tests.app_harness import TOKEN, running_bot
@@ -28,16 +25,6 @@ from tests.fake_bot_api import (
 )
 
 USER = canary_user("es-MX", number=7)
-
-
-@pytest.fixture
-def debug_log() -> Iterator[io.StringIO]:
-    """Everything logged at DEBUG during the test, through the production handler."""
-    stream = io.StringIO()
-    handler = privacy_handler(stream, secrets=(TOKEN,))
-    logging.getLogger().addHandler(handler)
-    yield stream
-    logging.getLogger().removeHandler(handler)
 
 
 async def test_canaries_never_reach_logs_or_files(
