@@ -137,6 +137,7 @@ def build_dispatcher(
         flood=FloodGate(config.flood_limit, config.flood_window),
         on_flood=handlers.flood_notice,
         concurrency=CONCURRENT_UPDATES,
+        key_of_user=handlers.keys.key_for,
     )
 
 

@@ -18,7 +18,7 @@ import enum
 import logging
 import time
 from collections import OrderedDict, deque
-from collections.abc import Callable, Coroutine
+from collections.abc import Callable, Coroutine, Mapping
 from dataclasses import dataclass, field
 
 from telegram import Update
@@ -28,6 +28,23 @@ logger = logging.getLogger(__name__)
 MAX_TRACKED_PEOPLE = 100_000
 # Updates of one person waiting behind the one being answered; beyond this a burst is dropped.
 MAX_WAITING = 2
+# Update kinds whose sender python-telegram-bot takes from `from` of the one object under that
+# key (Update.effective_user), so a raw update of these kinds names its sender without parsing.
+SENT_BY_FROM = frozenset(
+    {"message", "edited_message", "callback_query", "inline_query", "chosen_inline_result"}
+)
+
+
+def raw_sender_id(raw: Mapping[str, object]) -> int | None:
+    """The sender's user id read straight from a raw update of one of the SENT_BY_FROM kinds;
+    None for anything else (such an update is read in full before flood control sees it)."""
+    kinds = [key for key in raw if key != "update_id"]
+    if len(kinds) != 1 or kinds[0] not in SENT_BY_FROM:
+        return None
+    body = raw[kinds[0]]
+    sender = body.get("from") if isinstance(body, dict) else None
+    user_id = sender.get("id") if isinstance(sender, dict) else None
+    return user_id if type(user_id) is int else None
 
 
 class Verdict(enum.Enum):
@@ -67,6 +84,13 @@ class FloodGate:
             return Verdict.PASS
         return Verdict.NOTICE if entry.count == self.limit + 1 else Verdict.DROP
 
+    def past_limit(self, person: str) -> bool:
+        """Whether `person`'s next update is dropped (their notice went out this window),
+        without counting anything."""
+        self._expire(self._clock())
+        entry = self._windows.get(person)
+        return entry is not None and entry.count > self.limit
+
     def _expire(self, now: float) -> None:
         """Forget windows that have passed (oldest first), and the oldest beyond the cap."""
         while self._windows:
@@ -99,9 +123,12 @@ class Dispatcher:
         on_flood: Process,
         concurrency: int,
         max_waiting: int = MAX_WAITING,
+        key_of_user: Callable[[int], str] | None = None,
     ) -> None:
         self._process = process
         self._person_of = person_of
+        # The same key person_of gives for an update from this user id (for raw updates).
+        self._key_of_user = key_of_user
         self._flood = flood
         self._on_flood = on_flood
         self._slots = asyncio.Semaphore(concurrency)
@@ -139,6 +166,16 @@ class Dispatcher:
         else:
             self._queue(person, update_id, update)
         return done
+
+    def flooded(self, raw: Mapping[str, object]) -> bool:
+        """Whether a raw update, not yet read, comes from someone past the flood limit: then
+        the caller submits it as unreadable (None), which drops it at once, as flood control
+        would after reading it. A flood costs next to nothing this way: no parsing, nothing
+        counted or kept."""
+        if self._key_of_user is None:
+            return False
+        user_id = raw_sender_id(raw)
+        return user_id is not None and self._flood.past_limit(self._key_of_user(user_id))
 
     def _too_far_behind(self, person: str) -> bool:
         entry = self._people.get(person)

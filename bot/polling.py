@@ -76,6 +76,8 @@ class Poller:
         confirm what was handled."""
         pause = FIRST_PAUSE
         while not stop.is_set():
+            # Cleared before the fetch, so an update finished while it ran is not missed.
+            self.dispatcher.progress.clear()
             try:
                 batch = await self._fetch_unless_stopped(stop)
             except RetryAfter as error:
@@ -126,6 +128,10 @@ class Poller:
             update_id = raw.get("update_id") if isinstance(raw, dict) else None
             if isinstance(update_id, int) and self.dispatcher.seen(update_id):
                 continue
+            if isinstance(update_id, int) and self.dispatcher.flooded(raw):
+                new = True
+                self.dispatcher.submit(update_id, None)  # dropped unread
+                continue
             read = read_update(raw, self.bot)
             if read is None:
                 continue
@@ -134,8 +140,8 @@ class Poller:
         return new
 
     async def _wait_for_progress(self, stop: asyncio.Event) -> None:
-        """Everything fetched is in hand already: wait until some of it is handled."""
-        self.dispatcher.progress.clear()
+        """Everything fetched is in hand already: wait until some of it is handled (since
+        the fetch began)."""
         waiters = {asyncio.ensure_future(self.dispatcher.progress.wait())}
         waiters.add(asyncio.ensure_future(stop.wait()))
         _done, pending = await asyncio.wait(

@@ -52,6 +52,8 @@ MAX_ATTEMPTS = 6
 FIRST_BACKOFF, MAX_BACKOFF = 0.5, 8.0
 MAX_TOTAL_WAIT = 60.0
 MAX_RETRY_AFTER = 60.0
+# The pause after a read timeout (the call already waited its whole read timeout).
+TIMEOUT_PAUSE = 0.1
 
 
 def method_of(url: str) -> str:
@@ -130,7 +132,10 @@ class RetryingRequest(BaseRequest):
                 not_sent = isinstance(error.__cause__, _NOT_SENT)
                 if last or not (repeatable or not_sent):
                     raise
-                pause = self._backoff(backoff)
+                # A read timeout has already spaced this attempt from the last by seconds:
+                # waiting again would only hold the update (and polling) longer.
+                read_timed_out = isinstance(error.__cause__, httpx.ReadTimeout)
+                pause = TIMEOUT_PAUSE if read_timed_out else self._backoff(backoff)
             else:
                 if code == 429:
                     after = _retry_after(payload)

@@ -113,7 +113,10 @@ class WebhookServer:
         skipped), and remember it exactly: Telegram may deliver updates out of order, so an
         id below the highest one seen is not necessarily handled already."""
         update_id: int = raw["update_id"]
-        done = self.dispatcher.submit(*(read_update(raw, self.bot) or (update_id, None)))
+        if self.dispatcher.flooded(raw):
+            done = self.dispatcher.submit(update_id, None)  # dropped unread
+        else:
+            done = self.dispatcher.submit(*(read_update(raw, self.bot) or (update_id, None)))
         self._delivered[update_id] = done
         while len(self._delivered) > REMEMBERED_UPDATES:
             self._delivered.popitem(last=False)

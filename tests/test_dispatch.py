@@ -13,7 +13,7 @@ import pytest
 from telegram import Update
 
 from bot.app import build_dispatcher
-from bot.dispatch import MAX_WAITING, Dispatcher, FloodGate, Verdict
+from bot.dispatch import MAX_WAITING, Dispatcher, FloodGate, Verdict, raw_sender_id
 from bot.domain.catalog import Catalog
 from bot.ui.actions import SetLanguage, encode
 from tests.app_harness import Harness, harness_config, running_bot
@@ -130,3 +130,23 @@ async def test_a_burst_waits_at_most_a_few_deep(bot: Harness) -> None:
     assert dispatcher.in_hand() == MAX_WAITING
     assert await dispatcher.drain(DEADLINE)
     assert dispatcher.confirmable_offset() > 0
+
+
+@pytest.mark.parametrize(
+    ("raw", "sender"),
+    [
+        ({"update_id": 1, "message": {"from": {"id": 7}}}, 7),
+        ({"update_id": 1, "callback_query": {"from": {"id": 8}}}, 8),
+        ({"update_id": 1, "message": {"from": {"id": True}}}, None),
+        ({"update_id": 1, "message": {"from": {"id": "7"}}}, None),
+        ({"update_id": 1, "message": {"from": "7"}}, None),
+        ({"update_id": 1, "message": "garbage"}, None),
+        ({"update_id": 1, "message": {"from": {"id": 7}}, "edited_message": {}}, None),
+        ({"update_id": 1, "poll": {"from": {"id": 7}}}, None),
+        ({"update_id": 1}, None),
+    ],
+)
+def test_a_raw_updates_sender_is_read_only_where_it_is_plain(
+    raw: dict[str, Any], sender: int | None
+) -> None:
+    assert raw_sender_id(raw) == sender

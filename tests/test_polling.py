@@ -13,7 +13,7 @@ from telegram import Bot, Update
 from telegram.request import HTTPXRequest
 
 from bot.dispatch import Dispatcher, FloodGate
-from bot.polling import Poller
+from bot.polling import Poller, read_update
 from bot.retrying_request import RetryingRequest
 from tests.fake_bot_api import FakeBotApi, make_user, message_update
 
@@ -33,7 +33,9 @@ async def wait_until(condition: Callable[[], bool]) -> None:
         await asyncio.sleep(0.01)
 
 
-def polling(api: FakeBotApi, process: Callable[[Update], Any]) -> tuple[Poller, Dispatcher]:
+def polling(
+    api: FakeBotApi, process: Callable[[Update], Any], flood_limit: int = 1000
+) -> tuple[Poller, Dispatcher]:
     # As in production (bot/app.py): calls go through the retry rules, and polling has a
     # connection of its own, so the last confirming call never waits on an abandoned long poll.
     request = RetryingRequest(HTTPXRequest(connection_pool_size=2))
@@ -41,9 +43,10 @@ def polling(api: FakeBotApi, process: Callable[[Update], Any]) -> tuple[Poller, 
     dispatcher = Dispatcher(
         process,
         lambda u: str(u.effective_user.id) if u.effective_user else None,
-        FloodGate(1000, 60),
+        FloodGate(flood_limit, 60),
         process,
         concurrency=4,
+        key_of_user=str,
     )
     return Poller(bot, dispatcher, ["message"], poll_timeout=1), dispatcher
 
@@ -90,3 +93,33 @@ async def test_stopping_with_a_backlog_confirms_only_what_was_handled(api: FakeB
     assert left  # the rest waits for the next start
     assert not handled - set(pushed)
     assert dispatcher.in_hand() == len(set(pushed) - handled)
+
+
+async def test_a_flooders_updates_past_the_limit_are_dropped_unread(
+    api: FakeBotApi, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    handled: list[int] = []
+    read: list[int] = []
+
+    def counting_read(raw: object, bot: Bot) -> tuple[int, Update | None] | None:
+        if isinstance(raw, dict):
+            read.append(raw["update_id"])
+        return read_update(raw, bot)
+
+    async def process(update: Update) -> None:
+        handled.append(update.update_id)
+
+    monkeypatch.setattr("bot.polling.read_update", counting_read)
+    poller, dispatcher = polling(api, process, flood_limit=3)
+    flooder, other = make_user(4500), make_user(4501)
+    flood = [api.push_update(message_update(flooder, "condoms")) for _ in range(60)]
+    last = api.push_update(message_update(other, "condoms"))
+    stop = asyncio.Event()
+    task = asyncio.create_task(poller.run(stop, grace=1.0))
+    await wait_until(lambda: last in handled and not api.pending_updates())
+    stop.set()
+    await task
+    # The limit (3), the notice, and the other person: nothing past the notice is parsed.
+    assert read == [*flood[:4], last]
+    assert set(flood[4:]).isdisjoint(handled)
+    assert dispatcher.in_hand() == 0

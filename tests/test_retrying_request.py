@@ -11,7 +11,7 @@ import pytest
 from telegram.error import NetworkError, TimedOut
 from telegram.request import BaseRequest
 
-from bot.retrying_request import MAX_ATTEMPTS, RetryingRequest
+from bot.retrying_request import MAX_ATTEMPTS, TIMEOUT_PAUSE, RetryingRequest
 
 OK = (200, json.dumps({"ok": True, "result": True}).encode())
 
@@ -120,3 +120,12 @@ async def test_errors_that_are_answers_are_not_retried() -> None:
     bad = (400, b'{"ok":false,"description":"Bad Request: message is not modified"}')
     result, inner, _slept = await call("editMessageText", bad)
     assert result == bad and inner.calls == 1
+
+
+async def test_after_a_read_timeout_the_retry_does_not_wait_again() -> None:
+    # The timed-out attempt already waited its whole read timeout; a backoff on top would only
+    # hold the update, and polling behind it, longer.
+    slow = with_cause(TimedOut(), httpx.ReadTimeout("slow"))
+    result, inner, slept = await call("editMessageText", slow, slow, slow)
+    assert result == OK and inner.calls == 4
+    assert slept == [TIMEOUT_PAUSE] * 3

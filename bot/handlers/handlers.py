@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import logging
 import time
@@ -11,7 +10,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from telegram import Chat, ChatMember, Message, Update
+from telegram import CallbackQuery, Chat, ChatMember, Message, Update
 from telegram.error import TelegramError
 from telegram.ext import (
     Application,
@@ -37,7 +36,7 @@ from bot.handlers.events import message_event
 from bot.handlers.groups import refuse_group
 from bot.handlers.inline import InlineDesk
 from bot.handlers.open_needs import OpenNeeds
-from bot.handlers.output import edit_or_send, for_phone, send_screen, send_share
+from bot.handlers.output import answering, edit_or_send, for_phone, send_screen, send_share
 from bot.handlers.retention import RetentionSweep
 from bot.handlers.upkeep import Upkeep
 from bot.i18n import negotiate
@@ -223,12 +222,16 @@ class Handlers:
     # One handler per kind of input.
 
     async def on_press(self, update: Update, context: TurnContext) -> None:
-        """A button: answer the query at once, then edit the message in place (or send anew)."""
+        """A button: the query answered alongside the reply (`answering`), the message edited
+        in place (or sent anew)."""
         query = update.callback_query
         assert query is not None
-        # A query too old to answer is still answered by the screen below.
-        with contextlib.suppress(TelegramError):
-            await query.answer()
+        async with answering(query):
+            await self._answer_press(update, context, query)
+
+    async def _answer_press(
+        self, update: Update, context: TurnContext, query: CallbackQuery
+    ) -> None:
         pressed = query.message if isinstance(query.message, Message) else None
         action = decode(query.data)
         if isinstance(action, AdminPress) and self.admin.handles_button(update, action.name):

@@ -4,11 +4,13 @@ the QR code /share sends."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import functools
 import logging
 import time
+from collections.abc import AsyncIterator
 
-from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Message
+from telegram import Bot, CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 from telegram.error import BadRequest, NetworkError, TelegramError
 
 from bot.ui import screens
@@ -168,6 +170,37 @@ async def _probe(
         raise LostSendUnknown from error
     # It was ours with another markup (and now has this one): not the lost send.
     return False
+
+
+# Answering a button press only stops the spinner on the person's phone, and Telegram refuses
+# the answer ("query is too old") some seconds after the press. So it runs alongside the reply,
+# not before it, and is given up this long after the press was taken: a slow answer must not
+# hold up the reply, nor (the update staying unconfirmed) polling for everyone else.
+ANSWER_BUDGET_SECONDS = 10.0
+
+
+@contextlib.asynccontextmanager
+async def answering(query: CallbackQuery) -> AsyncIterator[None]:
+    """Answer the press while the body runs; afterwards wait for the answer only until
+    ANSWER_BUDGET_SECONDS from the start, then give it up (its failures are ignored: the reply
+    itself tells the person the press worked)."""
+    started = time.monotonic()
+    answer = asyncio.ensure_future(_answer_quietly(query))
+    await asyncio.sleep(0)  # the answer goes out first, as the person expects
+    try:
+        yield
+    except BaseException:
+        answer.cancel()
+        raise
+    remaining = ANSWER_BUDGET_SECONDS - (time.monotonic() - started)
+    _done, pending = await asyncio.wait({answer}, timeout=max(remaining, 0.0))
+    for late in pending:
+        late.cancel()
+
+
+async def _answer_quietly(query: CallbackQuery) -> None:
+    with contextlib.suppress(TelegramError):
+        await query.answer()
 
 
 async def edit_or_send(
