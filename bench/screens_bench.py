@@ -1,0 +1,103 @@
+"""How long a need list takes to draw at 1,000 listings per region.
+
+Generates the same fictional content as `search_bench.py` (10 regions of `--resources / 10`
+listings), loads it, then draws need lists (random region, need, locale, page and filters) at
+a clock that moves on by a few seconds between requests, as it does in service: most requests
+fall in a minute some earlier request already saw. Prints the median, p99 and mean in
+microseconds, or one JSON object with `--json`. Reports; never fails on a missed aim.
+
+    .venv/bin/python bench/screens_bench.py
+    .venv/bin/python bench/screens_bench.py --resources 2000 --draws 2000 --json
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import gc
+import json
+import random
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path.cwd()))
+
+from search_bench import generate_content, load_clean
+
+from bot.i18n import available_locales
+from bot.ui.actions import Filter, ShowNeed
+from bot.ui.conversation import Conversation
+from bot.ui.screens import need_list
+from bot.ui.state import UserState
+
+START = dt.datetime(2026, 12, 7, 8, 0, tzinfo=dt.UTC)
+FILTERS = (Filter.NONE, Filter.NONE, Filter.NONE, Filter.OPEN_NOW, Filter.NO_ID)
+
+
+def parse_args() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--resources", type=int, default=10_000, help="resources to generate")
+    parser.add_argument("--draws", type=int, default=5_000, help="need lists to draw")
+    parser.add_argument("--seed", type=int, default=2026)
+    parser.add_argument("--json", action="store_true", help="print one JSON object")
+    return parser.parse_args()
+
+
+def time_need_lists(
+    conversation: Conversation, draws: int, seed: int, start: dt.datetime
+) -> tuple[list[float], dt.datetime]:
+    """Microseconds per need list, drawn at a clock moving 0-10 s per request from `start`;
+    and where the clock stopped."""
+    rng = random.Random(seed)
+    content = conversation.catalog.content
+    regions = sorted(content.regions)
+    needs = sorted(content.needs)
+    locales = available_locales()
+    now = start
+    timings = []
+    for _ in range(draws):
+        now += dt.timedelta(seconds=rng.uniform(0, 10))
+        state = UserState(rng.choice(locales), rng.choice(regions))
+        view = conversation.view(state, now)
+        action = ShowNeed(rng.choice(needs), rng.choice(FILTERS), rng.choice((0, 0, 0, 1)))
+        began = time.perf_counter_ns()
+        need_list(view, action)
+        timings.append((time.perf_counter_ns() - began) / 1000)
+    return timings, now
+
+
+def main() -> int:
+    args = parse_args()
+    with tempfile.TemporaryDirectory() as folder:
+        generated = generate_content(Path(folder) / "content", args.resources, args.seed)
+        catalog, _result = load_clean(generated.root)
+    conversation = Conversation(catalog, available_locales())
+    # As the bot does after a load (bot/live.py): the catalogue out of the collector's sight,
+    # so a full collection over it does not land in one of the timed draws.
+    gc.collect()
+    gc.freeze()
+    # Warm up translations and formats; the timed draws go on from where the clock stopped.
+    _warm, now = time_need_lists(conversation, 200, args.seed + 1, START)
+    timings = sorted(time_need_lists(conversation, args.draws, args.seed, now)[0])
+    results = {
+        "resources": args.resources,
+        "per_region": args.resources // 10,
+        "draws": args.draws,
+        "need_list_median_us": round(statistics.median(timings), 1),
+        "need_list_p99_us": round(timings[int(len(timings) * 0.99) - 1], 1),
+        "need_list_mean_us": round(statistics.fmean(timings), 1),
+    }
+    if args.json:
+        print(json.dumps(results))
+    else:
+        for key, value in results.items():
+            print(f"{key:24} {value}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
