@@ -88,7 +88,7 @@ class MinuteStatuses:
     """Each schedule's status at the start of one minute, and the lists ranked from them;
     both worked out when first asked for."""
 
-    __slots__ = ("_end", "_lists", "_statuses", "_timely", "minute")
+    __slots__ = ("_end", "_lists", "_open", "_statuses", "_timely", "minute")
 
     def __init__(self, minute: dt.datetime) -> None:
         self.minute = minute
@@ -96,6 +96,7 @@ class MinuteStatuses:
         # Keyed by the schedule object: one per distinct expression and zone in a load.
         self._statuses: dict[OpeningSchedule, HoursStatus] = {}
         self._timely: dict[Alike, TimelyKey] = {}
+        self._open: dict[OpeningSchedule, bool] = {}
         self._lists: dict[tuple[str, str, str], tuple[Resource, ...]] = {}
 
     def status(self, resource: Resource, now: dt.datetime) -> HoursStatus | None:
@@ -142,8 +143,16 @@ class MinuteStatuses:
 
     def is_open(self, resource: Resource, now: dt.datetime) -> bool:
         """Whether the place is open at `now` (unknown hours are not open)."""
-        status = self.status(resource, now)
-        return status is not None and status.state is OpenState.OPEN
+        hours = resource.hours
+        if hours is None:
+            return False
+        known = self._open.get(hours)
+        if known is None:
+            status = self.status(resource, now)
+            known = status is not None and status.state is OpenState.OPEN
+            if status is not None and not self._changes_within(status):
+                self._open[hours] = known
+        return known
 
     def lists_kept(self) -> int:
         """How many ranked lists this minute holds."""
