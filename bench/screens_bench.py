@@ -10,6 +10,8 @@ never fails on a missed aim.
 
     .venv/bin/python bench/screens_bench.py
     .venv/bin/python bench/screens_bench.py --resources 2000 --draws 2000 --json
+
+Then draws as many resource cards (random listing and locale), the other screen that costs.
 """
 
 from __future__ import annotations
@@ -31,9 +33,9 @@ sys.path.insert(0, str(Path.cwd()))
 from search_bench import generate_content, load_clean
 
 from bot.i18n import available_locales
-from bot.ui.actions import Filter, ShowNeed
+from bot.ui.actions import Filter, ShowNeed, ShowResource
 from bot.ui.conversation import Conversation
-from bot.ui.screens import need_list
+from bot.ui.screens import need_list, resource_card
 from bot.ui.state import UserState
 
 START = dt.datetime(2026, 12, 7, 8, 0, tzinfo=dt.UTC)
@@ -75,6 +77,23 @@ def time_need_lists(
     return timings, now
 
 
+def time_cards(conversation: Conversation, draws: int, seed: int, now: dt.datetime) -> list[float]:
+    """Microseconds per resource card (random listing and locale)."""
+    rng = random.Random(seed)
+    content = conversation.catalog.content
+    resources = sorted(content.resources.values(), key=lambda r: r.id)
+    locales = available_locales()
+    timings = []
+    for _ in range(draws):
+        now += dt.timedelta(seconds=rng.uniform(0, 10))
+        resource = rng.choice(resources)
+        view = conversation.view(UserState(rng.choice(locales), resource.region_id), now)
+        began = time.perf_counter_ns()
+        resource_card(view, ShowResource(resource.id, ShowNeed(resource.needs[0])))
+        timings.append((time.perf_counter_ns() - began) / 1000)
+    return timings
+
+
 def summary(name: str, timings: list[float]) -> dict[str, float]:
     """Median, p99 and mean of some timings, named."""
     ordered = sorted(timings)
@@ -99,7 +118,9 @@ def main() -> int:
     # on from where the clock stopped.
     seen: set[object] = set()
     _warm, now = time_need_lists(conversation, 20, args.seed + 1, START, seen)
-    timings, _end = time_need_lists(conversation, args.draws, args.seed, now, seen)
+    timings, end = time_need_lists(conversation, args.draws, args.seed, now, seen)
+    time_cards(conversation, 50, args.seed + 2, end)  # warm up
+    cards = time_cards(conversation, args.draws, args.seed + 3, end)
     results: dict[str, float] = {
         "resources": args.resources,
         "per_region": args.resources // 10,
@@ -108,6 +129,7 @@ def main() -> int:
     }
     results.update(summary("need_list", [t for t, _first in timings]))
     results.update(summary("need_list_later", [t for t, first in timings if not first]))
+    results.update(summary("resource_card", cards))
     if args.json:
         print(json.dumps(results))
     else:

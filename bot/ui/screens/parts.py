@@ -8,8 +8,9 @@ from collections.abc import Callable
 from bot.domain.hours import OpenState
 from bot.domain.models import InfoSharing, Resource, YesNo
 from bot.domain.open_now import COMMUNITY_LED
+from bot.ui import labels
 from bot.ui.actions import Filter
-from bot.ui.labels import access_question, community_label
+from bot.ui.labels import access_question
 from bot.ui.render import bold, esc, italic
 from bot.ui.screens.view import View
 
@@ -77,10 +78,7 @@ def _everything(_resource: Resource) -> bool:
 
 def community_marks(view: View, resource: Resource) -> str:
     """ "⚑ peer-run and sex-worker-led", or an empty string."""
-    marks = [
-        community_label(view.tr, mark) for mark in sorted(resource.community, key=lambda m: m.value)
-    ]
-    return f"⚑ {view.tr.join(marks)}" if marks else ""
+    return labels.community_marks(view.tr, resource.community)
 
 
 def warnings(view: View, resource: Resource) -> str:
