@@ -14,7 +14,8 @@ from bot.domain.catalog import Catalog, build_catalog
 from bot.domain.hours import OpeningSchedule, OpenState
 from bot.domain.models import Access, Community, InfoSharing, LocalizedText, Resource, YesNo
 from bot.domain.open_now import ALL_NEEDS, KEPT_MINUTES
-from bot.domain.ranking import hard_barrier, soft_barrier
+from bot.domain.ranking import hard_barrier, rank_hits, soft_barrier
+from bot.domain.search import ResourceHit
 from bot.i18n import translator
 from bot.ui import screens
 from bot.ui.actions import Filter, ShowNeed, ShowOpenNow, ShowResource
@@ -252,3 +253,16 @@ def test_a_load_shares_one_schedule_per_expression_and_zone(sample_catalog: Cata
     schedules = [r.hours for r in sample_catalog.content.resources.values() if r.hours]
     by_text = {(s.expression, s.zone.key) for s in schedules}
     assert len({id(s) for s in schedules}) == len(by_text) < len(schedules)
+
+
+def test_search_answers_rank_the_same_with_the_board(crowded: Catalog) -> None:
+    """Search ranks open places first using the board's statuses: the same order as working
+    each place out at the moment."""
+    board = build_catalog(crowded.content).open_now
+    rng = random.Random(11)
+    places = list(crowded.content.resources.values())
+    for now in walk(rng, 40):
+        hits = [ResourceHit(r, rng.choice((1.0, 0.4, 2.0))) for r in rng.sample(places, 60)]
+        situation = rng.random() < 0.5
+        old = rank_hits(hits, now, "en", situation=situation)
+        assert rank_hits(hits, now, "en", situation=situation, open_at=board.is_open) == old
