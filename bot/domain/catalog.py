@@ -11,6 +11,7 @@ from pathlib import Path
 from bot.domain.load_context import ParsedFiles
 from bot.domain.loader import LoadResult, load_content
 from bot.domain.models import Content
+from bot.domain.open_now import OpenNowBoard
 from bot.domain.search import SearchIndex
 
 
@@ -18,6 +19,8 @@ from bot.domain.search import SearchIndex
 class Catalog:
     content: Content
     index: SearchIndex
+    # Open status per region per minute; a cache, filled as screens ask.
+    open_now: OpenNowBoard
 
 
 def build_catalog(content: Content, previous: Catalog | None = None) -> Catalog:
@@ -26,7 +29,7 @@ def build_catalog(content: Content, previous: Catalog | None = None) -> Catalog:
     situations = None
     if previous is not None and previous.content.situations == content.situations:
         situations = previous.index.situation_matcher
-    return Catalog(content, SearchIndex(content, situations))
+    return Catalog(content, SearchIndex(content, situations), OpenNowBoard(content))
 
 
 @contextlib.contextmanager

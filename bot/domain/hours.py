@@ -62,9 +62,10 @@ def load_zone(name: str) -> ZoneInfo:
 
 
 class OpeningSchedule:
-    """A parsed opening_hours expression bound to an IANA time zone. Immutable once built."""
+    """A parsed opening_hours expression bound to an IANA time zone. Immutable once built (it
+    only remembers the last week it worked out)."""
 
-    __slots__ = ("_expression", "_oh", "_zone")
+    __slots__ = ("_expression", "_oh", "_week", "_zone")
 
     def __init__(self, expression: str, timezone: str) -> None:
         self._zone = load_zone(timezone)
@@ -74,6 +75,9 @@ class OpeningSchedule:
             first_line = str(error).strip().splitlines()[0] if str(error).strip() else ""
             raise HoursError(first_line or "not a valid opening_hours expression") from error
         self._expression = expression
+        # The last week worked out, by its first local day: a load shares one schedule among
+        # the listings with the same hours, and cards of a day all ask for the same week.
+        self._week: tuple[dt.date, tuple[DayHours, ...]] | None = None
 
     @property
     def expression(self) -> str:
@@ -101,8 +105,16 @@ class OpeningSchedule:
         A span that crosses midnight stays one span on its first day ("22:00-04:00"), and a
         day that is open throughout (as in "24/7") is marked `all_day`.
         """
-        local = now.astimezone(self._zone)
-        days = [local.date() + dt.timedelta(days=i) for i in range(7)]
+        today = now.astimezone(self._zone).date()
+        kept = self._week
+        if kept is not None and kept[0] == today:
+            return kept[1]
+        week = self._work_out_week(today)
+        self._week = (today, week)
+        return week
+
+    def _work_out_week(self, today: dt.date) -> tuple[DayHours, ...]:
+        days = [today + dt.timedelta(days=i) for i in range(7)]
         window_start = self._midnight(days[0] - dt.timedelta(days=1))
         window_end = self._midnight(days[-1] + dt.timedelta(days=2))
         spans = [

@@ -462,7 +462,7 @@ def _hours(listing: Listing) -> Read[OpeningSchedule | None]:
     if expression is None or timezone is None:
         return INVALID
     try:
-        hours = OpeningSchedule(expression, timezone)
+        hours = listing.ctx.schedule(expression, timezone)
     except HoursError as error:
         listing.error("opening_hours", explain_hours(expression, str(error)))
         return INVALID

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from bot.domain.hours import HoursError, OpeningSchedule
 from bot.domain.models import LocalizedText
 from bot.domain.problems import Problem, Problems
 from bot.domain.reader import NodeReader
@@ -123,6 +124,24 @@ class LoadContext:
         self.coverage = Coverage()
         self.default_locale = "en"
         self.locales: tuple[str, ...] = ("en",)
+        # One schedule per distinct opening_hours expression and zone (or why it is not one):
+        # thousands of listings share a few dozen hours, and open status is worked out per
+        # schedule (see bot/domain/open_now.py).
+        self._schedules: dict[tuple[str, str], OpeningSchedule | str] = {}
+
+    def schedule(self, expression: str, timezone: str) -> OpeningSchedule:
+        """The schedule for an opening_hours expression in a zone, shared by every listing
+        that has the same, or HoursError."""
+        found = self._schedules.get((expression, timezone))
+        if found is None:
+            try:
+                found = OpeningSchedule(expression, timezone)
+            except HoursError as error:
+                found = str(error)
+            self._schedules[(expression, timezone)] = found
+        if isinstance(found, str):
+            raise HoursError(found)
+        return found
 
     def read(self, path: Path) -> tuple[NodeReader, Node | None]:
         """A YAML file's node tree, or None (the problem is recorded)."""

@@ -10,7 +10,7 @@ offered ahead of one that does not.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 from bot.domain.hours import OpenState
 from bot.domain.models import InfoSharing, Resource, YesNo
@@ -48,9 +48,11 @@ def rank_hits(
     *,
     situation: bool = False,
     distances: Mapping[str, float] | None = None,
+    open_at: Callable[[Resource, dt.datetime], bool] = is_open,
 ) -> list[ResourceHit]:
     """Hits in the order to show them: named, (hard barriers last when a situation matched),
-    relevant, open now, no barriers, nearest, best text match, then by name."""
+    relevant, open now, no barriers, nearest, best text match, then by name. `open_at` says
+    whether a place is open (the bot passes its per-minute board, which answers the same)."""
     best = max((hit.score for hit in hits), default=0.0)
     far = distances or {}
 
@@ -61,7 +63,7 @@ def rank_hits(
             -hit.named,
             situation and hard,
             hit.score < best * STRONG_SHARE,
-            not is_open(resource, now),
+            not open_at(resource, now),
             hard,
             soft_barrier(resource),
             far.get(resource.id, float("inf")),

@@ -18,7 +18,6 @@ from bot.ui.deeplink import DeepLink
 from bot.ui.links import start_link
 from bot.ui.render import bold, esc, italic, split_messages, telegram_length
 from bot.ui.screens import View
-from bot.ui.screens.listings import list_order
 from bot.ui.screens.parts import list_line, open_status
 from bot.ui.screens.view import sample_note
 
@@ -229,8 +228,7 @@ def _need_card(view: View, need_id: str, username: str) -> InlineCard:
 def _need_places(view: View, need_id: str) -> list[Resource]:
     """The need's places in the person's area, in the order the bot lists them."""
     region_id = view.region.id if view.region else ""
-    found = [r for r in view.catalog.content.resources_in(region_id) if need_id in r.needs]
-    return sorted(found, key=lambda r: list_order(view, r))
+    return list(view.catalog.open_now.ranked(region_id, need_id, view.state.locale, view.now))
 
 
 def _urgent_card(view: View, username: str) -> InlineCard:

@@ -2,10 +2,17 @@
 
 Safety facts are codes in the content files; their words come only from here (and so from the
 reviewed interface catalogs), so no careless translation in a content file can contradict them.
+
+Every label of a locale is worked out once, into a `LabelTable` (a resource card would
+otherwise make hundreds of catalogue look-ups); the functions below read from it.
 """
 
 from __future__ import annotations
 
+import functools
+import itertools
+from collections.abc import Mapping
+from dataclasses import dataclass
 from enum import Enum
 
 from bot.domain.models import (
@@ -18,14 +25,61 @@ from bot.domain.models import (
     VerificationMethod,
     YesNo,
 )
-from bot.i18n import Translator
+from bot.i18n import Translator, language_name_in
 
 GOOD, CAUTION, UNKNOWN = "✅", "⚠️", "❔"
 
 
+ACCESS_FIELDS = tuple(Access.__dataclass_fields__)
+
+
+@dataclass(frozen=True)
+class LabelTable:
+    """One locale's labels: each access fact's question and its line for every answer, the
+    community marks (every set of them, joined), the verification methods."""
+
+    questions: Mapping[str, str]
+    access_lines: Mapping[str, Mapping[Enum, str]]
+    communities: Mapping[Community, str]
+    community_sets: Mapping[frozenset[Community], str]
+    verifications: Mapping[VerificationMethod, str]
+
+
+@functools.cache
+def label_table(tr: Translator) -> LabelTable:
+    """The labels of `tr`'s locale, made once per translator (one per locale)."""
+    questions = _questions(tr)
+    communities = _communities(tr)
+    every = list(Community)
+    sets = (frozenset(c) for n in range(len(every) + 1) for c in itertools.combinations(every, n))
+    return LabelTable(
+        questions=questions,
+        access_lines={
+            field: {
+                value: _access_line(tr, questions[field], field, value)
+                for value in type(getattr(Access(), field))
+            }
+            for field in ACCESS_FIELDS
+        },
+        communities=communities,
+        community_sets={marks: _community_set(tr, communities, marks) for marks in sets},
+        verifications=_verifications(tr),
+    )
+
+
+@functools.lru_cache(maxsize=4096)
+def language_label(code: str, locale: str) -> str:
+    """The name of a listing's language `code` in `locale`, looked up in Babel once."""
+    return language_name_in(code, locale)
+
+
 def access_question(tr: Translator, field: str) -> str:
     """The label of one access fact, phrased as what the service asks or does."""
-    labels = {
+    return label_table(tr).questions[field]
+
+
+def _questions(tr: Translator) -> dict[str, str]:
+    return {
         "requires_id": tr.pgettext("access", "Asks for ID"),
         "requires_police_cooperation": tr.pgettext("access", "Asks you to work with police"),
         "requires_victim_identification": tr.pgettext(
@@ -48,7 +102,6 @@ def access_question(tr: Translator, field: str) -> str:
         "anonymous_ok": tr.pgettext("access", "You can stay anonymous"),
         "appointment": tr.pgettext("access", "Walk in or appointment"),
     }
-    return labels[field]
 
 
 def _yes_no(tr: Translator, value: YesNo) -> str:
@@ -117,35 +170,56 @@ _REASSURING: dict[str, frozenset[Enum]] = {
 
 def access_lines(tr: Translator, access: Access) -> list[str]:
     """One line per access fact: a mark, the question and the answer (unknown shown as such)."""
-    lines = []
-    for field in Access.__dataclass_fields__:
-        value = getattr(access, field)
-        if value.value == "unknown":
-            mark = UNKNOWN
-        elif field.startswith("requires_"):
-            mark = GOOD if value is YesNo.NO else CAUTION
-        else:
-            mark = GOOD if value in _REASSURING[field] else CAUTION
-        lines.append(f"{mark} {access_question(tr, field)}: {_value_label(tr, value)}")
-    return lines
+    lines = label_table(tr).access_lines
+    return [lines[field][getattr(access, field)] for field in ACCESS_FIELDS]
+
+
+def _access_line(tr: Translator, question: str, field: str, value: Enum) -> str:
+    if value.value == "unknown":
+        mark = UNKNOWN
+    elif field.startswith("requires_"):
+        mark = GOOD if value is YesNo.NO else CAUTION
+    else:
+        mark = GOOD if value in _REASSURING[field] else CAUTION
+    return f"{mark} {question}: {_value_label(tr, value)}"
 
 
 def community_label(tr: Translator, mark: Community) -> str:
     """The words for a community mark ("sex-worker-led")."""
+    return label_table(tr).communities[mark]
+
+
+def community_marks(tr: Translator, marks: frozenset[Community]) -> str:
+    """ "⚑ peer-run and sex-worker-led", or an empty string."""
+    return label_table(tr).community_sets[marks]
+
+
+def _communities(tr: Translator) -> dict[Community, str]:
     return {
         Community.SEX_WORKER_LED: tr.pgettext("community", "sex-worker-led"),
         Community.PEER_RUN: tr.pgettext("community", "peer-run"),
         Community.LGBTQIA_AFFIRMING: tr.pgettext("community", "LGBTQIA+ affirming"),
         Community.TRANS_LED: tr.pgettext("community", "trans-led"),
-    }[mark]
+    }
+
+
+def _community_set(
+    tr: Translator, communities: Mapping[Community, str], marks: frozenset[Community]
+) -> str:
+    labels = [communities[mark] for mark in sorted(marks, key=lambda m: m.value)]
+    return f"⚑ {tr.join(labels)}" if labels else ""
 
 
 def verification_label(tr: Translator, method: VerificationMethod) -> str:
     """How a listing was checked, in words ("by phone")."""
+    return label_table(tr).verifications[method]
+
+
+def _verifications(tr: Translator) -> dict[VerificationMethod, str]:
     return {
         VerificationMethod.PHONE: tr.pgettext("verified", "by phone"),
         VerificationMethod.VISIT: tr.pgettext("verified", "by a visit"),
         VerificationMethod.EMAIL: tr.pgettext("verified", "by email"),
         VerificationMethod.WEBSITE: tr.pgettext("verified", "on their website"),
         VerificationMethod.PARTNER: tr.pgettext("verified", "by a partner organisation"),
-    }[method]
+    }

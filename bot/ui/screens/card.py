@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 from bot.domain.models import Resource
-from bot.i18n import language_name_in
 from bot.ui.actions import ShowNearby, ShowNeed, ShowNeeds, ShowOpenNow, ShowResource, ShowShare
-from bot.ui.labels import access_lines, verification_label
+from bot.ui.labels import access_lines, language_label, verification_label
 from bot.ui.render import Button, Screen, bold, esc, italic, split_messages
 from bot.ui.screens.menus import out_of_date
 from bot.ui.screens.parts import community_marks, is_stale, open_status, stale_note, warnings
@@ -89,7 +88,7 @@ def resource_card(view: View, action: ShowResource) -> Screen:
     if resource.email:
         details.append(f"✉️ {esc(resource.email)}")
     if resource.languages:
-        names = [language_name_in(code, view.state.locale) for code in resource.languages]
+        names = [language_label(code, view.state.locale) for code in resource.languages]
         details.append(esc(tr.gettext("Languages: %(languages)s") % {"languages": tr.join(names)}))
     if resource.fees_description:
         details.append(_labelled(tr.gettext("About cost:"), view.text(resource.fees_description)))

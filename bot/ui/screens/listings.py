@@ -3,12 +3,10 @@ and pages; every list keeps its filters, its way back and urgent help."""
 
 from __future__ import annotations
 
-import datetime as dt
-
 from bot.domain.geo import distance_km, nearest
-from bot.domain.hours import OpenState
 from bot.domain.models import GeoPoint, Neighbourhood, Resource
-from bot.domain.ranking import hard_barrier, is_open, soft_barrier
+from bot.domain.open_now import ALL_NEEDS
+from bot.domain.ranking import hard_barrier
 from bot.ui.actions import (
     Filter,
     ListAction,
@@ -22,7 +20,7 @@ from bot.ui.actions import (
 )
 from bot.ui.render import Button, Screen, bold, esc, italic, split_messages
 from bot.ui.screens.menus import area_picker, out_of_date
-from bot.ui.screens.parts import COMMUNITY_LED, list_line, passes
+from bot.ui.screens.parts import filter_check, list_line
 from bot.ui.screens.view import View, nav_row, rows, sample_note
 
 PAGE_SIZE = 5
@@ -69,7 +67,11 @@ def _resource_list(
     view: View, action: ListAction, header: str, entries: Entries, back: Button, place: str = ""
 ) -> Screen:
     tr = view.tr
-    shown = [(r, d) for r, d in entries if passes(view, r, action.filters)]
+    if action.filters:
+        check = filter_check(view, action.filters)
+        shown = [(r, d) for r, d in entries if check(r)]
+    else:
+        shown = entries
     pages = max(1, -(-len(shown) // PAGE_SIZE))
     page = min(action.page, pages - 1)
     chunk = shown[page * PAGE_SIZE : (page + 1) * PAGE_SIZE]
@@ -115,26 +117,6 @@ def _resource_list(
     )
 
 
-def list_order(view: View, resource: Resource) -> tuple[int, bool, bool, dt.datetime, bool, str]:
-    """How lists order places: open now first, then no barriers, then whatever opens soonest,
-    peer-led first."""
-    far = dt.datetime.max.replace(tzinfo=dt.UTC)
-    if resource.hours is None:
-        rank, opens = 2, far
-    else:
-        status = resource.hours.status(view.now)
-        rank = 0 if status.state is OpenState.OPEN else 1
-        opens = far if rank == 0 or status.next_change is None else status.next_change
-    return (
-        rank,
-        hard_barrier(resource),
-        soft_barrier(resource),
-        opens,
-        not resource.community & COMMUNITY_LED,
-        resource.name.get(view.state.locale).casefold(),
-    )
-
-
 def need_list(view: View, action: ShowNeed) -> Screen:
     """Resources for one need in the user's area: open now and without barriers first."""
     content = view.catalog.content
@@ -143,8 +125,7 @@ def need_list(view: View, action: ShowNeed) -> Screen:
         return out_of_date(view)
     if view.region is None:
         return area_picker(view)
-    found = [r for r in content.resources_in(view.region.id) if need.id in r.needs]
-    found.sort(key=lambda r: list_order(view, r))
+    found = view.catalog.open_now.ranked(view.region.id, need.id, view.state.locale, view.now)
     header = bold(need.name.get(view.state.locale))
     header += "\n" + esc(
         view.tr.gettext("Send a location to see the closest first.")
@@ -190,15 +171,18 @@ def open_now_list(view: View, action: ShowOpenNow) -> Screen:
     hood = content.neighbourhoods.get(action.neighbourhood_id)
     if action.neighbourhood_id and hood is None:
         return out_of_date(view)
-    open_now = [r for r in content.resources_in(view.region.id) if is_open(r, view.now)]
+    board = view.catalog.open_now
     entries: Entries
     if hood is not None:
+        open_now = [r for r in board.resources_in(view.region.id) if board.is_open(r, view.now)]
         entries = [(n.resource, n.distance_km) for n in nearest(content, hood.center, open_now)]
         placed = {r.id for r, _d in entries}
         # Phone lines have no place: after the nearest places, never left out.
         entries.extend((r, None) for r in open_now if r.id not in placed)
     else:
-        entries = [(r, None) for r in sorted(open_now, key=lambda r: list_order(view, r))]
+        # Picking from the ranked list gives the order sorting the open places would.
+        ranked = board.ranked(view.region.id, ALL_NEEDS, view.state.locale, view.now)
+        entries = [(r, None) for r in ranked if board.is_open(r, view.now)]
     entries.sort(key=lambda e: hard_barrier(e[0]))
     header = bold(view.tr.gettext("Open now or around the clock"))
     back = Button(view.tr.pgettext("button", "◀ Back"), ShowUrgent(action.neighbourhood_id))

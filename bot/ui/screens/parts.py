@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 
 from bot.domain.hours import OpenState
-from bot.domain.models import Community, InfoSharing, Resource, YesNo
-from bot.domain.ranking import is_open
+from bot.domain.models import InfoSharing, Resource, YesNo
+from bot.domain.open_now import COMMUNITY_LED
+from bot.ui import labels
 from bot.ui.actions import Filter
-from bot.ui.labels import access_question, community_label
+from bot.ui.labels import access_question
 from bot.ui.render import bold, esc, italic
 from bot.ui.screens.view import View
 
-COMMUNITY_LED = frozenset({Community.SEX_WORKER_LED, Community.PEER_RUN})
 # Beyond this, "opens Monday" would read as this coming Monday: name the date instead.
 DAYS_NAMED_BY_WEEKDAY = 6
 
@@ -20,9 +21,9 @@ DAYS_NAMED_BY_WEEKDAY = 6
 def open_status(view: View, resource: Resource) -> str:
     """In words: "Open now, until 9 PM", "Closed, opens Monday 9:00 AM", "Hours not known"."""
     tr = view.tr
-    if resource.hours is None:
+    status = view.catalog.open_now.status(resource, view.now)
+    if resource.hours is None or status is None:
         return tr.gettext("Hours not known")
-    status = resource.hours.status(view.now)
     change = status.next_change
     if status.state is OpenState.OPEN:
         if change is None:
@@ -45,21 +46,39 @@ def open_status(view: View, resource: Resource) -> str:
 
 def passes(view: View, resource: Resource, filters: Filter) -> bool:
     """Whether a resource passes every filter; unknown facts never pass a filter."""
-    if Filter.OPEN_NOW in filters and not is_open(resource, view.now):
-        return False
-    if Filter.NO_POLICE in filters and resource.access.involves_police is not False:
-        return False
-    if Filter.NO_ID in filters and resource.access.requires_id is not YesNo.NO:
-        return False
-    return not (Filter.COMMUNITY_LED in filters and not resource.community & COMMUNITY_LED)
+    return filter_check(view, filters)(resource)
+
+
+def filter_check(view: View, filters: Filter) -> Callable[[Resource], bool]:
+    """`passes` for many resources: the filters and this minute's statuses looked up once."""
+    if not filters:
+        return _everything
+    statuses = view.catalog.open_now.at(view.now)
+    now = view.now
+    open_now = Filter.OPEN_NOW in filters
+    no_police = Filter.NO_POLICE in filters
+    no_id = Filter.NO_ID in filters
+    peer_led = Filter.COMMUNITY_LED in filters
+
+    def check(resource: Resource) -> bool:
+        if open_now and not statuses.is_open(resource, now):
+            return False
+        if no_police and resource.access.involves_police is not False:
+            return False
+        if no_id and resource.access.requires_id is not YesNo.NO:
+            return False
+        return not (peer_led and not resource.community & COMMUNITY_LED)
+
+    return check
+
+
+def _everything(_resource: Resource) -> bool:
+    return True
 
 
 def community_marks(view: View, resource: Resource) -> str:
     """ "⚑ peer-run and sex-worker-led", or an empty string."""
-    marks = [
-        community_label(view.tr, mark) for mark in sorted(resource.community, key=lambda m: m.value)
-    ]
-    return f"⚑ {view.tr.join(marks)}" if marks else ""
+    return labels.community_marks(view.tr, resource.community)
 
 
 def warnings(view: View, resource: Resource) -> str:

@@ -15,7 +15,7 @@ from bot.ui.actions import ShowNearby, ShowNeed, ShowNeeds, ShowPage, ShowResour
 from bot.ui.render import Button, Screen, bold, esc, split_messages
 from bot.ui.screens.listings import filter_buttons, filter_notes, nearby_list
 from bot.ui.screens.other_languages import unsupported_language_note
-from bot.ui.screens.parts import list_line, passes
+from bot.ui.screens.parts import filter_check, list_line
 from bot.ui.screens.urgent import local_places_button, urgent_messages
 from bot.ui.screens.view import View, nav_row, rows, sample_note
 
@@ -97,6 +97,7 @@ def answer(view: View, search: ShowSearch, limit: int = SEARCH_LIMIT) -> Answer:
             where = resource_point(content, hit.resource)
             if where is not None:
                 distances[hit.resource.id] = distance_km(result.neighbourhood.center, where)
+    check = filter_check(view, search.filters)
     ranked = [
         hit
         for hit in rank_hits(
@@ -105,8 +106,9 @@ def answer(view: View, search: ShowSearch, limit: int = SEARCH_LIMIT) -> Answer:
             view.state.locale,
             situation=bool(result.situations),
             distances=distances,
+            open_at=view.catalog.open_now.is_open,
         )
-        if passes(view, hit.resource, search.filters)
+        if check(hit.resource)
     ][:limit]
     situation_pages = _unique(
         content.pages[p] for s in result.situations for p in s.pages if p in content.pages

@@ -1,0 +1,154 @@
+"""A frozen copy of bot/ui/labels.py before its label tables (issue 14), kept for one test:
+cards drawn with it and with the tables must read the same in every locale.
+
+Translated labels for content codes: access facts, community marks, verification methods.
+
+Safety facts are codes in the content files; their words come only from here (and so from the
+reviewed interface catalogs), so no careless translation in a content file can contradict them.
+"""
+
+from __future__ import annotations
+
+from enum import Enum
+
+from bot.domain.models import (
+    Access,
+    Appointment,
+    Community,
+    Fee,
+    InfoSharing,
+    MandatoryReporter,
+    VerificationMethod,
+    YesNo,
+)
+from bot.i18n import Translator
+
+GOOD, CAUTION, UNKNOWN = "✅", "⚠️", "❔"
+
+
+def access_question(tr: Translator, field: str) -> str:
+    """The label of one access fact, phrased as what the service asks or does."""
+    labels = {
+        "requires_id": tr.pgettext("access", "Asks for ID"),
+        "requires_police_cooperation": tr.pgettext("access", "Asks you to work with police"),
+        "requires_victim_identification": tr.pgettext(
+            "access", "Asks you to prove you were trafficked"
+        ),
+        "requires_leaving_sex_trade": tr.pgettext("access", "Asks you to leave the sex trades"),
+        "requires_religious_participation": tr.pgettext(
+            "access", "Asks you to take part in religious activities"
+        ),
+        "requires_treatment": tr.pgettext("access", "Asks you to go to treatment or therapy"),
+        "requires_sobriety": tr.pgettext("access", "Asks you to be sober"),
+        "shares_info_with_police": tr.pgettext("access", "Shares information with police"),
+        "shares_info_with_immigration": tr.pgettext(
+            "access", "Shares information with immigration"
+        ),
+        "mandatory_reporter": tr.pgettext("access", "Staff must report abuse"),
+        "fee": tr.pgettext("access", "Cost"),
+        "serves_undocumented": tr.pgettext("access", "Serves undocumented people"),
+        "serves_minors": tr.pgettext("access", "Serves people under 18"),
+        "anonymous_ok": tr.pgettext("access", "You can stay anonymous"),
+        "appointment": tr.pgettext("access", "Walk in or appointment"),
+    }
+    return labels[field]
+
+
+def _yes_no(tr: Translator, value: YesNo) -> str:
+    return {
+        YesNo.YES: tr.pgettext("answer", "yes"),
+        YesNo.NO: tr.pgettext("answer", "no"),
+        YesNo.UNKNOWN: tr.pgettext("answer", "not known yet"),
+    }[value]
+
+
+def _value_label(tr: Translator, value: Enum) -> str:
+    if isinstance(value, YesNo):
+        return _yes_no(tr, value)
+    if isinstance(value, InfoSharing):
+        return {
+            InfoSharing.NEVER: tr.pgettext("sharing", "never"),
+            InfoSharing.WITH_CONSENT: tr.pgettext("sharing", "only if you agree"),
+            InfoSharing.WHEN_REQUIRED_BY_LAW: tr.pgettext(
+                "sharing", "only when the law requires it"
+            ),
+            InfoSharing.ROUTINELY: tr.pgettext("sharing", "routinely"),
+            InfoSharing.UNKNOWN: tr.pgettext("answer", "not known yet"),
+        }[value]
+    if isinstance(value, MandatoryReporter):
+        return {
+            MandatoryReporter.NONE: tr.pgettext("reporter", "no"),
+            MandatoryReporter.MINORS_ONLY: tr.pgettext("reporter", "only abuse of people under 18"),
+            MandatoryReporter.YES: tr.pgettext("reporter", "yes"),
+            MandatoryReporter.UNKNOWN: tr.pgettext("answer", "not known yet"),
+        }[value]
+    if isinstance(value, Fee):
+        return _fee_label(tr, value)
+    if isinstance(value, Appointment):
+        return {
+            Appointment.WALK_IN: tr.pgettext("appointment", "walk in"),
+            Appointment.APPOINTMENT: tr.pgettext("appointment", "appointment needed"),
+            Appointment.EITHER: tr.pgettext("appointment", "walk in or appointment"),
+            Appointment.UNKNOWN: tr.pgettext("answer", "not known yet"),
+        }[value]
+    raise TypeError(value)
+
+
+def _fee_label(tr: Translator, value: Fee) -> str:
+    """What a service costs, in words."""
+    return {
+        Fee.FREE: tr.pgettext("fee", "free"),
+        Fee.SLIDING_SCALE: tr.pgettext("fee", "sliding scale"),
+        Fee.FEE: tr.pgettext("fee", "there is a fee"),
+        Fee.INSURANCE: tr.pgettext("fee", "takes insurance"),
+        Fee.UNKNOWN: tr.pgettext("answer", "not known yet"),
+    }[value]
+
+
+# Which answers are reassuring for the person asking; anything else is a caution.
+_REASSURING: dict[str, frozenset[Enum]] = {
+    "shares_info_with_police": frozenset({InfoSharing.NEVER, InfoSharing.WITH_CONSENT}),
+    "shares_info_with_immigration": frozenset({InfoSharing.NEVER, InfoSharing.WITH_CONSENT}),
+    "mandatory_reporter": frozenset({MandatoryReporter.NONE, MandatoryReporter.MINORS_ONLY}),
+    "fee": frozenset({Fee.FREE, Fee.SLIDING_SCALE}),
+    "serves_undocumented": frozenset({YesNo.YES}),
+    "serves_minors": frozenset({YesNo.YES}),
+    "anonymous_ok": frozenset({YesNo.YES}),
+    "appointment": frozenset({Appointment.WALK_IN, Appointment.EITHER}),
+}
+
+
+def access_lines(tr: Translator, access: Access) -> list[str]:
+    """One line per access fact: a mark, the question and the answer (unknown shown as such)."""
+    lines = []
+    for field in Access.__dataclass_fields__:
+        value = getattr(access, field)
+        if value.value == "unknown":
+            mark = UNKNOWN
+        elif field.startswith("requires_"):
+            mark = GOOD if value is YesNo.NO else CAUTION
+        else:
+            mark = GOOD if value in _REASSURING[field] else CAUTION
+        lines.append(f"{mark} {access_question(tr, field)}: {_value_label(tr, value)}")
+    return lines
+
+
+def community_label(tr: Translator, mark: Community) -> str:
+    """The words for a community mark ("sex-worker-led")."""
+    return {
+        Community.SEX_WORKER_LED: tr.pgettext("community", "sex-worker-led"),
+        Community.PEER_RUN: tr.pgettext("community", "peer-run"),
+        Community.LGBTQIA_AFFIRMING: tr.pgettext("community", "LGBTQIA+ affirming"),
+        Community.TRANS_LED: tr.pgettext("community", "trans-led"),
+    }[mark]
+
+
+def verification_label(tr: Translator, method: VerificationMethod) -> str:
+    """How a listing was checked, in words ("by phone")."""
+    return {
+        VerificationMethod.PHONE: tr.pgettext("verified", "by phone"),
+        VerificationMethod.VISIT: tr.pgettext("verified", "by a visit"),
+        VerificationMethod.EMAIL: tr.pgettext("verified", "by email"),
+        VerificationMethod.WEBSITE: tr.pgettext("verified", "on their website"),
+        VerificationMethod.PARTNER: tr.pgettext("verified", "by a partner organisation"),
+    }[method]
