@@ -28,6 +28,7 @@ from bot.domain.models import Content
 from bot.domain.skeleton import SkeletonError, check_request, write_region
 from bot.hsds import commands as hsds_commands
 from bot.i18n import available_locales
+from bot.live import frozen_when_loaded
 from bot.logs import configure_logging
 from bot.preview import run_preview
 from bot.sheets import commands as sheet_commands
@@ -343,7 +344,10 @@ def run(err: TextIO) -> int:
         return 2
     secrets = (config.token, config.hash_secret.decode(), config.webhook_secret)
     configure_logging(config.log_level, secrets=tuple(s for s in secrets if s))
-    catalog = usable_catalog(config.content_dir, err)
+    # As a live reload does: no collection during the load, then the catalog (kept for the
+    # bot's life) out of the collector's sight, so full collections never scan it.
+    with frozen_when_loaded():
+        catalog = usable_catalog(config.content_dir, err)
     if catalog is None:
         return 1
     locales = shipped_locales(catalog.content)
