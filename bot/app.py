@@ -222,12 +222,13 @@ async def write_counts(
     store: Store, stop: asyncio.Event, every: float = COUNTS_WRITTEN_EVERY_SECONDS
 ) -> None:
     """Write the counts added up in memory every `every` seconds until `stop` (what is left
-    then is written when the store closes). A failed write keeps them for the next one."""
+    then is written when the store closes), and any checkpoint an erasure still owes. A failed
+    write keeps them for the next one."""
     while not stop.is_set():
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(stop.wait(), every)
         try:
-            await store.flush_counts()
+            await store.settle()
         except sqlite3.Error as error:
             logger.error("Could not write the counts: %s", type(error).__name__)
 

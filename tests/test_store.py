@@ -308,3 +308,21 @@ async def test_many_erasures_at_once_all_succeed(db_path: Path) -> None:
         assert all(results[: len(keys)])
     finally:
         await store.close()
+
+
+async def test_an_erasure_while_another_read_is_open_is_confirmed_and_reaches_disk_soon(
+    store: Store, db_path: Path
+) -> None:
+    """Under load another update's read may still be open on the shared connection, which
+    makes SQLite refuse the checkpoint ("database table is locked"). The erasure has committed:
+    it must be confirmed, not fail, and its checkpoint must follow with the next settle."""
+    canary = "canary-region-5150"
+    for n in range(5):
+        await store.save_preferences(f"k{n}", Preferences(locale="en", region_id=canary), DAY)
+    reading = await store._db.execute("SELECT user_key FROM preferences")
+    await reading.fetchone()  # a read left open, as an update in flight would
+    for n in range(5):
+        assert await store.forget(f"k{n}") is True
+    await reading.close()
+    await store.settle()
+    assert canary.encode() not in on_disk(db_path)

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
+import logging
 import os
+import sqlite3
 from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,6 +22,13 @@ from bot.store.pending_counts import (
     PendingCounts,
 )
 from bot.store.schema import StoreError, migrate, user_version
+
+logger = logging.getLogger(__name__)
+
+# A checkpoint refused because the connection is busy is tried this many times, pausing a
+# little longer each time, before it is left for the next write of counts.
+CHECKPOINT_ATTEMPTS = 5
+CHECKPOINT_PAUSE_S = 0.01
 
 
 @dataclass(frozen=True)
@@ -140,6 +150,7 @@ class Store:
         self._closed = False
         self._known: OrderedDict[str, _Known] = OrderedDict()
         self._pending = PendingCounts()
+        self._checkpoint_owed = False
         self.alerts = AlertBook(connection)
 
     @classmethod
@@ -462,5 +473,26 @@ class Store:
         # automatic checkpoint; erasures are rare, so the extra fsync is cheap.
         # The pragma returns a row: read it, so the statement is finished before the next one
         # (an unread checkpoint left the table locked for the next erasure under load).
-        async with self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)") as cursor:
-            await cursor.fetchall()
+        # While another update's statement is still reading on this shared connection, the
+        # checkpoint is refused ("database table is locked"). The erasure itself has committed
+        # by then, so the person is told it is done: the checkpoint is tried again a few times
+        # and, failing that, owed and run with the next write of counts (every few seconds).
+        for attempt in range(CHECKPOINT_ATTEMPTS):
+            try:
+                async with self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)") as cursor:
+                    await cursor.fetchall()
+            except sqlite3.OperationalError as error:
+                if "locked" not in str(error):
+                    raise
+                await asyncio.sleep(CHECKPOINT_PAUSE_S * (attempt + 1))
+            else:
+                self._checkpoint_owed = False
+                return
+        self._checkpoint_owed = True
+        logger.warning("The erasure checkpoint is deferred: the database was busy")
+
+    async def settle(self) -> None:
+        """Write the counts in memory, and run a checkpoint an erasure still owes."""
+        await self.flush_counts()
+        if self._checkpoint_owed:
+            await self._checkpoint()
