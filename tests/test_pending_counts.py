@@ -110,3 +110,17 @@ def test_a_failed_write_keeps_the_counts_for_the_next() -> None:
     pending.add(key)
     pending.put_back(taken)
     assert pending.take()[key] == 2
+
+
+async def test_writing_counts_while_an_alert_is_published_takes_turns(store: Store) -> None:
+    """Both are transactions on the one shared connection: without taking turns the second
+    BEGIN fails ("cannot start a transaction within a transaction")."""
+    published = dt.datetime(2026, 12, 5, 9, tzinfo=dt.UTC)
+    for n in range(10):
+        await count_everything(store, 1)
+        await asyncio.gather(
+            store.flush_counts(),
+            store.alerts.publish(published, DAY, ("oakland",), {"en": f"alert {n}"}),
+        )
+    assert [c.count for c in await store.counts()] == [10]
+    assert len(await store.alerts.alerts()) == 10

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import aiosqlite
 
 from bot.domain.alerts import Alert
+from bot.store.transactions import Transactions
 
 WAITING, SENT, FAILED, UNSEND, DONE = "waiting", "sent", "failed", "unsend", "done"
 # Not sent because the alert ended before its turn came (the bot was down, say).
@@ -76,8 +77,9 @@ _ALERT_COLUMNS = "id, published, expires, areas, texts, withdrawn"
 class AlertBook:
     """The alert tables, on the store's connection (autocommit)."""
 
-    def __init__(self, connection: aiosqlite.Connection) -> None:
+    def __init__(self, connection: aiosqlite.Connection, transactions: Transactions) -> None:
         self._db = connection
+        self._transactions = transactions
 
     async def publish(
         self,
@@ -87,8 +89,7 @@ class AlertBook:
         texts: dict[str, str],
     ) -> int:
         """Write the alert and one outbox row per subscriber to any of `areas`, together."""
-        await self._db.execute("BEGIN IMMEDIATE")
-        try:
+        async with self._transactions.begin():
             async with self._db.execute(
                 "INSERT INTO alerts (published, expires, areas, texts) VALUES (?, ?, ?, ?)",
                 (
@@ -111,10 +112,6 @@ class AlertBook:
                     if wanted & set(str(their_areas).split())
                 ],
             )
-            await self._db.execute("COMMIT")
-        except BaseException:
-            await self._db.execute("ROLLBACK")
-            raise
         return alert_id
 
     async def alert(self, alert_id: int) -> Alert | None:
@@ -155,8 +152,7 @@ class AlertBook:
     async def withdraw(self, alert_id: int) -> bool:
         """Withdraw an alert: nothing more is sent, and delivered messages are queued for
         deletion. False when there is no such alert (or it was withdrawn already)."""
-        await self._db.execute("BEGIN IMMEDIATE")
-        try:
+        async with self._transactions.begin():
             async with self._db.execute(
                 "UPDATE alerts SET withdrawn = 1 WHERE id = ? AND withdrawn = 0", (alert_id,)
             ) as cursor:
@@ -169,10 +165,6 @@ class AlertBook:
                 " AND message_id IS NOT NULL",
                 (UNSEND, alert_id, SENT),
             )
-            await self._db.execute("COMMIT")
-        except BaseException:
-            await self._db.execute("ROLLBACK")
-            raise
         return changed
 
     async def subscribe(self, user_key: str, subscription: Subscription) -> None:

@@ -22,6 +22,7 @@ from bot.store.pending_counts import (
     PendingCounts,
 )
 from bot.store.schema import StoreError, migrate, user_version
+from bot.store.transactions import Transactions
 
 logger = logging.getLogger(__name__)
 
@@ -151,7 +152,8 @@ class Store:
         self._known: OrderedDict[str, _Known] = OrderedDict()
         self._pending = PendingCounts()
         self._checkpoint_owed = False
-        self.alerts = AlertBook(connection)
+        self._transactions = Transactions(connection)
+        self.alerts = AlertBook(connection, self._transactions)
 
     @classmethod
     async def open(cls, path: Path) -> Store:
@@ -418,15 +420,13 @@ class Store:
         taken = self._pending.take()
         if not taken:
             return
-        await self._db.execute("BEGIN IMMEDIATE")
         try:
-            for key, count in taken.items():
-                if key.table is CountTable.CAMPAIGNS:
-                    key = await self._campaign_within_cap(key)
-                await self._db.execute(key.table.upsert, key.row(count))
-            await self._db.execute("COMMIT")
+            async with self._transactions.begin():
+                for key, count in taken.items():
+                    if key.table is CountTable.CAMPAIGNS:
+                        key = await self._campaign_within_cap(key)
+                    await self._db.execute(key.table.upsert, key.row(count))
         except BaseException:
-            await self._db.execute("ROLLBACK")
             self._pending.put_back(taken)
             raise
 
