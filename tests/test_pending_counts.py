@@ -100,6 +100,12 @@ def test_memory_is_bounded_whatever_codes_arrive() -> None:
     assert len(pending) == MAX_CAMPAIGNS_PER_DAY + 1
     taken = pending.take()
     assert sum(taken.values()) == 10 * MAX_CAMPAIGNS_PER_DAY and len(pending) == 0
+    # A failed write puts its counts back under the same cap.
+    for n in range(10 * MAX_CAMPAIGNS_PER_DAY):
+        pending.add(CountKey(CountTable.CAMPAIGNS, DAY, (f"new{n}",)))
+    pending.put_back(taken)
+    assert len(pending) == MAX_CAMPAIGNS_PER_DAY + 1
+    assert sum(pending.take().values()) == 20 * MAX_CAMPAIGNS_PER_DAY
 
 
 def test_a_failed_write_keeps_the_counts_for_the_next() -> None:

@@ -63,12 +63,7 @@ class PendingCounts:
 
     def add(self, key: CountKey) -> None:
         """Count one."""
-        if key.table is CountTable.CAMPAIGNS and key not in self._counts:
-            if self._campaigns_seen[key.day] >= MAX_CAMPAIGNS_PER_DAY:
-                key = CountKey(CountTable.CAMPAIGNS, key.day, (OTHER_CAMPAIGNS,))
-            if key not in self._counts:
-                self._campaigns_seen[key.day] += 1
-        self._counts[key] += 1
+        self._counts[self._admitted(key)] += 1
 
     def take(self) -> Counter[CountKey]:
         """Everything counted since the last take (to write now)."""
@@ -79,7 +74,17 @@ class PendingCounts:
     def put_back(self, taken: Counter[CountKey]) -> None:
         """Counts whose write failed, to try again with the next batch."""
         for key, count in taken.items():
-            self._counts[key] += count
+            self._counts[self._admitted(key)] += count
+
+    def _admitted(self, key: CountKey) -> CountKey:
+        # A campaign code new to the batch past the day's cap is counted under OTHER.
+        if key.table is not CountTable.CAMPAIGNS or key in self._counts:
+            return key
+        if self._campaigns_seen[key.day] >= MAX_CAMPAIGNS_PER_DAY:
+            key = CountKey(CountTable.CAMPAIGNS, key.day, (OTHER_CAMPAIGNS,))
+        if key not in self._counts:
+            self._campaigns_seen[key.day] += 1
+        return key
 
     def __len__(self) -> int:
         return len(self._counts)
