@@ -172,25 +172,32 @@ async def serve(config: Config, catalog: Catalog, locales: tuple[str, ...], defa
         async with application:
             await register_commands(application, handlers)
             dispatcher = build_dispatcher(application, handlers, config)
-            # Messages due to disappear go on being deleted (overdue ones first) while we run.
-            deletions = asyncio.create_task(handlers.deleter.run(application.bot, stop))
-            # Edits to the content folder are served as soon as they load without errors.
-            watching = asyncio.create_task(publisher.watch(application.bot, stop))
-            # Safety alerts in the outbox (published here or from the command line) go out.
-            alerting = asyncio.create_task(send_alerts(config, handlers, stop))
-            # Anonymous counts are added up in memory and written now and then.
-            counting = asyncio.create_task(write_counts(store, stop))
+            beside = run_beside(application.bot, handlers, publisher, config, stop)
             try:
                 await _receive(application, dispatcher, config, stop)
             finally:
                 stop.set()
-                await deletions
-                await watching
-                await alerting
-                await counting
+                for task in beside:
+                    await task
             logger.info("Stopped")
     finally:
         await store.close()
+
+
+def run_beside(
+    bot: Bot, handlers: Handlers, publisher: Publisher, config: Config, stop: asyncio.Event
+) -> list[asyncio.Task[None]]:
+    """Start what runs beside answering updates, each until `stop`."""
+    return [
+        # Messages due to disappear go on being deleted (overdue ones first) while we run.
+        asyncio.create_task(handlers.deleter.run(bot, stop)),
+        # Edits to the content folder are served as soon as they load without errors.
+        asyncio.create_task(publisher.watch(bot, stop)),
+        # Safety alerts in the outbox (published here or from the command line) go out.
+        asyncio.create_task(send_alerts(config, handlers, stop)),
+        # Anonymous counts are added up in memory and written now and then.
+        asyncio.create_task(write_counts(handlers.store, stop)),
+    ]
 
 
 def alert_sender(config: Config, handlers: Handlers) -> AlertSender:
