@@ -166,82 +166,58 @@ def privacy(view: View) -> Screen:
 def _what_is_kept(view: View) -> list[str]:
     tr = view.tr
     days = view.retention_days
+    kept = (
+        tr.ngettext(
+            "Your choices (language, area, disappearing messages, forward protection),"
+            " filed under a scrambled code made from your account, never your account"
+            " number. Erased after %(days)d day without use, or at once with /forget.",
+            "Your choices (language, area, disappearing messages, forward protection),"
+            " filed under a scrambled code made from your account, never your account"
+            " number. Erased after %(days)d days without use, or at once with /forget.",
+            days,
+        )
+        % {"days": days},
+        tr.gettext(
+            "Only with disappearing messages on: the numbers of the messages waiting to be"
+            " deleted, with this chat's number locked by a key kept outside the database."
+            " Each goes when its message is deleted, at the latest after 48 hours."
+        ),
+        tr.gettext("Counts with no names or numbers, such as how often a list was opened."),
+        tr.gettext(
+            "Counts of “something is wrong here” taps per listing, reason and day, and of"
+            " searches that found nothing (never the words), with nothing about who tapped"
+            " or searched."
+        ),
+        tr.gettext(
+            "Per day, how many cards were shared and how many starts came through each"
+            " outreach link, with nothing that says who."
+        ),
+        tr.gettext(
+            "A log of what the organisation's admins changed in the bot (which admin, what,"
+            " when), with nothing about you."
+        ),
+        tr.gettext(
+            "Only if you turn on safety alerts (/alerts): this chat's number, locked by a key"
+            " kept outside the database, the areas you picked and your language; and, for"
+            " each alert sent to you, its message number, until the alert ends or at most 48"
+            " hours, so a withdrawn alert can be deleted. All of it goes when you stop."
+        ),
+        tr.gettext(
+            "The safety alerts the organisation published, with nothing about who received them."
+        ),
+        tr.gettext(
+            "Never: what you type, your name, username or phone number, or a location you"
+            " send (it is used for that one answer)."
+        ),
+    )
+    compelled = tr.gettext(
+        "If the people who run this bot were forced by law to hand over data, that list"
+        " is all there is. Your messages are not in it."
+    )
     return [
         bold(tr.gettext("What this bot keeps")),
-        "• "
-        + esc(
-            tr.ngettext(
-                "Your choices (language, area, disappearing messages, forward protection),"
-                " filed under a scrambled code made from your account, never your account"
-                " number. Erased after %(days)d day without use, or at once with /forget.",
-                "Your choices (language, area, disappearing messages, forward protection),"
-                " filed under a scrambled code made from your account, never your account"
-                " number. Erased after %(days)d days without use, or at once with /forget.",
-                days,
-            )
-            % {"days": days}
-        ),
-        "• "
-        + esc(
-            tr.gettext(
-                "Only with disappearing messages on: the numbers of the messages waiting to be"
-                " deleted, with this chat's number locked by a key kept outside the database."
-                " Each goes when its message is deleted, at the latest after 48 hours."
-            )
-        ),
-        "• "
-        + esc(tr.gettext("Counts with no names or numbers, such as how often a list was opened.")),
-        "• "
-        + esc(
-            tr.gettext(
-                "Counts of “something is wrong here” taps per listing, reason and day, and of"
-                " searches that found nothing (never the words), with nothing about who tapped"
-                " or searched."
-            )
-        ),
-        "• "
-        + esc(
-            tr.gettext(
-                "Per day, how many cards were shared and how many starts came through each"
-                " outreach link, with nothing that says who."
-            )
-        ),
-        "• "
-        + esc(
-            tr.gettext(
-                "A log of what the organisation's admins changed in the bot (which admin, what,"
-                " when), with nothing about you."
-            )
-        ),
-        "• "
-        + esc(
-            tr.gettext(
-                "Only if you turn on safety alerts (/alerts): this chat's number, locked by a key"
-                " kept outside the database, the areas you picked and your language; and, for"
-                " each alert sent to you, its message number, until the alert ends or at most 48"
-                " hours, so a withdrawn alert can be deleted. All of it goes when you stop."
-            )
-        ),
-        "• "
-        + esc(
-            tr.gettext(
-                "The safety alerts the organisation published, with nothing about who"
-                " received them."
-            )
-        ),
-        "• "
-        + esc(
-            tr.gettext(
-                "Never: what you type, your name, username or phone number, or a location you"
-                " send (it is used for that one answer)."
-            )
-        ),
-        esc(
-            tr.gettext(
-                "If the people who run this bot were forced by law to hand over data, that list"
-                " is all there is. Your messages are not in it."
-            )
-        ),
+        *("• " + esc(line) for line in kept),
+        esc(compelled),
     ]
 
 
