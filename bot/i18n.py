@@ -46,6 +46,8 @@ def _translations(locale: str, locales_dir: Path) -> NullTranslations:
     return Translations(buffer, domain=DOMAIN)
 
 
+# Phones send few distinct tags, and parsing one with Babel costs tens of microseconds.
+@functools.lru_cache(maxsize=1024)
 def negotiate(language_code: str | None, available: tuple[str, ...]) -> str | None:
     """The available locale closest to a client's language tag ("es-MX" -> "es"), or None.
 

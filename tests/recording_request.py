@@ -89,6 +89,9 @@ class RecordingRequest(BaseRequest):
         match = _METHOD.search(url)
         name = match.group("method") if match else url
         params = dict(request_data.parameters) if request_data is not None else {}
+        if isinstance(params.get("reply_markup"), str):
+            # Sent already serialised (bot/handlers/wire.py): read it as Telegram does.
+            params["reply_markup"] = json.loads(params["reply_markup"])
         files = {
             key: part[1] if isinstance(part, tuple) else part
             for key, part in ((request_data.multipart_data or {}) if request_data else {}).items()

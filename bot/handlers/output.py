@@ -10,9 +10,10 @@ import logging
 import time
 from collections.abc import AsyncIterator
 
-from telegram import Bot, CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
+from telegram import Bot, CallbackQuery, Message
 from telegram.error import BadRequest, NetworkError, TelegramError
 
+from bot.handlers.wire import Keyboard, edit_keyboard, edit_text, send_text, serialised_keyboard
 from bot.ui import screens
 from bot.ui.actions import encode
 from bot.ui.deeplink import DeepLink
@@ -22,24 +23,19 @@ from bot.ui.screens import View
 
 logger = logging.getLogger(__name__)
 
-# Distinct keyboards are few (menus, lists, cards) and Telegram objects are immutable, so
-# building each once saves time on every update that shows it again.
+# Distinct keyboards are few (menus, lists, cards), so serialising each once saves time on
+# every update that shows it again.
 KEYBOARD_CACHE_SIZE = 4096
 
 
-def keyboard(screen: Screen) -> InlineKeyboardMarkup | None:
-    """The screen's buttons as an inline keyboard, or None when it has none."""
+def keyboard(screen: Screen) -> Keyboard | None:
+    """The screen's buttons as a serialised inline keyboard, or None when it has none."""
     return _markup(screen.buttons) if screen.buttons else None
 
 
 @functools.lru_cache(maxsize=KEYBOARD_CACHE_SIZE)
-def _markup(buttons: tuple[tuple[Button, ...], ...]) -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup(
-        [
-            [InlineKeyboardButton(b.label, callback_data=encode(b.action)) for b in row]
-            for row in buttons
-        ]
-    )
+def _markup(buttons: tuple[tuple[Button, ...], ...]) -> Keyboard:
+    return serialised_keyboard([[(b.label, encode(b.action)) for b in row] for row in buttons])
 
 
 async def send_screen(
@@ -96,7 +92,7 @@ class _Send:
         bot: Bot,
         chat_id: int,
         text: str,
-        markup: InlineKeyboardMarkup | None,
+        markup: Keyboard | None,
         protect: bool,
     ) -> None:
         self.bot, self.chat_id, self.text = bot, chat_id, text
@@ -108,10 +104,9 @@ class _Send:
         the first error is raised (the caller apologises), as it is without `newest`."""
         for attempt in range(1, SEND_TRIES + 1):
             try:
-                message = await self.bot.send_message(
-                    self.chat_id, self.text, reply_markup=self.markup, protect_content=self.protect
+                return await send_text(
+                    self.bot, self.chat_id, self.text, self.markup, protect=self.protect
                 )
-                return message.message_id
             except TelegramError as error:
                 if not newest or not outcome_unknown(error) or attempt == SEND_TRIES:
                     raise
@@ -127,7 +122,7 @@ class _Send:
 
 
 async def find_lost_send(
-    bot: Bot, chat_id: int, markup: InlineKeyboardMarkup | None, newest: int
+    bot: Bot, chat_id: int, markup: Keyboard | None, newest: int
 ) -> int | None:
     """Where a send that failed unseen landed: its message id, or None when it is in none of
     the PROBE_WINDOW ids after `newest`. Raises LostSendUnknown when a probe cannot answer
@@ -151,14 +146,12 @@ async def find_lost_send(
 
 
 async def _probe(
-    bot: Bot, chat_id: int, message_id: int, markup: InlineKeyboardMarkup | None, limit: float
+    bot: Bot, chat_id: int, message_id: int, markup: Keyboard | None, limit: float
 ) -> bool:
     """Whether `message_id` is a message of ours with exactly `markup`."""
     try:
         async with asyncio.timeout(limit):
-            await bot.edit_message_reply_markup(
-                chat_id=chat_id, message_id=message_id, reply_markup=markup
-            )
+            await edit_keyboard(bot, chat_id, message_id, markup)
     except BadRequest as error:
         text = error.message.lower()
         if _NOT_MODIFIED in text:
@@ -219,12 +212,7 @@ async def edit_or_send(
     """
     if pressed is not None and pressed.text is not None and len(screen.messages) == 1:
         try:
-            await bot.edit_message_text(
-                screen.messages[0],
-                chat_id=chat_id,
-                message_id=pressed.message_id,
-                reply_markup=keyboard(screen),
-            )
+            await edit_text(bot, chat_id, pressed.message_id, screen.messages[0], keyboard(screen))
             return []
         except BadRequest as error:
             # Pressing the button of the screen already shown changes nothing: that is fine.

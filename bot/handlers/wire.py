@@ -1,0 +1,80 @@
+"""Bot API calls for the bot's own messages that read nothing back but a message id.
+
+Telegram answers a sent or edited message with the whole message (text, entities, buttons,
+chat, sender), and python-telegram-bot builds objects from all of it: for a screen with ten
+buttons that costs more than drawing the screen, and nothing here ever reads it. These calls
+go through the bot's own `_post` (defaults, rate limiting, the request object with its retry
+rules, errors raised as TelegramError: everything `send_message` does except building the
+reply's objects), with the keyboard already serialised. `_post` is not public API: the
+dependency is pinned to python-telegram-bot 22 and tests/test_wire.py checks the assumption.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from typing import Any, NewType
+
+from telegram import Bot
+from telegram._utils.defaultvalue import DEFAULT_NONE
+from telegram.error import TelegramError
+
+# An inline keyboard as the Bot API's JSON text, made once per distinct layout.
+Keyboard = NewType("Keyboard", str)
+
+
+def serialised_keyboard(rows: Sequence[Sequence[tuple[str, str]]]) -> Keyboard:
+    """The inline keyboard of (label, callback data) rows, as the JSON the Bot API takes."""
+    keyboard = [[{"text": label, "callback_data": data} for label, data in row] for row in rows]
+    return Keyboard(json.dumps({"inline_keyboard": keyboard}, ensure_ascii=False))
+
+
+async def send_text(
+    bot: Bot, chat_id: int, text: str, keyboard: Keyboard | None, *, protect: bool = False
+) -> int:
+    """sendMessage in the bot's default parse mode and link preview; the new message's id."""
+    params: dict[str, Any] = {"chat_id": chat_id, "text": text, **_TEXT_DEFAULTS}
+    if keyboard is not None:
+        params["reply_markup"] = keyboard
+    if protect:
+        params["protect_content"] = True
+    return message_id_of(await _post(bot, "sendMessage", params))
+
+
+async def edit_text(
+    bot: Bot, chat_id: int, message_id: int, text: str, keyboard: Keyboard | None
+) -> None:
+    """editMessageText: the message's text and buttons replaced (no buttons: none left)."""
+    params: dict[str, Any] = {"chat_id": chat_id, "message_id": message_id, "text": text}
+    params.update(_TEXT_DEFAULTS)
+    if keyboard is not None:
+        params["reply_markup"] = keyboard
+    await _post(bot, "editMessageText", params)
+
+
+async def edit_keyboard(bot: Bot, chat_id: int, message_id: int, keyboard: Keyboard | None) -> None:
+    """editMessageReplyMarkup: the message's buttons replaced (no buttons: none left)."""
+    params: dict[str, Any] = {"chat_id": chat_id, "message_id": message_id}
+    if keyboard is not None:
+        params["reply_markup"] = keyboard
+    await _post(bot, "editMessageReplyMarkup", params)
+
+
+def message_id_of(result: object) -> int:
+    """The id in a Message the Bot API returned; a reply of any other shape is an invalid
+    server response (as python-telegram-bot calls one it cannot read)."""
+    if isinstance(result, dict):
+        message_id = result.get("message_id")
+        if isinstance(message_id, int) and not isinstance(message_id, bool):
+            return message_id
+    raise TelegramError("Invalid server response: no message id")
+
+
+# Left as python-telegram-bot's "default" marker, so the application's Defaults (HTML, no link
+# previews) fill them in exactly as they do for `send_message`.
+_TEXT_DEFAULTS: dict[str, Any] = {"parse_mode": DEFAULT_NONE, "link_preview_options": DEFAULT_NONE}
+
+
+async def _post(bot: Bot, method: str, params: dict[str, Any]) -> object:
+    # Copied: python-telegram-bot fills the defaults into the dict it is given.
+    return await bot._post(method, dict(params))

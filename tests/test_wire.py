@@ -1,0 +1,127 @@
+"""The bot's own sends and edits: the same Bot API calls python-telegram-bot would make, without
+building objects from Telegram's replies (bot/handlers/wire.py)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import AsyncIterator
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, LinkPreviewOptions, Message
+from telegram.constants import ParseMode
+from telegram.error import BadRequest, TelegramError
+from telegram.ext import Defaults, ExtBot
+
+from bot.handlers.output import outcome_unknown
+from bot.handlers.wire import (
+    edit_keyboard,
+    edit_text,
+    message_id_of,
+    send_text,
+    serialised_keyboard,
+)
+from tests.recording_request import RecordingRequest
+
+TOKEN = "7000000001:AAH-test-token-never-real-000000000000"
+ROWS = [[("Food 🍲", "n:food"), ("<b>&amp;</b>", "x")], [("Ñandú — 中文 ไทย", "b")]]
+
+
+@pytest.fixture
+async def bot() -> AsyncIterator[ExtBot[None]]:
+    defaults = Defaults(
+        parse_mode=ParseMode.HTML, link_preview_options=LinkPreviewOptions(is_disabled=True)
+    )
+    bot = ExtBot(TOKEN, request=RecordingRequest(), defaults=defaults)
+    await bot.initialize()
+    yield bot
+    await bot.shutdown()
+
+
+def recorded(bot: ExtBot[None]) -> RecordingRequest:
+    request = bot.request
+    assert isinstance(request, RecordingRequest)
+    return request
+
+
+def markup_of(rows: list[list[tuple[str, str]]]) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(
+        [[InlineKeyboardButton(label, callback_data=data) for label, data in row] for row in rows]
+    )
+
+
+@given(
+    st.lists(
+        st.lists(st.tuples(st.text(min_size=1), st.text(min_size=1, max_size=64)), min_size=1),
+        min_size=1,
+        max_size=4,
+    )
+)
+def test_a_serialised_keyboard_is_the_json_python_telegram_bot_would_send(
+    rows: list[list[tuple[str, str]]],
+) -> None:
+    assert json.loads(serialised_keyboard(rows)) == json.loads(markup_of(rows).to_json())
+
+
+async def test_a_send_makes_the_same_call_as_send_message_and_returns_the_id(
+    bot: ExtBot[None],
+) -> None:
+    request = recorded(bot)
+    expected = await bot.send_message(42, "<b>hi</b>", reply_markup=markup_of(ROWS))
+    ours = await send_text(bot, 42, "<b>hi</b>", serialised_keyboard(ROWS))
+    theirs, mine = request.calls[-2:]
+    assert mine.method == theirs.method == "sendMessage"
+    assert mine.params == theirs.params
+    assert mine.params["parse_mode"] == "HTML"
+    assert mine.params["link_preview_options"] == {"is_disabled": True}
+    assert ours == expected.message_id + 1
+
+
+async def test_protect_and_no_keyboard_are_sent_as_send_message_would(bot: ExtBot[None]) -> None:
+    request = recorded(bot)
+    await bot.send_message(42, "x", protect_content=True)
+    await send_text(bot, 42, "x", None, protect=True)
+    theirs, mine = request.calls[-2:]
+    assert mine.params == theirs.params
+
+
+async def test_edits_make_the_same_calls_as_python_telegram_bot(bot: ExtBot[None]) -> None:
+    request = recorded(bot)
+    await bot.edit_message_text("t", chat_id=42, message_id=7, reply_markup=markup_of(ROWS))
+    await edit_text(bot, 42, 7, "t", serialised_keyboard(ROWS))
+    await bot.edit_message_reply_markup(chat_id=42, message_id=7, reply_markup=markup_of(ROWS))
+    await edit_keyboard(bot, 42, 7, serialised_keyboard(ROWS))
+    first, second, third, fourth = request.calls[-4:]
+    assert (first.method, first.params) == (second.method, second.params)
+    # python-telegram-bot also sends its default parse mode there, which Telegram ignores.
+    without_parse_mode = {k: v for k, v in third.params.items() if k != "parse_mode"}
+    assert (third.method, without_parse_mode) == (fourth.method, fourth.params)
+
+
+async def test_no_reply_is_read_into_objects(
+    bot: ExtBot[None], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def refuse(*_args: object, **_kwargs: object) -> Message:
+        raise AssertionError("a reply was built into a Message")
+
+    monkeypatch.setattr(Message, "de_json", refuse)
+    message_id = await send_text(bot, 42, "x", serialised_keyboard(ROWS))
+    await edit_text(bot, 42, message_id, "y", None)
+    await edit_keyboard(bot, 42, message_id, serialised_keyboard(ROWS))
+
+
+async def test_a_telegram_error_is_raised_as_python_telegram_bot_raises_it(
+    bot: ExtBot[None],
+) -> None:
+    recorded(bot).fail_next("sendMessage", 400, "Bad Request: chat not found")
+    with pytest.raises(BadRequest, match=r"(?i)chat not found"):
+        await send_text(bot, 42, "x", None)
+
+
+@pytest.mark.parametrize("result", [True, [], {}, {"message_id": "7"}, {"message_id": True}])
+def test_a_reply_without_a_message_id_is_an_invalid_server_response(result: object) -> None:
+    with pytest.raises(TelegramError) as raised:
+        message_id_of(result)
+    # A send answered so is treated as one whose outcome is unknown (it is looked for).
+    assert outcome_unknown(raised.value)
