@@ -142,7 +142,7 @@ class RetryingRequest(BaseRequest):
                     if last or after is None or after > MAX_RETRY_AFTER:
                         return code, payload
                     pause = after + 0.1 * random.random()
-                elif (code >= 500 or (code == 200 and not _readable(payload))) and repeatable:
+                elif repeatable and (code >= 500 or (code == 200 and not _readable(payload))):
                     if last:
                         return code, payload
                     pause = self._backoff(backoff)
