@@ -432,6 +432,9 @@ def content_catalog(resources: int, scratch: Path) -> Catalog:
     catalog, _result = load_catalog(folder)
     if catalog is None:
         raise RuntimeError(f"{folder} does not load: run `python -m bot validate`")
+    # As the bot does after a load: the catalogue is out of the collector's sight.
+    gc.collect()
+    gc.freeze()
     return catalog
 
 

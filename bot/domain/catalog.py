@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from bot.domain.geo import Distances
 from bot.domain.load_context import ParsedFiles
 from bot.domain.loader import LoadResult, load_content
 from bot.domain.models import Content
@@ -21,6 +22,8 @@ class Catalog:
     index: SearchIndex
     # Open status per region per minute; a cache, filled as screens ask.
     open_now: OpenNowBoard
+    # Each neighbourhood's region in order of distance from its centre; filled as lists ask.
+    distances: Distances
 
 
 def build_catalog(content: Content, previous: Catalog | None = None) -> Catalog:
@@ -29,7 +32,8 @@ def build_catalog(content: Content, previous: Catalog | None = None) -> Catalog:
     situations = None
     if previous is not None and previous.content.situations == content.situations:
         situations = previous.index.situation_matcher
-    return Catalog(content, SearchIndex(content, situations), OpenNowBoard(content))
+    index = SearchIndex(content, situations)
+    return Catalog(content, index, OpenNowBoard(content), Distances(content))
 
 
 @contextlib.contextmanager

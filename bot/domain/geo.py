@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from bot.domain.models import Content, GeoPoint, Resource
+from bot.domain.models import Content, GeoPoint, Neighbourhood, Resource
 
 EARTH_RADIUS_KM = 6371.0088
 
@@ -42,10 +42,45 @@ def nearest(
 ) -> list[Nearby]:
     """Resources with a place, closest first (phone-only services are left out)."""
     pool = content.resources.values() if resources is None else resources
-    found = []
+    # distance_km's own arithmetic, with the point's half worked out once for the whole pool
+    # (a region can hold a thousand places; this runs on every nearby list).
+    lat1 = math.radians(point.latitude)
+    cos_lat1 = math.cos(lat1)
+    placed: list[tuple[float, str, Resource]] = []
     for resource in pool:
         where = resource_point(content, resource)
         if where is not None:
-            found.append(Nearby(resource, distance_km(point, where)))
-    found.sort(key=lambda n: (n.distance_km, n.resource.id))
-    return found
+            lat2 = math.radians(where.latitude)
+            dlon = math.radians(where.longitude - point.longitude)
+            h = (
+                math.sin((lat2 - lat1) / 2) ** 2
+                + cos_lat1 * math.cos(lat2) * math.sin(dlon / 2) ** 2
+            )
+            placed.append(
+                (2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(h))), resource.id, resource)
+            )
+    placed.sort(key=_by_distance_then_id)
+    return [Nearby(resource, km) for km, _id, resource in placed]
+
+
+def _by_distance_then_id(placed: tuple[float, str, Resource]) -> tuple[float, str]:
+    return placed[0], placed[1]
+
+
+class Distances:
+    """The places of a neighbourhood's region, nearest its centre first, worked out once per
+    catalogue the first time a list asks: nearby and open-now lists measure from the same few
+    centres, and a region may hold a thousand places. Filtering the whole order keeps it: the
+    order is total (distance, then id)."""
+
+    def __init__(self, content: Content) -> None:
+        self._content = content
+        self._from: dict[str, tuple[Nearby, ...]] = {}
+
+    def from_centre(self, hood: Neighbourhood) -> tuple[Nearby, ...]:
+        """Every place of the neighbourhood's region, nearest its centre first."""
+        found = self._from.get(hood.id)
+        if found is None:
+            in_region = self._content.resources_in(hood.region_id)
+            found = self._from[hood.id] = tuple(nearest(self._content, hood.center, in_region))
+        return found

@@ -185,6 +185,8 @@ async def answering(query: CallbackQuery) -> AsyncIterator[None]:
     except BaseException:
         answer.cancel()
         raise
+    if answer.done():  # as it nearly always is by now
+        return
     remaining = ANSWER_BUDGET_SECONDS - (time.monotonic() - started)
     _done, pending = await asyncio.wait({answer}, timeout=max(remaining, 0.0))
     for late in pending:

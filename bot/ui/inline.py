@@ -10,7 +10,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
-from bot.domain.geo import nearest
 from bot.domain.models import Resource, Section
 from bot.ui import screens
 from bot.ui.actions import ShowPage, ShowResource, ShowSearch, search_key
@@ -97,8 +96,8 @@ def _found(view: View, key: str) -> list[str]:
             items.append(f"n.{ref.id}")
         elif ref.kind == "place":
             hood = content.neighbourhoods[ref.id]
-            near = nearest(content, hood.center, content.resources_in(hood.region_id))
-            items.extend(f"r.{n.resource.id}" for n in near[:PLACES_NEAR])
+            near = view.catalog.distances.from_centre(hood)[:PLACES_NEAR]
+            items.extend(f"r.{n.resource.id}" for n in near)
     return items
 
 

@@ -138,7 +138,7 @@ def need_list(view: View, action: ShowNeed) -> Screen:
 
 def _pool(view: View, need_id: str, region_id: str) -> list[Resource]:
     """The region's resources, only those serving `need_id` when one is given."""
-    resources = view.catalog.content.resources_in(region_id)
+    resources = view.catalog.open_now.resources_in(region_id)
     return [r for r in resources if not need_id or need_id in r.needs]
 
 
@@ -149,7 +149,11 @@ def nearby_list(view: View, action: ShowNearby) -> Screen:
     need = content.needs.get(action.need_id) if action.need_id else None
     if hood is None or (action.need_id and need is None):
         return out_of_date(view)
-    found = nearest(content, hood.center, _pool(view, action.need_id, hood.region_id))
+    found = [
+        n
+        for n in view.catalog.distances.from_centre(hood)
+        if not action.need_id or action.need_id in n.resource.needs
+    ]
     place = hood.name.get(view.state.locale)
     title = view.tr.gettext("Near %(place)s") % {"place": place}
     if need is not None:
@@ -175,7 +179,13 @@ def open_now_list(view: View, action: ShowOpenNow) -> Screen:
     entries: Entries
     if hood is not None:
         open_now = [r for r in board.resources_in(view.region.id) if board.is_open(r, view.now)]
-        entries = [(n.resource, n.distance_km) for n in nearest(content, hood.center, open_now)]
+        # From a neighbourhood of this area (a button kept from another area: measured anew).
+        near = (
+            view.catalog.distances.from_centre(hood)
+            if hood.region_id == view.region.id
+            else nearest(content, hood.center, open_now)
+        )
+        entries = [(n.resource, n.distance_km) for n in near if board.is_open(n.resource, view.now)]
         placed = {r.id for r, _d in entries}
         # Phone lines have no place: after the nearest places, never left out.
         entries.extend((r, None) for r in open_now if r.id not in placed)
@@ -205,13 +215,12 @@ def nearest_to_point(view: View, point: GeoPoint) -> Screen:
     tr = view.tr
     content = view.catalog.content
     need = content.needs.get(view.state.open_need)
-    region_id = view.region.id if view.region else None
-    pool = (
-        _pool(view, need.id if need else "", region_id)
-        if region_id
-        else [r for r in content.resources.values() if need is None or need.id in r.needs]
-    )
-    found = nearest(content, point, pool)[: PAGE_SIZE * 2]
+    hood = nearest_neighbourhood(view, point)
+    # With no area chosen, the area of the nearest neighbourhood: its places are the nearest,
+    # and the buttons below go on from that neighbourhood.
+    region_id = view.region.id if view.region else hood.region_id if hood else ""
+    found = nearest(content, point, _pool(view, need.id if need else "", region_id))
+    found = found[: PAGE_SIZE * 2]
     title = tr.gettext("Closest to the location you sent")
     if need is not None:
         title = f"{need.name.get(view.state.locale)}: {title}"
@@ -221,7 +230,6 @@ def nearest_to_point(view: View, point: GeoPoint) -> Screen:
     if not found:
         blocks.append(esc(tr.gettext("No places listed here yet.")))
     blocks.extend(list_line(view, i + 1, n.resource, n.distance_km) for i, n in enumerate(found))
-    hood = nearest_neighbourhood(view, point)
     list_action = ShowNearby(hood.id, need_id=need.id if need else "") if hood else None
     pick = [
         Button(

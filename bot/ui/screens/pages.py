@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 from bot.domain.models import Page, Section
 from bot.ui.actions import ShowPage, ShowSection, ShowShare
 from bot.ui.render import Button, Screen, bold, esc, italic, split_messages
@@ -10,7 +12,10 @@ from bot.ui.screens.menus import out_of_date
 from bot.ui.screens.view import View, nav_row, rows, share_button
 
 
-def body_blocks(body: str) -> list[str]:
+# Pages are few and long, and urgent help draws every urgent page on each press: each body
+# is rendered once (a pure function of its text).
+@functools.lru_cache(maxsize=1024)
+def body_blocks(body: str) -> tuple[str, ...]:
     """Page body (plain text with `## ` headings and `- ` bullets) as escaped HTML blocks."""
     blocks = []
     for paragraph in body.split("\n\n"):
@@ -26,7 +31,7 @@ def body_blocks(body: str) -> list[str]:
             else:
                 rendered.append(esc(line))
         blocks.append("\n".join(rendered))
-    return blocks
+    return tuple(blocks)
 
 
 def page_screen(view: View, action: ShowPage) -> Screen:

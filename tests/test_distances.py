@@ -1,0 +1,80 @@
+"""Nearest places: the one-pass arithmetic, the per-catalogue order from each neighbourhood
+centre, and a shared location with no area chosen (bot/domain/geo.py, listings screens)."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from bot.domain.catalog import Catalog, load_catalog
+from bot.domain.geo import distance_km, nearest, resource_point
+from bot.domain.models import GeoPoint
+from bot.i18n import translator
+from bot.ui import screens
+from bot.ui.actions import ShowResource
+from bot.ui.state import UserState
+from tests.conftest import SUNDAY_MORNING
+
+points = st.builds(
+    GeoPoint,
+    st.floats(min_value=-89.9, max_value=89.9),
+    st.floats(min_value=-179.9, max_value=179.9),
+)
+
+
+@settings(max_examples=200)
+@given(points)
+def test_nearest_gives_distance_km_exactly_in_order(
+    sample_catalog: Catalog, point: GeoPoint
+) -> None:
+    content = sample_catalog.content
+    found = nearest(content, point)
+    expected = sorted(
+        (distance_km(point, where), r.id)
+        for r in content.resources.values()
+        if (where := resource_point(content, r)) is not None
+    )
+    assert [(n.distance_km, n.resource.id) for n in found] == expected
+
+
+def test_the_order_from_each_centre_is_nearest_over_its_region(
+    sample_catalog: Catalog, minimal_catalog: Catalog
+) -> None:
+    for catalog in (sample_catalog, minimal_catalog):
+        content = catalog.content
+        for hood in content.neighbourhoods.values():
+            in_region = content.resources_in(hood.region_id)
+            order = catalog.distances.from_centre(hood)
+            assert list(order) == nearest(content, hood.center, in_region)
+            assert catalog.distances.from_centre(hood) is order  # worked out once
+
+
+def two_regions(tmp_path: Path, minimal: Path) -> Catalog:
+    """The minimal content and a copy of its region 5 degrees north, ids renamed."""
+    folder = tmp_path / "content"
+    shutil.copytree(minimal, folder)
+    text = (minimal / "regions" / "testville.yaml").read_text()
+    text = re.sub(r"(\b(?:id|neighbourhood): )([\w-]+)", r"\1north-\2", text)
+    text = re.sub(r"latitude: 37\.", "latitude: 42.", text)
+    text = text.replace("Testville", "Northville")
+    (folder / "regions" / "northville.yaml").write_text(text)
+    catalog, result = load_catalog(folder)
+    assert catalog is not None, [str(p) for p in result.problems.errors]
+    return catalog
+
+
+def test_a_location_with_no_area_chosen_lists_the_nearest_area(tmp_path: Path) -> None:
+    catalog = two_regions(tmp_path, Path(__file__).parent / "fixtures" / "minimal")
+    assert len(catalog.content.regions) == 2
+    view = screens.View(catalog, UserState("en"), translator("en"), SUNDAY_MORNING, ("en",))
+    point = GeoPoint(42.8, -122.27)
+    screen = screens.nearest_to_point(view, point)
+    opened = [b.action for row in screen.buttons for b in row if isinstance(b.action, ShowResource)]
+    placed = [n.resource.id for n in nearest(catalog.content, point)]
+    in_north = [r for r in placed if r.startswith("north-")]
+    # The nearest area's places, nearest first, as before the person chose an area.
+    assert [a.resource_id for a in opened] == in_north
