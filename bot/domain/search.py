@@ -11,10 +11,10 @@ from __future__ import annotations
 import bisect
 import contextlib
 import functools
-import heapq
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from operator import itemgetter
 
 from babel import Locale, UnknownLocaleError
 
@@ -30,6 +30,8 @@ MIN_TYPO_LENGTH = 5
 MIN_PREFIX_LENGTH = 4
 MAX_PREFIX_TERMS = 24
 COMMON_TERM_SHARE, COMMON_TERM_MIN = 0.25, 50
+# Up to this many matched needs, places matched by needs alone are found by combination.
+MAX_NEED_COMBINATIONS_FROM = 6
 
 
 @functools.cache
@@ -79,75 +81,239 @@ class _Vocabulary:
         return found
 
 
+Postings = tuple[tuple[int, float], ...]  # (position of a resource, weight), by position
+
+
 @dataclass(frozen=True)
-class _RegionIndex:
-    """Postings for the resources of one region, so a search never scores other regions."""
+class _Clause:
+    """What one query word adds to each resource: the best of its matched terms' postings, each
+    weight times the match quality, counted `times` over (the same word typed twice, or
+    several character pairs found in exactly the same places)."""
+
+    matched: tuple[tuple[Postings, float], ...]
+    times: int = 1
+
+
+def _area_postings(
+    resources: list[Resource], start: int, locales: tuple[str, ...]
+) -> dict[str, Postings]:
+    """The postings of one area's resources, numbered from `start`, by position."""
+    postings: dict[str, dict[int, float]] = defaultdict(dict)
+    for position, resource in enumerate(resources, start):
+        fields = [(resource.name, NAME_WEIGHT), (resource.description, DESCRIPTION_WEIGHT)]
+        if resource.organization:
+            fields.append((resource.organization, ORGANIZATION_WEIGHT))
+        texts = [(value, weight) for text, weight in fields for value in text.all_values()]
+        texts.extend(
+            (name, LANGUAGE_WEIGHT)
+            for code in resource.languages
+            for name in language_names(code, locales)
+        )
+        for value, weight in texts:
+            for word in words(value):
+                hits = postings[word]
+                if hits.get(position, 0.0) < weight:
+                    hits[position] = weight
+    # A word in a quarter of a large area's descriptions ("free", "gratis") tells the places
+    # apart no better than a stop word, and scoring it would touch most of them.
+    common = max(COMMON_TERM_MIN, int(len(resources) * COMMON_TERM_SHARE))
+    kept: dict[str, Postings] = {}
+    for term, hits in postings.items():
+        pairs = tuple(hits.items())
+        if len(pairs) > common:
+            pairs = tuple((i, w) for i, w in pairs if w > DESCRIPTION_WEIGHT)
+        if pairs:
+            kept[term] = pairs
+    return kept
+
+
+@dataclass(frozen=True)
+class _ResourceIndex:
+    """Postings for the resources of every area in one index.
+
+    Resources are numbered area after area (in content order), so each area is one range of
+    positions: a search in one area reads only its range of each posting list, found by
+    bisection, and a search across all areas reads each list once, whole, instead of once per
+    area. Ties rank by position, as they did when each area was searched on its own.
+    """
 
     resources: tuple[Resource, ...]
-    postings: dict[str, tuple[tuple[int, float], ...]]
-    by_need: dict[str, tuple[int, ...]]
+    areas: dict[str, tuple[int, int]]
+    postings: dict[str, Postings]
+    # Per area (None: all areas), the positions of the resources offering each need.
+    need_sets: dict[str | None, dict[str, frozenset[int]]]
 
     @classmethod
-    def build(cls, resources: list[Resource], locales: tuple[str, ...]) -> _RegionIndex:
-        """Postings and need lists for the resources of one region."""
-        postings: dict[str, dict[int, float]] = defaultdict(dict)
-        by_need: dict[str, list[int]] = defaultdict(list)
-        for index, resource in enumerate(resources):
+    def build(
+        cls, by_region: dict[str, list[Resource]], locales: tuple[str, ...]
+    ) -> _ResourceIndex:
+        """Postings, area ranges and need sets for the resources of every area."""
+        resources: list[Resource] = []
+        areas: dict[str, tuple[int, int]] = {}
+        postings: dict[str, list[tuple[int, float]]] = defaultdict(list)
+        for region_id, items in by_region.items():
+            for term, pairs in _area_postings(items, len(resources), locales).items():
+                postings[term].extend(pairs)
+            areas[region_id] = (len(resources), len(resources) + len(items))
+            resources.extend(items)
+        # Terms found in exactly the same places (mostly the character pairs of one Chinese or
+        # Thai word) share one tuple: less memory, and a search adds them up in one pass.
+        shared: dict[Postings, Postings] = {}
+        kept = {term: shared.setdefault(tuple(p), tuple(p)) for term, p in postings.items()}
+        by_need: dict[str, set[int]] = defaultdict(set)
+        for position, resource in enumerate(resources):
             for need_id in resource.needs:
-                by_need[need_id].append(index)
-            fields = [(resource.name, NAME_WEIGHT), (resource.description, DESCRIPTION_WEIGHT)]
-            if resource.organization:
-                fields.append((resource.organization, ORGANIZATION_WEIGHT))
-            texts = [(value, weight) for text, weight in fields for value in text.all_values()]
-            texts.extend(
-                (name, LANGUAGE_WEIGHT)
-                for code in resource.languages
-                for name in language_names(code, locales)
-            )
-            for value, weight in texts:
-                for word in words(value):
-                    hits = postings[word]
-                    if hits.get(index, 0.0) < weight:
-                        hits[index] = weight
-        # A word in a quarter of a large region's descriptions ("free", "gratis") tells the
-        # places apart no better than a stop word, and scoring it would touch most of them.
-        common = max(COMMON_TERM_MIN, int(len(resources) * COMMON_TERM_SHARE))
-        kept: dict[str, tuple[tuple[int, float], ...]] = {}
-        for term, hits in postings.items():
-            pairs = tuple(hits.items())
-            if len(pairs) > common:
-                pairs = tuple((i, w) for i, w in pairs if w > DESCRIPTION_WEIGHT)
-            if pairs:
-                kept[term] = pairs
-        return cls(
-            resources=tuple(resources),
-            postings=kept,
-            by_need={need_id: tuple(ids) for need_id, ids in by_need.items()},
-        )
+                by_need[need_id].add(position)
+        need_sets: dict[str | None, dict[str, frozenset[int]]] = {
+            None: {need_id: frozenset(ids) for need_id, ids in by_need.items()}
+        }
+        for region_id, (start, end) in areas.items():
+            need_sets[region_id] = {
+                need_id: frozenset(i for i in ids if start <= i < end)
+                for need_id, ids in by_need.items()
+            }
+        return cls(tuple(resources), areas, kept, need_sets)
 
     def score(
         self,
-        word_matches: list[dict[str, float]],
-        need_scores: dict[str, float],
+        clauses: list[_Clause],
+        bonuses: list[tuple[str, float]],
+        region_id: str | None,
         limit: int,
     ) -> list[tuple[float, Resource]]:
-        """The best `limit` resources for the query's matched words and needs."""
-        scores: dict[int, float] = defaultdict(float)
-        for matches in word_matches:
-            best: dict[int, float] = {}
-            for term, quality in matches.items():
-                for index, weight in self.postings.get(term, ()):
+        """The best `limit` resources (in `region_id`, or in all areas) for the query's words
+        (`clauses`) and the needs it points at (`bonuses`: what each need adds)."""
+        if region_id is None:
+            span = (0, len(self.resources))
+        elif region_id in self.areas:
+            span = self.areas[region_id]
+        else:
+            return []
+        if limit < 1:
+            return []
+        scores = _text_scores(clauses, span, len(self.resources))
+        need_sets = self.need_sets[region_id]
+        needs = [(need_sets.get(need_id, frozenset()), bonus) for need_id, bonus in bonuses]
+        for members, bonus in needs:
+            _add_bonus(scores, members, bonus)
+        best = _best(scores, limit)
+        if needs and not (
+            best and len(best) == limit and scores[best[-1]] > sum(b for _m, b in needs)
+        ):
+            # Places matched by their needs alone could still reach the top.
+            alone = _need_only(needs, scores, limit)
+            scores = {position: scores[position] for position in best}
+            scores.update(alone)
+            best = _best(scores, limit)
+        return [(scores[position], self.resources[position]) for position in best]
+
+
+def _within(pairs: Postings, span: tuple[int, int], everything: int) -> Postings:
+    """The postings of the positions in `span` (all of them when it covers everything)."""
+    start, end = span
+    if start == 0 and end == everything:
+        return pairs
+    low = bisect.bisect_left(pairs, start, key=itemgetter(0))
+    return pairs[low : bisect.bisect_left(pairs, end, low, key=itemgetter(0))]
+
+
+def _text_scores(
+    clauses: list[_Clause], span: tuple[int, int], everything: int
+) -> dict[int, float]:
+    """Per position in `span`, the sum over clauses of the best match quality times weight."""
+    scores: dict[int, float] = {}
+    for clause in clauses:
+        if len(clause.matched) == 1:
+            pairs, quality = clause.matched[0]
+            best = _within(pairs, span, everything)
+            factor = quality * clause.times
+        else:
+            best_by_position: dict[int, float] = {}
+            for pairs, quality in clause.matched:
+                for position, weight in _within(pairs, span, everything):
                     value = quality * weight
-                    if best.get(index, 0.0) < value:
-                        best[index] = value
-            for index, value in best.items():
-                scores[index] += value
-        for need_id, need_score in need_scores.items():
-            bonus = need_score * NEED_WEIGHT
-            for index in self.by_need.get(need_id, ()):
-                scores[index] += bonus
-        top = heapq.nlargest(limit, ((score, -index) for index, score in scores.items()))
-        return [(score, self.resources[-negative]) for score, negative in top]
+                    if best_by_position.get(position, 0.0) < value:
+                        best_by_position[position] = value
+            best, factor = tuple(best_by_position.items()), 1.0
+        if not scores and factor == 1.0:
+            scores = dict(best)  # the first word's scores, copied in one go
+            continue
+        get = scores.get
+        if factor == 1.0:
+            for position, value in best:
+                scores[position] = get(position, 0.0) + value
+        else:
+            for position, value in best:
+                scores[position] = get(position, 0.0) + factor * value
+    return scores
+
+
+def _add_bonus(scores: dict[int, float], members: frozenset[int], bonus: float) -> None:
+    """Add a need's bonus to the scored positions that offer it, walking the smaller side."""
+    if len(members) < len(scores):
+        for position in members:
+            if position in scores:
+                scores[position] += bonus
+    else:
+        for position, value in scores.items():
+            if position in members:
+                scores[position] = value + bonus
+
+
+def _best(scores: dict[int, float], limit: int) -> list[int]:
+    """The `limit` best positions by score, then position: the scores are counted (in C) to
+    find the lowest score that makes the cut, and only the positions at or above it sorted."""
+    if len(scores) > limit:
+        counts = Counter(scores.values())
+        taken = 0
+        for cut in sorted(counts, reverse=True):
+            taken += counts[cut]
+            if taken >= limit:
+                break
+        chosen = [position for position, value in scores.items() if value >= cut]
+    else:
+        chosen = list(scores)
+    chosen.sort()
+    chosen.sort(key=scores.__getitem__, reverse=True)  # stable: equal scores stay by position
+    return chosen[:limit]
+
+
+def _need_only(
+    needs: list[tuple[frozenset[int], float]], taken: Mapping[int, float], limit: int
+) -> dict[int, float]:
+    """The best `limit` positions outside `taken` by need bonuses alone.
+
+    Such a place scores the sum of the bonuses of the matched needs it offers; places offering
+    the same matched needs tie and rank by position, so each combination of needs, best first,
+    is one set operation and a sort of the first few positions.
+    """
+    if len(needs) > MAX_NEED_COMBINATIONS_FROM:
+        scores: dict[int, float] = defaultdict(float)
+        for members, bonus in needs:
+            for position in members.difference(taken):
+                scores[position] += bonus
+        return {position: scores[position] for position in _best(scores, limit)}
+    combinations = []
+    for mask in range(1, 1 << len(needs)):
+        total = 0.0
+        for bit, (_members, bonus) in enumerate(needs):
+            if mask >> bit & 1:
+                total += bonus  # in the order of the needs, as each place adds them up
+        combinations.append((total, mask))
+    combinations.sort(key=lambda pair: -pair[0])
+    found: dict[int, float] = {}
+    cut = -1.0
+    for total, mask in combinations:
+        if len(found) >= limit and total < cut:  # no later combination can make the cut
+            break
+        inside = [members for bit, (members, _b) in enumerate(needs) if mask >> bit & 1]
+        outside = [members for bit, (members, _b) in enumerate(needs) if not mask >> bit & 1]
+        group = min(inside, key=len).intersection(*inside).difference(*outside, taken)
+        for position in sorted(group)[:limit]:
+            found[position] = total
+        if len(found) >= limit:
+            cut = sorted(found.values(), reverse=True)[limit - 1]
+    return found
 
 
 NOT_NAMED, PARTLY_NAMED, FULLY_NAMED = 0, 1, 2
@@ -204,12 +370,8 @@ class SearchIndex:
         by_region: dict[str, list[Resource]] = defaultdict(list)
         for resource in content.resources.values():
             by_region[resource.region_id].append(resource)
-        self._regions = {
-            rid: _RegionIndex.build(items, content.locales) for rid, items in by_region.items()
-        }
-        self._resource_words = _Vocabulary(
-            term for region in self._regions.values() for term in region.postings
-        )
+        self._resources = _ResourceIndex.build(by_region, content.locales)
+        self._resource_words = _Vocabulary(self._resources.postings)
         self._name_words = {
             r.id: tuple(tuple(words(name)) for name in r.name.all_values())
             for r in content.resources.values()
@@ -311,20 +473,32 @@ class SearchIndex:
         limit: int,
     ) -> tuple[ResourceHit, ...]:
         """The best `limit` resources by text and needs, each marked with how far it is named."""
-        word_matches = [self._resource_words.matches(word) for word in query_words]
-        if region_id is None:
-            regions = list(self._regions.values())
-        else:
-            regions = [self._regions[region_id]] if region_id in self._regions else []
-        scored = [
-            hit for region in regions for hit in region.score(word_matches, need_scores, limit)
-        ]
-        scored.sort(key=lambda hit: -hit[0])
+        clauses = self._clauses(query_words)
+        bonuses = [(need_id, score * NEED_WEIGHT) for need_id, score in need_scores.items()]
+        scored = self._resources.score(clauses, bonuses, region_id, limit)
         forms = [self._name_forms(word) for word in query_words]
         return tuple(
-            ResourceHit(resource, score, self._names(forms, resource))
-            for score, resource in scored[:limit]
+            ResourceHit(resource, score, self._names(forms, resource)) for score, resource in scored
         )
+
+    def _clauses(self, query_words: list[str]) -> list[_Clause]:
+        """Each query word's matched terms and their postings; words matching exactly the same
+        postings exactly (a word typed twice, the pairs of one Chinese or Thai word found
+        together) become one clause counted as many times."""
+        postings = self._resources.postings
+        clauses: list[_Clause] = []
+        exact_at: dict[int, int] = {}
+        for word in query_words:
+            matches = self._resource_words.matches(word)
+            if len(matches) == 1 and word in matches:
+                pairs = postings[word]
+                at = exact_at.setdefault(id(pairs), len(clauses))
+                if at < len(clauses):
+                    clauses[at] = _Clause(clauses[at].matched, clauses[at].times + 1)
+                    continue
+            if matches:
+                clauses.append(_Clause(tuple((postings[t], q) for t, q in matches.items())))
+        return clauses
 
     def _name_forms(self, word: str) -> frozenset[str]:
         """The listing-name words a typed word stands for: itself, or one typo away."""
