@@ -11,7 +11,8 @@ from __future__ import annotations
 import bisect
 import contextlib
 import functools
-from collections import Counter, defaultdict
+import heapq
+from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from operator import itemgetter
@@ -81,6 +82,29 @@ class _Vocabulary:
         return found
 
 
+class _Phrases:
+    """Phrases of tokens ("help me", the pairs of "安全套"), each with what it points at, found
+    in a message by their first token: a message is checked only against the phrases that
+    start with one of its tokens, not against every phrase of every need and page."""
+
+    def __init__(self, phrases: Iterable[tuple[str, str]]) -> None:
+        self._phrases = tuple(phrases)
+        self._by_first: dict[str, list[int]] = defaultdict(list)
+        for at, (phrase, _item_id) in enumerate(self._phrases):
+            self._by_first[phrase.split(" ", 1)[0]].append(at)
+
+    def found(self, query_tokens: list[str]) -> list[tuple[str, str]]:
+        """The phrases whose tokens all appear together, in order, in the message (in the
+        order they were given)."""
+        starts = {at for token in set(query_tokens) for at in self._by_first.get(token, ())}
+        padded_query = f" {' '.join(query_tokens)} "
+        return [
+            self._phrases[at]
+            for at in sorted(starts)
+            if f" {self._phrases[at][0]} " in padded_query
+        ]
+
+
 Postings = tuple[tuple[int, float], ...]  # (position of a resource, weight), by position
 
 
@@ -92,6 +116,11 @@ class _Clause:
 
     matched: tuple[tuple[Postings, float], ...]
     times: int = 1
+
+
+def _exact(clause: _Clause) -> bool:
+    """Whether a clause is one term matched exactly (its weights are whole numbers)."""
+    return len(clause.matched) == 1 and clause.matched[0][1] == EXACT
 
 
 def _area_postings(
@@ -261,15 +290,10 @@ def _add_bonus(scores: dict[int, float], members: frozenset[int], bonus: float) 
 
 
 def _best(scores: dict[int, float], limit: int) -> list[int]:
-    """The `limit` best positions by score, then position: the scores are counted (in C) to
-    find the lowest score that makes the cut, and only the positions at or above it sorted."""
+    """The `limit` best positions by score, then position: only the positions scoring at least
+    the `limit`-th best score are sorted."""
     if len(scores) > limit:
-        counts = Counter(scores.values())
-        taken = 0
-        for cut in sorted(counts, reverse=True):
-            taken += counts[cut]
-            if taken >= limit:
-                break
+        cut = heapq.nlargest(limit, scores.values())[-1]
         chosen = [position for position, value in scores.items() if value >= cut]
     else:
         chosen = list(scores)
@@ -381,7 +405,7 @@ class SearchIndex:
         )
         self._situations = situations or SituationMatcher(content.situations)
         need_words: dict[str, set[str]] = defaultdict(set)
-        self._need_phrases: list[tuple[str, str]] = []
+        need_phrases: list[tuple[str, str]] = []
         self._need_exact: dict[str, str] = {}
         for need in content.needs.values():
             phrases = [*need.name.all_values()]
@@ -393,14 +417,15 @@ class SearchIndex:
                 parts = tokens(phrase)
                 self._need_exact.setdefault(" ".join(words(phrase)), need.id)
                 if len(parts) > 1:
-                    self._need_phrases.append((" ".join(parts), need.id))
+                    need_phrases.append((" ".join(parts), need.id))
                 elif parts and parts[0] not in STOPWORDS:
                     need_words[parts[0]].add(need.id)
         self._need_exact.pop("", None)
+        self._need_phrases = _Phrases(need_phrases)
         self._need_words = {term: frozenset(ids) for term, ids in need_words.items()}
         self._need_vocabulary = _Vocabulary(self._need_words)
         page_words: dict[str, set[str]] = defaultdict(set)
-        self._page_phrases: list[tuple[str, str]] = []
+        page_phrases: list[tuple[str, str]] = []
         for page in content.pages.values():
             for text in page.texts.values():
                 for phrase in (text.title, *text.search_words):
@@ -408,11 +433,12 @@ class SearchIndex:
                     if len(paired) > len(fold(phrase).split()):
                         # Chinese or Thai: its character pairs count only all together, in
                         # order, or any page would match any message sharing one pair.
-                        self._page_phrases.append((" ".join(paired), page.id))
+                        page_phrases.append((" ".join(paired), page.id))
                         continue
                     for word in words(phrase):
                         page_words[word].add(page.id)
         self._page_words = {term: frozenset(ids) for term, ids in page_words.items()}
+        self._page_phrases = _Phrases(page_phrases)
         self._page_vocabulary = _Vocabulary(self._page_words)
         self._places: dict[str, Neighbourhood] = {}
         for hood in content.neighbourhoods.values():
@@ -482,22 +508,23 @@ class SearchIndex:
         )
 
     def _clauses(self, query_words: list[str]) -> list[_Clause]:
-        """Each query word's matched terms and their postings; words matching exactly the same
-        postings exactly (a word typed twice, the pairs of one Chinese or Thai word found
-        together) become one clause counted as many times."""
+        """Each query word's matched terms and their postings, in order.
+
+        A word matched exactly in the same places as the word before it (a word typed twice,
+        the character pairs of one Chinese or Thai word) joins its clause, counted once more,
+        while every word so far matched exactly: the weights are whole numbers then, so adding
+        one clause twice over gives exactly what adding it twice did.
+        """
         postings = self._resources.postings
         clauses: list[_Clause] = []
-        exact_at: dict[int, int] = {}
         for word in query_words:
-            matches = self._resource_words.matches(word)
-            if len(matches) == 1 and word in matches:
-                pairs = postings[word]
-                at = exact_at.setdefault(id(pairs), len(clauses))
-                if at < len(clauses):
-                    clauses[at] = _Clause(clauses[at].matched, clauses[at].times + 1)
-                    continue
-            if matches:
-                clauses.append(_Clause(tuple((postings[t], q) for t, q in matches.items())))
+            matched = tuple((postings[t], q) for t, q in self._resource_words.matches(word).items())
+            if not matched:
+                continue
+            if clauses and matched == clauses[-1].matched and all(map(_exact, clauses)):
+                clauses[-1] = _Clause(matched, clauses[-1].times + 1)
+                continue
+            clauses.append(_Clause(matched))
         return clauses
 
     def _name_forms(self, word: str) -> frozenset[str]:
@@ -510,10 +537,8 @@ class SearchIndex:
     def _need_scores(self, query: str, query_words: list[str]) -> dict[str, float]:
         """How strongly the message points at each need, by phrases and by words."""
         need_scores: dict[str, float] = defaultdict(float)
-        padded_query = f" {' '.join(tokens(query))} "
-        for phrase, need_id in self._need_phrases:
-            if f" {phrase} " in padded_query:
-                need_scores[need_id] += EXACT * len(phrase.split())
+        for phrase, need_id in self._need_phrases.found(tokens(query)):
+            need_scores[need_id] += EXACT * len(phrase.split())
         for need_id, score in _word_scores(
             query_words, self._need_vocabulary, self._need_words
         ).items():
@@ -549,10 +574,8 @@ class SearchIndex:
     def _page_scores(self, query: str, query_words: list[str]) -> dict[str, float]:
         """How well each page's title or search words match."""
         scores = _word_scores(query_words, self._page_vocabulary, self._page_words)
-        padded_query = f" {' '.join(tokens(query))} "
-        for phrase, page_id in self._page_phrases:
-            if f" {phrase} " in padded_query:
-                scores[page_id] = scores.get(page_id, 0.0) + EXACT
+        for _phrase, page_id in self._page_phrases.found(tokens(query)):
+            scores[page_id] = scores.get(page_id, 0.0) + EXACT
         return scores
 
     def place(self, query: str, region_id: str | None = None) -> Neighbourhood | None:
