@@ -25,7 +25,8 @@ TYPED = (
     "abogada", "abogado", "comida", "clinic", "clinc", "harbor", "light", "casa", "esperanza",
     "collective", "street", "free", "gratis", "legal", "hot", "meal", "emergency", "fentanyl",
     "immigration", "inmigración", "spanish", "chino", "night", "owl", "drop", "legl", "peer",
-    "安全套", "同伴支持", "ถุงยางอนามัย", "ตรวจคนเข้าเมือง", "นาล็อกโซน", "buôn người", "xyzzy",
+    "english", "inglés", "español", "安全套", "同伴支持", "ถุงยางอนามัย", "ตรวจคนเข้าเมือง",
+    "นาล็อกโซน", "buôn người", "xyzzy", "english english spanish", "spanish condoms",
 )  # fmt: skip
 BONUSES = (0.75, 1.2, 1.5, 2.0, 3.5, 4.0, 14.0)
 

@@ -116,6 +116,9 @@ class _Clause:
 
     matched: tuple[tuple[Postings, float], ...]
     times: int = 1
+    # For a term found exactly in every place of an area (or of all areas, None) with one
+    # weight ("spanish" when every place speaks it): that weight.
+    everywhere: Mapping[str | None, float] = field(default_factory=dict)
 
 
 def _exact(clause: _Clause) -> bool:
@@ -171,6 +174,8 @@ class _ResourceIndex:
     postings: dict[str, Postings]
     # Per area (None: all areas), the positions of the resources offering each need.
     need_sets: dict[str | None, dict[str, frozenset[int]]]
+    # Terms found in every place of an area (None: of all areas), all with one weight.
+    everywhere: dict[str, dict[str | None, float]]
 
     @classmethod
     def build(
@@ -201,7 +206,7 @@ class _ResourceIndex:
                 need_id: frozenset(i for i in ids if start <= i < end)
                 for need_id, ids in by_need.items()
             }
-        return cls(tuple(resources), areas, kept, need_sets)
+        return cls(tuple(resources), areas, kept, need_sets, _everywhere(kept, areas))
 
     def score(
         self,
@@ -220,21 +225,49 @@ class _ResourceIndex:
             return []
         if limit < 1:
             return []
+        clauses, floor = _floor(clauses, region_id)
         scores = _text_scores(clauses, span, len(self.resources))
+        if floor:
+            scores = {position: value + floor for position, value in scores.items()}
         need_sets = self.need_sets[region_id]
         needs = [(need_sets.get(need_id, frozenset()), bonus) for need_id, bonus in bonuses]
         for members, bonus in needs:
             _add_bonus(scores, members, bonus)
         best = _best(scores, limit)
-        if needs and not (
-            best and len(best) == limit and scores[best[-1]] > sum(b for _m, b in needs)
+        if (needs or floor) and not (
+            best and len(best) == limit and scores[best[-1]] > floor + sum(b for _m, b in needs)
         ):
-            # Places matched by their needs alone could still reach the top.
-            alone = _need_only(needs, scores, limit)
+            # Places matched by their needs alone (or by words every place has) could still
+            # reach the top.
+            alone = _need_only(needs, scores, limit, floor)
+            if floor:
+                alone.update(_plain(span, needs, scores, limit, floor))
             scores = {position: scores[position] for position in best}
             scores.update(alone)
             best = _best(scores, limit)
         return [(scores[position], self.resources[position]) for position in best]
+
+
+def _everywhere(
+    postings: dict[str, Postings], areas: dict[str, tuple[int, int]]
+) -> dict[str, dict[str | None, float]]:
+    """The terms found in every place of an area (None: of all areas) with one weight."""
+    smallest = min((end - start for start, end in areas.values()), default=0)
+    everything = max((end for _start, end in areas.values()), default=0)
+    found: dict[str, dict[str | None, float]] = {}
+    for term, pairs in postings.items():
+        if not pairs or len(pairs) < smallest:
+            continue
+        spans: list[tuple[str | None, tuple[int, int]]] = [(None, (0, everything))]
+        spans.extend(areas.items())
+        for scope, span in spans:
+            inside = _within(pairs, span, everything)
+            if len(inside) != span[1] - span[0] or not inside:
+                continue
+            weights = {weight for _position, weight in inside}
+            if len(weights) == 1:
+                found.setdefault(term, {})[scope] = weights.pop()
+    return found
 
 
 def _within(pairs: Postings, span: tuple[int, int], everything: int) -> Postings:
@@ -302,8 +335,44 @@ def _best(scores: dict[int, float], limit: int) -> list[int]:
     return chosen[:limit]
 
 
+def _floor(clauses: list[_Clause], scope: str | None) -> tuple[list[_Clause], float]:
+    """The clauses left to score, and what the clauses of terms found in every place of the
+    area add to every place (0 when any clause is not exact: then the order of the sums must
+    stay as it was, and every clause is scored)."""
+    if not all(map(_exact, clauses)):
+        return clauses, 0.0
+    floor = 0.0
+    left = []
+    for clause in clauses:
+        if scope in clause.everywhere:
+            floor += clause.everywhere[scope] * clause.times
+        else:
+            left.append(clause)
+    return left, floor
+
+
+def _plain(
+    span: tuple[int, int],
+    needs: list[tuple[frozenset[int], float]],
+    taken: Mapping[int, float],
+    limit: int,
+    floor: float,
+) -> dict[int, float]:
+    """The first `limit` places of `span` matched only by words every place has: `floor`."""
+    found: dict[int, float] = {}
+    for position in range(*span):
+        if position not in taken and not any(position in members for members, _b in needs):
+            found[position] = floor
+            if len(found) == limit:
+                break
+    return found
+
+
 def _need_only(
-    needs: list[tuple[frozenset[int], float]], taken: Mapping[int, float], limit: int
+    needs: list[tuple[frozenset[int], float]],
+    taken: Mapping[int, float],
+    limit: int,
+    floor: float = 0.0,
 ) -> dict[int, float]:
     """The best `limit` positions outside `taken` by need bonuses alone.
 
@@ -312,14 +381,14 @@ def _need_only(
     is one set operation and a sort of the first few positions.
     """
     if len(needs) > MAX_NEED_COMBINATIONS_FROM:
-        scores: dict[int, float] = defaultdict(float)
+        scores: dict[int, float] = {}
         for members, bonus in needs:
             for position in members.difference(taken):
-                scores[position] += bonus
+                scores[position] = scores.get(position, floor) + bonus
         return {position: scores[position] for position in _best(scores, limit)}
     combinations = []
     for mask in range(1, 1 << len(needs)):
-        total = 0.0
+        total = floor
         for bit, (_members, bonus) in enumerate(needs):
             if mask >> bit & 1:
                 total += bonus  # in the order of the needs, as each place adds them up
@@ -510,21 +579,32 @@ class SearchIndex:
     def _clauses(self, query_words: list[str]) -> list[_Clause]:
         """Each query word's matched terms and their postings, in order.
 
-        A word matched exactly in the same places as the word before it (a word typed twice,
-        the character pairs of one Chinese or Thai word) joins its clause, counted once more,
-        while every word so far matched exactly: the weights are whole numbers then, so adding
-        one clause twice over gives exactly what adding it twice did.
+        While every word so far is matched exactly, a word matched exactly in the same places as
+        an earlier one (a word typed twice, the character pairs of one Chinese or Thai word)
+        joins that word's clause, counted once more: the weights are whole numbers then, so the
+        sums come out exactly as adding word by word.
         """
         postings = self._resources.postings
         clauses: list[_Clause] = []
+        exact_at: dict[int, int] = {}  # the clause of each posting list, by its identity
         for word in query_words:
-            matched = tuple((postings[t], q) for t, q in self._resource_words.matches(word).items())
+            matches = self._resource_words.matches(word)
+            matched = tuple((postings[t], q) for t, q in matches.items())
             if not matched:
                 continue
-            if clauses and matched == clauses[-1].matched and all(map(_exact, clauses)):
-                clauses[-1] = _Clause(matched, clauses[-1].times + 1)
+            at = exact_at.get(id(matched[0][0])) if len(matched) == 1 else None
+            if at is not None and matched == clauses[at].matched:
+                clauses[at] = _Clause(matched, clauses[at].times + 1, clauses[at].everywhere)
                 continue
-            clauses.append(_Clause(matched))
+            clauses.append(
+                _Clause(matched, everywhere=self._resources.everywhere.get(word, {}))
+                if word in matches
+                else _Clause(matched)
+            )
+            if _exact(clauses[-1]) and len(exact_at) == len(clauses) - 1:
+                exact_at[id(matched[0][0])] = len(clauses) - 1
+            else:
+                exact_at.clear()  # an inexact word: later words are added after it, in order
         return clauses
 
     def _name_forms(self, word: str) -> frozenset[str]:
