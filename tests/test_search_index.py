@@ -172,3 +172,15 @@ def test_need_bonuses_alone_rank_by_how_many_needs_then_position(
         bonuses = [(n, rng.choice(BONUSES)) for n in rng.sample(need_ids, rng.randint(1, 9))]
         found = index._resources.score([], bonuses, None, 25)
         assert found == one_by_one(index, [], bonuses, None, 25)
+
+
+def test_places_with_full_marks_are_taken_without_scoring_the_rest(areas_catalog: Catalog) -> None:
+    """When enough places score the most any place can, they are the answer, by position."""
+    index = areas_catalog.index
+    resources = index._resources
+    query_words = words("ถุงยางอนามัย")
+    needs = [(resources.need_sets[None]["condoms"], 14.0)]
+    everything = (0, len(resources.resources))
+    full = resources._full_marks(index._clauses(query_words), needs, everything, 0.0, 5)
+    assert full is not None
+    assert full == one_by_one(index, query_words, [("condoms", 14.0)], None, 5)

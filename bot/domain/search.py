@@ -14,7 +14,7 @@ import functools
 import heapq
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from operator import itemgetter
 
 from babel import Locale, UnknownLocaleError
@@ -33,6 +33,8 @@ MAX_PREFIX_TERMS = 24
 COMMON_TERM_SHARE, COMMON_TERM_MIN = 0.25, 50
 # Up to this many matched needs, places matched by needs alone are found by combination.
 MAX_NEED_COMBINATIONS_FROM = 6
+# Posting lists this long keep the set of the places with their highest weight.
+LONG_POSTINGS = 128
 
 
 @functools.cache
@@ -119,6 +121,7 @@ class _Clause:
     # For a term found exactly in every place of an area (or of all areas, None) with one
     # weight ("spanish" when every place speaks it): that weight.
     everywhere: Mapping[str | None, float] = field(default_factory=dict)
+    term: str | None = None  # the term, for a word matched exactly
 
 
 def _exact(clause: _Clause) -> bool:
@@ -176,6 +179,14 @@ class _ResourceIndex:
     need_sets: dict[str | None, dict[str, frozenset[int]]]
     # Terms found in every place of an area (None: of all areas), all with one weight.
     everywhere: dict[str, dict[str | None, float]]
+    # For long posting lists: the highest weight, and the positions that have it.
+    tops: dict[str, tuple[float, frozenset[int]]]
+
+    def top(self, term: str) -> tuple[float, frozenset[int]]:
+        """The highest weight of a term's postings, and the positions that have it."""
+        if term in self.tops:
+            return self.tops[term]
+        return _top(self.postings[term])
 
     @classmethod
     def build(
@@ -206,7 +217,13 @@ class _ResourceIndex:
                 need_id: frozenset(i for i in ids if start <= i < end)
                 for need_id, ids in by_need.items()
             }
-        return cls(tuple(resources), areas, kept, need_sets, _everywhere(kept, areas))
+        tops: dict[Postings, tuple[float, frozenset[int]]] = {}
+        long_tops = {
+            term: tops[pairs] if pairs in tops else tops.setdefault(pairs, _top(pairs))
+            for term, pairs in kept.items()
+            if len(pairs) >= LONG_POSTINGS
+        }
+        return cls(tuple(resources), areas, kept, need_sets, _everywhere(kept, areas), long_tops)
 
     def score(
         self,
@@ -226,11 +243,14 @@ class _ResourceIndex:
         if limit < 1:
             return []
         clauses, floor = _floor(clauses, region_id)
+        need_sets = self.need_sets[region_id]
+        needs = [(need_sets.get(need_id, frozenset()), bonus) for need_id, bonus in bonuses]
+        full = self._full_marks(clauses, needs, span, floor, limit)
+        if full is not None:
+            return full
         scores = _text_scores(clauses, span, len(self.resources))
         if floor:
             scores = {position: value + floor for position, value in scores.items()}
-        need_sets = self.need_sets[region_id]
-        needs = [(need_sets.get(need_id, frozenset()), bonus) for need_id, bonus in bonuses]
         for members, bonus in needs:
             _add_bonus(scores, members, bonus)
         best = _best(scores, limit)
@@ -246,6 +266,46 @@ class _ResourceIndex:
             scores.update(alone)
             best = _best(scores, limit)
         return [(scores[position], self.resources[position]) for position in best]
+
+    def _full_marks(
+        self,
+        clauses: list[_Clause],
+        needs: list[tuple[frozenset[int], float]],
+        span: tuple[int, int],
+        floor: float,
+        limit: int,
+    ) -> list[tuple[float, Resource]] | None:
+        """The answer when at least `limit` places score the most any place can (every word
+        matched at its highest weight, every need offered): the first of them by position,
+        since every other place scores less or ties and comes later. None otherwise.
+
+        Only when every word is matched exactly: the most is then a sum of whole numbers,
+        the same float however it is added up.
+        """
+        terms = [clause.term if _exact(clause) else None for clause in clauses]
+        if None in terms or not (clauses or needs):
+            return None
+        most = floor
+        sets = [members for members, _bonus in needs]
+        for clause, term in zip(clauses, terms, strict=True):
+            weight, positions = self.top(str(term))
+            most += weight * clause.times
+            sets.append(positions)
+        for _members, bonus in needs:
+            most += bonus  # in the order of the needs, as each place adds them up
+        found = sorted(min(sets, key=len).intersection(*sets))
+        start, end = span
+        if not needs and (start, end) != (0, len(self.resources)):
+            found = found[bisect.bisect_left(found, start) : bisect.bisect_left(found, end)]
+        if len(found) < limit:
+            return None
+        return [(most, self.resources[position]) for position in found[:limit]]
+
+
+def _top(pairs: Postings) -> tuple[float, frozenset[int]]:
+    """The highest weight of some postings, and the positions that have it."""
+    highest = max((weight for _position, weight in pairs), default=0.0)
+    return highest, frozenset(position for position, weight in pairs if weight == highest)
 
 
 def _everywhere(
@@ -594,10 +654,10 @@ class SearchIndex:
                 continue
             at = exact_at.get(id(matched[0][0])) if len(matched) == 1 else None
             if at is not None and matched == clauses[at].matched:
-                clauses[at] = _Clause(matched, clauses[at].times + 1, clauses[at].everywhere)
+                clauses[at] = replace(clauses[at], times=clauses[at].times + 1)
                 continue
             clauses.append(
-                _Clause(matched, everywhere=self._resources.everywhere.get(word, {}))
+                _Clause(matched, everywhere=self._resources.everywhere.get(word, {}), term=word)
                 if word in matches
                 else _Clause(matched)
             )
