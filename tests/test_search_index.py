@@ -13,6 +13,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from bot.domain import search
 from bot.domain.catalog import Catalog, load_catalog
 from bot.domain.models import Resource
 from bot.domain.search import SearchIndex, _Phrases
@@ -184,3 +185,14 @@ def test_places_with_full_marks_are_taken_without_scoring_the_rest(areas_catalog
     full = resources._full_marks(index._clauses(query_words), needs, everything, 0.0, 5)
     assert full is not None
     assert full == one_by_one(index, query_words, [("condoms", 14.0)], None, 5)
+
+
+def test_field_weights_are_whole_numbers() -> None:
+    """Merged words, floors and full marks rely on sums of weights being exact in any order."""
+    weights = (
+        search.NAME_WEIGHT,
+        search.ORGANIZATION_WEIGHT,
+        search.DESCRIPTION_WEIGHT,
+        search.LANGUAGE_WEIGHT,
+    )
+    assert all(float(weight).is_integer() for weight in weights)

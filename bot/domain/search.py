@@ -3,7 +3,8 @@
 Text is folded (case, accents, punctuation) and split into words. Each query word matches index
 words exactly, with one typo (symmetric-delete lookup, verified by edit distance), or as a
 prefix. Needs match through their search words; neighbourhoods through names and aliases;
-resources through their name, organisation, description and the needs they serve.
+resources through their name, organisation, description and the needs they serve, in one
+index over all areas (see `_ResourceIndex`).
 """
 
 from __future__ import annotations
@@ -24,6 +25,8 @@ from bot.domain.situations import SituationMatcher
 from bot.domain.text import STOPWORDS, deletes, fold, is_pair, one_typo_away, tokens, words
 
 EXACT, TYPO, PREFIX = 1.0, 0.75, 0.6
+# The field weights must stay whole numbers: sums of them are exact in any order, which lets a
+# search merge, floor and skip words matched exactly and still give the scores word by word does.
 NAME_WEIGHT, ORGANIZATION_WEIGHT, NEED_WEIGHT, DESCRIPTION_WEIGHT = 3.0, 2.0, 2.0, 1.0
 LANGUAGE_WEIGHT = 2.0
 SITUATION_NEED_WEIGHT = 1.0
