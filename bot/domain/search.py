@@ -3,7 +3,8 @@
 Text is folded (case, accents, punctuation) and split into words. Each query word matches index
 words exactly, with one typo (symmetric-delete lookup, verified by edit distance), or as a
 prefix. Needs match through their search words; neighbourhoods through names and aliases;
-resources through their name, organisation, description and the needs they serve.
+resources through their name, organisation, description and the needs they serve, in one
+index over all areas (see `_ResourceIndex`).
 """
 
 from __future__ import annotations
@@ -14,7 +15,8 @@ import functools
 import heapq
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from operator import itemgetter
 
 from babel import Locale, UnknownLocaleError
 
@@ -23,6 +25,8 @@ from bot.domain.situations import SituationMatcher
 from bot.domain.text import STOPWORDS, deletes, fold, is_pair, one_typo_away, tokens, words
 
 EXACT, TYPO, PREFIX = 1.0, 0.75, 0.6
+# The field weights must stay whole numbers: sums of them are exact in any order, which lets a
+# search merge, floor and skip words matched exactly and still give the scores word by word does.
 NAME_WEIGHT, ORGANIZATION_WEIGHT, NEED_WEIGHT, DESCRIPTION_WEIGHT = 3.0, 2.0, 2.0, 1.0
 LANGUAGE_WEIGHT = 2.0
 SITUATION_NEED_WEIGHT = 1.0
@@ -30,6 +34,10 @@ MIN_TYPO_LENGTH = 5
 MIN_PREFIX_LENGTH = 4
 MAX_PREFIX_TERMS = 24
 COMMON_TERM_SHARE, COMMON_TERM_MIN = 0.25, 50
+# Up to this many matched needs, places matched by needs alone are found by combination.
+MAX_NEED_COMBINATIONS_FROM = 6
+# Posting lists this long keep the set of the places with their highest weight.
+LONG_POSTINGS = 128
 
 
 @functools.cache
@@ -79,75 +87,389 @@ class _Vocabulary:
         return found
 
 
+class _Phrases:
+    """Phrases of tokens ("help me", the pairs of "安全套"), each with what it points at, found
+    in a message by their first token: a message is checked only against the phrases that
+    start with one of its tokens, not against every phrase of every need and page."""
+
+    def __init__(self, phrases: Iterable[tuple[str, str]]) -> None:
+        self._phrases = tuple(phrases)
+        self._by_first: dict[str, list[int]] = defaultdict(list)
+        for at, (phrase, _item_id) in enumerate(self._phrases):
+            self._by_first[phrase.split(" ", 1)[0]].append(at)
+
+    def found(self, query_tokens: list[str]) -> list[tuple[str, str]]:
+        """The phrases whose tokens all appear together, in order, in the message (in the
+        order they were given)."""
+        starts = {at for token in set(query_tokens) for at in self._by_first.get(token, ())}
+        padded_query = f" {' '.join(query_tokens)} "
+        return [
+            self._phrases[at]
+            for at in sorted(starts)
+            if f" {self._phrases[at][0]} " in padded_query
+        ]
+
+
+Postings = tuple[tuple[int, float], ...]  # (position of a resource, weight), by position
+
+
 @dataclass(frozen=True)
-class _RegionIndex:
-    """Postings for the resources of one region, so a search never scores other regions."""
+class _Clause:
+    """What one query word adds to each resource: the best of its matched terms' postings, each
+    weight times the match quality, counted `times` over (the same word typed twice, or
+    several character pairs found in exactly the same places)."""
+
+    matched: tuple[tuple[Postings, float], ...]
+    times: int = 1
+    # For a term found exactly in every place of an area (or of all areas, None) with one
+    # weight ("spanish" when every place speaks it): that weight.
+    everywhere: Mapping[str | None, float] = field(default_factory=dict)
+    term: str | None = None  # the term, for a word matched exactly
+
+
+def _exact(clause: _Clause) -> bool:
+    """Whether a clause is one term matched exactly (its weights are whole numbers)."""
+    return len(clause.matched) == 1 and clause.matched[0][1] == EXACT
+
+
+def _area_postings(
+    resources: list[Resource], start: int, locales: tuple[str, ...]
+) -> dict[str, Postings]:
+    """The postings of one area's resources, numbered from `start`, by position."""
+    postings: dict[str, dict[int, float]] = defaultdict(dict)
+    for position, resource in enumerate(resources, start):
+        fields = [(resource.name, NAME_WEIGHT), (resource.description, DESCRIPTION_WEIGHT)]
+        if resource.organization:
+            fields.append((resource.organization, ORGANIZATION_WEIGHT))
+        texts = [(value, weight) for text, weight in fields for value in text.all_values()]
+        texts.extend(
+            (name, LANGUAGE_WEIGHT)
+            for code in resource.languages
+            for name in language_names(code, locales)
+        )
+        for value, weight in texts:
+            for word in words(value):
+                hits = postings[word]
+                if hits.get(position, 0.0) < weight:
+                    hits[position] = weight
+    # A word in a quarter of a large area's descriptions ("free", "gratis") tells the places
+    # apart no better than a stop word, and scoring it would touch most of them.
+    common = max(COMMON_TERM_MIN, int(len(resources) * COMMON_TERM_SHARE))
+    kept: dict[str, Postings] = {}
+    for term, hits in postings.items():
+        pairs = tuple(hits.items())
+        if len(pairs) > common:
+            pairs = tuple((i, w) for i, w in pairs if w > DESCRIPTION_WEIGHT)
+        if pairs:
+            kept[term] = pairs
+    return kept
+
+
+@dataclass(frozen=True)
+class _ResourceIndex:
+    """Postings for the resources of every area in one index.
+
+    Resources are numbered area after area (in content order), so each area is one range of
+    positions: a search in one area reads only its range of each posting list, found by
+    bisection, and a search across all areas reads each list once, whole, instead of once per
+    area. Ties rank by position, as they did when each area was searched on its own.
+    """
 
     resources: tuple[Resource, ...]
-    postings: dict[str, tuple[tuple[int, float], ...]]
-    by_need: dict[str, tuple[int, ...]]
+    areas: dict[str, tuple[int, int]]
+    postings: dict[str, Postings]
+    # Per area (None: all areas), the positions of the resources offering each need.
+    need_sets: dict[str | None, dict[str, frozenset[int]]]
+    # Terms found in every place of an area (None: of all areas), all with one weight.
+    everywhere: dict[str, dict[str | None, float]]
+    # For long posting lists: the highest weight, and the positions that have it.
+    tops: dict[str, tuple[float, frozenset[int]]]
+
+    def top(self, term: str) -> tuple[float, frozenset[int]]:
+        """The highest weight of a term's postings, and the positions that have it."""
+        if term in self.tops:
+            return self.tops[term]
+        return _top(self.postings[term])
 
     @classmethod
-    def build(cls, resources: list[Resource], locales: tuple[str, ...]) -> _RegionIndex:
-        """Postings and need lists for the resources of one region."""
-        postings: dict[str, dict[int, float]] = defaultdict(dict)
-        by_need: dict[str, list[int]] = defaultdict(list)
-        for index, resource in enumerate(resources):
+    def build(
+        cls, by_region: dict[str, list[Resource]], locales: tuple[str, ...]
+    ) -> _ResourceIndex:
+        """Postings, area ranges and need sets for the resources of every area."""
+        resources: list[Resource] = []
+        areas: dict[str, tuple[int, int]] = {}
+        postings: dict[str, list[tuple[int, float]]] = defaultdict(list)
+        for region_id, items in by_region.items():
+            for term, pairs in _area_postings(items, len(resources), locales).items():
+                postings[term].extend(pairs)
+            areas[region_id] = (len(resources), len(resources) + len(items))
+            resources.extend(items)
+        # Terms found in exactly the same places (mostly the character pairs of one Chinese or
+        # Thai word) share one tuple: less memory, and a search adds them up in one pass.
+        shared: dict[Postings, Postings] = {}
+        kept = {term: shared.setdefault(tuple(p), tuple(p)) for term, p in postings.items()}
+        by_need: dict[str, set[int]] = defaultdict(set)
+        for position, resource in enumerate(resources):
             for need_id in resource.needs:
-                by_need[need_id].append(index)
-            fields = [(resource.name, NAME_WEIGHT), (resource.description, DESCRIPTION_WEIGHT)]
-            if resource.organization:
-                fields.append((resource.organization, ORGANIZATION_WEIGHT))
-            texts = [(value, weight) for text, weight in fields for value in text.all_values()]
-            texts.extend(
-                (name, LANGUAGE_WEIGHT)
-                for code in resource.languages
-                for name in language_names(code, locales)
-            )
-            for value, weight in texts:
-                for word in words(value):
-                    hits = postings[word]
-                    if hits.get(index, 0.0) < weight:
-                        hits[index] = weight
-        # A word in a quarter of a large region's descriptions ("free", "gratis") tells the
-        # places apart no better than a stop word, and scoring it would touch most of them.
-        common = max(COMMON_TERM_MIN, int(len(resources) * COMMON_TERM_SHARE))
-        kept: dict[str, tuple[tuple[int, float], ...]] = {}
-        for term, hits in postings.items():
-            pairs = tuple(hits.items())
-            if len(pairs) > common:
-                pairs = tuple((i, w) for i, w in pairs if w > DESCRIPTION_WEIGHT)
-            if pairs:
-                kept[term] = pairs
-        return cls(
-            resources=tuple(resources),
-            postings=kept,
-            by_need={need_id: tuple(ids) for need_id, ids in by_need.items()},
-        )
+                by_need[need_id].add(position)
+        need_sets: dict[str | None, dict[str, frozenset[int]]] = {
+            None: {need_id: frozenset(ids) for need_id, ids in by_need.items()}
+        }
+        for region_id, (start, end) in areas.items():
+            need_sets[region_id] = {
+                need_id: frozenset(i for i in ids if start <= i < end)
+                for need_id, ids in by_need.items()
+            }
+        tops: dict[Postings, tuple[float, frozenset[int]]] = {}
+        long_tops = {
+            term: tops[pairs] if pairs in tops else tops.setdefault(pairs, _top(pairs))
+            for term, pairs in kept.items()
+            if len(pairs) >= LONG_POSTINGS
+        }
+        return cls(tuple(resources), areas, kept, need_sets, _everywhere(kept, areas), long_tops)
 
     def score(
         self,
-        word_matches: list[dict[str, float]],
-        need_scores: dict[str, float],
+        clauses: list[_Clause],
+        bonuses: list[tuple[str, float]],
+        region_id: str | None,
         limit: int,
     ) -> list[tuple[float, Resource]]:
-        """The best `limit` resources for the query's matched words and needs."""
-        scores: dict[int, float] = defaultdict(float)
-        for matches in word_matches:
-            best: dict[int, float] = {}
-            for term, quality in matches.items():
-                for index, weight in self.postings.get(term, ()):
+        """The best `limit` resources (in `region_id`, or in all areas) for the query's words
+        (`clauses`) and the needs it points at (`bonuses`: what each need adds)."""
+        if region_id is None:
+            span = (0, len(self.resources))
+        elif region_id in self.areas:
+            span = self.areas[region_id]
+        else:
+            return []
+        if limit < 1:
+            return []
+        clauses, floor = _floor(clauses, region_id)
+        need_sets = self.need_sets[region_id]
+        needs = [(need_sets.get(need_id, frozenset()), bonus) for need_id, bonus in bonuses]
+        full = self._full_marks(clauses, needs, span, floor, limit)
+        if full is not None:
+            return full
+        scores = _text_scores(clauses, span, len(self.resources))
+        if floor:
+            scores = {position: value + floor for position, value in scores.items()}
+        for members, bonus in needs:
+            _add_bonus(scores, members, bonus)
+        best = _best(scores, limit)
+        if (needs or floor) and not (
+            best and len(best) == limit and scores[best[-1]] > floor + sum(b for _m, b in needs)
+        ):
+            # Places matched by their needs alone (or by words every place has) could still
+            # reach the top.
+            alone = _need_only(needs, scores, limit, floor)
+            if floor:
+                alone.update(_plain(span, needs, scores, limit, floor))
+            scores = {position: scores[position] for position in best}
+            scores.update(alone)
+            best = _best(scores, limit)
+        return [(scores[position], self.resources[position]) for position in best]
+
+    def _full_marks(
+        self,
+        clauses: list[_Clause],
+        needs: list[tuple[frozenset[int], float]],
+        span: tuple[int, int],
+        floor: float,
+        limit: int,
+    ) -> list[tuple[float, Resource]] | None:
+        """The answer when at least `limit` places score the most any place can (every word
+        matched at its highest weight, every need offered): the first of them by position,
+        since every other place scores less or ties and comes later. None otherwise.
+
+        Only when every word is matched exactly: the most is then a sum of whole numbers,
+        the same float however it is added up.
+        """
+        terms = [clause.term if _exact(clause) else None for clause in clauses]
+        if None in terms or not (clauses or needs):
+            return None
+        most = floor
+        sets = [members for members, _bonus in needs]
+        for clause, term in zip(clauses, terms, strict=True):
+            weight, positions = self.top(str(term))
+            most += weight * clause.times
+            sets.append(positions)
+        for _members, bonus in needs:
+            most += bonus  # in the order of the needs, as each place adds them up
+        found = sorted(min(sets, key=len).intersection(*sets))
+        start, end = span
+        if not needs and (start, end) != (0, len(self.resources)):
+            found = found[bisect.bisect_left(found, start) : bisect.bisect_left(found, end)]
+        if len(found) < limit:
+            return None
+        return [(most, self.resources[position]) for position in found[:limit]]
+
+
+def _top(pairs: Postings) -> tuple[float, frozenset[int]]:
+    """The highest weight of some postings, and the positions that have it."""
+    highest = max((weight for _position, weight in pairs), default=0.0)
+    return highest, frozenset(position for position, weight in pairs if weight == highest)
+
+
+def _everywhere(
+    postings: dict[str, Postings], areas: dict[str, tuple[int, int]]
+) -> dict[str, dict[str | None, float]]:
+    """The terms found in every place of an area (None: of all areas) with one weight."""
+    smallest = min((end - start for start, end in areas.values()), default=0)
+    everything = max((end for _start, end in areas.values()), default=0)
+    found: dict[str, dict[str | None, float]] = {}
+    for term, pairs in postings.items():
+        if not pairs or len(pairs) < smallest:
+            continue
+        spans: list[tuple[str | None, tuple[int, int]]] = [(None, (0, everything))]
+        spans.extend(areas.items())
+        for scope, span in spans:
+            inside = _within(pairs, span, everything)
+            if len(inside) != span[1] - span[0] or not inside:
+                continue
+            weights = {weight for _position, weight in inside}
+            if len(weights) == 1:
+                found.setdefault(term, {})[scope] = weights.pop()
+    return found
+
+
+def _within(pairs: Postings, span: tuple[int, int], everything: int) -> Postings:
+    """The postings of the positions in `span` (all of them when it covers everything)."""
+    start, end = span
+    if start == 0 and end == everything:
+        return pairs
+    low = bisect.bisect_left(pairs, start, key=itemgetter(0))
+    return pairs[low : bisect.bisect_left(pairs, end, low, key=itemgetter(0))]
+
+
+def _text_scores(
+    clauses: list[_Clause], span: tuple[int, int], everything: int
+) -> dict[int, float]:
+    """Per position in `span`, the sum over clauses of the best match quality times weight."""
+    scores: dict[int, float] = {}
+    for clause in clauses:
+        if len(clause.matched) == 1:
+            pairs, quality = clause.matched[0]
+            best = _within(pairs, span, everything)
+            factor = quality * clause.times
+        else:
+            best_by_position: dict[int, float] = {}
+            for pairs, quality in clause.matched:
+                for position, weight in _within(pairs, span, everything):
                     value = quality * weight
-                    if best.get(index, 0.0) < value:
-                        best[index] = value
-            for index, value in best.items():
-                scores[index] += value
-        for need_id, need_score in need_scores.items():
-            bonus = need_score * NEED_WEIGHT
-            for index in self.by_need.get(need_id, ()):
-                scores[index] += bonus
-        top = heapq.nlargest(limit, ((score, -index) for index, score in scores.items()))
-        return [(score, self.resources[-negative]) for score, negative in top]
+                    if best_by_position.get(position, 0.0) < value:
+                        best_by_position[position] = value
+            best, factor = tuple(best_by_position.items()), 1.0
+        if not scores and factor == 1.0:
+            scores = dict(best)  # the first word's scores, copied in one go
+            continue
+        get = scores.get
+        if factor == 1.0:
+            for position, value in best:
+                scores[position] = get(position, 0.0) + value
+        else:
+            for position, value in best:
+                scores[position] = get(position, 0.0) + factor * value
+    return scores
+
+
+def _add_bonus(scores: dict[int, float], members: frozenset[int], bonus: float) -> None:
+    """Add a need's bonus to the scored positions that offer it, walking the smaller side."""
+    if len(members) < len(scores):
+        for position in members:
+            if position in scores:
+                scores[position] += bonus
+    else:
+        for position, value in scores.items():
+            if position in members:
+                scores[position] = value + bonus
+
+
+def _best(scores: dict[int, float], limit: int) -> list[int]:
+    """The `limit` best positions by score, then position: only the positions scoring at least
+    the `limit`-th best score are sorted."""
+    if len(scores) > limit:
+        cut = heapq.nlargest(limit, scores.values())[-1]
+        chosen = [position for position, value in scores.items() if value >= cut]
+    else:
+        chosen = list(scores)
+    chosen.sort()
+    chosen.sort(key=scores.__getitem__, reverse=True)  # stable: equal scores stay by position
+    return chosen[:limit]
+
+
+def _floor(clauses: list[_Clause], scope: str | None) -> tuple[list[_Clause], float]:
+    """The clauses left to score, and what the clauses of terms found in every place of the
+    area add to every place (0 when any clause is not exact: then the order of the sums must
+    stay as it was, and every clause is scored)."""
+    if not all(map(_exact, clauses)):
+        return clauses, 0.0
+    floor = 0.0
+    left = []
+    for clause in clauses:
+        if scope in clause.everywhere:
+            floor += clause.everywhere[scope] * clause.times
+        else:
+            left.append(clause)
+    return left, floor
+
+
+def _plain(
+    span: tuple[int, int],
+    needs: list[tuple[frozenset[int], float]],
+    taken: Mapping[int, float],
+    limit: int,
+    floor: float,
+) -> dict[int, float]:
+    """The first `limit` places of `span` matched only by words every place has: `floor`."""
+    found: dict[int, float] = {}
+    for position in range(*span):
+        if position not in taken and not any(position in members for members, _b in needs):
+            found[position] = floor
+            if len(found) == limit:
+                break
+    return found
+
+
+def _need_only(
+    needs: list[tuple[frozenset[int], float]],
+    taken: Mapping[int, float],
+    limit: int,
+    floor: float = 0.0,
+) -> dict[int, float]:
+    """The best `limit` positions outside `taken` by need bonuses alone.
+
+    Such a place scores the sum of the bonuses of the matched needs it offers; places offering
+    the same matched needs tie and rank by position, so each combination of needs, best first,
+    is one set operation and a sort of the first few positions.
+    """
+    if len(needs) > MAX_NEED_COMBINATIONS_FROM:
+        scores: dict[int, float] = {}
+        for members, bonus in needs:
+            for position in members.difference(taken):
+                scores[position] = scores.get(position, floor) + bonus
+        return {position: scores[position] for position in _best(scores, limit)}
+    combinations = []
+    for mask in range(1, 1 << len(needs)):
+        total = floor
+        for bit, (_members, bonus) in enumerate(needs):
+            if mask >> bit & 1:
+                total += bonus  # in the order of the needs, as each place adds them up
+        combinations.append((total, mask))
+    combinations.sort(key=lambda pair: -pair[0])
+    found: dict[int, float] = {}
+    cut = -1.0
+    for total, mask in combinations:
+        if len(found) >= limit and total < cut:  # no later combination can make the cut
+            break
+        inside = [members for bit, (members, _b) in enumerate(needs) if mask >> bit & 1]
+        outside = [members for bit, (members, _b) in enumerate(needs) if not mask >> bit & 1]
+        group = min(inside, key=len).intersection(*inside).difference(*outside, taken)
+        for position in sorted(group)[:limit]:
+            found[position] = total
+        if len(found) >= limit:
+            cut = sorted(found.values(), reverse=True)[limit - 1]
+    return found
 
 
 NOT_NAMED, PARTLY_NAMED, FULLY_NAMED = 0, 1, 2
@@ -204,12 +526,8 @@ class SearchIndex:
         by_region: dict[str, list[Resource]] = defaultdict(list)
         for resource in content.resources.values():
             by_region[resource.region_id].append(resource)
-        self._regions = {
-            rid: _RegionIndex.build(items, content.locales) for rid, items in by_region.items()
-        }
-        self._resource_words = _Vocabulary(
-            term for region in self._regions.values() for term in region.postings
-        )
+        self._resources = _ResourceIndex.build(by_region, content.locales)
+        self._resource_words = _Vocabulary(self._resources.postings)
         self._name_words = {
             r.id: tuple(tuple(words(name)) for name in r.name.all_values())
             for r in content.resources.values()
@@ -219,7 +537,7 @@ class SearchIndex:
         )
         self._situations = situations or SituationMatcher(content.situations)
         need_words: dict[str, set[str]] = defaultdict(set)
-        self._need_phrases: list[tuple[str, str]] = []
+        need_phrases: list[tuple[str, str]] = []
         self._need_exact: dict[str, str] = {}
         for need in content.needs.values():
             phrases = [*need.name.all_values()]
@@ -231,14 +549,15 @@ class SearchIndex:
                 parts = tokens(phrase)
                 self._need_exact.setdefault(" ".join(words(phrase)), need.id)
                 if len(parts) > 1:
-                    self._need_phrases.append((" ".join(parts), need.id))
+                    need_phrases.append((" ".join(parts), need.id))
                 elif parts and parts[0] not in STOPWORDS:
                     need_words[parts[0]].add(need.id)
         self._need_exact.pop("", None)
+        self._need_phrases = _Phrases(need_phrases)
         self._need_words = {term: frozenset(ids) for term, ids in need_words.items()}
         self._need_vocabulary = _Vocabulary(self._need_words)
         page_words: dict[str, set[str]] = defaultdict(set)
-        self._page_phrases: list[tuple[str, str]] = []
+        page_phrases: list[tuple[str, str]] = []
         for page in content.pages.values():
             for text in page.texts.values():
                 for phrase in (text.title, *text.search_words):
@@ -246,11 +565,12 @@ class SearchIndex:
                     if len(paired) > len(fold(phrase).split()):
                         # Chinese or Thai: its character pairs count only all together, in
                         # order, or any page would match any message sharing one pair.
-                        self._page_phrases.append((" ".join(paired), page.id))
+                        page_phrases.append((" ".join(paired), page.id))
                         continue
                     for word in words(phrase):
                         page_words[word].add(page.id)
         self._page_words = {term: frozenset(ids) for term, ids in page_words.items()}
+        self._page_phrases = _Phrases(page_phrases)
         self._page_vocabulary = _Vocabulary(self._page_words)
         self._places: dict[str, Neighbourhood] = {}
         for hood in content.neighbourhoods.values():
@@ -311,20 +631,44 @@ class SearchIndex:
         limit: int,
     ) -> tuple[ResourceHit, ...]:
         """The best `limit` resources by text and needs, each marked with how far it is named."""
-        word_matches = [self._resource_words.matches(word) for word in query_words]
-        if region_id is None:
-            regions = list(self._regions.values())
-        else:
-            regions = [self._regions[region_id]] if region_id in self._regions else []
-        scored = [
-            hit for region in regions for hit in region.score(word_matches, need_scores, limit)
-        ]
-        scored.sort(key=lambda hit: -hit[0])
+        clauses = self._clauses(query_words)
+        bonuses = [(need_id, score * NEED_WEIGHT) for need_id, score in need_scores.items()]
+        scored = self._resources.score(clauses, bonuses, region_id, limit)
         forms = [self._name_forms(word) for word in query_words]
         return tuple(
-            ResourceHit(resource, score, self._names(forms, resource))
-            for score, resource in scored[:limit]
+            ResourceHit(resource, score, self._names(forms, resource)) for score, resource in scored
         )
+
+    def _clauses(self, query_words: list[str]) -> list[_Clause]:
+        """Each query word's matched terms and their postings, in order.
+
+        While every word so far is matched exactly, a word matched exactly in the same places as
+        an earlier one (a word typed twice, the character pairs of one Chinese or Thai word)
+        joins that word's clause, counted once more: the weights are whole numbers then, so the
+        sums come out exactly as adding word by word.
+        """
+        postings = self._resources.postings
+        clauses: list[_Clause] = []
+        exact_at: dict[int, int] = {}  # the clause of each posting list, by its identity
+        for word in query_words:
+            matches = self._resource_words.matches(word)
+            matched = tuple((postings[t], q) for t, q in matches.items())
+            if not matched:
+                continue
+            at = exact_at.get(id(matched[0][0])) if len(matched) == 1 else None
+            if at is not None and matched == clauses[at].matched:
+                clauses[at] = replace(clauses[at], times=clauses[at].times + 1)
+                continue
+            clauses.append(
+                _Clause(matched, everywhere=self._resources.everywhere.get(word, {}), term=word)
+                if word in matches
+                else _Clause(matched)
+            )
+            if _exact(clauses[-1]) and len(exact_at) == len(clauses) - 1:
+                exact_at[id(matched[0][0])] = len(clauses) - 1
+            else:
+                exact_at.clear()  # an inexact word: later words are added after it, in order
+        return clauses
 
     def _name_forms(self, word: str) -> frozenset[str]:
         """The listing-name words a typed word stands for: itself, or one typo away."""
@@ -336,10 +680,8 @@ class SearchIndex:
     def _need_scores(self, query: str, query_words: list[str]) -> dict[str, float]:
         """How strongly the message points at each need, by phrases and by words."""
         need_scores: dict[str, float] = defaultdict(float)
-        padded_query = f" {' '.join(tokens(query))} "
-        for phrase, need_id in self._need_phrases:
-            if f" {phrase} " in padded_query:
-                need_scores[need_id] += EXACT * len(phrase.split())
+        for phrase, need_id in self._need_phrases.found(tokens(query)):
+            need_scores[need_id] += EXACT * len(phrase.split())
         for need_id, score in _word_scores(
             query_words, self._need_vocabulary, self._need_words
         ).items():
@@ -375,10 +717,8 @@ class SearchIndex:
     def _page_scores(self, query: str, query_words: list[str]) -> dict[str, float]:
         """How well each page's title or search words match."""
         scores = _word_scores(query_words, self._page_vocabulary, self._page_words)
-        padded_query = f" {' '.join(tokens(query))} "
-        for phrase, page_id in self._page_phrases:
-            if f" {phrase} " in padded_query:
-                scores[page_id] = scores.get(page_id, 0.0) + EXACT
+        for _phrase, page_id in self._page_phrases.found(tokens(query)):
+            scores[page_id] = scores.get(page_id, 0.0) + EXACT
         return scores
 
     def place(self, query: str, region_id: str | None = None) -> Neighbourhood | None:

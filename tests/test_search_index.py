@@ -1,0 +1,198 @@
+"""The search index over all areas gives exactly what scoring every place one by one gives."""
+
+from __future__ import annotations
+
+import importlib.util
+import itertools
+import random
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from bot.domain import search
+from bot.domain.catalog import Catalog, load_catalog
+from bot.domain.models import Resource
+from bot.domain.search import SearchIndex, _Phrases
+from bot.domain.text import words
+
+BENCH = Path(__file__).resolve().parent.parent / "bench" / "search_bench.py"
+# Typed words: need words, typos, word starts, names, and Chinese and Thai (pairs).
+TYPED = (
+    "condoms", "condons", "naloxone", "nalaxone", "narcan", "shower", "showers", "lawyer",
+    "abogada", "abogado", "comida", "clinic", "clinc", "harbor", "light", "casa", "esperanza",
+    "collective", "street", "free", "gratis", "legal", "hot", "meal", "emergency", "fentanyl",
+    "immigration", "inmigración", "spanish", "chino", "night", "owl", "drop", "legl", "peer",
+    "english", "inglés", "español", "安全套", "同伴支持", "ถุงยางอนามัย", "ตรวจคนเข้าเมือง",
+    "นาล็อกโซน", "buôn người", "xyzzy", "english english spanish", "spanish condoms",
+)  # fmt: skip
+BONUSES = (0.75, 1.2, 1.5, 2.0, 3.5, 4.0, 14.0)
+
+
+@pytest.fixture(scope="module")
+def areas_catalog(tmp_path_factory: pytest.TempPathFactory) -> Catalog:
+    """800 generated listings in 10 areas (as the benchmark writes them, in eight languages)."""
+    spec = importlib.util.spec_from_file_location("search_bench", BENCH)
+    assert spec is not None and spec.loader is not None
+    bench = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = bench  # its dataclasses look their module up
+    try:
+        spec.loader.exec_module(bench)
+        root = tmp_path_factory.mktemp("areas") / "content"
+        bench.generate_content(root, 800, 7)
+    finally:
+        del sys.modules[spec.name]
+    catalog, result = load_catalog(root)
+    assert catalog is not None, [str(p) for p in result.problems.errors[:5]]
+    return catalog
+
+
+def one_by_one(
+    index: SearchIndex,
+    query_words: list[str],
+    bonuses: list[tuple[str, float]],
+    region_id: str | None,
+    limit: int,
+) -> list[tuple[float, Resource]]:
+    """Score every place in the area (or everywhere) on its own, as search did per area before
+    the index over all areas: each word adds its best match, then each need its bonus."""
+    resources = index._resources
+    if region_id is None:
+        positions = range(len(resources.resources))
+    elif region_id in resources.areas:
+        positions = range(*resources.areas[region_id])
+    else:
+        return []
+    scores: dict[int, float] = {}
+    for word in query_words:
+        best: dict[int, float] = {}
+        for term, quality in index._resource_words.matches(word).items():
+            for position, weight in resources.postings[term]:
+                if position in positions and best.get(position, 0.0) < quality * weight:
+                    best[position] = quality * weight
+        for position, value in best.items():
+            scores[position] = scores.get(position, 0.0) + value
+    for need_id, bonus in bonuses:
+        for position in positions:
+            if need_id in resources.resources[position].needs:
+                scores[position] = scores.get(position, 0.0) + bonus
+    ranked = sorted(scores, key=lambda position: (-scores[position], position))[:limit]
+    return [(scores[position], resources.resources[position]) for position in ranked]
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    typed=st.lists(st.sampled_from(TYPED), max_size=6),
+    needs=st.lists(st.tuples(st.integers(0, 12), st.sampled_from(BONUSES)), max_size=8),
+    area=st.integers(-2, 10),
+    limit=st.integers(0, 40),
+)
+def test_the_index_ranks_exactly_as_scoring_each_place(
+    areas_catalog: Catalog,
+    typed: list[str],
+    needs: list[tuple[int, float]],
+    area: int,
+    limit: int,
+) -> None:
+    index = areas_catalog.index
+    need_ids = sorted(areas_catalog.content.needs)
+    bonuses = list({need_ids[i % len(need_ids)]: bonus for i, bonus in needs}.items())
+    regions = sorted(areas_catalog.content.regions)
+    region_id = None if area < 0 else regions[area] if area < len(regions) else "nowhere"
+    query_words = words(" ".join(typed))
+    found = index._resources.score(index._clauses(query_words), bonuses, region_id, limit)
+    assert found == one_by_one(index, query_words, bonuses, region_id, limit)
+
+
+def test_words_found_in_the_same_places_are_scored_once_over(areas_catalog: Catalog) -> None:
+    """The character pairs of one Thai word share a posting list and make one clause."""
+    index = areas_catalog.index
+    clauses = index._clauses(words("ตรวจคนเข้าเมือง"))
+    assert len(clauses) < len(words("ตรวจคนเข้าเมือง"))
+    assert any(clause.times > 1 for clause in clauses)
+
+
+def bench_queries() -> Iterator[str]:
+    yield from TYPED
+    yield from (" ".join(pair) for pair in itertools.combinations(TYPED[:12], 2))
+    yield from ("my friend is not breathing", "necesito un abogado", "showers in harbor", "")
+
+
+@pytest.mark.parametrize("limit", [1, 7, 20])
+def test_all_areas_is_the_best_of_each_area(areas_catalog: Catalog, limit: int) -> None:
+    """Searching everywhere gives each area's best, merged by score (areas in content order)."""
+    index = areas_catalog.index
+    regions = list(dict.fromkeys(r.region_id for r in areas_catalog.content.resources.values()))
+    for query in bench_queries():
+        if index.situation_matcher.match(query):
+            continue  # a situation keeps only the places for its needs, after the best are found
+        merged = [
+            (hit.score, hit.resource.id)
+            for region_id in regions
+            for hit in index.search(query, region_id, limit).resources
+        ]
+        merged.sort(key=lambda pair: -pair[0])
+        everywhere = index.search(query, None, limit).resources
+        assert [(hit.score, hit.resource.id) for hit in everywhere] == merged[:limit], query
+
+
+def test_a_search_in_one_area_finds_only_that_area(areas_catalog: Catalog) -> None:
+    index = areas_catalog.index
+    for region_id in areas_catalog.content.regions:
+        for query in ("condoms", "ถุงยางอนามัย", "harbor light", "abogda"):
+            hits = index.search(query, region_id, 60).resources
+            assert hits and {hit.resource.region_id for hit in hits} == {region_id}
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    phrases=st.lists(st.lists(st.sampled_from("abcd"), min_size=1, max_size=3), max_size=12),
+    message=st.lists(st.sampled_from("abcde"), max_size=8),
+)
+def test_phrases_are_found_as_by_checking_each(
+    phrases: list[list[str]], message: list[str]
+) -> None:
+    given_phrases = [(" ".join(parts), f"item-{i}") for i, parts in enumerate(phrases)]
+    padded = f" {' '.join(message)} "
+    expected = [pair for pair in given_phrases if f" {pair[0]} " in padded]
+    assert _Phrases(given_phrases).found(message) == expected
+
+
+def test_need_bonuses_alone_rank_by_how_many_needs_then_position(
+    areas_catalog: Catalog,
+) -> None:
+    """Places matched by their needs alone, with more needs matched than are combined one by
+    one, rank as scoring each place does."""
+    index = areas_catalog.index
+    rng = random.Random(3)
+    need_ids = sorted(areas_catalog.content.needs)
+    for _ in range(20):
+        bonuses = [(n, rng.choice(BONUSES)) for n in rng.sample(need_ids, rng.randint(1, 9))]
+        found = index._resources.score([], bonuses, None, 25)
+        assert found == one_by_one(index, [], bonuses, None, 25)
+
+
+def test_places_with_full_marks_are_taken_without_scoring_the_rest(areas_catalog: Catalog) -> None:
+    """When enough places score the most any place can, they are the answer, by position."""
+    index = areas_catalog.index
+    resources = index._resources
+    query_words = words("ถุงยางอนามัย")
+    needs = [(resources.need_sets[None]["condoms"], 14.0)]
+    everything = (0, len(resources.resources))
+    full = resources._full_marks(index._clauses(query_words), needs, everything, 0.0, 5)
+    assert full is not None
+    assert full == one_by_one(index, query_words, [("condoms", 14.0)], None, 5)
+
+
+def test_field_weights_are_whole_numbers() -> None:
+    """Merged words, floors and full marks rely on sums of weights being exact in any order."""
+    weights = (
+        search.NAME_WEIGHT,
+        search.ORGANIZATION_WEIGHT,
+        search.DESCRIPTION_WEIGHT,
+        search.LANGUAGE_WEIGHT,
+    )
+    assert all(float(weight).is_integer() for weight in weights)
