@@ -14,7 +14,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from telegram.error import BadRequest, NetworkError
 
+from bot.handlers.output import find_lost_send
 from bot.ui.actions import ShowMenu, encode
 from tests.conftest import CONTENT, ROOT
 from tests.fake_bot_api import FakeBotApi, callback_update, make_user, message_update
@@ -149,3 +151,26 @@ def test_a_send_that_lands_unseen_on_its_last_tries_is_found(api: FakeBotApi) ->
     texts = settled(api, api.push_update(message_update(person, "/start")), person["id"], 1)
     assert len(texts) == 1 and APOLOGY not in texts[0], texts
     assert len(api.calls_to("sendMessage")) == 3
+
+
+async def test_a_probe_whose_retries_are_used_up_is_made_again_within_the_budget() -> None:
+    # The request layer gives up on an edit after its own retries (NetworkError); the look
+    # makes the probe again rather than giving up (which cost the person the apology).
+    answers: list[Exception | None] = [
+        NetworkError("Bad Gateway"),
+        NetworkError("Bad Gateway"),
+        BadRequest("Message is not modified: specified new message content and reply markup"),
+    ]
+    probed: list[int] = []
+
+    class StubBot:
+        async def _post(self, method: str, params: dict[str, object]) -> object:
+            assert method == "editMessageReplyMarkup"
+            probed.append(int(str(params["message_id"])))
+            answer = answers.pop(0)
+            if answer is not None:
+                raise answer
+            return True
+
+    found = await find_lost_send(StubBot(), 7, None, 41, budget=5.0)  # type: ignore[arg-type]
+    assert found == 42 and probed == [42, 42, 42]

@@ -233,8 +233,9 @@ class Handlers:
             UserState(locale or self.fallback_locale(user.language_code)), self.clock()
         )
         try:
-            notice = for_phone(view, screens.slow_down(view))
-            await send_screen(update.get_bot(), chat.id, notice, place=self.place_of(update))
+            # Not looked for when it fails unseen: the notice runs beside the person's queue,
+            # so one of their answers may be on its way into the same ids.
+            await send_screen(update.get_bot(), chat.id, for_phone(view, screens.slow_down(view)))
         except TelegramError as error:
             logger.warning("Could not send the flood notice: %s", describe_error(error))
 

@@ -60,8 +60,9 @@ async def send_screen(
 # person's own later messages may come first (flood control lets few through).
 PROBE_WINDOW = 8
 # Sends of one message: the first and, each time the look shows it never arrived, more. At a
-# quarter of calls failing, three tries still left 1 send in 64 unanswered.
-SEND_TRIES = 6
+# quarter of calls failing, three tries left 1 failing send in 64 unanswered, six about 1 in
+# 1,000 (seen once in 400 answers); ten, 1 in 260,000. DELIVERY_BUDGET_SECONDS bounds them.
+SEND_TRIES = 10
 # The whole delivery of one message (its sends, and the looks for those that failed), in
 # seconds; past it the person gets the apology. Read timeouts (5 s each) use most of it.
 DELIVERY_BUDGET_SECONDS = 60.0
@@ -161,32 +162,39 @@ async def find_lost_send(
     `newest` and no other send of ours for this person is between."""
     deadline = time.monotonic() + budget
     for candidate in range(newest + 1, newest + 1 + PROBE_WINDOW):
-        remaining = deadline - time.monotonic()
-        if remaining <= 0:
-            raise LostSendUnknown
-        if await _probe(bot, chat_id, candidate, markup, remaining):
+        if await _probe(bot, chat_id, candidate, markup, deadline):
             return candidate
     return None
 
 
 async def _probe(
-    bot: Bot, chat_id: int, message_id: int, markup: Keyboard | None, limit: float
+    bot: Bot, chat_id: int, message_id: int, markup: Keyboard | None, deadline: float
 ) -> bool:
-    """Whether `message_id` is a message of ours with exactly `markup`."""
-    try:
-        async with asyncio.timeout(limit):
-            await edit_keyboard(bot, chat_id, message_id, markup)
-    except BadRequest as error:
-        text = error.message.lower()
-        if _NOT_MODIFIED in text:
-            return True
-        if _NOT_FOUND in text or _NOT_EDITABLE in text:
-            return False
-        raise LostSendUnknown from error
-    except (TelegramError, TimeoutError) as error:
-        raise LostSendUnknown from error
-    # It was ours with another markup (and now has this one): not the lost send.
-    return False
+    """Whether `message_id` is a message of ours with exactly `markup`. A probe that fails
+    unseen (its retries used up) is made again until `deadline`: an edit to the same markup
+    can be repeated, and giving up here costs the person the apology."""
+    while True:
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
+            raise LostSendUnknown
+        try:
+            async with asyncio.timeout(remaining):
+                await edit_keyboard(bot, chat_id, message_id, markup)
+        except BadRequest as error:
+            text = error.message.lower()
+            if _NOT_MODIFIED in text:
+                return True
+            if _NOT_FOUND in text or _NOT_EDITABLE in text:
+                return False
+            raise LostSendUnknown from error
+        except TelegramError as error:
+            if outcome_unknown(error):
+                continue
+            raise LostSendUnknown from error
+        except TimeoutError as error:
+            raise LostSendUnknown from error
+        # It was ours with another markup (and now has this one): not the lost send.
+        return False
 
 
 # Answering a button press only stops the spinner on the person's phone, and Telegram refuses
