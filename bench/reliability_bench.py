@@ -8,7 +8,8 @@ on 127.0.0.1, and drives it through real long polling and HTTP. Nothing leaves t
   connection, a reply that is not JSON) while people send a /start or a search and then press
   a button under the bot's answer. Counts replies expected, delivered (a send or edit to that
   person's chat took effect at the fake), lost, duplicated (the person saw a second message for
-  one update), and push-to-delivery time. Runs: no faults; every kind at 25 %; each kind alone
+  one update), and push-to-delivery time; and lists each update lost, apologised for or
+  doubled with the faults its own calls met. Runs: no faults; every kind at 25 %; each kind alone
   at 25 %; every kind at 25 % with getUpdates faulted too (getUpdates is spared in the others,
   and from timeouts always: its client waits the 30 s long poll plus 10 s).
 - kills: a backlog is answered while the bot is killed with SIGKILL three times and started
@@ -18,8 +19,9 @@ on 127.0.0.1, and drives it through real long polling and HTTP. Nothing leaves t
 - shutdown: 300 updates waiting, a slow sendMessage, SIGTERM with STOP_GRACE_SECONDS=2; counts
   updates confirmed to the fake but never answered (must be 0) and the time to exit.
 - flood: one person sends 1,000 messages among 40 people sending one each; the others' wait,
-  with and without the flood, with the fake's 30 messages/s limit off and on, and with the 40
-  all before the flood.
+  with and without the flood, with the fake's 30 messages/s limit off and on, with the 40
+  all before the flood, and delivered to the bot's webhook over 40 connections instead of
+  polled (as Telegram posts to a webhook).
 - inputs: unparseable updates, callback data that is not ours, lone surrogates, 4,000-character
   messages, groups and channels; each must be answered or skipped without a crash, and no
   unparseable update fetched more than twice.
@@ -42,6 +44,7 @@ import argparse
 import os
 import random
 import signal
+import socket
 import sqlite3
 import subprocess
 import sys
@@ -49,12 +52,14 @@ import tempfile
 import time
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # for bot.* and tests.*
 
+import httpx
 import telegram
 from search_bench import machine
 
@@ -114,8 +119,12 @@ class BotDied(RuntimeError):
 class BotProcess:
     """`python -m bot run` against `api`, its data in `data_dir`, its log in `log_path`."""
 
-    def __init__(self, api: FakeBotApi, data_dir: Path, log_path: Path, **env: str) -> None:
+    def __init__(
+        self, api: FakeBotApi, data_dir: Path, log_path: Path, ready: str = "getUpdates", **env: str
+    ) -> None:
         self.api = api
+        # The call that shows the bot is up: getUpdates (polling) or setWebhook.
+        self.ready = ready
         self.data_dir = data_dir
         self.log_path = log_path
         self.env = {
@@ -146,7 +155,7 @@ class BotProcess:
         self.starts += 1
         STARTED.append(self.process)
         ok = wait_until(
-            lambda: any(c.method == "getUpdates" for c in self.api.calls[mark:]),
+            lambda: any(c.method == self.ready for c in self.api.calls[mark:]),
             START_TIMEOUT_S,
             self,
         )
@@ -262,6 +271,8 @@ class Tally:
     delays: list[float] = field(default_factory=list)
     untouched_delays: list[float] = field(default_factory=list)
     lost_kinds: Counter[str] = field(default_factory=Counter)
+    # Each update that was lost, apologised for or doubled: what it was and what its calls met.
+    incidents: list[str] = field(default_factory=list)
 
     @property
     def duplicated(self) -> int:
@@ -283,6 +294,7 @@ class Tally:
         self.delays += other.delays
         self.untouched_delays += other.untouched_delays
         self.lost_kinds += other.lost_kinds
+        self.incidents += other.incidents
 
 
 def by_chat(
@@ -311,12 +323,12 @@ def judge(
     """
     tally = Tally()
     chats = by_chat(effects)
-    faulted: dict[int | str, list[float]] = defaultdict(list)
+    faulted: dict[int | str, list[Fault]] = defaultdict(list)
     for fault in faults:
         if fault.call is not None:
             key = fault.call.int_param("chat_id") or fault.call.get("callback_query_id")
             if key is not None:
-                faulted[key].append(fault.at)
+                faulted[key].append(fault)
     for ask in asks:
         tally.expected += 1
         window = [e for e in chats.get(ask.chat_id, []) if ask.pushed <= e.at <= until]
@@ -324,31 +336,42 @@ def judge(
         edits = [str(e.call.get("text", "")) for e in window if e.call.method == "editMessageText"]
         apologies = [t for t in sends if APOLOGY in t]
         real = [t for t in sends if APOLOGY not in t] + edits
+        touched = [
+            fault
+            for key in (ask.chat_id, ask.query_id)
+            if key is not None
+            for fault in faulted.get(key, [])
+            if ask.pushed <= fault.at <= until
+        ]
         if not window:
             tally.lost += 1
             tally.lost_kinds[ask.kind] += 1
+            tally.incidents.append(incident(ask, "lost", touched))
             continue
         tally.delivered += 1
         delay = min(e.at for e in window) - ask.pushed
         tally.delays.append(delay)
-        touched = [
-            at
-            for key in (ask.chat_id, ask.query_id)
-            if key is not None
-            for at in faulted.get(key, [])
-            if ask.pushed <= at <= until
-        ]
         if not touched:
             tally.untouched_delays.append(delay)
         if not real:
             tally.apology_only += 1
+            tally.incidents.append(incident(ask, "apology only", touched))
         if any(n > 1 for n in Counter(t for t in sends if APOLOGY not in t).values()):
             tally.twice_same += 1
+            tally.incidents.append(incident(ask, "same text twice", touched))
         elif real and apologies:
             tally.reply_and_apology += 1
+            tally.incidents.append(incident(ask, "reply + apology", touched))
         if any(n > 1 for n in Counter(edits).values()):
             tally.repeated_edits += 1
     return tally
+
+
+def incident(ask: Ask, outcome: str, faults: Sequence[Fault]) -> str:
+    """One line on an update that went wrong: its kind, the outcome, and the faults its own
+    calls met in order (method:kind, + when the call took effect all the same)."""
+    met = ", ".join(f"{f.method}:{f.kind}{'+' if f.took_effect else ''}" for f in faults)
+    return f"{ask.kind} (update {ask.update_id}): {outcome}; faults met: {met or 'none'}"
 
 
 def quantile(values: Sequence[float], q: float) -> float:
@@ -578,6 +601,9 @@ def run_faults(args: argparse.Namespace, tmp: Path) -> tuple[list[Summary], str]
         ),
         rows,
     )
+    incidents = [f"- {run.label}: {line}" for run in runs for line in run.tally.incidents]
+    if incidents:
+        detail += "\n\nUpdates lost, apologised for or doubled:\n" + "\n".join(incidents)
     detail += (
         f"\n\nBot alive after the runs: {alive}; exit after SIGTERM: {code} in"
         f" {stop_seconds:.2f} s; error lines in its log: {sum(errors.values())}"
@@ -887,6 +913,120 @@ def flood_once(
     )
 
 
+# Telegram's default number of connections at once to a webhook (setWebhook max_connections).
+WEBHOOK_CONNECTIONS = 40
+WEBHOOK_SECRET = "bench-webhook-secret-0123456789-abcdefghijklmnopqrstuvwxyz-ABCDEFGH"
+
+
+def free_port() -> int:
+    """A TCP port free on 127.0.0.1 right now."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def deliver_by_webhook(port: int, updates: Sequence[Json]) -> dict[int, float]:
+    """Post `updates` to the bot's webhook in order over WEBHOOK_CONNECTIONS connections at
+    once, as Telegram does, each answered when handled; when each post began, by update id."""
+    headers = {"X-Telegram-Bot-Api-Secret-Token": WEBHOOK_SECRET}
+    limits = httpx.Limits(max_connections=WEBHOOK_CONNECTIONS)
+    began: dict[int, float] = {}
+
+    def post(update: Json) -> int:
+        began[update["update_id"]] = time.monotonic()
+        return client.post("/", json=update, headers=headers).status_code
+
+    with (
+        httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=60, limits=limits) as client,
+        ThreadPoolExecutor(WEBHOOK_CONNECTIONS) as pool,
+    ):
+        for done in [pool.submit(post, update) for update in updates]:
+            done.result()
+    return began
+
+
+def webhook_listening(port: int) -> bool:
+    """Whether something accepts connections on 127.0.0.1:`port`."""
+    with socket.socket() as probe:
+        return probe.connect_ex(("127.0.0.1", port)) == 0
+
+
+def flood_by_webhook(args: argparse.Namespace, tmp: Path, others: int, flood: int) -> FloodResult:
+    """As `flood_once` among the flood with no rate limit, with Telegram posting to the bot's
+    webhook instead of the bot polling: no window of 100 behind the oldest unfinished update."""
+    rng = random.Random(args.seed)
+    port = free_port()
+    with FakeBotApi(token=TOKEN) as api:
+        api.delay("sendMessage", 0.05)
+        bot = BotProcess(
+            api,
+            tmp / "flood-webhook-data",
+            log_in(args, tmp, "flood-webhook.log"),
+            ready="setWebhook",
+            WEBHOOK_URL="https://example.org/hook",
+            WEBHOOK_LISTEN="127.0.0.1",
+            WEBHOOK_PORT=str(port),
+            WEBHOOK_SECRET=WEBHOOK_SECRET,
+        )
+        bot.start()
+        wait_until(lambda: webhook_listening(port), START_TIMEOUT_S, bot)
+        update_ids = iter(range(1, 10**9))
+
+        def numbered(update: Json) -> Json:
+            return {"update_id": next(update_ids), **update}
+
+        calm_crowd = people(50_000_000, others)
+        mark = time.monotonic()
+        calm = [numbered(message_update(p, "condoms")) for p in calm_crowd]
+        deliver_by_webhook(port, calm)
+        calm_asks = [
+            Ask(u["update_id"], p["id"], mark, "search")
+            for u, p in zip(calm, calm_crowd, strict=True)
+        ]
+        calm_tally = judge(calm_asks, api.effects, time.monotonic())
+        crowd = people(51_000_000, others)
+        flooder = make_user(52_000_000, "Flo", None, None, "en")
+        stream: list[Json | None] = [None] * flood
+        for person in crowd:
+            stream.insert(rng.randrange(len(stream) + 1), person)
+        updates, asks = [], []
+        mark = time.monotonic()
+        for someone in stream:
+            update = numbered(message_update(flooder if someone is None else someone, "condoms"))
+            updates.append(update)
+            if someone is not None:
+                asks.append(Ask(update["update_id"], someone["id"], mark, "search"))
+        began = deliver_by_webhook(port, updates)
+        flood_tally = judge(asks, api.effects, time.monotonic())
+        # The same waits from the moment each post began: what the bot adds, whatever the rate
+        # at which this process (sharing the CPUs) manages to post 1,040 updates.
+        posted = [replace(a, pushed=began[a.update_id]) for a in asks]
+        print(
+            "  flood by webhook: all posted in"
+            f" {max(began.values()) - mark:.2f} s; others' wait from their own post p50 / p99"
+            f" {seconds(quantile(judge(posted, api.effects, time.monotonic()).delays, 0.5))} /"
+            f" {seconds(quantile(judge(posted, api.effects, time.monotonic()).delays, 0.99))}",
+            file=sys.stderr,
+            flush=True,
+        )
+        to_flooder = [
+            e for e in by_chat(api.effects, ("sendMessage",)).get(flooder["id"], []) if e.at >= mark
+        ]
+        sends = [e.at for e in api.effects if e.call.method == "sendMessage"]
+        bot.terminate()
+    return FloodResult(
+        calm_tally.delays,
+        flood_tally.delays,
+        calm_tally.lost,
+        flood_tally.lost,
+        len(to_flooder),
+        sum(1 for e in to_flooder if FLOOD_NOTICE in str(e.call.get("text"))),
+        peak_per_second(sends),
+        0,
+        0,
+    )
+
+
 def run_flood(args: argparse.Namespace, tmp: Path) -> tuple[list[Summary], str]:
     """Row 5: one person sends 1,000 messages while 40 others send one each."""
     others, flood = 40, 1000
@@ -899,6 +1039,9 @@ def run_flood(args: argparse.Namespace, tmp: Path) -> tuple[list[Summary], str]:
         ),
         "others all before the flood, no rate limit": flood_once(
             args, tmp, "flood-after", None, others, flood, others_first=True
+        ),
+        "others among the flood, no rate limit, webhook (40 connections)": flood_by_webhook(
+            args, tmp, others, flood
         ),
     }
     rows, summaries = [], []

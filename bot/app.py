@@ -210,7 +210,11 @@ def alert_sender(config: Config, handlers: Handlers) -> AlertSender:
         return handlers.conversation.view(state, handlers.clock())
 
     return AlertSender(
-        handlers.store, ChatSeal(handlers.keys.secret), view_for, rate=config.alert_rate
+        handlers.store,
+        ChatSeal(handlers.keys.secret),
+        view_for,
+        rate=config.alert_rate,
+        newest=handlers.newest,
     )
 
 

@@ -16,6 +16,7 @@ from telegram import Bot
 from telegram.request import HTTPXRequest
 
 from bot.handlers.alert_sender import AlertSender
+from bot.handlers.newest import NewestIds
 from bot.sealed import ChatSeal
 from bot.store import Store
 from bot.store.alerts import Progress, Subscription
@@ -112,6 +113,19 @@ async def test_every_subscriber_gets_the_alert_once(
     assert "A grey van is following people." in text and "/alerts" in text
     assert text.startswith("Waypoint\n")  # what a lock screen shows
     assert await store.alerts.progress(alert_id) == Progress(40, 0, 0)
+
+
+async def test_an_alert_is_the_newest_message_known_in_its_chat(
+    api: FakeBotApi, bot: Bot, store: Store, view: View
+) -> None:
+    # A reply's lost send is looked for after the newest id known in the chat: an alert sent
+    # meanwhile must be known, or a look could take it for the reply (or change its buttons).
+    newest = NewestIds()
+    await subscribe(store, [1000])
+    alert_id = await publish(store)
+    alerts = AlertSender(store, ChatSeal(SECRET), lambda _locale: view, rate=500.0, newest=newest)
+    await drain(alerts, bot, store, alert_id)
+    assert newest.get(key_of(1000)) == api.sent_messages(1000)[-1]["message_id"]
 
 
 async def test_over_the_rate_limit_it_waits_retry_after_and_loses_nothing(

@@ -123,3 +123,28 @@ async def test_a_flooders_updates_past_the_limit_are_dropped_unread(
     assert read == [*flood[:4], last]
     assert set(flood[4:]).isdisjoint(handled)
     assert dispatcher.in_hand() == 0
+
+
+async def test_an_update_finished_during_a_fetch_is_confirmed_without_waiting(
+    api: FakeBotApi, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The update finishes while a getUpdates call is out, and that call brings back only the
+    # update (still unconfirmed when it was asked for). Polling must see the progress made
+    # during the fetch and confirm at once, not wait IN_HAND_WAIT for progress already made.
+    monkeypatch.setattr("bot.polling.IN_HAND_WAIT", 60.0)
+    api.delay("getUpdates", 0.2)
+    fetches_before: list[int] = []
+
+    async def process(update: Update) -> None:
+        fetches_before.append(len(api.calls_to("getUpdates")))
+        # Done as soon as the next fetch has gone out (it waits 0.2 s at the fake).
+        await wait_until(lambda: len(api.calls_to("getUpdates")) > fetches_before[0])
+
+    poller, dispatcher = polling(api, process)
+    update_id = api.push_update(message_update(make_user(4600), "bed"))
+    stop = asyncio.Event()
+    task = asyncio.create_task(poller.run(stop, grace=1.0))
+    await wait_until(lambda: dispatcher.seen(update_id) and dispatcher.in_hand() == 0)
+    await wait_until(lambda: update_id not in api.pending_update_ids())
+    stop.set()
+    await task

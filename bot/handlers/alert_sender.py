@@ -23,6 +23,7 @@ from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 
 from bot.domain.alerts import Alert
+from bot.handlers.newest import NewestIds
 from bot.handlers.output import for_phone
 from bot.logs import describe_error
 from bot.sealed import ChatSeal
@@ -55,6 +56,9 @@ class AlertSender:
     clock: Callable[[], float] = time.monotonic
     wall: Callable[[], float] = time.time
     first_backoff: float = FIRST_BACKOFF
+    # The newest message id known in each chat (bot/handlers/newest.py): an alert is one more,
+    # so a reply's lost send is not looked for among ids the alert took.
+    newest: NewestIds | None = None
     _next_slot: float = 0.0
     _last_to: dict[str, float] = field(default_factory=dict)
     _alerts: dict[int, Alert] = field(default_factory=dict)
@@ -139,6 +143,8 @@ class AlertSender:
         except (NetworkError, TelegramError) as error:
             return await self._later(row, error)
         self._last_to[row.user_key] = self.clock()
+        if self.newest is not None:
+            self.newest.saw(row.user_key, message.message_id)
         await alerts.mark_sent(row.row, message.message_id, self.wall())
         return True
 

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from telegram import Bot, Message
 
+from bot.handlers.newest import ChatPlace
 from bot.handlers.output import edit_or_send, for_phone
 from bot.sealed import ChatSeal
 from bot.store import Store
@@ -30,13 +31,14 @@ class AlertDesk:
         self,
         bot: Bot,
         chat_id: int,
+        place: ChatPlace,
         user_key: str,
         view: View,
         action: ShowAlerts | AlertArea,
         pressed: Message | None = None,
     ) -> list[int]:
         """Apply an opt-in change, if any, then show the alerts screen; the ids of messages
-        sent anew."""
+        sent anew (`place`: where a send that fails unseen is looked for)."""
         book = self.store.alerts
         subscription = await book.subscription(user_key)
         areas = subscription.areas if subscription is not None else ()
@@ -54,7 +56,7 @@ class AlertDesk:
         alerts = await book.current(self.clock().date(), view.state.region_id)
         screen = screens.alerts_screen(view, alerts, areas or None)
         return await edit_or_send(
-            bot, pressed, chat_id, for_phone(view, screen), protect=view.protected
+            bot, pressed, chat_id, for_phone(view, screen), protect=view.protected, place=place
         )
 
     @staticmethod

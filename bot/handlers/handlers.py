@@ -35,6 +35,7 @@ from bot.handlers.disappearing import Deleter
 from bot.handlers.events import message_event
 from bot.handlers.groups import refuse_group
 from bot.handlers.inline import InlineDesk
+from bot.handlers.newest import ChatPlace, NewestIds
 from bot.handlers.open_needs import OpenNeeds
 from bot.handlers.output import answering, edit_or_send, for_phone, send_screen, send_share
 from bot.handlers.retention import RetentionSweep
@@ -64,8 +65,8 @@ class Handlers:
     """Everything the handlers share, and the handlers themselves as methods.
 
     What changes: the day of the last retention sweep, `open_needs`, the need whose list
-    each person has open, and `bad_dates`, the bad-date reports being written (both in memory
-    only).
+    each person has open, `newest`, the newest message id known in each person's chat, and
+    `bad_dates`, the bad-date reports being written (all in memory only).
     """
 
     conversation: Conversation
@@ -75,6 +76,7 @@ class Handlers:
     clock: Callable[[], dt.datetime] = field(default=lambda: dt.datetime.now(dt.UTC))
     admin_ids: frozenset[int] = frozenset()
     open_needs: OpenNeeds = field(default_factory=OpenNeeds)
+    newest: NewestIds = field(default_factory=NewestIds)
     # Listing reports: when admins hear of an unsafe listing; where /stale finds the files.
     unsafe_rule: UnsafeRule = field(default_factory=UnsafeRule)
     content_dir: Path | None = None
@@ -148,6 +150,7 @@ class Handlers:
         today = self.clock().date()
         await self.retention.run(today)
         key = self.keys.key_for(user.id)
+        self.note_newest(update, key)
         saved = await self.store.preferences(key, today) or Preferences()
         locales = conversation.locales
         locale = saved.locale if saved.locale in locales else None
@@ -162,6 +165,21 @@ class Handlers:
             self.bad_dates.drafts.get(key),
         )
         context.turn = Turn(key, saved, state, conversation)
+
+    def note_newest(self, update: Update, key: str) -> None:
+        """Keep the chat's newest message id: a typed message is the newest when it arrives;
+        a pressed message may be old, so it only raises an id already known."""
+        if update.message is not None:
+            self.newest.saw(key, update.message.message_id)
+        elif update.callback_query is not None and update.callback_query.message is not None:
+            self.newest.saw_if_known(key, update.callback_query.message.message_id)
+
+    def place_of(self, update: Update) -> ChatPlace | None:
+        """Where this update's answer goes in its private chat (None outside one)."""
+        chat, user = update.effective_chat, update.effective_user
+        if chat is None or user is None or chat.type != Chat.PRIVATE:
+            return None
+        return ChatPlace(self.newest, self.keys.key_for(user.id))
 
     async def view_of(self, user_id: int) -> View:
         """A view in the language a user chose (or the default), for messages the bot sends
@@ -215,6 +233,8 @@ class Handlers:
             UserState(locale or self.fallback_locale(user.language_code)), self.clock()
         )
         try:
+            # Not looked for when it fails unseen: the notice runs beside the person's queue,
+            # so one of their answers may be on its way into the same ids.
             await send_screen(update.get_bot(), chat.id, for_phone(view, screens.slow_down(view)))
         except TelegramError as error:
             logger.warning("Could not send the flood notice: %s", describe_error(error))
@@ -272,7 +292,10 @@ class Handlers:
             turn = self.turn(context)
             view = turn.conversation.view(turn.state, self.clock())
             await send_screen(
-                update.get_bot(), message.chat_id, for_phone(view, screens.cannot_read(view))
+                update.get_bot(),
+                message.chat_id,
+                for_phone(view, screens.cannot_read(view)),
+                place=ChatPlace(self.newest, turn.user_key),
             )
             return
         await self.reply(update, context, event)
@@ -282,6 +305,7 @@ class Handlers:
         member = update.my_chat_member
         if member is not None and member.new_chat_member.status == ChatMember.BANNED:
             self.open_needs.set(self.turn(context).user_key, "")
+            self.newest.forget(self.turn(context).user_key)
             self.bad_dates.drafts.set(self.turn(context).user_key, None)
             await self.store.forget(self.turn(context).user_key)
 
@@ -307,6 +331,8 @@ class Handlers:
             try:
                 await self.show(update, turn, reply, pressed)
             finally:
+                if reply.erase:  # kept for the look at the confirmation, not a moment longer
+                    self.newest.forget(turn.user_key)
                 # Counted is counted: admins hear of the crossing even if the thanks failed.
                 if crossed is not None:
                     await self.upkeep.flag(update.get_bot(), crossed)
@@ -331,7 +357,10 @@ class Handlers:
         view = turn.conversation.view(turn.state, self.clock())
         try:
             bot = update.get_bot()
-            sent = await self.alerts.answer(bot, chat.id, turn.user_key, view, action, pressed)
+            place = ChatPlace(self.newest, turn.user_key)
+            sent = await self.alerts.answer(
+                bot, chat.id, place, turn.user_key, view, action, pressed
+            )
             if turn.state.disappear_after:
                 typed = [update.message.message_id] if update.message is not None else []
                 await self.deleter.later(chat.id, [*typed, *sent], turn.state.disappear_after)
@@ -346,22 +375,23 @@ class Handlers:
         assert chat is not None
         view = turn.conversation.view(reply.state, self.clock())
         incoming = update.effective_message
-        newest = incoming.message_id if incoming is not None else 0
-        # A typed message is the chat's newest when it arrives, so a send that fails unseen can
-        # be looked for after it; a pressed message may be old, so not after it.
+        # A send that fails unseen is looked for after the chat's newest known message (the
+        # typed one, or what the gate knew of the chat for a press: see bot/handlers/newest.py).
+        place = ChatPlace(self.newest, turn.user_key)
+        newest = max(incoming.message_id if incoming is not None else 0, place.newest())
         typed_id = update.message.message_id if update.message is not None else 0
         if reply.clear:
             await self.deleter.clear(bot, chat.id, newest)
             screen = for_phone(view, reply.screen)
-            sent = await send_screen(bot, chat.id, screen, protect=view.protected, after=typed_id)
+            sent = await send_screen(bot, chat.id, screen, protect=view.protected, place=place)
             await self.deleter.later(chat.id, sent, CLEARED_NOTICE_SECONDS)
             return
         if reply.share is not None:
-            sent = await send_share(bot, chat.id, view, reply.share)
+            sent = await send_share(bot, chat.id, view, reply.share, place)
         else:
             screen = for_phone(view, reply.screen)
             sent = await edit_or_send(
-                bot, pressed, chat.id, screen, protect=view.protected, after=typed_id
+                bot, pressed, chat.id, screen, protect=view.protected, place=place
             )
         after = reply.state.disappear_after
         if after:
@@ -400,8 +430,9 @@ class Handlers:
         if chat is None or chat.type != Chat.PRIVATE:
             return
         view = self.conversation.view(UserState(locale), self.clock())
+        apology = for_phone(view, screens.apology(view))
         try:
-            await send_screen(update.get_bot(), chat.id, for_phone(view, screens.apology(view)))
+            await send_screen(update.get_bot(), chat.id, apology, place=self.place_of(update))
         except TelegramError as error:
             logger.warning("Could not send the apology: %s", describe_error(error))
 

@@ -8,11 +8,12 @@ import contextlib
 import functools
 import logging
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 
 from telegram import Bot, CallbackQuery, Message
 from telegram.error import BadRequest, NetworkError, TelegramError
 
+from bot.handlers.newest import ChatPlace
 from bot.handlers.wire import Keyboard, edit_keyboard, edit_text, send_text, serialised_keyboard
 from bot.ui import screens
 from bot.ui.actions import encode
@@ -39,30 +40,32 @@ def _markup(buttons: tuple[tuple[Button, ...], ...]) -> Keyboard:
 
 
 async def send_screen(
-    bot: Bot, chat_id: int, screen: Screen, *, protect: bool = False, after: int = 0
+    bot: Bot, chat_id: int, screen: Screen, *, protect: bool = False, place: ChatPlace | None = None
 ) -> list[int]:
     """Send every message of the screen, the buttons under the last one; their message ids.
-    `protect` asks Telegram to block forwarding and saving them. `after` is the id of the
-    chat's newest message when the screen is sent (the person's message being answered), or 0
-    when unknown; with it, a send that fails without saying whether it reached Telegram is
-    looked for (see `find_lost_send`) instead of given up."""
+    `protect` asks Telegram to block forwarding and saving them. `place` knows the chat's
+    newest message id (or not); with it, a send that fails without saying whether it reached
+    Telegram is looked for (see `find_lost_send`) instead of given up."""
     markup = keyboard(screen)
     last = len(screen.messages) - 1
     sent: list[int] = []
     for index, text in enumerate(screen.messages):
-        newest = max([after, *sent]) if after else 0
-        part = _Send(bot, chat_id, text, markup if index == last else None, protect)
-        sent.append(await part.deliver(newest))
+        buttons = markup if index == last else None
+        send = functools.partial(send_text, bot, chat_id, text, buttons, protect=protect)
+        sent.append(await _Send(bot, chat_id, buttons, send).deliver(place))
     return sent
 
 
 # A lost send is looked for among this many ids after the chat's newest known message: the
 # person's own later messages may come first (flood control lets few through).
 PROBE_WINDOW = 8
-# The whole look (probes and their own retries) for one failed send, in seconds.
-PROBE_BUDGET_SECONDS = 15.0
-# Sends of one message: the first and, when a probe shows it never arrived, at most two more.
-SEND_TRIES = 3
+# Sends of one message: the first and, each time the look shows it never arrived, more. At a
+# quarter of calls failing, three tries left 1 failing send in 64 unanswered, six about 1 in
+# 1,000 (seen once in 400 answers); ten, 1 in 260,000. DELIVERY_BUDGET_SECONDS bounds them.
+SEND_TRIES = 10
+# The whole delivery of one message (its sends, and the looks for those that failed), in
+# seconds; past it the person gets the apology. Read timeouts (5 s each) use most of it.
+DELIVERY_BUDGET_SECONDS = 60.0
 _NOT_MODIFIED, _NOT_FOUND, _NOT_EDITABLE = (
     "message is not modified",
     "message to edit not found",
@@ -85,48 +88,70 @@ def outcome_unknown(error: TelegramError) -> bool:
 
 
 class _Send:
-    """One message to send, found or sent again when its first send fails unseen."""
+    """One message to send (by `send`, which gives its id), found or sent again when a send
+    fails unseen. `markup` is the keyboard it carries (None: none), which the look compares."""
 
     def __init__(
         self,
         bot: Bot,
         chat_id: int,
-        text: str,
         markup: Keyboard | None,
-        protect: bool,
+        send: Callable[[], Awaitable[int]],
     ) -> None:
-        self.bot, self.chat_id, self.text = bot, chat_id, text
-        self.markup, self.protect = markup, protect
+        self.bot, self.chat_id, self.markup, self.send = bot, chat_id, markup, send
 
-    async def deliver(self, newest: int) -> int:
-        """Its message id. With `newest` known, a send that failed unseen is looked for; if
-        it arrived, its id is taken; if it did not, it is sent again; if the look cannot tell,
-        the first error is raised (the caller apologises), as it is without `newest`."""
+    async def deliver(self, place: ChatPlace | None) -> int:
+        """Its message id. With the chat's newest id known, every send that failed unseen is
+        looked for: if it arrived, its id is taken; if not, it is sent again (up to SEND_TRIES
+        and DELIVERY_BUDGET_SECONDS). Otherwise, or when the look cannot tell, the error is
+        raised (the caller apologises)."""
+        newest = place.newest() if place is not None else 0
+        deadline = time.monotonic() + DELIVERY_BUDGET_SECONDS
         for attempt in range(1, SEND_TRIES + 1):
             try:
-                return await send_text(
-                    self.bot, self.chat_id, self.text, self.markup, protect=self.protect
-                )
+                message_id = await self.send()
             except TelegramError as error:
-                if not newest or not outcome_unknown(error) or attempt == SEND_TRIES:
+                if not newest or not outcome_unknown(error):
                     raise
-                try:
-                    found = await find_lost_send(self.bot, self.chat_id, self.markup, newest)
-                except LostSendUnknown:
-                    raise error from None
+                found = await self._look(place, newest, deadline, error)
                 if found is not None:
-                    logger.info("A send that failed unseen had arrived; not sent again")
-                    return found
-                logger.info("A send that failed unseen had not arrived; sending it again")
+                    message_id = found
+                elif attempt == SEND_TRIES or time.monotonic() >= deadline:
+                    logger.warning("A send failed %d time(s) and never arrived", attempt)
+                    raise
+                else:
+                    logger.info("A send that failed unseen had not arrived; sending it again")
+                    continue
+            if place is not None:
+                place.sent(message_id)
+            return message_id
         raise AssertionError("unreachable")  # pragma: no cover
+
+    async def _look(
+        self, place: ChatPlace | None, newest: int, deadline: float, error: TelegramError
+    ) -> int | None:
+        """The id where the failed send landed, or None; raises `error` when the look cannot
+        tell (and the place stops being a safe place to look after)."""
+        try:
+            found = await find_lost_send(
+                self.bot, self.chat_id, self.markup, newest, deadline - time.monotonic()
+            )
+        except LostSendUnknown:
+            logger.warning("A send failed unseen and the look for it could not tell")
+            if place is not None:
+                place.lost_track()
+            raise error from None
+        if found is not None:
+            logger.info("A send that failed unseen had arrived; not sent again")
+        return found
 
 
 async def find_lost_send(
-    bot: Bot, chat_id: int, markup: Keyboard | None, newest: int
+    bot: Bot, chat_id: int, markup: Keyboard | None, newest: int, budget: float
 ) -> int | None:
     """Where a send that failed unseen landed: its message id, or None when it is in none of
     the PROBE_WINDOW ids after `newest`. Raises LostSendUnknown when a probe cannot answer
-    within PROBE_BUDGET_SECONDS.
+    within `budget` seconds.
 
     Each probe sets a candidate message's reply markup to exactly the markup the lost send
     carried, which changes nothing for the message it is looking for: Telegram answers "message
@@ -135,34 +160,41 @@ async def find_lost_send(
     used. A private chat numbers the person's and the bot's messages in one increasing
     sequence, and this person's updates are answered one at a time, so the send is after
     `newest` and no other send of ours for this person is between."""
-    deadline = time.monotonic() + PROBE_BUDGET_SECONDS
+    deadline = time.monotonic() + budget
     for candidate in range(newest + 1, newest + 1 + PROBE_WINDOW):
-        remaining = deadline - time.monotonic()
-        if remaining <= 0:
-            raise LostSendUnknown
-        if await _probe(bot, chat_id, candidate, markup, remaining):
+        if await _probe(bot, chat_id, candidate, markup, deadline):
             return candidate
     return None
 
 
 async def _probe(
-    bot: Bot, chat_id: int, message_id: int, markup: Keyboard | None, limit: float
+    bot: Bot, chat_id: int, message_id: int, markup: Keyboard | None, deadline: float
 ) -> bool:
-    """Whether `message_id` is a message of ours with exactly `markup`."""
-    try:
-        async with asyncio.timeout(limit):
-            await edit_keyboard(bot, chat_id, message_id, markup)
-    except BadRequest as error:
-        text = error.message.lower()
-        if _NOT_MODIFIED in text:
-            return True
-        if _NOT_FOUND in text or _NOT_EDITABLE in text:
-            return False
-        raise LostSendUnknown from error
-    except (TelegramError, TimeoutError) as error:
-        raise LostSendUnknown from error
-    # It was ours with another markup (and now has this one): not the lost send.
-    return False
+    """Whether `message_id` is a message of ours with exactly `markup`. A probe that fails
+    unseen (its retries used up) is made again until `deadline`: an edit to the same markup
+    can be repeated, and giving up here costs the person the apology."""
+    while True:
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
+            raise LostSendUnknown
+        try:
+            async with asyncio.timeout(remaining):
+                await edit_keyboard(bot, chat_id, message_id, markup)
+        except BadRequest as error:
+            text = error.message.lower()
+            if _NOT_MODIFIED in text:
+                return True
+            if _NOT_FOUND in text or _NOT_EDITABLE in text:
+                return False
+            raise LostSendUnknown from error
+        except TelegramError as error:
+            if outcome_unknown(error):
+                continue
+            raise LostSendUnknown from error
+        except TimeoutError as error:
+            raise LostSendUnknown from error
+        # It was ours with another markup (and now has this one): not the lost send.
+        return False
 
 
 # Answering a button press only stops the spinner on the person's phone, and Telegram refuses
@@ -205,7 +237,7 @@ async def edit_or_send(
     screen: Screen,
     *,
     protect: bool = False,
-    after: int = 0,
+    place: ChatPlace | None = None,
 ) -> list[int]:
     """Replace the pressed message with a one-message screen; otherwise send it anew. Returns
     the ids of messages sent anew (an edited message keeps its id and its schedule).
@@ -221,7 +253,7 @@ async def edit_or_send(
             if "not modified" in error.message.lower():
                 return []
             # Otherwise the message is too old or gone: fall through and send the screen anew.
-    return await send_screen(bot, chat_id, screen, protect=protect, after=after)
+    return await send_screen(bot, chat_id, screen, protect=protect, place=place)
 
 
 def for_phone(view: View, screen: Screen) -> Screen:
@@ -230,12 +262,20 @@ def for_phone(view: View, screen: Screen) -> Screen:
     return with_first_line(screen, view.tr.pgettext("preview", "Waypoint"))
 
 
-async def send_share(bot: Bot, chat_id: int, view: View, link: DeepLink) -> list[int]:
+async def send_share(
+    bot: Bot, chat_id: int, view: View, link: DeepLink, place: ChatPlace | None = None
+) -> list[int]:
     """/share: the QR code of the link, with the line to forward as its caption, then the
     screen with the link. The QR message is never forward-protected: it is made to be passed
-    on, and it holds nothing about the person. Returns the ids of the messages sent."""
+    on, and it holds nothing about the person. Returns the ids of the messages sent; both are
+    looked for, like any screen, when a send fails unseen."""
     url = start_link(bot.username, link)
-    photo = await bot.send_photo(chat_id, qr_png(url), caption=screens.share_line(view, url))
+    caption = screens.share_line(view, url)
+
+    async def send_photo() -> int:
+        return (await bot.send_photo(chat_id, qr_png(url), caption=caption)).message_id
+
+    photo = await _Send(bot, chat_id, None, send_photo).deliver(place)
     screen = for_phone(view, screens.share_screen(view, url))
-    sent = await send_screen(bot, chat_id, screen, protect=view.protected)
-    return [photo.message_id, *sent]
+    sent = await send_screen(bot, chat_id, screen, protect=view.protected, place=place)
+    return [photo, *sent]
