@@ -50,6 +50,7 @@ CONNECTION_POOL_SIZE = CONCURRENT_UPDATES + 1
 POOL_TIMEOUT = 10.0
 # The alert sender has its own Bot and connections: a broadcast never takes one from a reply.
 ALERT_CONNECTIONS = 2
+UPDATE_CONNECTIONS = 2
 # Inline queries need inline mode on in BotFather (/setinline); chosen inline results arrive
 # only with inline feedback on (/setinlinefeedback), and are only counted.
 ALLOWED_UPDATES = (
@@ -77,6 +78,12 @@ def build_application(
     inner = request or HTTPXRequest(
         connection_pool_size=CONNECTION_POOL_SIZE, pool_timeout=POOL_TIMEOUT
     )
+    # getUpdates has its own client: a long poll never takes an answer's connection. Two
+    # connections, so the call confirming the last updates at shutdown never waits on the
+    # long poll it abandoned; and the same retry rules as every other call.
+    for_updates = request or HTTPXRequest(
+        connection_pool_size=UPDATE_CONNECTIONS, pool_timeout=POOL_TIMEOUT
+    )
     builder = (
         Application.builder()
         .token(config.token)
@@ -90,6 +97,7 @@ def build_application(
         )
         .context_types(ContextTypes(context=TurnContext))
         .request(RetryingRequest(inner))
+        .get_updates_request(RetryingRequest(for_updates))
         .updater(None)
         .job_queue(None)
     )

@@ -6,15 +6,24 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import AsyncIterator, Callable
+from dataclasses import replace
+from pathlib import Path
 from typing import Any
 
 import pytest
 from telegram import Bot, Update
 from telegram.request import HTTPXRequest
 
+from bot.app import UPDATE_CONNECTIONS, build_application
 from bot.dispatch import Dispatcher, FloodGate
+from bot.domain.catalog import Catalog
+from bot.handlers.handlers import Handlers
 from bot.polling import Poller, read_update
 from bot.retrying_request import RetryingRequest
+from bot.store.sqlite import Store
+from bot.ui.conversation import Conversation
+from bot.user_keys import UserKeys
+from tests.app_harness import LOCALES, SECRET, TOKEN, harness_config
 from tests.fake_bot_api import FakeBotApi, make_user, message_update
 
 DEADLINE = 10.0
@@ -39,7 +48,10 @@ def polling(
     # As in production (bot/app.py): calls go through the retry rules, and polling has a
     # connection of its own, so the last confirming call never waits on an abandoned long poll.
     request = RetryingRequest(HTTPXRequest(connection_pool_size=2))
-    bot = Bot(api.token, base_url=f"{api.url}/bot", request=request)
+    for_updates = RetryingRequest(HTTPXRequest(connection_pool_size=UPDATE_CONNECTIONS))
+    bot = Bot(
+        api.token, base_url=f"{api.url}/bot", request=request, get_updates_request=for_updates
+    )
     dispatcher = Dispatcher(
         process,
         lambda u: str(u.effective_user.id) if u.effective_user else None,
@@ -148,3 +160,26 @@ async def test_an_update_finished_during_a_fetch_is_confirmed_without_waiting(
     await wait_until(lambda: update_id not in api.pending_update_ids())
     stop.set()
     await task
+
+
+async def test_the_applications_get_updates_follows_the_retry_rules(
+    tmp_path: Path, sample_catalog: Catalog
+) -> None:
+    # getUpdates had python-telegram-bot's default client (no retries, one connection): a
+    # 502 or a busy pool made the call confirming the last updates at shutdown fail, and
+    # Telegram sent handled updates again after the restart.
+    store = await Store.open(tmp_path / "waypoint.sqlite3")
+    handlers = Handlers(Conversation(sample_catalog, LOCALES), store, UserKeys(SECRET), "en")
+    try:
+        with FakeBotApi(token=TOKEN) as api:
+            config = replace(harness_config(tmp_path), api_url=api.url)
+            update_id = api.push_update(message_update(make_user(4700), "bed"))
+            async with build_application(config, handlers) as application:
+                api.fault_next("getUpdates", "502")
+                fetched = await application.bot.get_updates(timeout=0)
+                assert [u.update_id for u in fetched] == [update_id]
+                api.fault_next("getUpdates", "drop")
+                await application.bot.get_updates(offset=update_id + 1, timeout=0)
+                assert api.pending_updates() == []
+    finally:
+        await store.close()
