@@ -10,6 +10,7 @@ import json
 import os
 import re
 import sys
+import threading
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import asdict
@@ -21,14 +22,15 @@ from telegram.error import InvalidToken, NetworkError
 
 from bot import cli_alerts, cli_stats, cli_upkeep, outreach
 from bot.app import serve
-from bot.config import ConfigError, load_config
+from bot.config import Config, ConfigError, load_config
+from bot.content_cache import ContentCache, load_through_cache
 from bot.domain.catalog import Catalog, load_catalog
 from bot.domain.loader import LoadResult
 from bot.domain.models import Content
 from bot.domain.skeleton import SkeletonError, check_request, write_region
 from bot.hsds import commands as hsds_commands
 from bot.i18n import available_locales
-from bot.live import frozen_when_loaded
+from bot.live import frozen_when_loaded, write_cache
 from bot.logs import configure_logging
 from bot.preview import run_preview
 from bot.sheets import commands as sheet_commands
@@ -151,10 +153,15 @@ def usable_catalog(content_dir: Path, err: TextIO) -> Catalog | None:
     """The catalog, or None after printing its errors."""
     catalog, result = load_catalog(content_dir)
     if catalog is None:
-        for problem in result.problems.errors:
-            err.write(f"{problem}\n")
-        err.write("The content has errors; run `python -m bot validate` for the full report.\n")
+        print_errors(result, err)
     return catalog
+
+
+def print_errors(result: LoadResult, err: TextIO) -> None:
+    """The errors that stop content from being used, and where to see the full report."""
+    for problem in result.problems.errors:
+        err.write(f"{problem}\n")
+    err.write("The content has errors; run `python -m bot validate` for the full report.\n")
 
 
 def summary(content: Content, result: LoadResult, today: dt.date) -> list[str]:
@@ -335,6 +342,25 @@ def upkeep(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     return cli_upkeep.reports(args, catalog, out, err)
 
 
+def start_up_catalog(config: Config, err: TextIO) -> Catalog | None:
+    """The catalog to start with, from the compiled cache in DATA_DIR when the content and the
+    code are those it was compiled from; or None after printing the content's errors. A load
+    from the files is written to the cache in a worker thread while the bot starts."""
+    cache = ContentCache.in_data_dir(config.data_dir, config.hash_secret)
+    # As a live reload does: no collection during the load, then the catalog (kept for the
+    # bot's life) out of the collector's sight, so full collections never scan it.
+    with frozen_when_loaded():
+        loaded = load_through_cache(config.content_dir, cache)
+    if loaded.catalog is None:
+        print_errors(loaded.result, err)
+        return None
+    if loaded.fresh is not None:
+        threading.Thread(
+            target=write_cache, args=(cache, loaded.key, loaded.fresh), name="content-cache"
+        ).start()
+    return loaded.catalog
+
+
 def run(err: TextIO) -> int:
     """Answer on Telegram until stopped; 2 for a bad setting, 1 when it cannot start."""
     try:
@@ -344,10 +370,7 @@ def run(err: TextIO) -> int:
         return 2
     secrets = (config.token, config.hash_secret.decode(), config.webhook_secret)
     configure_logging(config.log_level, secrets=tuple(s for s in secrets if s))
-    # As a live reload does: no collection during the load, then the catalog (kept for the
-    # bot's life) out of the collector's sight, so full collections never scan it.
-    with frozen_when_loaded():
-        catalog = usable_catalog(config.content_dir, err)
+    catalog = start_up_catalog(config, err)
     if catalog is None:
         return 1
     locales = shipped_locales(catalog.content)

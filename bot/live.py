@@ -12,7 +12,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import gc
-import hashlib
 import logging
 import sys
 import time
@@ -23,10 +22,12 @@ from typing import Any
 
 from watchfiles import DefaultFilter, awatch
 
-from bot.content_files import staged_copy
+from bot.content_cache import CachedLoad, Compiled, ContentCache, load_through_cache
+from bot.content_files import fingerprint, staged_copy
 from bot.domain.catalog import Catalog, load_catalog
 from bot.domain.changes import ContentChanges, content_changes
 from bot.domain.load_context import Coverage, ParsedFiles
+from bot.domain.loader import LoadResult
 from bot.domain.models import Content
 from bot.domain.problems import Problem
 
@@ -112,32 +113,29 @@ def frozen_when_loaded() -> Iterator[None]:
             gc.enable()
 
 
-def fingerprint(root: Path) -> str:
-    """A hash of every file's name and bytes under `root` (hidden files left out): equal
-    fingerprints mean the loader would read exactly the same content."""
-    digest = hashlib.sha256()
-    for path in sorted(p for p in root.rglob("*") if p.is_file() and not _hidden(p, root)):
-        digest.update(path.relative_to(root).as_posix().encode("utf-8", "surrogateescape"))
-        digest.update(b"\0")
-        try:
-            digest.update(hashlib.sha256(path.read_bytes()).digest())
-        except OSError:
-            digest.update(b"unreadable")
-    return digest.hexdigest()
-
-
-def _hidden(path: Path, root: Path) -> bool:
-    return any(part.startswith(".") for part in path.relative_to(root).parts)
+def write_cache(cache: ContentCache, key: bytes, compiled: Compiled) -> None:
+    """Write the compiled cache from a worker thread, handing the GIL back to the event loop
+    often (the pickler calls Python code once per 64 KiB it writes)."""
+    with yielding_often():
+        cache.write(key, compiled)
 
 
 class LiveContent:
     """The catalog in service and how to replace it. One load runs at a time; `publish` is
-    called with each new catalog (it must only assign a reference)."""
+    called with each new catalog (it must only assign a reference). With a `cache`, reloads
+    read it when the files match it and write a fresh one after a load from the files."""
 
-    def __init__(self, root: Path, catalog: Catalog, publish: Callable[[Catalog], None]) -> None:
+    def __init__(
+        self,
+        root: Path,
+        catalog: Catalog,
+        publish: Callable[[Catalog], None],
+        cache: ContentCache | None = None,
+    ) -> None:
         self.root = root
         self.catalog = catalog
         self._publish = publish
+        self._cache = cache
         self._parsed = ParsedFiles()
         self._lock = asyncio.Lock()
         # The fingerprint of the files the served catalog was loaded from; unknown (None) until
@@ -166,7 +164,7 @@ class LiveContent:
                 return ReloadOutcome(served=True, unchanged=True)
             if skip_if_unchanged and current == self._refused_fingerprint:
                 return ReloadOutcome(served=False, unchanged=True)
-            checked = await asyncio.to_thread(self._load, self.root)
+            checked, loaded = await asyncio.to_thread(self._load_live)
             if checked.catalog is None:
                 self._refused_fingerprint = current
                 logger.warning("Reload refused: %d error(s) in the content", len(checked.errors))
@@ -179,6 +177,8 @@ class LiveContent:
             self._served_fingerprint = current
             self._release_later(retired)
             logger.info("Reloaded the content (%d listings)", len(new.content.resources))
+            if self._cache is not None and loaded is not None and loaded.fresh is not None:
+                await asyncio.to_thread(write_cache, self._cache, loaded.key, loaded.fresh)
             return ReloadOutcome(served=True, changes=changes)
 
     def _release_later(self, retired: list[Catalog]) -> None:
@@ -193,8 +193,17 @@ class LiveContent:
             # The node trees of texts that changed: freed one object at a time, not in one
             # cascade that would keep the event loop waiting.
             dismantle([self._parsed.take_forgotten()])
-        coverage = _coverage_by_locale(result.coverage, catalog)
-        return Checked(catalog, relative_problems(result.problems.errors, root), coverage)
+        return _checked(catalog, result, root)
+
+    def _load_live(self) -> tuple[Checked, CachedLoad | None]:
+        """The content folder loaded, through the cache when there is one (then also how:
+        its `fresh` is what to write to the cache once served)."""
+        if self._cache is None:
+            return self._load(self.root), None
+        with frozen_when_loaded():
+            loaded = load_through_cache(self.root, self._cache, self._parsed, self.catalog)
+            dismantle([self._parsed.take_forgotten()])
+        return _checked(loaded.catalog, loaded.result, self.root), loaded
 
     async def watch(
         self, stop: asyncio.Event, announce: Callable[[ReloadOutcome], Awaitable[None]]
@@ -215,6 +224,11 @@ class LiveContent:
                     await announce(outcome)
             except Exception as error:  # a reload must never stop the watcher
                 logger.error("Reload failed: %s", type(error).__name__)
+
+
+def _checked(catalog: Catalog | None, result: LoadResult, root: Path) -> Checked:
+    coverage = _coverage_by_locale(result.coverage, catalog)
+    return Checked(catalog, relative_problems(result.problems.errors, root), coverage)
 
 
 async def _release(retired: list[Catalog]) -> None:

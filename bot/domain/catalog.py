@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import gc
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -45,14 +46,25 @@ def _collector_paused() -> Iterator[None]:
             gc.enable()
 
 
+def catalog_from(content: Content, index: SearchIndex) -> Catalog:
+    """The catalog of content and its index compiled earlier (see bot/content_cache.py); its
+    open-status board starts empty, as a fresh catalog's does."""
+    return Catalog(content, index, OpenNowBoard(content))
+
+
 def load_catalog(
-    root: Path, parsed: ParsedFiles | None = None, previous: Catalog | None = None
+    root: Path,
+    parsed: ParsedFiles | None = None,
+    previous: Catalog | None = None,
+    *,
+    today: dt.date | None = None,
 ) -> tuple[Catalog | None, LoadResult]:
     """Load, validate and index a content folder; the catalog is None when it has errors.
     `parsed` and `previous` make a reload cheaper: the YAML parsed by earlier loads, and the
-    catalog in service (see `ParsedFiles` and `build_catalog`)."""
+    catalog in service (see `ParsedFiles` and `build_catalog`). `today` is as for
+    `load_content`."""
     with _collector_paused():
-        result = load_content(root, parsed=parsed)
+        result = load_content(root, today, parsed=parsed)
         content = result.content
         catalog = build_catalog(content, previous) if content is not None else None
     return catalog, result

@@ -133,5 +133,10 @@ class OpeningSchedule:
     def _midnight(self, day: dt.date) -> dt.datetime:
         return dt.datetime.combine(day, dt.time(), self._zone)
 
+    def __reduce__(self) -> tuple[type[OpeningSchedule], tuple[str, str]]:
+        """Pickled as its expression and zone name (the parsed hours are a Rust object that
+        does not pickle); equal schedules shared before pickling stay shared after."""
+        return OpeningSchedule, (self._expression, self._zone.key)
+
     def __repr__(self) -> str:
         return f"OpeningSchedule({self._expression!r}, {self._zone.key!r})"
