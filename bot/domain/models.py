@@ -10,7 +10,7 @@ from enum import StrEnum
 from bot.domain.hours import OpeningSchedule
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class LocalizedText:
     """Text a user reads, in one or more locales, with the locale to fall back to.
 
@@ -90,7 +90,7 @@ class DistanceUnit(StrEnum):
     MILE = "mile"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Access:
     """What a service asks of people. Every fact defaults to unknown, never to "no"."""
 
@@ -126,13 +126,13 @@ class Access:
         return None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class GeoPoint:
     latitude: float
     longitude: float
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Need:
     id: str
     name: LocalizedText
@@ -140,7 +140,7 @@ class Need:
     urgent: bool = False
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Neighbourhood:
     id: str
     region_id: str
@@ -149,7 +149,7 @@ class Neighbourhood:
     center: GeoPoint
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Region:
     id: str
     name: LocalizedText
@@ -165,7 +165,7 @@ class Region:
     country: str = "US"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Address:
     address_1: str
     city: str
@@ -174,25 +174,25 @@ class Address:
     address_2: str = ""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Location:
     address: Address
     point: GeoPoint
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Phone:
     number: str
     description: LocalizedText | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Verified:
     date: dt.date
     method: VerificationMethod
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Resource:
     id: str
     region_id: str
@@ -217,7 +217,7 @@ class Resource:
     sample: bool = False
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class PageText:
     """One page in one locale."""
 
@@ -235,7 +235,7 @@ class Section(StrEnum):
     URGENT = "urgent"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Page:
     id: str
     section: Section
@@ -248,7 +248,7 @@ class Page:
         return self.texts.get(locale) or self.texts[self.default_locale]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Situation:
     """Something a typed message may be about ("overdose", "documents taken"), recognised by
     phrases in each locale; urgent ones bring urgent help first, then their pages and needs."""
@@ -263,7 +263,7 @@ class Situation:
     unless: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Content:
     """Everything loaded from a content folder, already validated."""
 
