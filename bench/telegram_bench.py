@@ -18,8 +18,13 @@ What it measures, with the shipped sample content and nothing leaving the machin
   are not slowed).
 - start time: ``python -m bot run`` is started against the fake Bot API server on 127.0.0.1
   with a ``/start`` already waiting; the time from starting the process to the ``sendMessage``
-  reaching the server, ``--starts`` times (median and best). Each process is then stopped with
-  SIGTERM and must exit with status 0; its peak RSS (VmHWM) is read just before.
+  reaching the server, ``--starts`` times per content folder, all with one data folder: the
+  first start is cold (no compiled content cache yet; it writes one), the later ones warm
+  (median and best). Each process is then stopped with SIGTERM and must exit with status 0; its
+  peak RSS (VmHWM) is read just before. On the sample content, and with ``--resources N`` also
+  on N generated listings (bench/search_bench.py's generator, every content language);
+  ``--starts-only`` skips the cost per update. The start results are also printed as one JSON
+  line (``first_answer_s`` and ``peak_rss_mib`` warm, and their cold values).
 
 It prints Markdown tables and the machine. It reports and does not judge: the exit status is 0
 whether or not the aim (at most twice the echo bot's cost) is met; it is 1 only when a bot does
@@ -29,6 +34,7 @@ Run from the repository root (about a minute on a 2-CPU machine):
 
     .venv/bin/python bench/telegram_bench.py
     .venv/bin/python bench/telegram_bench.py --updates 1000 --rounds 3 --starts 2
+    .venv/bin/python bench/telegram_bench.py --starts-only --resources 10000 --starts 3
 """
 
 from __future__ import annotations
@@ -38,6 +44,7 @@ import asyncio
 import datetime as dt
 import gc
 import itertools
+import json
 import os
 import random
 import resource
@@ -57,7 +64,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # for tests.*
 
 import telegram
-from search_bench import machine
+from search_bench import generate_content, machine
 from telegram import Update
 from telegram.ext import Application, CallbackQueryHandler, ContextTypes, MessageHandler, filters
 
@@ -327,16 +334,18 @@ def stop(process: subprocess.Popen[str]) -> str:
         raise RuntimeError(message) from None
 
 
-def start_once() -> Start:
-    """Start the real bot with a /start waiting; time it to the answer; stop it with SIGTERM."""
-    with FakeBotApi(token=START_TOKEN) as api, tempfile.TemporaryDirectory() as data_dir:
+def start_once(content_dir: Path, data_dir: Path) -> Start:
+    """Start the real bot on `content_dir` with a /start waiting; time it to the answer; stop it
+    with SIGTERM. `data_dir` is kept between starts: the first start of a content folder finds
+    no compiled content cache (cold) and writes one, later starts read it (warm)."""
+    with FakeBotApi(token=START_TOKEN) as api:
         api.push_update(message_update(make_user(FIRST_USER_ID), "/start"))
         env = {
             "PATH": os.environ.get("PATH", ""),
             "BOT_TOKEN": START_TOKEN,
             "TELEGRAM_API_URL": api.url,
-            "DATA_DIR": data_dir,
-            "CONTENT_DIR": "content",
+            "DATA_DIR": str(data_dir),
+            "CONTENT_DIR": str(content_dir),
             "LOG_LEVEL": "WARNING",
         }
         started = time.perf_counter()
@@ -357,6 +366,66 @@ def start_once() -> Start:
     if process.returncode != 0:
         raise RuntimeError(f"python -m bot run exited with {process.returncode}: {err.strip()}")
     return Start(seconds, peak_rss_kib)
+
+
+@dataclass(frozen=True)
+class Starts:
+    """The starts of `python -m bot run` on one content folder: the first cold (no compiled
+    cache yet), the others warm."""
+
+    name: str
+    listings: int
+    cold: Start
+    warm: list[Start]
+
+
+def starts_on(name: str, content_dir: Path, listings: int, starts: int) -> Starts:
+    """`starts` starts (at least two) on `content_dir`, sharing one data folder."""
+    with tempfile.TemporaryDirectory(prefix="waypoint-start-") as data_dir:
+        done = [start_once(content_dir, Path(data_dir)) for _ in range(max(2, starts))]
+    return Starts(name, listings, done[0], done[1:])
+
+
+def all_starts(resources: int, starts: int, seed: int) -> list[Starts]:
+    """Starts on the sample content and, with `resources`, on that many generated listings."""
+    measured = [starts_on("sample content", ROOT / "content", 0, starts)]
+    if resources:
+        with tempfile.TemporaryDirectory(prefix="waypoint-start-content-") as tmp:
+            generated = generate_content(Path(tmp) / "content", resources, seed).root
+            measured.append(starts_on(f"{resources:,} listings", generated, resources, starts))
+    return measured
+
+
+def start_rows(measured: list[Starts]) -> list[tuple[str, str, str, str, str]]:
+    """Content, then first answer and peak RSS of `python -m bot run`, cold and warm."""
+    rows = []
+    for m in measured:
+        warm_s = statistics.median(s.seconds for s in m.warm)
+        warm_rss = statistics.median(s.peak_rss_kib for s in m.warm) / 1024
+        rows.append(
+            (
+                m.name,
+                f"{m.cold.seconds:.2f} s",
+                f"{warm_s:.2f} s (best {min(s.seconds for s in m.warm):.2f})",
+                f"{m.cold.peak_rss_kib / 1024:.0f} MiB",
+                f"{warm_rss:.0f} MiB",
+            )
+        )
+    return rows
+
+
+def start_results(measured: list[Starts]) -> dict[str, dict[str, float]]:
+    """`first_answer_s` and `peak_rss_mib` (warm, medians) and their cold values, per content."""
+    return {
+        m.name: {
+            "listings": m.listings,
+            "first_answer_s": statistics.median(s.seconds for s in m.warm),
+            "peak_rss_mib": statistics.median(s.peak_rss_kib for s in m.warm) / 1024,
+            "cold_first_answer_s": m.cold.seconds,
+            "cold_peak_rss_mib": m.cold.peak_rss_kib / 1024,
+        }
+        for m in measured
+    }
 
 
 def us(nanoseconds: float) -> str:
@@ -387,23 +456,14 @@ def cost_rows(t: Timings, updates: int) -> list[tuple[str, str, str, str]]:
     return rows
 
 
-def memory_rows(
-    t: Timings, traced: int, starts: list[Start], updates: int
-) -> list[tuple[str, str]]:
-    """Measure and value of each row of the memory and start table."""
-    seconds = [s.seconds for s in starts]
+def memory_rows(t: Timings, traced: int, updates: int) -> list[tuple[str, str]]:
+    """Measure and value of each row of the memory table."""
     return [
         ("peak RSS of this process after the timed rounds", f"{t.peak_rss_kib / 1024:.0f} MiB"),
         (
             f"tracemalloc peak, Waypoint starting and answering {updates:,} updates",
             f"{traced / 2**20:.1f} MiB",
         ),
-        (
-            "peak RSS of `python -m bot run` after its first answer",
-            f"{statistics.median(s.peak_rss_kib for s in starts) / 1024:.0f} MiB",
-        ),
-        (f"start to first answer, median of {len(starts)}", f"{statistics.median(seconds):.2f} s"),
-        (f"start to first answer, best of {len(starts)}", f"{min(seconds):.2f} s"),
     ]
 
 
@@ -419,7 +479,19 @@ def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--updates", type=int, default=3000, help="updates per timed round")
     parser.add_argument("--rounds", type=int, default=5, help="timed rounds")
-    parser.add_argument("--starts", type=int, default=5, help="starts of python -m bot run")
+    parser.add_argument(
+        "--starts", type=int, default=5, help="starts of python -m bot run per content (min 2)"
+    )
+    parser.add_argument(
+        "--resources",
+        type=int,
+        default=0,
+        help="also start on this many generated listings (as bench/search_bench.py makes them)",
+    )
+    parser.add_argument("--seed", type=int, default=SEED, help="seed of the generated listings")
+    parser.add_argument(
+        "--starts-only", action="store_true", help="measure only the starts of python -m bot run"
+    )
     return parser.parse_args()
 
 
@@ -431,17 +503,24 @@ def main() -> int:
         print("content/ does not load: run `python -m bot validate`", file=sys.stderr)
         return 1
     try:
-        timings = asyncio.run(time_both(catalog, args.updates, args.rounds))
-        print(f"timed {args.rounds} rounds of {args.updates:,} updates", flush=True)
-        traced = asyncio.run(traced_peak(catalog, args.updates))
-        starts = [start_once() for _ in range(args.starts)]
+        if not args.starts_only:
+            timings = asyncio.run(time_both(catalog, args.updates, args.rounds))
+            print(f"timed {args.rounds} rounds of {args.updates:,} updates", flush=True)
+            traced = asyncio.run(traced_peak(catalog, args.updates))
+        starts = all_starts(args.resources, args.starts, args.seed)
     except (RuntimeError, TimeoutError) as error:
         print(error, file=sys.stderr)
         return 1
+    if not args.starts_only:
+        print()
+        print(table(["measure", "Waypoint", "echo bot", "ratio"], cost_rows(timings, args.updates)))
+        print()
+        print(table(["measure", "value"], memory_rows(timings, traced, args.updates)))
     print()
-    print(table(["measure", "Waypoint", "echo bot", "ratio"], cost_rows(timings, args.updates)))
+    header = ["`python -m bot run` on", "first answer, cold", "first answer, warm"]
+    print(table([*header, "peak RSS, cold", "peak RSS, warm"], start_rows(starts)))
     print()
-    print(table(["measure", "value"], memory_rows(timings, traced, starts, args.updates)))
+    print(json.dumps({"starts": start_results(starts)}))
     print()
     print(f"Machine: {machine()}, python-telegram-bot {telegram.__version__}")
     return 0
