@@ -5,7 +5,7 @@ in ten regions, every content language), each measure runs in a fresh Python pro
 bot's start does:
 
 - cold: ``load_through_cache`` with an empty cache folder (read, validate, index), then
-  writing the cache as the bot does (in the same process, timed on its own);
+  writing the cache as the compiler process does (bot/cache_compiler.py; timed on its own);
 - cached: ``load_through_cache`` again, now a hit (key, HMAC check and unpickling);
 - the cache file's size, and each process's peak RSS (VmHWM) after its load (and write).
 
@@ -51,7 +51,7 @@ def peak_rss_kib() -> int:
 def child(root: Path, data_dir: Path) -> dict[str, object]:
     """One load through the cache in this (fresh) process; a miss also writes the cache."""
     from bot.content_cache import ContentCache, load_through_cache
-    from bot.live import frozen_when_loaded, write_cache
+    from bot.live import frozen_when_loaded
 
     cache = ContentCache.in_data_dir(data_dir, SECRET)
     started = time.perf_counter()
@@ -63,7 +63,7 @@ def child(root: Path, data_dir: Path) -> dict[str, object]:
     write_s = None
     if loaded.fresh is not None:
         started = time.perf_counter()
-        write_cache(cache, loaded.key, loaded.fresh)
+        cache.write(loaded.key, loaded.fresh)  # as bot/cache_compiler.py does
         write_s = time.perf_counter() - started
     return {
         "hit": loaded.hit,

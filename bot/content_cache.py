@@ -20,9 +20,10 @@ truncated, foreign or old file fails the check or the key and is ignored (and re
 next write), never trusted and never a crash. Writes go to a temporary file renamed into
 place, so a reader never sees half a file.
 
-Both reading and writing go through small Python-level file objects: the C pickler and
-unpickler call them once per 64 KiB frame, and each call lets the event loop take the GIL
-(see docs/performance.md, "Compiled cache").
+The bot never writes the cache itself: a separate process does (bot/cache_compiler.py says
+why). Reading goes through a small Python-level file object: the C unpickler calls it once per
+64 KiB frame, and each call lets the event loop take the GIL (see docs/performance.md,
+"Compiled cache, memory and start-up").
 """
 
 from __future__ import annotations
@@ -110,17 +111,23 @@ def content_key(root: Path, today: dt.date) -> bytes:
     return digest.digest()
 
 
-class ContentCache:
-    """The compiled cache in `folder`, authenticated with a key derived from `secret`."""
+def mac_key_from(secret: bytes) -> bytes:
+    """The key that signs the cache, derived from the bot's hash secret (never the secret
+    itself, which keys people's HMACs)."""
+    return hmac.new(secret, _KEY_PURPOSE, hashlib.sha256).digest()
 
-    def __init__(self, folder: Path, secret: bytes) -> None:
+
+class ContentCache:
+    """The compiled cache in `folder`, signed and checked with `mac_key` (see `mac_key_from`)."""
+
+    def __init__(self, folder: Path, mac_key: bytes) -> None:
         self.folder = folder
-        self._mac_key = hmac.new(secret, _KEY_PURPOSE, hashlib.sha256).digest()
+        self.mac_key = mac_key
 
     @classmethod
     def in_data_dir(cls, data_dir: Path, secret: bytes) -> ContentCache:
         """The cache of the bot whose data folder is `data_dir` (`DATA_DIR/cache/`)."""
-        return cls(data_dir / CACHE_FOLDER, secret)
+        return cls(data_dir / CACHE_FOLDER, mac_key_from(secret))
 
     @property
     def path(self) -> Path:
@@ -147,7 +154,7 @@ class ContentCache:
         stored_key, stored_mac = header[len(_MAGIC) : -_MAC_BYTES], header[-_MAC_BYTES:]
         if not hmac.compare_digest(stored_key, key):
             return None  # an older version of the content or the code: simply a miss
-        mac = hmac.new(self._mac_key, stored_key, hashlib.sha256)
+        mac = hmac.new(self.mac_key, stored_key, hashlib.sha256)
         while chunk := file.read(_CHUNK_BYTES):
             mac.update(chunk)
         if not hmac.compare_digest(mac.digest(), stored_mac):
@@ -173,17 +180,21 @@ class ContentCache:
         except OSError as error:
             logger.warning("Content cache not written: %s", error.strerror or type(error).__name__)
             return
+        replaced = False
         try:
             with os.fdopen(descriptor, "wb") as file:
                 self._write_to(file, key, compiled)
             os.replace(temporary, self.path)
+            replaced = True
         except Exception as error:  # e.g. a full disk: the next load is simply cold
             logger.warning("Content cache not written: %s", type(error).__name__)
-            Path(temporary).unlink(missing_ok=True)
+        finally:  # also when the writing process is told to stop midway
+            if not replaced:
+                Path(temporary).unlink(missing_ok=True)
 
     def _write_to(self, file: BinaryIO, key: bytes, compiled: Compiled) -> None:
         file.write(_MAGIC + key + bytes(_MAC_BYTES))
-        writer = _SigningWriter(file, hmac.new(self._mac_key, key, hashlib.sha256))
+        writer = _SigningWriter(file, hmac.new(self.mac_key, key, hashlib.sha256))
         pickle.Pickler(writer, protocol=pickle.HIGHEST_PROTOCOL).dump(compiled)
         file.seek(len(_MAGIC) + _KEY_BYTES)
         file.write(writer.mac.digest())
@@ -220,8 +231,7 @@ class _YieldingReader:
 
 
 class _SigningWriter:
-    """A file the pickler writes frame by frame through Python code (the event loop gets the
-    GIL between frames), signing every byte on the way."""
+    """A file the pickler writes frame by frame, signing every byte on the way."""
 
     def __init__(self, file: BinaryIO, mac: hmac.HMAC) -> None:
         self._file = file

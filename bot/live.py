@@ -22,7 +22,8 @@ from typing import Any
 
 from watchfiles import DefaultFilter, awatch
 
-from bot.content_cache import CachedLoad, Compiled, ContentCache, load_through_cache
+from bot.cache_compiler import CacheCompiler
+from bot.content_cache import CachedLoad, ContentCache, load_through_cache
 from bot.content_files import fingerprint, staged_copy
 from bot.domain.catalog import Catalog, load_catalog
 from bot.domain.changes import ContentChanges, content_changes
@@ -113,17 +114,11 @@ def frozen_when_loaded() -> Iterator[None]:
             gc.enable()
 
 
-def write_cache(cache: ContentCache, key: bytes, compiled: Compiled) -> None:
-    """Write the compiled cache from a worker thread, handing the GIL back to the event loop
-    often (the pickler calls Python code once per 64 KiB it writes)."""
-    with yielding_often():
-        cache.write(key, compiled)
-
-
 class LiveContent:
     """The catalog in service and how to replace it. One load runs at a time; `publish` is
     called with each new catalog (it must only assign a reference). With a `cache`, reloads
-    read it when the files match it and write a fresh one after a load from the files."""
+    read it when the files match it, and after serving a load from the files have a fresh one
+    compiled in another process (see bot/cache_compiler.py)."""
 
     def __init__(
         self,
@@ -136,6 +131,7 @@ class LiveContent:
         self.catalog = catalog
         self._publish = publish
         self._cache = cache
+        self._compiler = None if cache is None else CacheCompiler(root, cache)
         self._parsed = ParsedFiles()
         self._lock = asyncio.Lock()
         # The fingerprint of the files the served catalog was loaded from; unknown (None) until
@@ -177,8 +173,8 @@ class LiveContent:
             self._served_fingerprint = current
             self._release_later(retired)
             logger.info("Reloaded the content (%d listings)", len(new.content.resources))
-            if self._cache is not None and loaded is not None and loaded.fresh is not None:
-                await asyncio.to_thread(write_cache, self._cache, loaded.key, loaded.fresh)
+            if self._compiler is not None and loaded is not None and loaded.fresh is not None:
+                await asyncio.to_thread(self._compiler.start)
             return ReloadOutcome(served=True, changes=changes)
 
     def _release_later(self, retired: list[Catalog]) -> None:
@@ -205,11 +201,28 @@ class LiveContent:
             dismantle([self._parsed.take_forgotten()])
         return _checked(loaded.catalog, loaded.result, self.root), loaded
 
+    async def cache_compiled(self) -> int | None:
+        """Wait for the cache being compiled after the last reload; the compiler's exit
+        status (0: the cache holds the folder), None when none was started."""
+        if self._compiler is None:
+            return None
+        return await asyncio.to_thread(self._compiler.wait)
+
     async def watch(
         self, stop: asyncio.Event, announce: Callable[[ReloadOutcome], Awaitable[None]]
     ) -> None:
         """Reload after every change under the content folder (one reload per burst of
-        writes) until `stop`; `announce` hears of each reload that was not a no-op."""
+        writes) until `stop`; `announce` hears of each reload that was not a no-op. At the
+        end, a cache still being compiled is given a few seconds to finish."""
+        try:
+            await self._watch(stop, announce)
+        finally:
+            if self._compiler is not None:
+                await asyncio.to_thread(self._compiler.stop)
+
+    async def _watch(
+        self, stop: asyncio.Event, announce: Callable[[ReloadOutcome], Awaitable[None]]
+    ) -> None:
         async for _changes in awatch(
             self.root,
             stop_event=stop,

@@ -1,6 +1,7 @@
 """The compiled content cache: a hit is the same catalogue as a fresh load; any change to any
 content file, the code or the day misses; a bad file is ignored and replaced; owner-only
-permissions; live reloads read and write it; nothing of a person lands in it."""
+permissions; the compiler process writes it (and leaves nothing when stopped); live reloads
+read it and have it compiled; nothing of a person lands in it."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from bot import content_cache
+from bot.cache_compiler import CacheCompiler
 from bot.content_cache import (
     CACHE_FILE,
     CACHE_FOLDER,
@@ -22,10 +24,11 @@ from bot.content_cache import (
     ContentCache,
     content_key,
     load_through_cache,
+    mac_key_from,
 )
 from bot.domain.catalog import Catalog, load_catalog
 from bot.domain.changes import content_changes
-from bot.live import LiveContent, frozen_when_loaded, write_cache
+from bot.live import LiveContent, frozen_when_loaded
 from tests.canaries import TEXT_WORD, canary_user, found
 from tests.conftest import CONTENT
 from tests.fake_bot_api import message_update
@@ -55,7 +58,7 @@ def cold_then_written(root: Path, cache: ContentCache) -> content_cache.CachedLo
     with frozen_when_loaded():
         loaded = load_through_cache(root, cache)
     assert not loaded.hit and loaded.fresh is not None
-    write_cache(cache, loaded.key, loaded.fresh)
+    cache.write(loaded.key, loaded.fresh)
     return loaded
 
 
@@ -192,7 +195,7 @@ def test_a_corrupt_or_truncated_file_is_ignored_and_replaced(
 def test_a_file_signed_with_another_secret_is_not_trusted(
     content: Path, cache: ContentCache
 ) -> None:
-    foreign = ContentCache(cache.folder, b"someone else's secret, 32 bytes!!")
+    foreign = ContentCache(cache.folder, mac_key_from(b"someone else's secret, 32 bytes!!"))
     cold_then_written(content, foreign)
     assert cache.read(content_key(content, dt.date.today())) is None
     cold_then_written(content, cache)
@@ -238,7 +241,7 @@ def test_a_failed_write_leaves_no_file_and_raises_nothing(
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(content_cache._SigningWriter, "write", full_disk)
-    write_cache(cache, loaded.key, loaded.fresh)
+    cache.write(loaded.key, loaded.fresh)
     assert list(cache.folder.iterdir()) == []
 
 
@@ -265,7 +268,43 @@ def test_files_changed_during_the_load_are_not_cached(
     assert loaded.catalog is not None and loaded.fresh is None
 
 
-async def test_a_live_reload_writes_a_fresh_cache_and_reads_it(
+def test_the_compiler_process_writes_the_cache_and_a_hit_follows(
+    content: Path, cache: ContentCache
+) -> None:
+    compiler = CacheCompiler(content, cache)
+    compiler.start()
+    assert compiler.wait() == 0
+    assert stat.S_IMODE(cache.path.stat().st_mode) == 0o600
+    warm = hit(content, cache)
+    fresh, result = load_catalog(content)
+    assert fresh is not None and warm.catalog is not None
+    assert searched(warm.catalog) == searched(fresh)
+    assert warm.result.problems.items == result.problems.items
+
+
+def test_a_stopped_compiler_leaves_no_file(content: Path, cache: ContentCache) -> None:
+    compiler = CacheCompiler(content, cache)
+    compiler.start()
+    compiler.stop(patience=0.0)
+    compiler.stop()  # nothing left to stop
+    assert compiler.wait() is None
+    assert not cache.folder.exists() or [p.name for p in cache.folder.iterdir()] in (
+        [],
+        [CACHE_FILE],  # it may have finished first
+    )
+
+
+def test_the_compiler_refuses_a_missing_key(content: Path, cache: ContentCache) -> None:
+    import subprocess
+    import sys
+
+    command = [sys.executable, "-m", "bot.cache_compiler", str(content), str(cache.folder)]
+    done = subprocess.run(command, input=b"not hex\n", capture_output=True, check=False)
+    assert done.returncode == 2 and b"signing key" in done.stderr
+    assert not cache.path.exists()
+
+
+async def test_a_live_reload_has_a_fresh_cache_compiled_and_reads_it(
     content: Path, cache: ContentCache
 ) -> None:
     catalog, _result = load_catalog(content)
@@ -276,13 +315,14 @@ async def test_a_live_reload_writes_a_fresh_cache_and_reads_it(
     region.write_text(region.read_text(encoding="utf-8") + "\n# edited\n", encoding="utf-8")
     outcome = await live.reload()
     assert outcome.served and served[0] is live.catalog
+    assert await live.cache_compiled() == 0
     key = content_key(content, dt.date.today())
     compiled = cache.read(key)
-    assert isinstance(compiled, Compiled)
-    assert list(compiled.result.content.resources) == list(catalog.content.resources)  # type: ignore[union-attr]
-    again = await live.reload()  # the same files: read from the cache
+    assert isinstance(compiled, Compiled) and compiled.result.content is not None
+    assert list(compiled.result.content.resources) == list(catalog.content.resources)
+    again = await live.reload()  # the same files: read from the cache, nothing to compile
     assert again.served and not again.changes.listings
-    assert cache.read(key) is not None
+    assert served[0].content.resources.keys() == catalog.content.resources.keys()
 
 
 async def test_nothing_of_a_person_lands_in_the_cache(
@@ -300,6 +340,7 @@ async def test_nothing_of_a_person_lands_in_the_cache(
         (content / "notes.txt").write_text("changed\n", encoding="utf-8")
         assert (await live.reload()).served
         await bot.send(message_update(user, f"{TEXT_WORD} ducha"))
+        assert await live.cache_compiled() == 0
     raw = cache.path.read_bytes()
     assert raw and found(raw.decode("latin-1")) == []
     assert str(user["id"]).encode() not in raw
