@@ -42,6 +42,8 @@ DEBOUNCE_MS = 2000
 # this often, and freed anyway after this long (an update never takes that long).
 RELEASE_CHECK_S = 0.2
 RELEASE_PATIENCE_S = 120.0
+# The cache is compiled once a retired catalog is freed, or after this long in any case.
+COMPILE_AFTER_RELEASE_S = 5.0
 LOADING_SWITCH_INTERVAL_S = 0.0005
 NORMAL_SWITCH_INTERVAL_S = 0.005  # CPython's default
 
@@ -132,6 +134,7 @@ class LiveContent:
         self._publish = publish
         self._cache = cache
         self._compiler = None if cache is None else CacheCompiler(root, cache)
+        self._compiling: asyncio.Task[None] | None = None
         self._parsed = ParsedFiles()
         self._lock = asyncio.Lock()
         # The fingerprint of the files the served catalog was loaded from; unknown (None) until
@@ -171,17 +174,35 @@ class LiveContent:
             self.catalog = new
             self._publish(new)
             self._served_fingerprint = current
-            self._release_later(retired)
+            released = self._release_later(retired)
             logger.info("Reloaded the content (%d listings)", len(new.content.resources))
-            if self._compiler is not None and loaded is not None and loaded.fresh is not None:
-                await asyncio.to_thread(self._compiler.start)
+            if loaded is not None and loaded.fresh is not None:
+                self._compile_after(released)
             return ReloadOutcome(served=True, changes=changes)
 
-    def _release_later(self, retired: list[Catalog]) -> None:
+    def _release_later(self, retired: list[Catalog]) -> asyncio.Task[None]:
         """Free a retired catalog off the loop once no update in hand uses it any more."""
         task = asyncio.create_task(_release(retired))
         self._releasing.add(task)
         task.add_done_callback(self._releasing.discard)
+        return task
+
+    def _compile_after(self, released: asyncio.Task[None]) -> None:
+        """Have the cache compiled once the retired catalog is freed (or after
+        COMPILE_AFTER_RELEASE_S, whichever comes first). Why not at once: the
+        compiler takes a CPU, and while a worker thread of ours frees the old catalog a busy
+        machine may keep that thread (holding the GIL) waiting for a CPU: the loop with it."""
+        compiler = self._compiler
+        if compiler is None:
+            return
+
+        async def compile_when_released() -> None:
+            # An update holding the old catalog for long only delays the release; not this.
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(asyncio.shield(released), COMPILE_AFTER_RELEASE_S)
+            await asyncio.to_thread(compiler.start)
+
+        self._compiling = asyncio.create_task(compile_when_released())
 
     def _load(self, root: Path) -> Checked:
         with frozen_when_loaded():
@@ -206,6 +227,8 @@ class LiveContent:
         status (0: the cache holds the folder), None when none was started."""
         if self._compiler is None:
             return None
+        if self._compiling is not None:
+            await self._compiling
         return await asyncio.to_thread(self._compiler.wait)
 
     async def watch(
@@ -217,6 +240,8 @@ class LiveContent:
         try:
             await self._watch(stop, announce)
         finally:
+            if self._compiling is not None:
+                self._compiling.cancel()
             if self._compiler is not None:
                 await asyncio.to_thread(self._compiler.stop)
 
