@@ -92,6 +92,14 @@ def compile_cache(root: Path, cache: ContentCache) -> bool:
     return loaded.hit
 
 
+def _step_aside() -> None:
+    """Run only when a CPU is otherwise idle (Linux's SCHED_IDLE), else at a lower priority:
+    on a small machine the bot answering people must never wait for a CPU because of us."""
+    os.nice(CHILD_NICENESS)
+    with contextlib.suppress(AttributeError, OSError):  # SCHED_IDLE is Linux only
+        os.sched_setscheduler(0, os.SCHED_IDLE, os.sched_param(0))
+
+
 def _stop_now(_signal: int, _frame: FrameType | None) -> None:
     raise SystemExit(1)  # unwinds through ContentCache.write, which removes its temporary
 
@@ -108,7 +116,7 @@ def main(argv: list[str]) -> int:
         sys.stderr.write("bot.cache_compiler: expected the signing key in hex on stdin\n")
         return 2
     signal.signal(signal.SIGTERM, _stop_now)
-    os.nice(CHILD_NICENESS)
+    _step_aside()
     return 0 if compile_cache(Path(argv[0]), ContentCache(Path(argv[1]), mac_key)) else 1
 
 
