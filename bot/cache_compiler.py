@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import contextlib
 import gc
+import logging
 import os
 import signal
 import subprocess
@@ -25,6 +26,8 @@ from types import FrameType
 
 import bot
 from bot.content_cache import ContentCache, load_through_cache
+
+logger = logging.getLogger(__name__)
 
 # Niceness added to the child: the bot answering people comes first.
 CHILD_NICENESS = 10
@@ -43,15 +46,19 @@ class CacheCompiler:
     def start(self) -> None:
         """Compile the folder as it is now, ending a compile still running (it is older)."""
         self.stop(patience=0.0)
-        self._child = subprocess.Popen(
-            [sys.executable, "-m", "bot.cache_compiler", str(self.root), str(self.cache.folder)],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.DEVNULL,
-            env=_same_bot_first(os.environ),
-        )
-        if self._child.stdin is not None:  # always: asked for above
-            with self._child.stdin as given:
-                given.write(self.cache.mac_key.hex().encode() + b"\n")
+        try:
+            command = ["-m", "bot.cache_compiler", str(self.root), str(self.cache.folder)]
+            self._child = subprocess.Popen(
+                [sys.executable, *command],
+                stdin=subprocess.PIPE,
+                stdout=subprocess.DEVNULL,
+                env=_same_bot_first(os.environ),
+            )
+            if self._child.stdin is not None:  # always: asked for above
+                with self._child.stdin as given:
+                    given.write(self.cache.mac_key.hex().encode() + b"\n")
+        except OSError as error:  # no cache this time; the bot works the same
+            logger.warning("Content cache not compiled: %s", type(error).__name__)
 
     def wait(self) -> int | None:
         """Block until the running child ends; its exit status (None when none ran)."""

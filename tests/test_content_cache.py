@@ -353,3 +353,17 @@ async def test_nothing_of_a_person_lands_in_the_cache(
     raw = cache.path.read_bytes()
     assert raw and found(raw.decode("latin-1")) == []
     assert str(user["id"]).encode() not in raw
+
+
+def test_a_compiler_that_cannot_start_is_only_logged(
+    content: Path, cache: ContentCache, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from bot import cache_compiler
+
+    def no_processes_left(*_args: object, **_kwargs: object) -> None:
+        raise OSError(11, "Resource temporarily unavailable")
+
+    monkeypatch.setattr(cache_compiler.subprocess, "Popen", no_processes_left)
+    compiler = CacheCompiler(content, cache)
+    compiler.start()
+    assert compiler.wait() is None and not cache.path.exists()
