@@ -57,7 +57,7 @@ def load_zone(name: str) -> ZoneInfo:
     """The IANA time zone called `name`, or HoursError."""
     try:
         return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError) as error:
+    except (ZoneInfoNotFoundError, ValueError, OSError) as error:  # "America" is a folder
         raise HoursError(f"unknown time zone {name!r}") from error
 
 
