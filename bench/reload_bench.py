@@ -5,7 +5,9 @@ The bot answers every update on one event loop; a reload must never hold it up f
 several times while a ticker task on the same loop wakes every millisecond and records how
 late each wake-up is: the longest lateness is the longest time any update would have waited.
 Each reload follows a real edit (a listing renamed), so each one loads, validates, indexes,
-swaps and drops the old catalog, as in service.
+swaps and drops the old catalog, as in service, and has the compiled content cache written by
+its compiler process, waiting for it (as the bot does after every reload from the files;
+``--no-cache`` leaves it out).
 
 Two contents: the sample content (content/), and a generated one with 10,000 listings
 (as bench/search_bench.py generates it). For each it prints the reload wall time and the
@@ -35,12 +37,14 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # this checkout
 
 from search_bench import generate_content, machine
 
+from bot.content_cache import ContentCache
 from bot.domain.catalog import Catalog, load_catalog
 from bot.live import LiveContent
 
 REPO_CONTENT = Path(__file__).resolve().parent.parent / "content"
 TICK_S = 0.001
 STALL_AIM_MS = 20.0
+SECRET = b"reload-bench secret, not a real one"
 
 
 @dataclass
@@ -90,13 +94,13 @@ def edit(root: Path, number: int) -> None:
     path.write_text(f"{text[:name_at]}Renamed listing {number}{text[end:]}", encoding="utf-8")
 
 
-async def measure(name: str, root: Path, reloads: int) -> Result:
+async def measure(name: str, root: Path, reloads: int, cache: ContentCache | None) -> Result:
     """Time `reloads` reloads of `root` with the ticker running, then as long idle."""
     catalog, result = load_catalog(root)
     if catalog is None:
         raise SystemExit(f"{name}: the content does not load: {result.problems.errors[:3]}")
     served: list[Catalog] = [catalog]
-    live = LiveContent(root, catalog, lambda new: served.__setitem__(0, new))
+    live = LiveContent(root, catalog, lambda new: served.__setitem__(0, new), cache)
     # The edit is an admin saving a file: another process, neither the bot's loop nor its GIL
     # (started, and its worker forked, before the measuring begins).
     editor = ProcessPoolExecutor(max_workers=1)
@@ -114,6 +118,8 @@ async def measure(name: str, root: Path, reloads: int) -> Result:
         outcome = await live.reload()
         reload_ms.append((time.perf_counter() - started) * 1000)
         assert outcome.served, outcome.errors[:3]
+        # The cache is compiled in another process meanwhile: count its time too.
+        assert await live.cache_compiled() in (0, None)
         # The old catalog is freed after the swap, in the background: count that too.
         await asyncio.sleep(max(0.5, reload_ms[-1] / 1000))
     busy = ticker.take()
@@ -134,14 +140,24 @@ def row(result: Result) -> str:
     )
 
 
-async def main_async(resources: int, reloads: int, seed: int) -> list[Result]:
+def bench_cache(folder: Path, cached: bool) -> ContentCache | None:
+    """A compiled content cache in `folder` (a data folder of its own), unless not `cached`."""
+    if not cached:
+        return None
+    folder.mkdir(mode=0o700)
+    return ContentCache.in_data_dir(folder, SECRET)
+
+
+async def main_async(resources: int, reloads: int, seed: int, cached: bool) -> list[Result]:
     with tempfile.TemporaryDirectory(prefix="waypoint-reload-bench-") as tmp:
         sample = Path(tmp) / "sample"
         shutil.copytree(REPO_CONTENT, sample)
-        results = [await measure("sample content", sample, reloads)]
+        cache = bench_cache(Path(tmp) / "data-sample", cached)
+        results = [await measure("sample content", sample, reloads, cache)]
         print(row(results[0]), flush=True)
         generated = generate_content(Path(tmp) / "generated", resources, seed).root
-        results.append(await measure(f"{resources:,} listings", generated, reloads))
+        cache = bench_cache(Path(tmp) / "data-generated", cached)
+        results.append(await measure(f"{resources:,} listings", generated, reloads, cache))
         print(row(results[1]), flush=True)
     return results
 
@@ -152,8 +168,11 @@ def main() -> int:
     parser.add_argument("--resources", type=int, default=10_000)
     parser.add_argument("--reloads", type=int, default=5)
     parser.add_argument("--seed", type=int, default=2026)
+    parser.add_argument(
+        "--no-cache", action="store_true", help="reload without writing the compiled cache"
+    )
     args = parser.parse_args()
-    results = asyncio.run(main_async(args.resources, args.reloads, args.seed))
+    results = asyncio.run(main_async(args.resources, args.reloads, args.seed, not args.no_cache))
     print()
     print(
         "| content | reload, median | loop stall while reloading, p99 / max"

@@ -21,8 +21,12 @@ What it measures, nothing leaving the machine, on the shipped sample content or 
   are not slowed).
 - start time: ``python -m bot run`` is started against the fake Bot API server on 127.0.0.1
   with a ``/start`` already waiting; the time from starting the process to the ``sendMessage``
-  reaching the server, ``--starts`` times (median and best). Each process is then stopped with
-  SIGTERM and must exit with status 0; its peak RSS (VmHWM) is read just before.
+  reaching the server, ``--starts`` times per content folder, all with one data folder: the
+  first start is cold (no compiled content cache yet; it writes one), the later ones warm
+  (median and best). Each process is then stopped with SIGTERM and must exit with status 0; its
+  peak RSS (VmHWM) is read just before. On the sample content, and with ``--resources N`` also
+  on N generated listings (bench/search_bench.py's generator, every content language);
+  ``--starts-only`` skips the cost per update.
 
 It prints Markdown tables and the machine (``--json``: one JSON object of the results). It
 reports and does not judge: the exit status is 0 whether or not the aim (at most 1.2 times the
@@ -33,6 +37,7 @@ Run from the repository root (about a minute on a 2-CPU machine):
 
     .venv/bin/python bench/telegram_bench.py
     .venv/bin/python bench/telegram_bench.py --updates 1000 --rounds 3 --starts 2
+    .venv/bin/python bench/telegram_bench.py --starts-only --resources 10000 --starts 3
 """
 
 from __future__ import annotations
@@ -89,6 +94,7 @@ CLOCK = dt.datetime(2026, 11, 24, 19, 0, tzinfo=dt.UTC)
 START_TOKEN = "7000000001:AAH-bench-token-000000000000000000"
 START_TIMEOUT_S = 30.0
 STOP_TIMEOUT_S = 30.0
+COMPILE_TIMEOUT_S = 120.0
 RATIO_AIM = 1.2
 TEXT_METHODS = ("sendMessage", "editMessageText")
 
@@ -305,16 +311,18 @@ def stop(process: subprocess.Popen[str]) -> str:
         raise RuntimeError(message) from None
 
 
-def start_once() -> Start:
-    """Start the real bot with a /start waiting; time it to the answer; stop it with SIGTERM."""
-    with FakeBotApi(token=START_TOKEN) as api, tempfile.TemporaryDirectory() as data_dir:
+def start_once(content_dir: Path, data_dir: Path) -> Start:
+    """Start the real bot on `content_dir` with a /start waiting; time it to the answer; stop it
+    with SIGTERM. `data_dir` is kept between starts: the first start of a content folder finds
+    no compiled content cache (cold) and writes one, later starts read it (warm)."""
+    with FakeBotApi(token=START_TOKEN) as api:
         api.push_update(message_update(make_user(FIRST_USER_ID), "/start"))
         env = {
             "PATH": os.environ.get("PATH", ""),
             "BOT_TOKEN": START_TOKEN,
             "TELEGRAM_API_URL": api.url,
-            "DATA_DIR": data_dir,
-            "CONTENT_DIR": "content",
+            "DATA_DIR": str(data_dir),
+            "CONTENT_DIR": str(content_dir),
             "LOG_LEVEL": "WARNING",
         }
         started = time.perf_counter()
@@ -330,11 +338,83 @@ def start_once() -> Start:
             api.wait_for_call("sendMessage", timeout=START_TIMEOUT_S)
             seconds = time.perf_counter() - started
             peak_rss_kib = peak_rss_of(process.pid)
+            # A cold start compiles the cache in another process meanwhile: let it finish, as
+            # it would in service, so that the next start is warm.
+            wait_for_file(data_dir / "cache" / "catalog.bin", COMPILE_TIMEOUT_S)
         finally:
             err = stop(process)
     if process.returncode != 0:
         raise RuntimeError(f"python -m bot run exited with {process.returncode}: {err.strip()}")
     return Start(seconds, peak_rss_kib)
+
+
+def wait_for_file(path: Path, timeout: float) -> None:
+    """Wait until `path` exists, checking every 50 ms; RuntimeError after `timeout` seconds."""
+    deadline = time.monotonic() + timeout
+    while not path.exists():
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"{path} was not written within {timeout:g} s")
+        time.sleep(0.05)
+
+
+@dataclass(frozen=True)
+class Starts:
+    """The starts of `python -m bot run` on one content folder: the first cold (no compiled
+    cache yet), the others warm."""
+
+    name: str
+    listings: int
+    cold: Start
+    warm: list[Start]
+
+
+def starts_on(name: str, content_dir: Path, listings: int, starts: int) -> Starts:
+    """`starts` starts (at least two) on `content_dir`, sharing one data folder."""
+    with tempfile.TemporaryDirectory(prefix="waypoint-start-") as data_dir:
+        done = [start_once(content_dir, Path(data_dir)) for _ in range(max(2, starts))]
+    return Starts(name, listings, done[0], done[1:])
+
+
+def all_starts(resources: int, starts: int, seed: int) -> list[Starts]:
+    """Starts on the sample content and, with `resources`, on that many generated listings."""
+    measured = [starts_on("sample content", ROOT / "content", 0, starts)]
+    if resources:
+        with tempfile.TemporaryDirectory(prefix="waypoint-start-content-") as tmp:
+            generated = generate_content(Path(tmp) / "content", resources, seed).root
+            measured.append(starts_on(f"{resources:,} listings", generated, resources, starts))
+    return measured
+
+
+def start_rows(measured: list[Starts]) -> list[tuple[str, str, str, str, str]]:
+    """Content, then first answer and peak RSS of `python -m bot run`, cold and warm."""
+    rows = []
+    for m in measured:
+        warm_s = statistics.median(s.seconds for s in m.warm)
+        warm_rss = statistics.median(s.peak_rss_kib for s in m.warm) / 1024
+        rows.append(
+            (
+                m.name,
+                f"{m.cold.seconds:.2f} s",
+                f"{warm_s:.2f} s (best {min(s.seconds for s in m.warm):.2f})",
+                f"{m.cold.peak_rss_kib / 1024:.0f} MiB",
+                f"{warm_rss:.0f} MiB",
+            )
+        )
+    return rows
+
+
+def start_results(measured: list[Starts]) -> dict[str, dict[str, float]]:
+    """`first_answer_s` and `peak_rss_mib` (warm, medians) and their cold values, per content."""
+    return {
+        m.name: {
+            "listings": m.listings,
+            "first_answer_s": statistics.median(s.seconds for s in m.warm),
+            "peak_rss_mib": statistics.median(s.peak_rss_kib for s in m.warm) / 1024,
+            "cold_first_answer_s": m.cold.seconds,
+            "cold_peak_rss_mib": m.cold.peak_rss_kib / 1024,
+        }
+        for m in measured
+    }
 
 
 def us(nanoseconds: float) -> str:
@@ -379,23 +459,14 @@ def cost_rows(t: Timings, updates: int) -> list[tuple[str, str, str, str, str]]:
     return rows
 
 
-def memory_rows(
-    t: Timings, traced: int, starts: list[Start], updates: int
-) -> list[tuple[str, str]]:
-    """Measure and value of each row of the memory and start table."""
-    seconds = [s.seconds for s in starts]
+def memory_rows(t: Timings, traced: int, updates: int) -> list[tuple[str, str]]:
+    """Measure and value of each row of the memory table."""
     return [
         ("peak RSS of this process after the timed rounds", f"{t.peak_rss_kib / 1024:.0f} MiB"),
         (
             f"tracemalloc peak, Waypoint starting and answering {updates:,} updates",
             f"{traced / 2**20:.1f} MiB",
         ),
-        (
-            "peak RSS of `python -m bot run` after its first answer",
-            f"{statistics.median(s.peak_rss_kib for s in starts) / 1024:.0f} MiB",
-        ),
-        (f"start to first answer, median of {len(starts)}", f"{statistics.median(seconds):.2f} s"),
-        (f"start to first answer, best of {len(starts)}", f"{min(seconds):.2f} s"),
     ]
 
 
@@ -411,24 +482,30 @@ def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--updates", type=int, default=3000, help="updates per timed round")
     parser.add_argument("--rounds", type=int, default=5, help="timed rounds")
-    parser.add_argument("--starts", type=int, default=5, help="starts of python -m bot run")
+    parser.add_argument(
+        "--starts", type=int, default=5, help="starts of python -m bot run per content (min 2)"
+    )
     parser.add_argument(
         "--resources",
         type=int,
         default=0,
-        help="time the updates on this many generated listings (search_bench's generator) "
-        "instead of the shipped sample content",
+        help="time the updates on this many generated listings (bench/search_bench.py's "
+        "generator) instead of the sample content, and start on both",
+    )
+    parser.add_argument("--seed", type=int, default=SEED, help="seed of the generated listings")
+    parser.add_argument(
+        "--starts-only", action="store_true", help="measure only the starts of python -m bot run"
     )
     parser.add_argument("--json", action="store_true", help="print one JSON object of results")
     return parser.parse_args()
 
 
-def content_catalog(resources: int, scratch: Path) -> Catalog:
+def content_catalog(resources: int, scratch: Path, seed: int = SEED) -> Catalog:
     """The shipped sample content, or `resources` generated listings written under `scratch`."""
     folder = ROOT / "content"
     if resources:
         folder = scratch / "content"
-        generate_content(folder, resources, SEED)
+        generate_content(folder, resources, seed)
     catalog, _result = load_catalog(folder)
     if catalog is None:
         raise RuntimeError(f"{folder} does not load: run `python -m bot validate`")
@@ -438,52 +515,68 @@ def content_catalog(resources: int, scratch: Path) -> Catalog:
     return catalog
 
 
-def results(t: Timings, starts: list[Start], catalog: Catalog, args: argparse.Namespace) -> Json:
-    """The numbers to track, as one JSON object."""
-    bot, echo, bare = (per_update(r) / 1e3 for r in (t.waypoint, t.echo, t.bare_echo))
-    rss = [s.peak_rss_kib / 1024 for s in starts]
-    seconds = [s.seconds for s in starts]
-    return {
-        "ratio": round(bot / echo, 3),
-        "ratio_bare_echo": round(bot / bare, 3),
-        "per_update_us": round(bot, 1),
-        "echo_per_update_us": round(echo, 1),
-        "bare_echo_per_update_us": round(bare, 1),
-        "per_kind_us": {k: round(per_update(t.waypoint, k) / 1e3, 1) for k in KINDS if k},
-        "echo_keyboard": t.keyboard,
-        "peak_rss_mib": round(statistics.median(rss), 1) if rss else None,
-        "first_answer_s": round(statistics.median(seconds), 3) if seconds else None,
-        "listings": len(catalog.content.resources),
-        "regions": len(catalog.content.regions),
-        "updates_per_round": args.updates,
-        "rounds": args.rounds,
-        "starts": args.starts,
-        "python_telegram_bot": telegram.__version__,
-        "machine": machine(),
-    }
+def results(
+    t: Timings | None, starts: list[Starts], catalog: Catalog | None, args: argparse.Namespace
+) -> Json:
+    """The numbers to track, as one JSON object: the cost per update (unless only starts were
+    measured), and the starts; `first_answer_s` and `peak_rss_mib` are the warm values on the
+    largest content started."""
+    found: Json = {"updates_per_round": args.updates, "rounds": args.rounds}
+    if t is not None and catalog is not None:
+        bot, echo, bare = (per_update(r) / 1e3 for r in (t.waypoint, t.echo, t.bare_echo))
+        found |= {
+            "ratio": round(bot / echo, 3),
+            "ratio_bare_echo": round(bot / bare, 3),
+            "per_update_us": round(bot, 1),
+            "echo_per_update_us": round(echo, 1),
+            "bare_echo_per_update_us": round(bare, 1),
+            "per_kind_us": {k: round(per_update(t.waypoint, k) / 1e3, 1) for k in KINDS if k},
+            "echo_keyboard": t.keyboard,
+            "listings": len(catalog.content.resources),
+            "regions": len(catalog.content.regions),
+        }
+    started = start_results(starts)
+    if started:
+        largest = max(started.values(), key=lambda m: m["listings"])
+        found |= {
+            "first_answer_s": round(largest["first_answer_s"], 3),
+            "peak_rss_mib": round(largest["peak_rss_mib"], 1),
+            "starts": started,
+        }
+    found |= {"python_telegram_bot": telegram.__version__, "machine": machine()}
+    return found
 
 
 def main() -> int:
     """Measure and print the report; the exit status is 0 whether or not the aim is met."""
     args = parse_args()
     try:
-        with tempfile.TemporaryDirectory(prefix="waypoint-bench-") as scratch:
-            catalog = content_catalog(args.resources, Path(scratch))
-            timings = asyncio.run(time_both(catalog, args.updates, args.rounds))
-            traced = 0 if args.json else asyncio.run(traced_peak(catalog, args.updates))
-        starts = [start_once() for _ in range(args.starts)]
+        timings, traced, catalog = None, 0, None
+        if not args.starts_only:
+            with tempfile.TemporaryDirectory(prefix="waypoint-bench-") as scratch:
+                catalog = content_catalog(args.resources, Path(scratch), args.seed)
+                timings = asyncio.run(time_both(catalog, args.updates, args.rounds))
+                if not args.json:
+                    traced = asyncio.run(traced_peak(catalog, args.updates))
+        starts = all_starts(args.resources, args.starts, args.seed) if args.starts else []
     except (RuntimeError, TimeoutError) as error:
         print(error, file=sys.stderr)
         return 1
     if args.json:
         print(json.dumps(results(timings, starts, catalog, args)))
         return 0
-    print(f"{len(catalog.content.resources):,} listings; echo bots' keyboard: {timings.keyboard}")
-    print()
-    header = ["measure", "Waypoint", "echo bot", "ratio", "ratio to a bare echo bot"]
-    print(table(header, cost_rows(timings, args.updates)))
-    print()
-    print(table(["measure", "value"], memory_rows(timings, traced, starts, args.updates)))
+    if timings is not None and catalog is not None:
+        listings = len(catalog.content.resources)
+        print(f"{listings:,} listings; echo bots' keyboard: {timings.keyboard}")
+        print()
+        header = ["measure", "Waypoint", "echo bot", "ratio", "ratio to a bare echo bot"]
+        print(table(header, cost_rows(timings, args.updates)))
+        print()
+        print(table(["measure", "value"], memory_rows(timings, traced, args.updates)))
+    if starts:
+        print()
+        header = ["`python -m bot run` on", "first answer, cold", "first answer, warm"]
+        print(table([*header, "peak RSS, cold", "peak RSS, warm"], start_rows(starts)))
     print()
     print(f"Machine: {machine()}, python-telegram-bot {telegram.__version__}")
     return 0

@@ -19,6 +19,7 @@ from telegram.ext import Application, ContextTypes, Defaults
 from telegram.request import BaseRequest, HTTPXRequest
 
 from bot.config import Config
+from bot.content_cache import ContentCache
 from bot.content_files import PreviousVersions
 from bot.dispatch import Dispatcher, FloodGate
 from bot.domain.catalog import Catalog
@@ -255,7 +256,8 @@ async def write_counts(
 def attach_publisher(handlers: Handlers, config: Config, catalog: Catalog) -> Publisher:
     """Live content for `handlers`: reloads of CONTENT_DIR swap their catalog, and admins
     get /reload, /rollback and uploads (earlier versions kept in DATA_DIR)."""
-    live = LiveContent(config.content_dir, catalog, handlers.use_catalog)
+    cache = ContentCache.in_data_dir(config.data_dir, config.hash_secret)
+    live = LiveContent(config.content_dir, catalog, handlers.use_catalog, cache)
     previous = PreviousVersions(previous_folder(config.data_dir))
     publisher = Publisher(live, handlers.admin, previous, handlers.clock)
     publisher.register()

@@ -21,7 +21,9 @@ from telegram.error import InvalidToken, NetworkError
 
 from bot import cli_alerts, cli_stats, cli_upkeep, outreach
 from bot.app import serve
-from bot.config import ConfigError, load_config
+from bot.cache_compiler import CacheCompiler
+from bot.config import Config, ConfigError, load_config
+from bot.content_cache import ContentCache, load_through_cache
 from bot.domain.catalog import Catalog, load_catalog
 from bot.domain.loader import LoadResult
 from bot.domain.models import Content
@@ -39,6 +41,9 @@ from bot.ui.conversation import Conversation
 from bot.ui.state import UserState
 from bot.webhook import WebhookError
 
+# At exit, how long a cache still being compiled may take before it is ended (the next
+# start then compiles it again).
+COMPILER_PATIENCE_AT_EXIT_S = 5.0
 _LOCAL_TIME = re.compile(r"([0-9]{4}-[0-9]{2}-[0-9]{2})[ T]([0-9]{2}:[0-9]{2})\Z")
 
 
@@ -151,10 +156,15 @@ def usable_catalog(content_dir: Path, err: TextIO) -> Catalog | None:
     """The catalog, or None after printing its errors."""
     catalog, result = load_catalog(content_dir)
     if catalog is None:
-        for problem in result.problems.errors:
-            err.write(f"{problem}\n")
-        err.write("The content has errors; run `python -m bot validate` for the full report.\n")
+        print_errors(result, err)
     return catalog
+
+
+def print_errors(result: LoadResult, err: TextIO) -> None:
+    """The errors that stop content from being used, and where to see the full report."""
+    for problem in result.problems.errors:
+        err.write(f"{problem}\n")
+    err.write("The content has errors; run `python -m bot validate` for the full report.\n")
 
 
 def summary(content: Content, result: LoadResult, today: dt.date) -> list[str]:
@@ -335,6 +345,23 @@ def upkeep(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     return cli_upkeep.reports(args, catalog, out, err)
 
 
+def start_up_catalog(config: Config, err: TextIO) -> tuple[Catalog | None, CacheCompiler]:
+    """The catalog to start with, from the compiled cache in DATA_DIR when the content and the
+    code are those it was compiled from; or None after printing the content's errors. After a
+    load from the files, the compiler is already writing the cache in another process."""
+    cache = ContentCache.in_data_dir(config.data_dir, config.hash_secret)
+    compiler = CacheCompiler(config.content_dir, cache)
+    # As a live reload does: no collection during the load, then the catalog (kept for the
+    # bot's life) out of the collector's sight, so full collections never scan it.
+    with frozen_when_loaded():
+        loaded = load_through_cache(config.content_dir, cache)
+    if loaded.catalog is None:
+        print_errors(loaded.result, err)
+    elif loaded.fresh is not None:
+        compiler.start()
+    return loaded.catalog, compiler
+
+
 def run(err: TextIO) -> int:
     """Answer on Telegram until stopped; 2 for a bad setting, 1 when it cannot start."""
     try:
@@ -344,12 +371,15 @@ def run(err: TextIO) -> int:
         return 2
     secrets = (config.token, config.hash_secret.decode(), config.webhook_secret)
     configure_logging(config.log_level, secrets=tuple(s for s in secrets if s))
-    # As a live reload does: no collection during the load, then the catalog (kept for the
-    # bot's life) out of the collector's sight, so full collections never scan it.
-    with frozen_when_loaded():
-        catalog = usable_catalog(config.content_dir, err)
-    if catalog is None:
-        return 1
+    catalog, compiler = start_up_catalog(config, err)
+    try:
+        return _serve(config, catalog, err) if catalog is not None else 1
+    finally:
+        compiler.stop(patience=COMPILER_PATIENCE_AT_EXIT_S)
+
+
+def _serve(config: Config, catalog: Catalog, err: TextIO) -> int:
+    """Answer with `catalog` until stopped; 2 for a bad setting, 1 when it cannot start."""
     locales = shipped_locales(catalog.content)
     default = config.default_locale or catalog.content.default_locale
     if default not in locales:

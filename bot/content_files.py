@@ -10,6 +10,7 @@ nor the validator sees it), so `/rollback` can put it back.
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import json
 import os
 import re
@@ -159,3 +160,22 @@ class PreviousVersions:
             remove_durably(target)
         remove_durably(self.folder / LAST_CHANGE)
         return relative
+
+
+def fingerprint(root: Path, *, hidden: bool = False) -> str:
+    """A hash of every file's name and bytes under `root` (hidden files left out unless
+    `hidden`): equal fingerprints mean the loader would read exactly the same content."""
+    digest = hashlib.sha256()
+    files = (p for p in root.rglob("*") if p.is_file() and (hidden or not _hidden(p, root)))
+    for path in sorted(files):
+        digest.update(path.relative_to(root).as_posix().encode("utf-8", "surrogateescape"))
+        digest.update(b"\0")
+        try:
+            digest.update(hashlib.sha256(path.read_bytes()).digest())
+        except OSError:
+            digest.update(b"unreadable")
+    return digest.hexdigest()
+
+
+def _hidden(path: Path, root: Path) -> bool:
+    return any(part.startswith(".") for part in path.relative_to(root).parts)

@@ -12,7 +12,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import gc
-import hashlib
 import logging
 import sys
 import time
@@ -23,10 +22,13 @@ from typing import Any
 
 from watchfiles import DefaultFilter, awatch
 
-from bot.content_files import staged_copy
+from bot.cache_compiler import CacheCompiler
+from bot.content_cache import CachedLoad, ContentCache, load_through_cache
+from bot.content_files import fingerprint, staged_copy
 from bot.domain.catalog import Catalog, load_catalog
 from bot.domain.changes import ContentChanges, content_changes
 from bot.domain.load_context import Coverage, ParsedFiles
+from bot.domain.loader import LoadResult
 from bot.domain.models import Content
 from bot.domain.problems import Problem
 
@@ -40,6 +42,8 @@ DEBOUNCE_MS = 2000
 # this often, and freed anyway after this long (an update never takes that long).
 RELEASE_CHECK_S = 0.2
 RELEASE_PATIENCE_S = 120.0
+# The cache is compiled once a retired catalog is freed, or after this long in any case.
+COMPILE_AFTER_RELEASE_S = 5.0
 LOADING_SWITCH_INTERVAL_S = 0.0005
 NORMAL_SWITCH_INTERVAL_S = 0.005  # CPython's default
 
@@ -112,32 +116,25 @@ def frozen_when_loaded() -> Iterator[None]:
             gc.enable()
 
 
-def fingerprint(root: Path) -> str:
-    """A hash of every file's name and bytes under `root` (hidden files left out): equal
-    fingerprints mean the loader would read exactly the same content."""
-    digest = hashlib.sha256()
-    for path in sorted(p for p in root.rglob("*") if p.is_file() and not _hidden(p, root)):
-        digest.update(path.relative_to(root).as_posix().encode("utf-8", "surrogateescape"))
-        digest.update(b"\0")
-        try:
-            digest.update(hashlib.sha256(path.read_bytes()).digest())
-        except OSError:
-            digest.update(b"unreadable")
-    return digest.hexdigest()
-
-
-def _hidden(path: Path, root: Path) -> bool:
-    return any(part.startswith(".") for part in path.relative_to(root).parts)
-
-
 class LiveContent:
     """The catalog in service and how to replace it. One load runs at a time; `publish` is
-    called with each new catalog (it must only assign a reference)."""
+    called with each new catalog (it must only assign a reference). With a `cache`, reloads
+    read it when the files match it, and after serving a load from the files have a fresh one
+    compiled in another process (see bot/cache_compiler.py)."""
 
-    def __init__(self, root: Path, catalog: Catalog, publish: Callable[[Catalog], None]) -> None:
+    def __init__(
+        self,
+        root: Path,
+        catalog: Catalog,
+        publish: Callable[[Catalog], None],
+        cache: ContentCache | None = None,
+    ) -> None:
         self.root = root
         self.catalog = catalog
         self._publish = publish
+        self._cache = cache
+        self._compiler = None if cache is None else CacheCompiler(root, cache)
+        self._compiling: asyncio.Task[None] | None = None
         self._parsed = ParsedFiles()
         self._lock = asyncio.Lock()
         # The fingerprint of the files the served catalog was loaded from; unknown (None) until
@@ -166,7 +163,7 @@ class LiveContent:
                 return ReloadOutcome(served=True, unchanged=True)
             if skip_if_unchanged and current == self._refused_fingerprint:
                 return ReloadOutcome(served=False, unchanged=True)
-            checked = await asyncio.to_thread(self._load, self.root)
+            checked, loaded = await asyncio.to_thread(self._load_live)
             if checked.catalog is None:
                 self._refused_fingerprint = current
                 logger.warning("Reload refused: %d error(s) in the content", len(checked.errors))
@@ -177,15 +174,35 @@ class LiveContent:
             self.catalog = new
             self._publish(new)
             self._served_fingerprint = current
-            self._release_later(retired)
+            released = self._release_later(retired)
             logger.info("Reloaded the content (%d listings)", len(new.content.resources))
+            if loaded is not None and loaded.fresh is not None:
+                self._compile_after(released)
             return ReloadOutcome(served=True, changes=changes)
 
-    def _release_later(self, retired: list[Catalog]) -> None:
+    def _release_later(self, retired: list[Catalog]) -> asyncio.Task[None]:
         """Free a retired catalog off the loop once no update in hand uses it any more."""
         task = asyncio.create_task(_release(retired))
         self._releasing.add(task)
         task.add_done_callback(self._releasing.discard)
+        return task
+
+    def _compile_after(self, released: asyncio.Task[None]) -> None:
+        """Have the cache compiled once the retired catalog is freed (or after
+        COMPILE_AFTER_RELEASE_S, whichever comes first). Why not at once: the
+        compiler takes a CPU, and while a worker thread of ours frees the old catalog a busy
+        machine may keep that thread (holding the GIL) waiting for a CPU: the loop with it."""
+        compiler = self._compiler
+        if compiler is None:
+            return
+
+        async def compile_when_released() -> None:
+            # An update holding the old catalog for long only delays the release; not this.
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(asyncio.shield(released), COMPILE_AFTER_RELEASE_S)
+            await asyncio.to_thread(compiler.start)
+
+        self._compiling = asyncio.create_task(compile_when_released())
 
     def _load(self, root: Path) -> Checked:
         with frozen_when_loaded():
@@ -193,14 +210,44 @@ class LiveContent:
             # The node trees of texts that changed: freed one object at a time, not in one
             # cascade that would keep the event loop waiting.
             dismantle([self._parsed.take_forgotten()])
-        coverage = _coverage_by_locale(result.coverage, catalog)
-        return Checked(catalog, relative_problems(result.problems.errors, root), coverage)
+        return _checked(catalog, result, root)
+
+    def _load_live(self) -> tuple[Checked, CachedLoad | None]:
+        """The content folder loaded, through the cache when there is one (then also how:
+        its `fresh` is what to write to the cache once served)."""
+        if self._cache is None:
+            return self._load(self.root), None
+        with frozen_when_loaded():
+            loaded = load_through_cache(self.root, self._cache, self._parsed, self.catalog)
+            dismantle([self._parsed.take_forgotten()])
+        return _checked(loaded.catalog, loaded.result, self.root), loaded
+
+    async def cache_compiled(self) -> int | None:
+        """Wait for the cache being compiled after the last reload; the compiler's exit
+        status (0: the cache holds the folder), None when none was started."""
+        if self._compiler is None:
+            return None
+        if self._compiling is not None:
+            await self._compiling
+        return await asyncio.to_thread(self._compiler.wait)
 
     async def watch(
         self, stop: asyncio.Event, announce: Callable[[ReloadOutcome], Awaitable[None]]
     ) -> None:
         """Reload after every change under the content folder (one reload per burst of
-        writes) until `stop`; `announce` hears of each reload that was not a no-op."""
+        writes) until `stop`; `announce` hears of each reload that was not a no-op. At the
+        end, a cache still being compiled is given a few seconds to finish."""
+        try:
+            await self._watch(stop, announce)
+        finally:
+            if self._compiling is not None:
+                self._compiling.cancel()
+            if self._compiler is not None:
+                await asyncio.to_thread(self._compiler.stop)
+
+    async def _watch(
+        self, stop: asyncio.Event, announce: Callable[[ReloadOutcome], Awaitable[None]]
+    ) -> None:
         async for _changes in awatch(
             self.root,
             stop_event=stop,
@@ -215,6 +262,11 @@ class LiveContent:
                     await announce(outcome)
             except Exception as error:  # a reload must never stop the watcher
                 logger.error("Reload failed: %s", type(error).__name__)
+
+
+def _checked(catalog: Catalog | None, result: LoadResult, root: Path) -> Checked:
+    coverage = _coverage_by_locale(result.coverage, catalog)
+    return Checked(catalog, relative_problems(result.problems.errors, root), coverage)
 
 
 async def _release(retired: list[Catalog]) -> None:

@@ -23,7 +23,9 @@ from tests.conftest import SUNDAY_MORNING
 from tests.fake_bot_api import callback_update, location_update, message_update
 
 PEOPLE = 1000
-ALLOWED_FILES = {"waypoint.sqlite3", "waypoint.sqlite3-wal", "waypoint.sqlite3-shm"}
+# cache/catalog.bin: the compiled content cache (public content only; see
+# tests/test_content_cache.py for the canary check of its bytes).
+ALLOWED_FILES = {"waypoint.sqlite3", "waypoint.sqlite3-wal", "waypoint.sqlite3-shm", "catalog.bin"}
 
 
 def person(n: int) -> dict[str, object]:

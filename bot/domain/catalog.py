@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import gc
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -32,8 +33,7 @@ def build_catalog(content: Content, previous: Catalog | None = None) -> Catalog:
     situations = None
     if previous is not None and previous.content.situations == content.situations:
         situations = previous.index.situation_matcher
-    index = SearchIndex(content, situations)
-    return Catalog(content, index, OpenNowBoard(content), Distances(content))
+    return catalog_from(content, SearchIndex(content, situations))
 
 
 @contextlib.contextmanager
@@ -49,14 +49,25 @@ def _collector_paused() -> Iterator[None]:
             gc.enable()
 
 
+def catalog_from(content: Content, index: SearchIndex) -> Catalog:
+    """The catalog of content and its index compiled earlier (see bot/content_cache.py); its
+    open-status board and distances start empty, as a fresh catalog's do."""
+    return Catalog(content, index, OpenNowBoard(content), Distances(content))
+
+
 def load_catalog(
-    root: Path, parsed: ParsedFiles | None = None, previous: Catalog | None = None
+    root: Path,
+    parsed: ParsedFiles | None = None,
+    previous: Catalog | None = None,
+    *,
+    today: dt.date | None = None,
 ) -> tuple[Catalog | None, LoadResult]:
     """Load, validate and index a content folder; the catalog is None when it has errors.
     `parsed` and `previous` make a reload cheaper: the YAML parsed by earlier loads, and the
-    catalog in service (see `ParsedFiles` and `build_catalog`)."""
+    catalog in service (see `ParsedFiles` and `build_catalog`). `today` is as for
+    `load_content`."""
     with _collector_paused():
-        result = load_content(root, parsed=parsed)
+        result = load_content(root, today, parsed=parsed)
         content = result.content
         catalog = build_catalog(content, previous) if content is not None else None
     return catalog, result

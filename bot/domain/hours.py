@@ -57,7 +57,7 @@ def load_zone(name: str) -> ZoneInfo:
     """The IANA time zone called `name`, or HoursError."""
     try:
         return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError) as error:
+    except (ZoneInfoNotFoundError, ValueError, OSError) as error:  # "America" is a folder
         raise HoursError(f"unknown time zone {name!r}") from error
 
 
@@ -132,6 +132,11 @@ class OpeningSchedule:
 
     def _midnight(self, day: dt.date) -> dt.datetime:
         return dt.datetime.combine(day, dt.time(), self._zone)
+
+    def __reduce__(self) -> tuple[type[OpeningSchedule], tuple[str, str]]:
+        """Pickled as its expression and zone name (the parsed hours are a Rust object that
+        does not pickle); equal schedules shared before pickling stay shared after."""
+        return OpeningSchedule, (self._expression, self._zone.key)
 
     def __repr__(self) -> str:
         return f"OpeningSchedule({self._expression!r}, {self._zone.key!r})"

@@ -158,7 +158,9 @@ def _compose(text: str, file: str, problems: Problems) -> Node | None:
     mapping_start, sequence_start = yaml.MappingStartEvent, yaml.SequenceStartEvent
     ends = (yaml.MappingEndEvent, yaml.SequenceEndEvent)
     resolve = _RESOLVER.resolve
-    tags: dict[str, str] = {}
+    # Each distinct plain text once, with its resolved type: keys, codes, ids and repeated
+    # texts then share one string object, in the nodes and in the content made from them.
+    plain: dict[str, tuple[str, str]] = {}
     stack: list[tuple[SequenceNode | MappingNode, list[Node]]] = []
     children: list[Node] = []
     top = children
@@ -173,9 +175,13 @@ def _compose(text: str, file: str, problems: Problems) -> Node | None:
                 value = event.value
                 if event.implicit[0]:
                     # Keys and codes repeat thousands of times: resolve each text once.
-                    tag = tags.get(value)
-                    if tag is None:
-                        tag = tags[value] = resolve(yaml.ScalarNode, value, (True, False))
+                    known = plain.get(value)
+                    if known is None:
+                        known = plain[value] = (
+                            value,
+                            resolve(yaml.ScalarNode, value, (True, False)),
+                        )
+                    value, tag = known
                 else:
                     tag = STR
                 children.append(ScalarNode(value, tag, event.start_mark.line + 1))

@@ -18,11 +18,8 @@ from bot.domain.loader import load_content
 from bot.domain.models import Content, DistanceUnit
 from bot.domain.region_loader import SHORT_ID_MAX
 from bot.domain.region_writer import RegionDraft, region_yaml
-from bot.hsds.dataset import read_dataset
 from bot.hsds.export import ExportOptions, export_content
 from bot.hsds.listings import DatasetImportError, ImportOptions, import_services
-from bot.hsds.schema import service_errors
-from bot.hsds.tables import DatasetError, write_tables
 
 _COUNTRY = re.compile(r"[A-Z]{2}\Z")
 _REGION_ID = re.compile(r"[a-z0-9][a-z0-9_-]*\Z")
@@ -85,6 +82,11 @@ def export_hsds(args: argparse.Namespace, content_dir: Path, out: TextIO, err: T
         return 1
     if not _check_export_options(args, content, err):
         return 2
+    # Imported here, not at the top: jsonschema is needed by these commands only, and every
+    # start of `python -m bot run` would pay for it (time and memory).
+    from bot.hsds.schema import service_errors
+    from bot.hsds.tables import write_tables
+
     exported = export_content(content, ExportOptions(args.area, args.lang, args.country))
     for service in exported.services:
         problems = service_errors(service)
@@ -152,6 +154,9 @@ def import_hsds(args: argparse.Namespace, content_dir: Path, out: TextIO, err: T
         return 1
     if not _check_import_options(args, content, err):
         return 2
+    from bot.hsds.dataset import read_dataset  # as in export_hsds
+    from bot.hsds.tables import DatasetError
+
     options = _import_options(args)
     today = options.today
     try:

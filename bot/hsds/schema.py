@@ -5,9 +5,10 @@ from __future__ import annotations
 import functools
 import json
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from jsonschema import Draft202012Validator
+if TYPE_CHECKING:
+    from jsonschema import Draft202012Validator
 
 SCHEMA_DIR = Path(__file__).parent / "schema"
 
@@ -15,6 +16,10 @@ SCHEMA_DIR = Path(__file__).parent / "schema"
 @functools.cache
 def service_validator() -> Draft202012Validator:
     """A draft 2020-12 validator (formats checked) for one compiled HSDS `service` object."""
+    # Imported on first use: only the HSDS commands validate, and every start of
+    # `python -m bot run` would pay for jsonschema (time and memory) otherwise.
+    from jsonschema import Draft202012Validator
+
     schema = json.loads((SCHEMA_DIR / "service.json").read_text(encoding="utf-8"))
     return Draft202012Validator(schema, format_checker=Draft202012Validator.FORMAT_CHECKER)
 

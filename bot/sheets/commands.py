@@ -9,8 +9,6 @@ from typing import TextIO
 
 from bot.domain.loader import load_content
 from bot.domain.models import DistanceUnit
-from bot.sheets.importer import REGION_ID, ImportRequest, import_sheet
-from bot.sheets.template import build_template
 
 
 def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -61,6 +59,10 @@ def sheet_template(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if args.output.suffix.lower() != ".xlsx":
         err.write(f"-o {args.output}: the template is a workbook; name it like listings.xlsx\n")
         return 2
+    # Imported here, not at the top: openpyxl is needed by this command only, and every
+    # start of `python -m bot run` would pay for it (time and memory).
+    from bot.sheets.template import build_template
+
     book, warnings = build_template(result.content, args.region)
     for warning in warnings:
         err.write(f"warning: {warning}\n")
@@ -77,6 +79,8 @@ def sheet_template(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 def import_sheet_command(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     """Import a sheet; 0 with the file written, 1 with every problem listed and nothing
     written, 2 for a bad option."""
+    from bot.sheets.importer import REGION_ID, ImportRequest, import_sheet  # as build_template
+
     if not REGION_ID.match(args.region):
         err.write(f"--region {args.region}: use at most 20 lower-case letters, digits, - and _\n")
         return 2

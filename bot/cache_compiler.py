@@ -1,0 +1,131 @@
+"""Writes the compiled content cache in a separate, low-priority process, never in the bot's.
+
+Why a process: pickling 10,000 listings grows the pickler's table of objects already written
+to millions of entries, and each time it doubles, one C call holds the GIL for 40-250 ms (no
+update is answered meanwhile; the aim is 20 ms), and it adds about 100 MiB to the bot's peak
+memory. A child process started with `python -m bot.cache_compiler CONTENT CACHE_FOLDER`
+loads the content folder itself (at a lower CPU priority), and writes the cache under the key
+of the files it read, only when they did not change while it read them; the signing key comes
+on its standard input, never on its command line. The bot only starts it and waits for it off
+the event loop. The cost is a second load of the folder, in another process, after a load
+from the files (at most once per change of the content, the code or the day).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import gc
+import logging
+import os
+import signal
+import subprocess
+import sys
+from collections.abc import Mapping
+from pathlib import Path
+from types import FrameType
+
+import bot
+from bot.content_cache import ContentCache, load_through_cache
+
+logger = logging.getLogger(__name__)
+
+# Niceness added to the child: the bot answering people comes first.
+CHILD_NICENESS = 10
+# How long stopping waits for a child before ending it (it then leaves no file behind).
+STOP_PATIENCE_S = 10.0
+
+
+class CacheCompiler:
+    """Starts the child that writes `cache` for the folder `root`; one at a time."""
+
+    def __init__(self, root: Path, cache: ContentCache) -> None:
+        self.root = root
+        self.cache = cache
+        self._child: subprocess.Popen[bytes] | None = None
+
+    def start(self) -> None:
+        """Compile the folder as it is now, ending a compile still running (it is older)."""
+        self.stop(patience=0.0)
+        try:
+            command = ["-m", "bot.cache_compiler", str(self.root), str(self.cache.folder)]
+            self._child = subprocess.Popen(
+                [sys.executable, *command],
+                stdin=subprocess.PIPE,
+                stdout=subprocess.DEVNULL,
+                env=_same_bot_first(os.environ),
+            )
+            if self._child.stdin is not None:  # always: asked for above
+                with self._child.stdin as given:
+                    given.write(self.cache.mac_key.hex().encode() + b"\n")
+        except OSError as error:  # no cache this time; the bot works the same
+            logger.warning("Content cache not compiled: %s", type(error).__name__)
+
+    def wait(self) -> int | None:
+        """Block until the running child ends; its exit status (None when none ran)."""
+        return None if self._child is None else self._child.wait()
+
+    def stop(self, patience: float = STOP_PATIENCE_S) -> None:
+        """Let a running child finish within `patience` seconds, else end it."""
+        child, self._child = self._child, None
+        if child is None:
+            return
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            child.wait(timeout=patience)
+            return
+        child.terminate()  # its handler removes the half-written file
+        try:
+            child.wait(timeout=STOP_PATIENCE_S)
+        except subprocess.TimeoutExpired:
+            child.kill()
+            child.wait()
+
+
+def _same_bot_first(environ: Mapping[str, str]) -> dict[str, str]:
+    """The environment for the child, finding this very `bot` package first (its code version
+    is part of the key: another copy of the bot would compile for another key)."""
+    here = str(Path(bot.__file__).resolve().parent.parent)
+    paths = [here, *filter(None, environ.get("PYTHONPATH", "").split(os.pathsep))]
+    return {**environ, "PYTHONPATH": os.pathsep.join(paths)}
+
+
+def compile_cache(root: Path, cache: ContentCache) -> bool:
+    """Load `root` through `cache` and write it when it was not there; whether the cache now
+    holds the folder as it was read (False when it has errors or changed meanwhile)."""
+    gc.disable()  # a one-off load of long-lived objects, as the bot's loads
+    loaded = load_through_cache(root, cache)
+    if loaded.fresh is not None:
+        cache.write(loaded.key, loaded.fresh)
+        return True
+    return loaded.hit
+
+
+def _step_aside() -> None:
+    """Run only when a CPU is otherwise idle (Linux's SCHED_IDLE), else at a lower priority:
+    on a small machine the bot answering people must never wait for a CPU because of us."""
+    os.nice(CHILD_NICENESS)
+    with contextlib.suppress(AttributeError, OSError):  # SCHED_IDLE is Linux only
+        os.sched_setscheduler(0, os.SCHED_IDLE, os.sched_param(0))
+
+
+def _stop_now(_signal: int, _frame: FrameType | None) -> None:
+    raise SystemExit(1)  # unwinds through ContentCache.write, which removes its temporary
+
+
+def main(argv: list[str]) -> int:
+    """`python -m bot.cache_compiler CONTENT CACHE_FOLDER`, the signing key in hex on stdin:
+    0 when the cache holds the folder, 1 when it could not (errors, a change meanwhile)."""
+    if len(argv) != 2:
+        sys.stderr.write("usage: python -m bot.cache_compiler CONTENT CACHE_FOLDER\n")
+        return 2
+    try:
+        mac_key = bytes.fromhex(sys.stdin.readline().strip())
+    except ValueError:
+        sys.stderr.write("bot.cache_compiler: expected the signing key in hex on stdin\n")
+        return 2
+    signal.signal(signal.SIGTERM, _stop_now)
+    _step_aside()
+    return 0 if compile_cache(Path(argv[0]), ContentCache(Path(argv[1]), mac_key)) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,264 @@
+"""A compiled cache of the validated, indexed catalogue, so an unchanged content folder loads fast.
+
+Loading 10,000 listings (parsing, validating, indexing) takes seconds; reading back the catalogue
+compiled by an earlier load takes a fraction of that. The cache is one file,
+`DATA_DIR/cache/catalog.bin`, in an owner-only folder (0700, the file 0600), holding only
+public content: the loaded content, its search index and the loader's problems and
+translation coverage (so warnings are reported exactly as a fresh load reports them). Nothing
+of a person ever goes in it.
+
+It is used only when its key matches: a hash of the code (every source file of the `bot`
+package, the Python version and the versions of the libraries the loader depends on), the
+content folder's path, the day (a verified date in the future is a warning that depends on the
+date), and every content file's name and bytes. Any change to any of them misses, and the next
+load writes a fresh cache.
+
+Why pickle is safe here: the file is only ever written by the bot itself, in its owner-only
+folder, and is trusted only when an HMAC-SHA256 over it, keyed with a key derived from the
+bot's HASH_SECRET, matches (checked before a single byte is unpickled). A corrupt,
+truncated, foreign or old file fails the check or the key and is ignored (and replaced by the
+next write), never trusted and never a crash. Writes go to a temporary file renamed into
+place, so a reader never sees half a file.
+
+The bot never writes the cache itself: a separate process does (bot/cache_compiler.py says
+why). Reading goes through a small Python-level file object: the C unpickler calls it once per
+64 KiB frame, and each call lets the event loop take the GIL (see docs/performance.md,
+"Compiled cache, memory and start-up").
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import hashlib
+import hmac
+import logging
+import os
+import pickle
+import sys
+import tempfile
+from dataclasses import dataclass
+from importlib import metadata
+from pathlib import Path
+from typing import BinaryIO
+
+import bot
+from bot.content_files import fingerprint
+from bot.domain.catalog import Catalog, catalog_from, load_catalog
+from bot.domain.load_context import ParsedFiles
+from bot.domain.loader import LoadResult
+from bot.domain.search import SearchIndex
+
+logger = logging.getLogger(__name__)
+
+CACHE_FOLDER = "cache"
+CACHE_FILE = "catalog.bin"
+_TEMPORARY_PREFIX = ".catalog-"
+_MAGIC = b"WAYPOINT-CATALOG-1\n"
+_KEY_BYTES = _MAC_BYTES = 32
+_HEADER_BYTES = len(_MAGIC) + _KEY_BYTES + _MAC_BYTES
+_FOLDER_MODE = 0o700
+_CHUNK_BYTES = 1 << 20
+_KEY_PURPOSE = b"waypoint compiled content cache v1"
+# What the loader's results depend on besides our own code.
+_LIBRARIES = ("PyYAML", "Babel", "opening-hours-py", "tzdata")
+
+
+@dataclass(frozen=True)
+class Compiled:
+    """What the cache holds: a usable load's result (content, problems, coverage) and index."""
+
+    result: LoadResult
+    index: SearchIndex
+
+
+@dataclass(frozen=True)
+class CachedLoad:
+    """A load through the cache: the catalog (None on errors), the loader's result, the key
+    the files had, and whether it came from the cache. `fresh` is what to write to the cache
+    (None on a hit, on errors, or when the files changed while loading)."""
+
+    catalog: Catalog | None
+    result: LoadResult
+    key: bytes
+    hit: bool
+    fresh: Compiled | None = None
+
+
+@functools.cache
+def code_version() -> bytes:
+    """A hash of every source file of the `bot` package (names and bytes), the Python version
+    and the versions of the libraries loading depends on: a cache is never trusted across
+    versions of any of them."""
+    digest = hashlib.sha256(sys.version.encode())
+    for library in _LIBRARIES:
+        try:
+            digest.update(f"{library}={metadata.version(library)}".encode())
+        except metadata.PackageNotFoundError:
+            digest.update(f"{library}=absent".encode())
+    package = Path(bot.__file__).resolve().parent
+    digest.update(fingerprint(package, hidden=True).encode())
+    return digest.digest()
+
+
+def content_key(root: Path, today: dt.date) -> bytes:
+    """The cache key of a content folder as it is now (every file, hidden ones included,
+    since the loader reads some of them), for a load on `today`."""
+    digest = hashlib.sha256(code_version())
+    for part in (str(root), today.isoformat(), fingerprint(root, hidden=True)):
+        digest.update(part.encode("utf-8", "surrogateescape"))
+        digest.update(b"\0")
+    return digest.digest()
+
+
+def mac_key_from(secret: bytes) -> bytes:
+    """The key that signs the cache, derived from the bot's hash secret (never the secret
+    itself, which keys people's HMACs)."""
+    return hmac.new(secret, _KEY_PURPOSE, hashlib.sha256).digest()
+
+
+class ContentCache:
+    """The compiled cache in `folder`, signed and checked with `mac_key` (see `mac_key_from`)."""
+
+    def __init__(self, folder: Path, mac_key: bytes) -> None:
+        self.folder = folder
+        self.mac_key = mac_key
+
+    @classmethod
+    def in_data_dir(cls, data_dir: Path, secret: bytes) -> ContentCache:
+        """The cache of the bot whose data folder is `data_dir` (`DATA_DIR/cache/`)."""
+        return cls(data_dir / CACHE_FOLDER, mac_key_from(secret))
+
+    @property
+    def path(self) -> Path:
+        """The cache file."""
+        return self.folder / CACHE_FILE
+
+    def read(self, key: bytes) -> Compiled | None:
+        """What was compiled for `key`, or None when there is no such file, or it is for
+        another key, corrupt, truncated or not ours (logged, never raised)."""
+        try:
+            with open(self.path, "rb") as file:
+                return self._read_from(file, key)
+        except FileNotFoundError:
+            return None
+        except Exception as error:  # anything wrong with the file only means a cold load
+            logger.warning("Content cache ignored: %s", type(error).__name__)
+            return None
+
+    def _read_from(self, file: BinaryIO, key: bytes) -> Compiled | None:
+        header = file.read(_HEADER_BYTES)
+        if len(header) < _HEADER_BYTES or not header.startswith(_MAGIC):
+            logger.warning("Content cache ignored: not a cache file of this bot")
+            return None
+        stored_key, stored_mac = header[len(_MAGIC) : -_MAC_BYTES], header[-_MAC_BYTES:]
+        if not hmac.compare_digest(stored_key, key):
+            return None  # an older version of the content or the code: simply a miss
+        mac = hmac.new(self.mac_key, stored_key, hashlib.sha256)
+        while chunk := file.read(_CHUNK_BYTES):
+            mac.update(chunk)
+        if not hmac.compare_digest(mac.digest(), stored_mac):
+            logger.warning("Content cache ignored: its check does not match (corrupt or foreign)")
+            return None
+        # The same open file, read again: a rewrite of the cache replaces it by a rename, so
+        # what is unpickled is exactly what was checked.
+        file.seek(_HEADER_BYTES)
+        compiled = pickle.Unpickler(_YieldingReader(file)).load()
+        if not isinstance(compiled, Compiled) or compiled.result.content is None:
+            logger.warning("Content cache ignored: it holds something else")
+            return None
+        return compiled
+
+    def write(self, key: bytes, compiled: Compiled) -> None:
+        """Replace the cache with `compiled` under `key`, atomically; a failure is logged and
+        leaves no partial file behind (the bot works the same without a cache)."""
+        try:
+            self._prepare_folder()
+            descriptor, temporary = tempfile.mkstemp(
+                dir=self.folder, prefix=f"{_TEMPORARY_PREFIX}{os.getpid()}-", suffix=".tmp"
+            )
+        except OSError as error:
+            logger.warning("Content cache not written: %s", error.strerror or type(error).__name__)
+            return
+        replaced = False
+        try:
+            with os.fdopen(descriptor, "wb") as file:
+                self._write_to(file, key, compiled)
+            os.replace(temporary, self.path)
+            replaced = True
+        except Exception as error:  # e.g. a full disk: the next load is simply cold
+            logger.warning("Content cache not written: %s", type(error).__name__)
+        finally:  # also when the writing process is told to stop midway
+            if not replaced:
+                Path(temporary).unlink(missing_ok=True)
+
+    def _write_to(self, file: BinaryIO, key: bytes, compiled: Compiled) -> None:
+        file.write(_MAGIC + key + bytes(_MAC_BYTES))
+        writer = _SigningWriter(file, hmac.new(self.mac_key, key, hashlib.sha256))
+        pickle.Pickler(writer, protocol=pickle.HIGHEST_PROTOCOL).dump(compiled)
+        file.seek(len(_MAGIC) + _KEY_BYTES)
+        file.write(writer.mac.digest())
+
+    def _prepare_folder(self) -> None:
+        """The owner-only cache folder, made if missing; what writes of an earlier process
+        left behind (stopped halfway) removed. One bot runs per DATA_DIR, and this one's own
+        writes in progress have its process id in their names."""
+        if self.folder.is_symlink():
+            raise OSError(f"{self.folder} is a symbolic link; the cache will not follow it")
+        self.folder.mkdir(mode=_FOLDER_MODE, exist_ok=True)  # in DATA_DIR, already 0700
+        os.chmod(self.folder, _FOLDER_MODE)
+        ours = f"{_TEMPORARY_PREFIX}{os.getpid()}-"
+        for leftover in self.folder.glob(f"{_TEMPORARY_PREFIX}*.tmp"):
+            if not leftover.name.startswith(ours):
+                leftover.unlink(missing_ok=True)
+
+
+class _YieldingReader:
+    """A file the unpickler reads frame by frame through Python code, so that the event loop
+    can take the GIL between frames instead of waiting for the whole catalogue."""
+
+    def __init__(self, file: BinaryIO) -> None:
+        self._file = file
+
+    def read(self, size: int = -1) -> bytes:
+        return self._file.read(size)
+
+    def readinto(self, buffer: bytearray | memoryview) -> int:
+        return self._file.readinto(buffer)  # type: ignore[attr-defined]
+
+    def readline(self) -> bytes:
+        return self._file.readline()
+
+
+class _SigningWriter:
+    """A file the pickler writes frame by frame, signing every byte on the way."""
+
+    def __init__(self, file: BinaryIO, mac: hmac.HMAC) -> None:
+        self._file = file
+        self.mac = mac
+
+    def write(self, data: bytes | memoryview) -> int:
+        self.mac.update(data)
+        return self._file.write(data)
+
+
+def load_through_cache(
+    root: Path,
+    cache: ContentCache,
+    parsed: ParsedFiles | None = None,
+    previous: Catalog | None = None,
+) -> CachedLoad:
+    """Load a content folder from the cache when its key matches, else from its files. Call
+    inside `frozen_when_loaded` as any load. A fresh, usable load comes back in `fresh` for
+    the caller to write (off the event loop) when the files did not change meanwhile."""
+    today = dt.date.today()
+    key = content_key(root, today)
+    compiled = cache.read(key)
+    if compiled is not None and compiled.result.content is not None:
+        cached = catalog_from(compiled.result.content, compiled.index)
+        return CachedLoad(cached, compiled.result, key, True)
+    catalog, result = load_catalog(root, parsed, previous, today=today)
+    if catalog is None or content_key(root, today) != key:
+        # Errors are not cached; nor is a load of files that changed while it ran.
+        return CachedLoad(catalog, result, key, False)
+    return CachedLoad(catalog, result, key, False, Compiled(result, catalog.index))

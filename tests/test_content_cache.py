@@ -1,0 +1,369 @@
+"""The compiled content cache: a hit is the same catalogue as a fresh load; any change to any
+content file, the code or the day misses; a bad file is ignored and replaced; owner-only
+permissions; the compiler process writes it (and leaves nothing when stopped); live reloads
+read it and have it compiled; nothing of a person lands in it."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import os
+import pickle
+import shutil
+import stat
+from pathlib import Path
+
+import pytest
+
+from bot import content_cache
+from bot.cache_compiler import CacheCompiler
+from bot.content_cache import (
+    CACHE_FILE,
+    CACHE_FOLDER,
+    Compiled,
+    ContentCache,
+    content_key,
+    load_through_cache,
+    mac_key_from,
+)
+from bot.domain.catalog import Catalog, load_catalog
+from bot.domain.changes import content_changes
+from bot.live import LiveContent, frozen_when_loaded
+from tests.canaries import TEXT_WORD, canary_user, found
+from tests.conftest import CONTENT
+from tests.fake_bot_api import message_update
+
+SECRET = b"a test secret of thirty-two bytes!"
+QUERIES = ("condoms", "naloxona", "abogado", "ducha", "安全套", "food near fruitvale", "zzqx")
+
+
+@pytest.fixture
+def content(tmp_path: Path) -> Path:
+    """A copy of the sample content with a stray file, so a load has a warning to report."""
+    root = tmp_path / "content"
+    shutil.copytree(CONTENT, root)
+    (root / "notes.txt").write_text("not content\n", encoding="utf-8")
+    return root
+
+
+@pytest.fixture
+def cache(tmp_path: Path) -> ContentCache:
+    data_dir = tmp_path / "data"
+    data_dir.mkdir(mode=0o700)
+    return ContentCache.in_data_dir(data_dir, SECRET)
+
+
+def cold_then_written(root: Path, cache: ContentCache) -> content_cache.CachedLoad:
+    """A load that misses, then its compiled catalogue written as the bot writes it."""
+    with frozen_when_loaded():
+        loaded = load_through_cache(root, cache)
+    assert not loaded.hit and loaded.fresh is not None
+    cache.write(loaded.key, loaded.fresh)
+    return loaded
+
+
+def hit(root: Path, cache: ContentCache) -> content_cache.CachedLoad:
+    with frozen_when_loaded():
+        loaded = load_through_cache(root, cache)
+    assert loaded.hit and loaded.fresh is None
+    return loaded
+
+
+def searched(catalog: Catalog) -> list[object]:
+    """What each query finds, everywhere and in each region, as comparable values."""
+    found_ = []
+    for query in QUERIES:
+        for region in (None, *catalog.content.regions):
+            result = catalog.index.search(query, region)
+            found_.append(
+                (
+                    [(h.resource.id, round(h.score, 9), h.named) for h in result.resources],
+                    [n.id for n in result.needs],
+                    result.neighbourhood.id if result.neighbourhood else None,
+                    [s.id for s in result.situations],
+                    [p.id for p in result.pages],
+                    dict(result.topic_scores),
+                )
+            )
+    return found_
+
+
+def test_a_hit_is_the_same_catalogue_as_a_fresh_load(content: Path, cache: ContentCache) -> None:
+    cold = cold_then_written(content, cache)
+    warm = hit(content, cache)
+    fresh, result = load_catalog(content)
+    assert fresh is not None and warm.catalog is not None and cold.catalog is not None
+    changes = content_changes(fresh.content, warm.catalog.content)
+    assert not changes.listings and not changes.other
+    assert list(warm.catalog.content.resources) == list(fresh.content.resources)
+    assert searched(warm.catalog) == searched(fresh)
+    assert result.problems.warnings, "the stray file is reported"
+    assert warm.result.problems.items == result.problems.items
+    assert warm.result.coverage == result.coverage
+    assert warm.result.region_files == result.region_files
+
+
+def test_any_changed_byte_or_name_in_any_content_file_misses(
+    content: Path, cache: ContentCache
+) -> None:
+    cold_then_written(content, cache)
+    today = dt.date.today()
+    key = content_key(content, today)
+    files = sorted(p for p in content.rglob("*") if p.is_file())
+    for path in files:
+        original = path.read_bytes()
+        for at in (0, len(original) // 2, len(original) - 1):
+            changed = bytearray(original)
+            changed[at] ^= 0x01
+            path.write_bytes(bytes(changed))
+            assert content_key(content, today) != key, (path, at)
+            assert cache.read(content_key(content, today)) is None
+        path.write_bytes(original)
+    renamed = files[-1].with_name(f"x{files[-1].name}")
+    files[-1].rename(renamed)
+    assert content_key(content, today) != key
+    renamed.rename(files[-1])
+    (content / ".hidden.yaml").write_text("a: 1\n", encoding="utf-8")  # the loader may read it
+    assert content_key(content, today) != key
+    (content / ".hidden.yaml").unlink()
+    assert content_key(content, today) == key
+    assert cache.read(key) is not None
+
+
+def test_another_code_version_folder_or_day_misses(
+    content: Path, cache: ContentCache, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    cold_then_written(content, cache)
+    today = dt.date.today()
+    assert content_key(content, today + dt.timedelta(days=1)) != content_key(content, today)
+    moved = tmp_path / "elsewhere"
+    shutil.copytree(content, moved)  # problems name the files by their path
+    assert content_key(moved, today) != content_key(content, today)
+    monkeypatch.setattr(content_cache, "code_version", lambda: b"another version of the bot")
+    with frozen_when_loaded():
+        loaded = load_through_cache(content, cache)
+    assert not loaded.hit and loaded.fresh is not None
+
+
+def test_the_code_version_covers_every_source_file_of_the_bot() -> None:
+    package = Path(content_cache.__file__).parent
+    sources = {p.relative_to(package).as_posix() for p in package.rglob("*.py")}
+    assert {"content_cache.py", "domain/search.py", "domain/models.py"} <= sources
+    assert len(content_cache.code_version()) == 32
+
+
+def corrupted_versions(good: bytes) -> dict[str, bytes]:
+    header = len(b"WAYPOINT-CATALOG-1\n") + 64
+    flipped = bytearray(good)
+    flipped[header + len(good[header:]) // 2] ^= 0x40
+    return {
+        "empty": b"",
+        "truncated header": good[:20],
+        "truncated": good[: len(good) // 2],
+        "a flipped byte": bytes(flipped),
+        "another format": b"PK\x03\x04" + good[4:],
+        "garbage": os.urandom(4096),
+        "a plain pickle": pickle.dumps({"not": "ours"}),
+    }
+
+
+BAD_FILES = (
+    "empty",
+    "truncated header",
+    "truncated",
+    "a flipped byte",
+    "another format",
+    "garbage",
+    "a plain pickle",
+)
+
+
+@pytest.mark.parametrize("kind", BAD_FILES)
+def test_a_corrupt_or_truncated_file_is_ignored_and_replaced(
+    content: Path, cache: ContentCache, kind: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    cold_then_written(content, cache)
+    good = cache.path.read_bytes()
+    cache.path.write_bytes(corrupted_versions(good)[kind])
+    with caplog.at_level(logging.WARNING):
+        replaced = cold_then_written(content, cache)
+    assert replaced.catalog is not None
+    assert cache.path.read_bytes() != corrupted_versions(good)[kind]
+    hit(content, cache)
+
+
+def test_a_file_signed_with_another_secret_is_not_trusted(
+    content: Path, cache: ContentCache
+) -> None:
+    foreign = ContentCache(cache.folder, mac_key_from(b"someone else's secret, 32 bytes!!"))
+    cold_then_written(content, foreign)
+    assert cache.read(content_key(content, dt.date.today())) is None
+    cold_then_written(content, cache)
+
+
+def test_a_signed_file_holding_something_else_is_ignored(
+    content: Path, cache: ContentCache
+) -> None:
+    key = content_key(content, dt.date.today())
+    cache.write(key, "not a catalogue")  # type: ignore[arg-type]
+    assert cache.path.exists()
+    assert cache.read(key) is None
+
+
+def test_owner_only_folder_and_file_written_atomically(content: Path, cache: ContentCache) -> None:
+    old_umask = os.umask(0o022)
+    try:
+        cold_then_written(content, cache)
+    finally:
+        os.umask(old_umask)
+    assert stat.S_IMODE(cache.folder.stat().st_mode) == 0o700
+    assert stat.S_IMODE(cache.path.stat().st_mode) == 0o600
+    assert [p.name for p in cache.folder.iterdir()] == [CACHE_FILE]
+    assert cache.folder.name == CACHE_FOLDER
+
+
+def test_a_leftover_of_a_stopped_write_is_removed(content: Path, cache: ContentCache) -> None:
+    cache.folder.mkdir(mode=0o700)
+    leftover = cache.folder / ".catalog-1-abc.tmp"
+    leftover.write_bytes(b"half a file")
+    cold_then_written(content, cache)
+    assert [p.name for p in cache.folder.iterdir()] == [CACHE_FILE]
+
+
+def test_a_failed_write_leaves_no_file_and_raises_nothing(
+    content: Path, cache: ContentCache, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with frozen_when_loaded():
+        loaded = load_through_cache(content, cache)
+    assert loaded.fresh is not None
+
+    def full_disk(*_args: object) -> int:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(content_cache._SigningWriter, "write", full_disk)
+    cache.write(loaded.key, loaded.fresh)
+    assert list(cache.folder.iterdir()) == []
+
+
+def test_content_with_errors_is_not_cached(content: Path, cache: ContentCache) -> None:
+    (content / "needs.yaml").write_text("needs: [\n", encoding="utf-8")
+    with frozen_when_loaded():
+        loaded = load_through_cache(content, cache)
+    assert loaded.catalog is None and loaded.fresh is None and loaded.result.problems.errors
+
+
+def test_files_changed_during_the_load_are_not_cached(
+    content: Path, cache: ContentCache, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real = content_cache.load_catalog
+
+    def edited_meanwhile(*args: object, **kwargs: object) -> object:
+        loaded = real(*args, **kwargs)  # type: ignore[arg-type]
+        (content / "notes.txt").write_text("edited while loading\n", encoding="utf-8")
+        return loaded
+
+    monkeypatch.setattr(content_cache, "load_catalog", edited_meanwhile)
+    with frozen_when_loaded():
+        loaded = load_through_cache(content, cache)
+    assert loaded.catalog is not None and loaded.fresh is None
+
+
+def test_the_compiler_process_writes_the_cache_and_a_hit_follows(
+    content: Path, cache: ContentCache
+) -> None:
+    compiler = CacheCompiler(content, cache)
+    compiler.start()
+    assert compiler.wait() == 0
+    assert stat.S_IMODE(cache.path.stat().st_mode) == 0o600
+    warm = hit(content, cache)
+    fresh, result = load_catalog(content)
+    assert fresh is not None and warm.catalog is not None
+    assert searched(warm.catalog) == searched(fresh)
+    assert warm.result.problems.items == result.problems.items
+
+
+def test_a_stopped_compiler_leaves_no_file(content: Path, cache: ContentCache) -> None:
+    compiler = CacheCompiler(content, cache)
+    compiler.start()
+    compiler.stop(patience=0.0)
+    compiler.stop()  # nothing left to stop
+    assert compiler.wait() is None
+    assert not cache.folder.exists() or [p.name for p in cache.folder.iterdir()] in (
+        [],
+        [CACHE_FILE],  # it may have finished first
+    )
+
+
+def test_the_compiler_refuses_a_missing_key(content: Path, cache: ContentCache) -> None:
+    import subprocess
+    import sys
+
+    command = [sys.executable, "-m", "bot.cache_compiler", str(content), str(cache.folder)]
+    done = subprocess.run(command, input=b"not hex\n", capture_output=True, check=False)
+    assert done.returncode == 2 and b"signing key" in done.stderr
+    assert not cache.path.exists()
+
+
+async def test_a_live_reload_has_a_fresh_cache_compiled_and_reads_it(
+    content: Path, cache: ContentCache
+) -> None:
+    catalog, _result = load_catalog(content)
+    assert catalog is not None
+    listings = list(catalog.content.resources)
+    served: list[Catalog] = [catalog]
+    live = LiveContent(content, catalog, lambda new: served.__setitem__(0, new), cache)
+    del catalog  # only the live content holds it: freed after the reload, then compiled
+    region = content / "regions" / "oakland.yaml"
+    region.write_text(region.read_text(encoding="utf-8") + "\n# edited\n", encoding="utf-8")
+    outcome = await live.reload()
+    assert outcome.served and served[0] is live.catalog
+    assert await live.cache_compiled() == 0
+    key = content_key(content, dt.date.today())
+    compiled = cache.read(key)
+    assert isinstance(compiled, Compiled) and compiled.result.content is not None
+    assert list(compiled.result.content.resources) == listings
+    again = await live.reload()  # the same files: read from the cache, nothing to compile
+    assert again.served and not again.changes.listings
+    assert list(served[0].content.resources) == listings
+
+
+async def test_nothing_of_a_person_lands_in_the_cache(
+    content: Path, cache: ContentCache, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """People using the bot while it reloads and writes the cache leave nothing in it."""
+    from bot import live as live_module
+    from tests.app_harness import running_bot
+    from tests.conftest import SUNDAY_MORNING
+
+    # The harness keeps the old catalog: compile without waiting for it to be freed.
+    monkeypatch.setattr(live_module, "COMPILE_AFTER_RELEASE_S", 0.05)
+
+    user = canary_user("es", number=3)
+    catalog, _result = load_catalog(content)
+    assert catalog is not None
+    async with running_bot(catalog, tmp_path / "bot", lambda: SUNDAY_MORNING) as bot:
+        live = LiveContent(content, catalog, bot.handlers.use_catalog, cache)
+        del catalog
+        for text in (f"{TEXT_WORD} condones", "/start", TEXT_WORD):
+            await bot.send(message_update(user, text))
+        (content / "notes.txt").write_text("changed\n", encoding="utf-8")
+        assert (await live.reload()).served
+        await bot.send(message_update(user, f"{TEXT_WORD} ducha"))
+        assert await live.cache_compiled() == 0
+    raw = cache.path.read_bytes()
+    assert raw and found(raw.decode("latin-1")) == []
+    assert str(user["id"]).encode() not in raw
+
+
+def test_a_compiler_that_cannot_start_is_only_logged(
+    content: Path, cache: ContentCache, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from bot import cache_compiler
+
+    def no_processes_left(*_args: object, **_kwargs: object) -> None:
+        raise OSError(11, "Resource temporarily unavailable")
+
+    monkeypatch.setattr(cache_compiler.subprocess, "Popen", no_processes_left)
+    compiler = CacheCompiler(content, cache)
+    compiler.start()
+    assert compiler.wait() is None and not cache.path.exists()
