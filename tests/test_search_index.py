@@ -196,21 +196,3 @@ def test_field_weights_are_whole_numbers() -> None:
         search.LANGUAGE_WEIGHT,
     )
     assert all(float(weight).is_integer() for weight in weights)
-
-
-@settings(max_examples=60, deadline=None)
-@given(typed=st.lists(st.sampled_from(TYPED), max_size=6), area=st.integers(-1, 9))
-def test_words_matched_exactly_are_counted_as_they_are_added(
-    areas_catalog: Catalog, typed: list[str], area: int
-) -> None:
-    """Counting positions repeated by weight gives the sums word by word, as floats."""
-    index = areas_catalog.index
-    resources = index._resources
-    regions = sorted(areas_catalog.content.regions)
-    span = (0, len(resources.resources)) if area < 0 else resources.areas[regions[area]]
-    clauses = index._clauses(words(" ".join(typed)))
-    counted = resources._text_scores(clauses, span)
-    assert counted == search._text_scores(clauses, span, len(resources.resources))
-    assert resources.levels, "no long posting list: the counting of levels is not tested"
-    found = resources.score(clauses, [], None if area < 0 else regions[area], 20)
-    assert all(type(score) is float for score, _resource in found)
