@@ -13,10 +13,9 @@ import bisect
 import contextlib
 import functools
 import heapq
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
-from itertools import chain, repeat
 from operator import itemgetter
 
 from babel import Locale, UnknownLocaleError
@@ -185,28 +184,12 @@ class _ResourceIndex:
     everywhere: dict[str, dict[str | None, float]]
     # For long posting lists: the highest weight, and the positions that have it.
     tops: dict[str, tuple[float, frozenset[int]]]
-    # For long posting lists: each weight with its positions, in order.
-    levels: dict[str, tuple[tuple[int, tuple[int, ...]], ...]]
 
     def top(self, term: str) -> tuple[float, frozenset[int]]:
         """The highest weight of a term's postings, and the positions that have it."""
         if term in self.tops:
             return self.tops[term]
         return _top(self.postings[term])
-
-    def weighted(self, term: str, span: tuple[int, int]) -> Iterable[int]:
-        """The positions in `span` of a term's postings, each repeated as many times as its
-        (whole-number) weight: counting them gives the term's score of each place."""
-        if term in self.levels:
-            start, end = span
-            found: list[tuple[int, ...]] = []
-            for weight, positions in self.levels[term]:
-                low = bisect.bisect_left(positions, start)
-                inside = positions[low : bisect.bisect_left(positions, end, low)]
-                found.extend(repeat(inside, weight))
-            return chain.from_iterable(found)
-        pairs = _within(self.postings[term], span, len(self.resources))
-        return (position for position, weight in pairs for _ in range(int(weight)))
 
     @classmethod
     def build(
@@ -243,21 +226,7 @@ class _ResourceIndex:
             for term, pairs in kept.items()
             if len(pairs) >= LONG_POSTINGS
         }
-        levels: dict[Postings, tuple[tuple[int, tuple[int, ...]], ...]] = {}
-        long_levels = {
-            term: levels[pairs] if pairs in levels else levels.setdefault(pairs, _levels(pairs))
-            for term, pairs in kept.items()
-            if len(pairs) >= LONG_POSTINGS
-        }
-        return cls(
-            tuple(resources),
-            areas,
-            kept,
-            need_sets,
-            _everywhere(kept, areas),
-            long_tops,
-            long_levels,
-        )
+        return cls(tuple(resources), areas, kept, need_sets, _everywhere(kept, areas), long_tops)
 
     def score(
         self,
@@ -282,7 +251,7 @@ class _ResourceIndex:
         full = self._full_marks(clauses, needs, span, floor, limit)
         if full is not None:
             return full
-        scores = self._text_scores(clauses, span)
+        scores = _text_scores(clauses, span, len(self.resources))
         if floor:
             scores = {position: value + floor for position, value in scores.items()}
         for members, bonus in needs:
@@ -299,34 +268,7 @@ class _ResourceIndex:
             scores = {position: scores[position] for position in best}
             scores.update(alone)
             best = _best(scores, limit)
-        return [(float(scores[position]), self.resources[position]) for position in best]
-
-    def _text_scores(self, clauses: list[_Clause], span: tuple[int, int]) -> dict[int, float]:
-        """Per position in `span`, what the query's words add up to.
-
-        When every word is matched exactly, the weights are whole numbers and a place's score
-        is how many times it appears among its postings each repeated as often as its weight,
-        counted in C (`Counter`), as whole numbers, which give the same float as the sums.
-        """
-        if not all(map(_exact, clauses)) or not clauses:
-            return _text_scores(clauses, span, len(self.resources))
-        # The longest list is copied in one go (the order of whole-number sums does not matter).
-        longest = max(clauses, key=lambda clause: len(self.postings[str(clause.term)]))
-        first = _within(self.postings[str(longest.term)], span, len(self.resources))
-        counts: Counter[int] = Counter()
-        if longest.times == 1:
-            counts.update(dict(first))
-        else:
-            counts.update({position: weight * longest.times for position, weight in first})
-        counts.update(
-            chain.from_iterable(
-                self.weighted(str(clause.term), span)
-                for clause in clauses
-                if clause is not longest
-                for _ in range(clause.times)
-            )
-        )
-        return dict(counts)
+        return [(scores[position], self.resources[position]) for position in best]
 
     def _full_marks(
         self,
@@ -367,14 +309,6 @@ def _top(pairs: Postings) -> tuple[float, frozenset[int]]:
     """The highest weight of some postings, and the positions that have it."""
     highest = max((weight for _position, weight in pairs), default=0.0)
     return highest, frozenset(position for position, weight in pairs if weight == highest)
-
-
-def _levels(pairs: Postings) -> tuple[tuple[int, tuple[int, ...]], ...]:
-    """Each (whole-number) weight of some postings with its positions, in order."""
-    by_weight: dict[int, list[int]] = defaultdict(list)
-    for position, weight in pairs:
-        by_weight[int(weight)].append(position)
-    return tuple((weight, tuple(positions)) for weight, positions in sorted(by_weight.items()))
 
 
 def _everywhere(
