@@ -848,6 +848,29 @@ class FloodResult:
     flood_limited: int
 
 
+def flood_result(
+    api: FakeBotApi, flooder_id: int, mark: float, tallies: tuple[Tally, Tally]
+) -> FloodResult:
+    """Others' waits without and with the flood, and what reached the flooder since `mark`
+    (no rate limit counted: the caller adds it where the fake limits sends)."""
+    calm, flooded = tallies
+    to_flooder = [
+        e for e in by_chat(api.effects, ("sendMessage",)).get(flooder_id, []) if e.at >= mark
+    ]
+    sends = [e.at for e in api.effects if e.call.method == "sendMessage"]
+    return FloodResult(
+        calm.delays,
+        flooded.delays,
+        calm.lost,
+        flooded.lost,
+        len(to_flooder),
+        sum(1 for e in to_flooder if FLOOD_NOTICE in str(e.call.get("text"))),
+        peak_per_second(sends),
+        0,
+        0,
+    )
+
+
 def peak_per_second(times: Sequence[float]) -> int:
     """The most events in any one-second window."""
     ordered = sorted(times)
@@ -895,21 +918,13 @@ def flood_once(
                 asks.append(push(api, message_update(someone, "condoms"), someone["id"], "search"))
         flood_tally, _ = one_phase(api, bot, asks)
         wait_until(confirmed(api, flood_ids), PHASE_TIMEOUT_S, bot)
-        to_flooder = [
-            e for e in by_chat(api.effects, ("sendMessage",)).get(flooder["id"], []) if e.at >= mark
-        ]
-        sends = [e.at for e in api.effects if e.call.method == "sendMessage"]
+        limited = [f.kind == "rate_limit" for f in api.faults]
+        result = flood_result(api, flooder["id"], mark, (calm_tally, flood_tally))
         bot.terminate()
-    return FloodResult(
-        calm_tally.delays,
-        flood_tally.delays,
-        calm_tally.lost,
-        flood_tally.lost,
-        len(to_flooder),
-        sum(1 for e in to_flooder if FLOOD_NOTICE in str(e.call.get("text"))),
-        peak_per_second(sends),
-        sum(1 for f in api.faults[:faults_before] if f.kind == "rate_limit"),
-        sum(1 for f in api.faults[faults_before:] if f.kind == "rate_limit"),
+    return replace(
+        result,
+        calm_limited=sum(limited[:faults_before]),
+        flood_limited=sum(limited[faults_before:]),
     )
 
 
@@ -1009,22 +1024,9 @@ def flood_by_webhook(args: argparse.Namespace, tmp: Path, others: int, flood: in
             file=sys.stderr,
             flush=True,
         )
-        to_flooder = [
-            e for e in by_chat(api.effects, ("sendMessage",)).get(flooder["id"], []) if e.at >= mark
-        ]
-        sends = [e.at for e in api.effects if e.call.method == "sendMessage"]
+        result = flood_result(api, flooder["id"], mark, (calm_tally, flood_tally))
         bot.terminate()
-    return FloodResult(
-        calm_tally.delays,
-        flood_tally.delays,
-        calm_tally.lost,
-        flood_tally.lost,
-        len(to_flooder),
-        sum(1 for e in to_flooder if FLOOD_NOTICE in str(e.call.get("text"))),
-        peak_per_second(sends),
-        0,
-        0,
-    )
+    return result
 
 
 def run_flood(args: argparse.Namespace, tmp: Path) -> tuple[list[Summary], str]:

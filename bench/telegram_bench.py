@@ -101,8 +101,6 @@ TEXT_METHODS = ("sendMessage", "editMessageText")
 Json = dict[str, Any]
 Stream = list[tuple[str, Json]]
 AnyApplication = Application[Any, Any, Any, Any, Any, Any]
-# Only shapes a pressed message as the Bot API returned it; its recording is never read.
-BOT_API = RecordingRequest()
 
 
 @dataclass(frozen=True)

@@ -42,29 +42,13 @@ def nearest(
 ) -> list[Nearby]:
     """Resources with a place, closest first (phone-only services are left out)."""
     pool = content.resources.values() if resources is None else resources
-    # distance_km's own arithmetic, with the point's half worked out once for the whole pool
-    # (a region can hold a thousand places; this runs on every nearby list).
-    lat1 = math.radians(point.latitude)
-    cos_lat1 = math.cos(lat1)
-    placed: list[tuple[float, str, Resource]] = []
+    found = []
     for resource in pool:
         where = resource_point(content, resource)
         if where is not None:
-            lat2 = math.radians(where.latitude)
-            dlon = math.radians(where.longitude - point.longitude)
-            h = (
-                math.sin((lat2 - lat1) / 2) ** 2
-                + cos_lat1 * math.cos(lat2) * math.sin(dlon / 2) ** 2
-            )
-            placed.append(
-                (2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(h))), resource.id, resource)
-            )
-    placed.sort(key=_by_distance_then_id)
-    return [Nearby(resource, km) for km, _id, resource in placed]
-
-
-def _by_distance_then_id(placed: tuple[float, str, Resource]) -> tuple[float, str]:
-    return placed[0], placed[1]
+            found.append(Nearby(resource, distance_km(point, where)))
+    found.sort(key=lambda n: (n.distance_km, n.resource.id))
+    return found
 
 
 class Distances:
