@@ -4,7 +4,7 @@ without particles), negotiation of Telegram's language codes, splitting unspaced
 from __future__ import annotations
 
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from bot.app import telegram_language
@@ -26,6 +26,14 @@ EIGHT = ("en", "es", "fil", "ko", "th", "vi", "zh_Hans", "zh_Hant")
 )
 def test_fold_touches_latin_accents_only(text: str, folded: str) -> None:
     assert fold(text) == folded
+
+
+@given(st.text())
+@example("0\u2028\u0300")  # a mark after a line separator: once "0 \u0300", then "0"
+@example("x\u200b\u0301y")
+def test_folding_folded_text_changes_nothing(text: str) -> None:
+    # Buttons carry a folded search and refuse one that folds to something else.
+    assert fold(fold(text)) == fold(text)
 
 
 def test_tokens_per_script() -> None:

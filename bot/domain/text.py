@@ -156,7 +156,7 @@ STOPWORDS = frozenset(
 
 # Not a letter, digit or combining mark: separates words. (Python's \w leaves out marks, which
 # would cut Thai words apart at every vowel and tone mark.)
-_SEPARATORS = re.compile(r"[^\w\u0300-\u036f\u0e31\u0e34-\u0e3a\u0e47-\u0e4e\u0e81-\u0eff]+|_+")
+_SEPARATORS = re.compile(r"(?:[^\w\u0300-\u036f\u0e31\u0e34-\u0e3a\u0e47-\u0e4e\u0e81-\u0eff]|_)+")
 # An apostrophe inside a word joins its parts: "isn't" is one word "isnt", never "isn" and a
 # stray "t" that matches "T visa".
 _INNER_APOSTROPHE = re.compile(r"(?<=\w)['’ʼ`´](?=\w)")
@@ -211,6 +211,11 @@ _JAMO_ONLY = re.compile(r"[\u1100-\u11ff\u3131-\u318e]+")
 _THAI_CLUSTER = re.compile(r"[\u0e00-\u0e7f][\u0e31\u0e34-\u0e3a\u0e47-\u0e4e]*")
 
 
+def _is_mark(ch: str) -> bool:
+    # Thai vowel signs are marks of combining class 0: a tone mark may sit on them.
+    return unicodedata.category(ch).startswith("M")
+
+
 def _is_latin(ch: str) -> bool:
     return ch.isascii() or "\u00c0" <= ch <= "\u024f" or "\u1e00" <= ch <= "\u1eff"
 
@@ -229,13 +234,16 @@ def fold(text: str) -> str:
     folded = _INNER_APOSTROPHE.sub("", text.casefold())
     if not folded.isascii():
         kept = []
-        latin = False
+        drop_marks = False
         for ch in unicodedata.normalize("NFKD", folded):
             if unicodedata.combining(ch):
-                if latin:
+                if drop_marks:
                     continue
             else:
-                latin = _is_latin(ch)
+                # Marks go from Latin letters, and from what is no letter at all (a space, a
+                # line separator): a mark there accents nothing, and keeping it made folding
+                # the folded text give something else.
+                drop_marks = _is_latin(ch) or not (ch.isalnum() or _is_mark(ch))
             kept.append(ch)
         # Compatibility forms can decompose into capitals ("ᴬ" is "A"): fold case again.
         folded = unicodedata.normalize("NFC", "".join(kept)).casefold().translate(_LATIN_EXTRA)
