@@ -205,9 +205,14 @@ class _ResourceIndex:
             areas[region_id] = (len(resources), len(resources) + len(items))
             resources.extend(items)
         # Terms found in exactly the same places (mostly the character pairs of one Chinese or
-        # Thai word) share one tuple: less memory, and a search adds them up in one pass.
+        # Thai word) share one tuple: less memory, and a search adds them up in one pass. Each
+        # list is dropped as soon as it is copied: left to the end, freeing them all at once
+        # would hold the GIL for tens of milliseconds (a reload runs in a thread beside the bot).
         shared: dict[Postings, Postings] = {}
-        kept = {term: shared.setdefault(tuple(p), tuple(p)) for term, p in postings.items()}
+        kept: dict[str, Postings] = {}
+        for term in list(postings):
+            pairs = tuple(postings.pop(term))
+            kept[term] = shared.setdefault(pairs, pairs)
         by_need: dict[str, set[int]] = defaultdict(set)
         for position, resource in enumerate(resources):
             for need_id in resource.needs:
