@@ -8,7 +8,7 @@ Each action knows its own code and arguments; adding one means adding one class 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, fields, is_dataclass, replace
 from enum import IntFlag
 from typing import ClassVar, Self
 
@@ -573,6 +573,15 @@ def encode(action: Action) -> str:
     if len(data.encode("utf-8")) > MAX_BYTES:
         raise ValueError(f"callback data over {MAX_BYTES} bytes: {data!r}")
     return data
+
+
+def carries_words(action: object) -> bool:
+    """Whether an action holds a person's typed words: a search, or a way back to one."""
+    if isinstance(action, ShowSearch):
+        return True
+    if not is_dataclass(action):
+        return False
+    return any(carries_words(getattr(action, field.name)) for field in fields(action))
 
 
 def decode(data: object) -> Action | None:

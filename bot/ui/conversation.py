@@ -8,12 +8,13 @@ from __future__ import annotations
 import datetime as dt
 import unicodedata
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from bot.domain.bad_dates import BadDateDraft
 from bot.domain.catalog import Catalog
 from bot.domain.models import GeoPoint, Section
+from bot.domain.open_now import minute_of
 from bot.domain.upkeep import ListingReport
 from bot.i18n import translator
 from bot.policy import DEFAULT_RETENTION_DAYS
@@ -48,10 +49,12 @@ from bot.ui.actions import (
     ShowSection,
     ShowShare,
     ShowUrgent,
+    carries_words,
     decode,
     search_key,
 )
 from bot.ui.deeplink import DeepLink, decode_link
+from bot.ui.memo import Memo
 from bot.ui.render import Screen
 from bot.ui.screens import View
 from bot.ui.state import UserState
@@ -134,6 +137,10 @@ class Conversation:
     locales: tuple[str, ...]
     retention_days: int = DEFAULT_RETENTION_DAYS
     protect_default: bool = False
+    # Screens drawn this minute, shared by everyone in the same state, and list entries shared
+    # by every screen (a new catalog, through `replace`, starts empty ones). See `drawn`.
+    _drawn: Memo[Screen] = field(default_factory=Memo, init=False, repr=False, compare=False)
+    _lines: Memo[str] = field(default_factory=Memo, init=False, repr=False, compare=False)
 
     def view(self, state: UserState, now: dt.datetime) -> View:
         """What screens need to draw for this state at this moment."""
@@ -145,7 +152,27 @@ class Conversation:
             self.locales,
             self.retention_days,
             self.protect_default,
+            self._lines,
         )
+
+    def drawn(self, action: Action | str, state: UserState, now: dt.datetime) -> Screen:
+        """The screen for a button's `action` (or a named screen: "welcome", "help"), drawn
+        once a minute for everyone in the same state: most people look at the same few
+        screens, and drawing them is most of the cost of an answer. Screens are drawn for the
+        start of the minute, so they are the same whoever asks first. Never kept: a screen
+        holding a person's words (a search), or drawn while a bad-date report is open."""
+        if state.bad_date is not None or carries_words(action):
+            return self._draw(action, self.view(state, now))
+        minute = minute_of(now)
+        return self._drawn.get(
+            (action, state, minute), lambda: self._draw(action, self.view(state, minute))
+        )
+
+    @staticmethod
+    def _draw(action: Action | str, view: View) -> Screen:
+        if isinstance(action, str):
+            return _NAMED_SCREENS[action](view)
+        return _SCREENS[type(action)](view, action)
 
     def respond(self, event: Event, state: UserState, now: dt.datetime) -> Reply:
         """The screen answering `event`, and the state after it."""
@@ -184,15 +211,13 @@ class Conversation:
             if action.locale not in self.locales:
                 return Reply(screens.out_of_date(self.view(state, now)), state)
             state = replace(state, locale=action.locale)
-            view = self.view(state, now)
-            return Reply(
-                screens.main_menu(view) if view.region else screens.area_picker(view), state
-            )
+            shown = ShowMenu() if state.region_id in content.regions else ChooseArea()
+            return Reply(self.drawn(shown, state, now), state)
         if isinstance(action, SetArea):
             if action.region_id not in content.regions:
                 return Reply(screens.out_of_date(self.view(state, now)), state)
             state = replace(state, region_id=action.region_id)
-            return Reply(screens.main_menu(self.view(state, now)), state)
+            return Reply(self.drawn(ShowMenu(), state, now), state)
         if isinstance(action, SetDisappearing):
             state = replace(state, disappear_after=action.seconds)
             return Reply(screens.privacy(self.view(state, now)), state)
@@ -207,11 +232,15 @@ class Conversation:
             return self.bad_date(action, state, now)
         open_need = action.need_id if isinstance(action, ShowNeed | ShowNearby) else ""
         state = replace(state, open_need=open_need if open_need in content.needs else "")
-        view = self.view(state, now)
         counted = None
         if isinstance(action, ShowNeed) and action.page == 0 and action.filters == Filter.NONE:
             counted = state.open_need or None
-        return Reply(_draw(view, action), state, counted_need=counted, report=_report(action, view))
+        return Reply(
+            self.drawn(action, state, now),
+            state,
+            counted_need=counted,
+            report=_report(action, self.catalog),
+        )
 
     def command(self, command: Command, state: UserState, now: dt.datetime) -> Reply:
         """The screen for a /command."""
@@ -234,7 +263,7 @@ class Conversation:
         if name in actions:
             return self.act(actions[name], state, now)
         if name == "help":
-            return Reply(screens.help_screen(view), state)
+            return Reply(self.drawn("help", state, now), state)
         if name == "forget":
             state = UserState(locale=state.locale)
             return Reply(screens.forgotten(self.view(state, now)), state, erase=True)
@@ -261,7 +290,7 @@ class Conversation:
         """/start: the welcome, or what a deep link presets (ignoring what no longer exists);
         its campaign code, if any, is counted (never with anything about the person)."""
         if link is None:
-            return Reply(screens.welcome(self.view(state, now)), state)
+            return Reply(self.drawn("welcome", state, now), state)
         return replace(self.open_link(link, state, now), counted_campaign=link.campaign)
 
     def open_link(self, link: DeepLink, state: UserState, now: dt.datetime) -> Reply:
@@ -341,13 +370,15 @@ _SCREENS: dict[type, Callable[[View, Any], Screen]] = {
 }
 
 
-def _report(action: Action, view: View) -> ListingReport | None:
+# Screens drawn for commands rather than buttons.
+_NAMED_SCREENS: dict[str, Callable[[View], Screen]] = {
+    "welcome": screens.welcome,
+    "help": screens.help_screen,
+}
+
+
+def _report(action: Action, catalog: Catalog) -> ListingReport | None:
     """The listing report a button makes, when it is a reason picked for a listing we have."""
-    if isinstance(action, SendReport) and action.resource_id in view.catalog.content.resources:
+    if isinstance(action, SendReport) and action.resource_id in catalog.content.resources:
         return ListingReport(action.resource_id, action.reason)
     return None
-
-
-def _draw(view: View, action: Action) -> Screen:
-    """The screen a button shows."""
-    return _SCREENS[type(action)](view, action)

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from dataclasses import replace
 
 from bot.domain.hours import OpenState
 from bot.domain.models import InfoSharing, Resource, YesNo
-from bot.domain.open_now import COMMUNITY_LED
+from bot.domain.open_now import COMMUNITY_LED, minute_of
 from bot.ui import labels
 from bot.ui.actions import Filter
 from bot.ui.labels import access_question
@@ -112,6 +113,20 @@ def stale_note(view: View) -> str:
 
 def list_line(view: View, number: int, resource: Resource, distance: float | None) -> str:
     """One numbered entry of a list: name, open status, place, distance, marks, warnings."""
+    heading = bold(f"{number}. {resource.name.get(view.state.locale)}")
+    if distance is not None:
+        # A distance may come from a person's location: never kept (see `View.lines`).
+        return f"{heading}\n{_line_details(view, resource, distance)}"
+    minute = minute_of(view.now)
+    details = view.lines.get(
+        (resource.id, view.state.locale, minute),
+        lambda: _line_details(replace(view, now=minute), resource, None),
+    )
+    return f"{heading}\n{details}"
+
+
+def _line_details(view: View, resource: Resource, distance: float | None) -> str:
+    """A list entry under its name: open status, place, distance, marks, then warnings."""
     content = view.catalog.content
     hood = content.neighbourhoods[resource.neighbourhood_id]
     parts = [open_status(view, resource), hood.name.get(view.state.locale)]
@@ -123,8 +138,7 @@ def list_line(view: View, number: int, resource: Resource, distance: float | Non
         parts.append(marks)
     if resource.sample:
         parts.append(view.tr.pgettext("mark", "[sample]"))
-    name = resource.name.get(view.state.locale)
-    lines = [bold(f"{number}. {name}"), esc(" · ".join(parts))]
+    lines = [esc(" · ".join(parts))]
     warning = warnings(view, resource)
     if warning:
         lines.append(esc(warning))

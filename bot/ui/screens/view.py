@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from bot.domain.catalog import Catalog
 from bot.domain.models import LocalizedText, Region
 from bot.i18n import Translator
 from bot.policy import DEFAULT_RETENTION_DAYS
 from bot.ui.actions import ShowMenu, ShowShare, ShowUrgent
+from bot.ui.memo import Memo
 from bot.ui.render import Button, esc, italic
 from bot.ui.state import UserState
 
@@ -25,6 +26,10 @@ class View:
     locales: tuple[str, ...]
     retention_days: int = DEFAULT_RETENTION_DAYS
     protect_default: bool = False
+    # List entries drawn this minute, by listing and language, shared by every view of one
+    # conversation (a view of its own keeps them only for itself). Never keyed by anything a
+    # person typed or where they are.
+    lines: Memo[str] = field(default_factory=Memo, repr=False, compare=False)
 
     @property
     def protected(self) -> bool:
