@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import functools
+import operator
 import re
 import string
 import unicodedata
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from types import MappingProxyType
 
 # Small words dropped from queries and listings (English, Spanish, Filipino, Korean, and Vietnamese
@@ -267,9 +268,11 @@ _MARK_DROPPERS = _char_class(
 )
 _CLASSIFIED = re.compile(f"[{_char_class(_SCANNED)}{_IDEOGRAPHS}]*")
 _DROPPED_MARKS = re.compile(f"(?<=[{_MARK_DROPPERS}])[{_MARKS}]+")
-_APOSTROPHES = frozenset("'’ʼ`´")
-# ASCII text folds by one table: capitals to small letters, anything but a letter or digit
-# to a space (the underscore too, as _SEPARATORS does).
+# Searched for first: a translation or substitution costs more than finding nothing to do.
+_APOSTROPHE = re.compile("['’ʼ`´]")
+_LATIN_EXTRA_FOUND = re.compile("[đłøß]")
+# ASCII text (most text, once its accents are gone) folds by one table: capitals to small
+# letters, anything but a letter or digit to a space (the underscore too, as _SEPARATORS does).
 _ASCII_FOLD = str.maketrans(
     {chr(code): chr(code).lower() if chr(code).isalnum() else " " for code in range(128)}
 )
@@ -287,17 +290,20 @@ def fold(text: str) -> str:
     and every other script stay whole); apostrophes inside words dropped; anything that is not
     a letter, digit or mark turned into spaces."""
     folded = text.casefold()
-    if not _APOSTROPHES.isdisjoint(folded):
+    if _APOSTROPHE.search(folded):
         folded = _INNER_APOSTROPHE.sub("", folded)
+    if not folded.isascii():
+        decomposed = unicodedata.normalize("NFKD", folded)
+        if _CLASSIFIED.fullmatch(decomposed):
+            kept = _DROPPED_MARKS.sub("", decomposed)
+        else:
+            kept = _without_dropped_marks(decomposed)
+        # Compatibility forms can decompose into capitals ("ᴬ" is "A"): fold case again.
+        folded = unicodedata.normalize("NFC", kept).casefold()
+        if _LATIN_EXTRA_FOUND.search(folded):
+            folded = folded.translate(_LATIN_EXTRA)
     if folded.isascii():
         return " ".join(folded.translate(_ASCII_FOLD).split())
-    decomposed = unicodedata.normalize("NFKD", folded)
-    if _CLASSIFIED.fullmatch(decomposed):
-        kept = _DROPPED_MARKS.sub("", decomposed)
-    else:
-        kept = _without_dropped_marks(decomposed)
-    # Compatibility forms can decompose into capitals ("ᴬ" is "A"): fold case again.
-    folded = unicodedata.normalize("NFC", kept).casefold().translate(_LATIN_EXTRA)
     return _SEPARATORS.sub(" ", folded).strip()
 
 
@@ -324,15 +330,18 @@ def tokens(text: str) -> list[str]:
 
 @functools.lru_cache(maxsize=TEXT_CACHE_SIZE)
 def _tokens(text: str) -> tuple[str, ...]:
+    folded = fold(text)
+    if folded.isascii():
+        return tuple(folded.split())
     found: list[str] = []
-    for word in fold(text).split():
+    for word in folded.split():
         if word.isascii():
             found.append(word)
             continue
         for run in _RUNS.finditer(word):
             kind, value = run.lastgroup, run.group()
             if kind == "cjk":
-                found.extend(_pairs(list(value)))
+                found.extend(_pairs(value))
             elif kind == "thai":
                 found.extend(_pairs(_THAI_CLUSTER.findall(value)))
             elif kind == "hangul":
@@ -373,11 +382,11 @@ def only_paired(text: str) -> bool:
     return bool(folded) and all(_PAIRED.match(ch) for ch in folded)
 
 
-def _pairs(units: list[str]) -> list[str]:
+def _pairs(units: Sequence[str]) -> list[str]:
     """Overlapping pairs ("安全套" -> 安全, 全套); a single unit alone."""
     if len(units) < 2:
-        return units
-    return [units[i] + units[i + 1] for i in range(len(units) - 1)]
+        return list(units)
+    return list(map(operator.add, units, units[1:]))
 
 
 def _without_particle(word: str) -> str:
