@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import functools
+import operator
 import re
+import string
 import unicodedata
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
+from types import MappingProxyType
 
 # Small words dropped from queries and listings (English, Spanish, Filipino, Korean, and Vietnamese
 # without its accents: toi, ban, co, khong...); phrases keep them. Vietnamese syllables that
@@ -205,6 +208,9 @@ _PARTICLES = tuple(
         reverse=True,
     )
 )
+_PARTICLES_BY_LAST = MappingProxyType(
+    {last: tuple(p for p in _PARTICLES if p[-1] == last) for last in {p[-1] for p in _PARTICLES}}
+)
 MIN_KOREAN_STEM = 2
 _JAMO_ONLY = re.compile(r"[\u1100-\u11ff\u3131-\u318e]+")
 # A Thai character with the vowel and tone marks written above or below it: one unit.
@@ -220,6 +226,58 @@ def _is_latin(ch: str) -> bool:
     return ch.isascii() or "\u00c0" <= ch <= "\u024f" or "\u1e00" <= ch <= "\u1eff"
 
 
+def _drops_marks(ch: str) -> bool:
+    """Whether combining marks after `ch` (itself not one) are dropped by `fold`: after Latin
+    letters, and after what is no letter at all (a space, a line separator), where a mark
+    accents nothing and keeping it made folding the folded text give something else."""
+    return _is_latin(ch) or not (ch.isalnum() or _is_mark(ch))
+
+
+def _char_class(chars: Iterable[str]) -> str:
+    """A regular-expression character class body matching exactly `chars`, as ranges."""
+    codes = sorted(ord(ch) for ch in chars)
+    ranges: list[list[int]] = []
+    for code in codes:
+        if ranges and code == ranges[-1][1] + 1:
+            ranges[-1][1] = code
+        else:
+            ranges.append([code, code])
+    return "".join(f"\\U{a:08x}-\\U{b:08x}" for a, b in ranges)
+
+
+# The scripts of the content languages (Latin, Thai, Hangul jamo, kana, CJK punctuation) are
+# classified here once, so that a text written only in them has its marks dropped by one
+# regular expression instead of a loop over its characters. Ideographs are neither marks nor
+# drop them (tests/test_fold_fast.py checks it), so they are listed without a scan.
+_SCANNED = "".join(
+    chr(code)
+    for first, last in (
+        (0x0000, 0x036F),
+        (0x0E00, 0x0E7F),
+        (0x1100, 0x11FF),
+        (0x1E00, 0x1EFF),
+        (0x2000, 0x206F),
+        (0x3000, 0x30FF),
+    )
+    for code in range(first, last + 1)
+)
+_IDEOGRAPHS = "\u3400-\u4dbf\u4e00-\u9fff"
+_MARKS = _char_class(ch for ch in _SCANNED if unicodedata.combining(ch))
+_MARK_DROPPERS = _char_class(
+    ch for ch in _SCANNED if not unicodedata.combining(ch) and _drops_marks(ch)
+)
+_CLASSIFIED = re.compile(f"[{_char_class(_SCANNED)}{_IDEOGRAPHS}]*")
+_DROPPED_MARKS = re.compile(f"(?<=[{_MARK_DROPPERS}])[{_MARKS}]+")
+# Searched for first: a translation or substitution costs more than finding nothing to do.
+_APOSTROPHE = re.compile("['’ʼ`´]")
+_LATIN_EXTRA_FOUND = re.compile("[đłøß]")
+# ASCII text (most text, once its accents are gone) folds by one table: capitals to small
+# letters, anything but a letter or digit to a space (the underscore too, as _SEPARATORS does).
+_ASCII_FOLD = str.maketrans(
+    {chr(code): chr(code).lower() if chr(code).isalnum() else " " for code in range(128)}
+)
+
+
 # Folding and tokenising are pure functions of the text, and a reload sees the same texts
 # again (every file that did not change): remembering them makes a reload several times cheaper.
 # A bounded cache, so free text typed by people never makes it grow without limit.
@@ -231,23 +289,37 @@ def fold(text: str) -> str:
     """Lower-case; accents removed from Latin letters only (Thai vowels and tone marks, Korean
     and every other script stay whole); apostrophes inside words dropped; anything that is not
     a letter, digit or mark turned into spaces."""
-    folded = _INNER_APOSTROPHE.sub("", text.casefold())
+    folded = text.casefold()
+    if _APOSTROPHE.search(folded):
+        folded = _INNER_APOSTROPHE.sub("", folded)
     if not folded.isascii():
-        kept = []
-        drop_marks = False
-        for ch in unicodedata.normalize("NFKD", folded):
-            if unicodedata.combining(ch):
-                if drop_marks:
-                    continue
-            else:
-                # Marks go from Latin letters, and from what is no letter at all (a space, a
-                # line separator): a mark there accents nothing, and keeping it made folding
-                # the folded text give something else.
-                drop_marks = _is_latin(ch) or not (ch.isalnum() or _is_mark(ch))
-            kept.append(ch)
+        decomposed = unicodedata.normalize("NFKD", folded)
+        if _CLASSIFIED.fullmatch(decomposed):
+            kept = _DROPPED_MARKS.sub("", decomposed)
+        else:
+            kept = _without_dropped_marks(decomposed)
         # Compatibility forms can decompose into capitals ("ᴬ" is "A"): fold case again.
-        folded = unicodedata.normalize("NFC", "".join(kept)).casefold().translate(_LATIN_EXTRA)
+        folded = unicodedata.normalize("NFC", kept).casefold()
+        if _LATIN_EXTRA_FOUND.search(folded):
+            folded = folded.translate(_LATIN_EXTRA)
+    if folded.isascii():
+        return " ".join(folded.translate(_ASCII_FOLD).split())
     return _SEPARATORS.sub(" ", folded).strip()
+
+
+def _without_dropped_marks(decomposed: str) -> str:
+    """Combining marks dropped where `_drops_marks` says, one character at a time: for text
+    in scripts `_CLASSIFIED` does not cover."""
+    kept = []
+    drop_marks = False
+    for ch in decomposed:
+        if unicodedata.combining(ch):
+            if drop_marks:
+                continue
+        else:
+            drop_marks = _drops_marks(ch)
+        kept.append(ch)
+    return "".join(kept)
 
 
 def tokens(text: str) -> list[str]:
@@ -258,15 +330,18 @@ def tokens(text: str) -> list[str]:
 
 @functools.lru_cache(maxsize=TEXT_CACHE_SIZE)
 def _tokens(text: str) -> tuple[str, ...]:
+    folded = fold(text)
+    if folded.isascii():
+        return tuple(folded.split())
     found: list[str] = []
-    for word in fold(text).split():
+    for word in folded.split():
         if word.isascii():
             found.append(word)
             continue
         for run in _RUNS.finditer(word):
             kind, value = run.lastgroup, run.group()
             if kind == "cjk":
-                found.extend(_pairs(list(value)))
+                found.extend(_pairs(value))
             elif kind == "thai":
                 found.extend(_pairs(_THAI_CLUSTER.findall(value)))
             elif kind == "hangul":
@@ -307,23 +382,23 @@ def only_paired(text: str) -> bool:
     return bool(folded) and all(_PAIRED.match(ch) for ch in folded)
 
 
-def _pairs(units: list[str]) -> list[str]:
+def _pairs(units: Sequence[str]) -> list[str]:
     """Overlapping pairs ("安全套" -> 安全, 全套); a single unit alone."""
     if len(units) < 2:
-        return units
-    return [units[i] + units[i + 1] for i in range(len(units) - 1)]
+        return list(units)
+    return list(map(operator.add, units, units[1:]))
 
 
 def _without_particle(word: str) -> str:
-    for particle in _PARTICLES:
+    # Only the particles ending in the word's last letter can match: one look-up, not 27 tries.
+    for particle in _PARTICLES_BY_LAST.get(word[-1:], ()):
         if word.endswith(particle) and len(word) - len(particle) >= MIN_KOREAN_STEM:
             return word[: -len(particle)]
     return word
 
 
-def _weak(word: str) -> bool:
-    """A stop word, or a lone Latin letter: too little to find anything by on its own."""
-    return word in STOPWORDS or (len(word) == 1 and word.isascii() and word.isalpha())
+# Too little to find anything by on its own: a stop word, or a lone Latin letter.
+_WEAK = STOPWORDS | frozenset(string.ascii_letters)
 
 
 def words(text: str) -> list[str]:
@@ -333,7 +408,7 @@ def words(text: str) -> list[str]:
 
 @functools.lru_cache(maxsize=TEXT_CACHE_SIZE)
 def _words(text: str) -> tuple[str, ...]:
-    return tuple(w for w in _tokens(text) if not _weak(w))
+    return tuple(w for w in _tokens(text) if w not in _WEAK)
 
 
 @functools.lru_cache(maxsize=TEXT_CACHE_SIZE)
