@@ -16,11 +16,18 @@ import heapq
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
-from operator import itemgetter
 
 from babel import Locale, UnknownLocaleError
 
-from bot.domain.models import Content, Need, Neighbourhood, Page, Resource, Situation
+from bot.domain.models import (
+    Content,
+    Need,
+    Neighbourhood,
+    Page,
+    Resource,
+    Situation,
+    quickly_unpickled,
+)
 from bot.domain.situations import SituationMatcher
 from bot.domain.text import STOPWORDS, deletes, fold, is_pair, one_typo_away, tokens, words
 
@@ -110,7 +117,34 @@ class _Phrases:
         ]
 
 
-Postings = tuple[tuple[int, float], ...]  # (position of a resource, weight), by position
+Run = tuple[float, tuple[int, ...]]  # a weight, and the positions with it, in order
+
+
+@quickly_unpickled
+@dataclass(frozen=True, slots=True, eq=False)
+class Postings:
+    """Where a term is found: for each weight it has, highest first, the positions of the
+    resources with that weight, in order. Fields give at most three weights, so one run per
+    weight (position tuples shared between terms) is far fewer objects than a pair per posting.
+    Compared by identity: terms found in the same places share one `Postings`."""
+
+    runs: tuple[Run, ...]
+
+    def within(self, span: tuple[int, int], everything: int) -> tuple[Run, ...]:
+        """The runs cut to the positions in `span` (all of them when it covers everything)."""
+        start, end = span
+        if start == 0 and end == everything:
+            return self.runs
+        cut = []
+        for weight, positions in self.runs:
+            low = bisect.bisect_left(positions, start)
+            inside = positions[low : bisect.bisect_left(positions, end, low)]
+            if inside:
+                cut.append((weight, inside))
+        return tuple(cut)
+
+    def __len__(self) -> int:
+        return sum(len(positions) for _weight, positions in self.runs)
 
 
 @dataclass(frozen=True)
@@ -134,8 +168,9 @@ def _exact(clause: _Clause) -> bool:
 
 def _area_postings(
     resources: list[Resource], start: int, locales: tuple[str, ...]
-) -> dict[str, Postings]:
-    """The postings of one area's resources, numbered from `start`, by position."""
+) -> dict[str, list[tuple[int, float]]]:
+    """The (position, weight) pairs of one area's resources, numbered from `start`, by
+    position."""
     postings: dict[str, dict[int, float]] = defaultdict(dict)
     for position, resource in enumerate(resources, start):
         fields = [(resource.name, NAME_WEIGHT), (resource.description, DESCRIPTION_WEIGHT)]
@@ -155,11 +190,11 @@ def _area_postings(
     # A word in a quarter of a large area's descriptions ("free", "gratis") tells the places
     # apart no better than a stop word, and scoring it would touch most of them.
     common = max(COMMON_TERM_MIN, int(len(resources) * COMMON_TERM_SHARE))
-    kept: dict[str, Postings] = {}
+    kept: dict[str, list[tuple[int, float]]] = {}
     for term, hits in postings.items():
-        pairs = tuple(hits.items())
+        pairs = list(hits.items())
         if len(pairs) > common:
-            pairs = tuple((i, w) for i, w in pairs if w > DESCRIPTION_WEIGHT)
+            pairs = [(i, w) for i, w in pairs if w > DESCRIPTION_WEIGHT]
         if pairs:
             kept[term] = pairs
     return kept
@@ -198,21 +233,30 @@ class _ResourceIndex:
         """Postings, area ranges and need sets for the resources of every area."""
         resources: list[Resource] = []
         areas: dict[str, tuple[int, int]] = {}
-        postings: dict[str, list[tuple[int, float]]] = defaultdict(list)
+        pairs: dict[str, list[tuple[int, float]]] = defaultdict(list)
         for region_id, items in by_region.items():
-            for term, pairs in _area_postings(items, len(resources), locales).items():
-                postings[term].extend(pairs)
+            for term, found in _area_postings(items, len(resources), locales).items():
+                pairs[term].extend(found)
             areas[region_id] = (len(resources), len(resources) + len(items))
             resources.extend(items)
         # Terms found in exactly the same places (mostly the character pairs of one Chinese or
-        # Thai word) share one tuple: less memory, and a search adds them up in one pass. Each
-        # list is dropped as soon as it is copied: left to the end, freeing them all at once
-        # would hold the GIL for tens of milliseconds (a reload runs in a thread beside the bot).
-        shared: dict[Postings, Postings] = {}
+        # Thai word) share one `Postings`: less memory, and a search adds them up in one pass;
+        # equal runs of positions are one tuple too. Each list of pairs is dropped as soon as
+        # it is copied: left to the end, freeing them all at once would hold the GIL for tens
+        # of milliseconds (a reload runs in a thread beside the bot).
+        shared_positions: dict[tuple[int, ...], tuple[int, ...]] = {}
+        shared: dict[tuple[Run, ...], Postings] = {}
         kept: dict[str, Postings] = {}
-        for term in list(postings):
-            pairs = tuple(postings.pop(term))
-            kept[term] = shared.setdefault(pairs, pairs)
+        for term in list(pairs):
+            by_weight: dict[float, list[int]] = defaultdict(list)
+            for position, weight in pairs.pop(term):
+                by_weight[weight].append(position)
+            runs = []
+            for weight in sorted(by_weight, reverse=True):
+                positions = tuple(by_weight[weight])
+                runs.append((weight, shared_positions.setdefault(positions, positions)))
+            key = tuple(runs)
+            kept[term] = shared[key] if key in shared else shared.setdefault(key, Postings(key))
         by_need: dict[str, set[int]] = defaultdict(set)
         for position, resource in enumerate(resources):
             for need_id in resource.needs:
@@ -227,9 +271,9 @@ class _ResourceIndex:
             }
         tops: dict[Postings, tuple[float, frozenset[int]]] = {}
         long_tops = {
-            term: tops[pairs] if pairs in tops else tops.setdefault(pairs, _top(pairs))
-            for term, pairs in kept.items()
-            if len(pairs) >= LONG_POSTINGS
+            term: tops[found] if found in tops else tops.setdefault(found, _top(found))
+            for term, found in kept.items()
+            if len(found) >= LONG_POSTINGS
         }
         return cls(tuple(resources), areas, kept, need_sets, _everywhere(kept, areas), long_tops)
 
@@ -310,10 +354,12 @@ class _ResourceIndex:
         return [(most, self.resources[position]) for position in found[:limit]]
 
 
-def _top(pairs: Postings) -> tuple[float, frozenset[int]]:
+def _top(postings: Postings) -> tuple[float, frozenset[int]]:
     """The highest weight of some postings, and the positions that have it."""
-    highest = max((weight for _position, weight in pairs), default=0.0)
-    return highest, frozenset(position for position, weight in pairs if weight == highest)
+    if not postings.runs:
+        return 0.0, frozenset()
+    highest, positions = postings.runs[0]
+    return highest, frozenset(positions)
 
 
 def _everywhere(
@@ -323,28 +369,16 @@ def _everywhere(
     smallest = min((end - start for start, end in areas.values()), default=0)
     everything = max((end for _start, end in areas.values()), default=0)
     found: dict[str, dict[str | None, float]] = {}
-    for term, pairs in postings.items():
-        if not pairs or len(pairs) < smallest:
+    for term, term_postings in postings.items():
+        if not term_postings.runs or len(term_postings) < smallest:
             continue
         spans: list[tuple[str | None, tuple[int, int]]] = [(None, (0, everything))]
         spans.extend(areas.items())
         for scope, span in spans:
-            inside = _within(pairs, span, everything)
-            if len(inside) != span[1] - span[0] or not inside:
-                continue
-            weights = {weight for _position, weight in inside}
-            if len(weights) == 1:
-                found.setdefault(term, {})[scope] = weights.pop()
+            inside = term_postings.within(span, everything)
+            if len(inside) == 1 and len(inside[0][1]) == span[1] - span[0]:
+                found.setdefault(term, {})[scope] = inside[0][0]
     return found
-
-
-def _within(pairs: Postings, span: tuple[int, int], everything: int) -> Postings:
-    """The postings of the positions in `span` (all of them when it covers everything)."""
-    start, end = span
-    if start == 0 and end == everything:
-        return pairs
-    low = bisect.bisect_left(pairs, start, key=itemgetter(0))
-    return pairs[low : bisect.bisect_left(pairs, end, low, key=itemgetter(0))]
 
 
 def _text_scores(
@@ -354,27 +388,35 @@ def _text_scores(
     scores: dict[int, float] = {}
     for clause in clauses:
         if len(clause.matched) == 1:
-            pairs, quality = clause.matched[0]
-            best = _within(pairs, span, everything)
+            postings, quality = clause.matched[0]
             factor = quality * clause.times
-        else:
-            best_by_position: dict[int, float] = {}
-            for pairs, quality in clause.matched:
-                for position, weight in _within(pairs, span, everything):
-                    value = quality * weight
-                    if best_by_position.get(position, 0.0) < value:
-                        best_by_position[position] = value
-            best, factor = tuple(best_by_position.items()), 1.0
-        if not scores and factor == 1.0:
-            scores = dict(best)  # the first word's scores, copied in one go
+            # Each run's positions get one value: the product is the same float per posting.
+            runs = [
+                (factor * weight, positions)
+                for weight, positions in postings.within(span, everything)
+            ]
+            if not scores:
+                for value, positions in runs:  # the first word's scores, copied in one go
+                    scores.update(dict.fromkeys(positions, value))
+                continue
+            get = scores.get
+            for value, positions in runs:
+                for position in positions:
+                    scores[position] = get(position, 0.0) + value
+            continue
+        best: dict[int, float] = {}
+        for postings, quality in clause.matched:
+            for weight, positions in postings.within(span, everything):
+                value = quality * weight
+                for position in positions:
+                    if best.get(position, 0.0) < value:
+                        best[position] = value
+        if not scores:
+            scores = best
             continue
         get = scores.get
-        if factor == 1.0:
-            for position, value in best:
-                scores[position] = get(position, 0.0) + value
-        else:
-            for position, value in best:
-                scores[position] = get(position, 0.0) + factor * value
+        for position, value in best.items():
+            scores[position] = get(position, 0.0) + value
     return scores
 
 
