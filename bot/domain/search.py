@@ -14,7 +14,7 @@ import contextlib
 import functools
 import heapq
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 
 from babel import Locale, UnknownLocaleError
@@ -43,8 +43,6 @@ MAX_PREFIX_TERMS = 24
 COMMON_TERM_SHARE, COMMON_TERM_MIN = 0.25, 50
 # Up to this many matched needs, places matched by needs alone are found by combination.
 MAX_NEED_COMBINATIONS_FROM = 6
-# Posting lists this long keep the set of the places with their highest weight.
-LONG_POSTINGS = 128
 
 
 @functools.cache
@@ -217,14 +215,6 @@ class _ResourceIndex:
     need_sets: dict[str | None, dict[str, frozenset[int]]]
     # Terms found in every place of an area (None: of all areas), all with one weight.
     everywhere: dict[str, dict[str | None, float]]
-    # For long posting lists: the highest weight, and the positions that have it.
-    tops: dict[str, tuple[float, frozenset[int]]]
-
-    def top(self, term: str) -> tuple[float, frozenset[int]]:
-        """The highest weight of a term's postings, and the positions that have it."""
-        if term in self.tops:
-            return self.tops[term]
-        return _top(self.postings[term])
 
     @classmethod
     def build(
@@ -269,13 +259,7 @@ class _ResourceIndex:
                 need_id: frozenset(i for i in ids if start <= i < end)
                 for need_id, ids in by_need.items()
             }
-        tops: dict[Postings, tuple[float, frozenset[int]]] = {}
-        long_tops = {
-            term: tops[found] if found in tops else tops.setdefault(found, _top(found))
-            for term, found in kept.items()
-            if len(found) >= LONG_POSTINGS
-        }
-        return cls(tuple(resources), areas, kept, need_sets, _everywhere(kept, areas), long_tops)
+        return cls(tuple(resources), areas, kept, need_sets, _everywhere(kept, areas))
 
     def score(
         self,
@@ -338,28 +322,24 @@ class _ResourceIndex:
         if None in terms or not (clauses or needs):
             return None
         most = floor
-        sets = [members for members, _bonus in needs]
+        sets: list[Collection[int]] = [members for members, _bonus in needs]
         for clause, term in zip(clauses, terms, strict=True):
-            weight, positions = self.top(str(term))
+            # A word's best run: intersected as a tuple, no set kept per term (they were a
+            # third of the index's memory).
+            weight, positions = self.postings[str(term)].runs[0]
             most += weight * clause.times
             sets.append(positions)
         for _members, bonus in needs:
             most += bonus  # in the order of the needs, as each place adds them up
-        found = sorted(min(sets, key=len).intersection(*sets))
+        smallest = min(sets, key=len)
+        others = [members for members in sets if members is not smallest]
+        found = sorted(frozenset(smallest).intersection(*others))
         start, end = span
         if not needs and (start, end) != (0, len(self.resources)):
             found = found[bisect.bisect_left(found, start) : bisect.bisect_left(found, end)]
         if len(found) < limit:
             return None
         return [(most, self.resources[position]) for position in found[:limit]]
-
-
-def _top(postings: Postings) -> tuple[float, frozenset[int]]:
-    """The highest weight of some postings, and the positions that have it."""
-    if not postings.runs:
-        return 0.0, frozenset()
-    highest, positions = postings.runs[0]
-    return highest, frozenset(positions)
 
 
 def _everywhere(
@@ -752,9 +732,9 @@ class SearchIndex:
         if not forms:
             return named
         for name in self._name_words[resource.id]:
-            used = [next((i for i, n in enumerate(name) if n in form), None) for form in forms]
-            if not name or None in used:
-                continue
+            if not name or any(form.isdisjoint(name) for form in forms):
+                continue  # some query word is not in this name
+            used = [next(i for i, n in enumerate(name) if n in form) for form in forms]
             if len(set(used)) == len(name):
                 return FULLY_NAMED
             if 0 in used:
