@@ -13,6 +13,7 @@ import bisect
 import contextlib
 import functools
 import heapq
+import itertools
 from collections import defaultdict
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field, replace
@@ -43,6 +44,9 @@ MAX_PREFIX_TERMS = 24
 COMMON_TERM_SHARE, COMMON_TERM_MIN = 0.25, 50
 # Up to this many matched needs, places matched by needs alone are found by combination.
 MAX_NEED_COMBINATIONS_FROM = 6
+# An exact search is answered level by level (see `_levels`) when its words' runs and needs
+# make at most this many combinations, and the best places are among the first this many.
+MAX_LEVEL_COMBINATIONS, MAX_LEVELS_LOOKED_AT = 512, 24
 
 
 @functools.cache
@@ -284,6 +288,19 @@ class _ResourceIndex:
         full = self._full_marks(clauses, needs, span, floor, limit)
         if full is not None:
             return full
+        if all(map(_exact, clauses)):
+            everything = len(self.resources)
+            runs = [
+                [
+                    (quality * clause.times * weight, positions)
+                    for weight, positions in postings.within(span, everything)
+                ]
+                for clause in clauses
+                for postings, quality in clause.matched
+            ]
+            levels = _levels(runs, needs, span, floor, limit)
+            if levels is not None:
+                return [(score, self.resources[position]) for score, position in levels]
         scores = _text_scores(clauses, span, len(self.resources))
         if floor:
             scores = {position: value + floor for position, value in scores.items()}
@@ -340,6 +357,81 @@ class _ResourceIndex:
         if len(found) < limit:
             return None
         return [(most, self.resources[position]) for position in found[:limit]]
+
+
+def _levels(
+    runs: list[list[tuple[float, tuple[int, ...]]]],
+    needs: list[tuple[frozenset[int], float]],
+    span: tuple[int, int],
+    floor: float,
+    limit: int,
+) -> list[tuple[float, int]] | None:
+    """The best `limit` places of an exact search, found by set operations instead of adding
+    up every posting; None when that would take too many of them (score place by place then).
+
+    A place's score is fixed by which run of each word it is in (a word's runs are disjoint)
+    and which needs it offers: each such combination, by score, is one intersection of sets.
+    Combinations are taken best first, those of equal score together (their places merged by
+    position), until `limit` places are found. The weights are whole numbers, so each
+    combination's score is the same float as the place's own sum.
+    """
+    combinations = 1 << len(needs)
+    for word_runs in runs:
+        combinations *= len(word_runs) + 1
+    if combinations > MAX_LEVEL_COMBINATIONS:
+        return None
+    totals: list[tuple[float, tuple[int, ...], int]] = []
+    for picked in itertools.product(*(range(-1, len(word_runs)) for word_runs in runs)):
+        text = floor
+        for at, word_runs in zip(picked, runs, strict=True):
+            if at >= 0:
+                text += word_runs[at][0]
+        for mask in range(1 << len(needs)):
+            if not floor and mask == 0 and max(picked, default=-1) < 0:
+                continue  # matched by nothing: not a candidate
+            total = text
+            for bit, (_members, bonus) in enumerate(needs):
+                if mask >> bit & 1:
+                    total += bonus  # in the order of the needs, as each place adds them up
+            totals.append((total, picked, mask))
+    totals.sort(key=lambda combination: -combination[0])
+    as_sets: dict[int, frozenset[int]] = {}
+
+    def as_set(positions: Collection[int]) -> frozenset[int]:
+        if isinstance(positions, frozenset):
+            return positions
+        if id(positions) not in as_sets:
+            as_sets[id(positions)] = frozenset(positions)
+        return as_sets[id(positions)]
+
+    found: list[tuple[float, int]] = []
+    level: set[int] = set()
+    for looked_at, (total, picked, mask) in enumerate(totals):
+        if looked_at == MAX_LEVELS_LOOKED_AT:
+            return None
+        inside: list[Collection[int]] = []
+        outside: list[Collection[int]] = []
+        for at, word_runs in zip(picked, runs, strict=True):
+            if at >= 0:
+                inside.append(word_runs[at][1])
+            else:
+                outside.extend(positions for _value, positions in word_runs)
+        for bit, (members, _bonus) in enumerate(needs):
+            (inside if mask >> bit & 1 else outside).append(members)
+        if inside:
+            smallest = as_set(min(inside, key=len))
+            group = smallest.intersection(*(as_set(s) for s in inside if s is not smallest))
+            level.update(group.difference(*(as_set(s) for s in outside)))
+        else:  # matched only by words every place has: the first places left will do
+            sets = [as_set(s) for s in outside]
+            plain = (p for p in range(*span) if not any(p in members for members in sets))
+            level.update(itertools.islice(plain, limit - len(found)))
+        if looked_at + 1 == len(totals) or totals[looked_at + 1][0] != total:
+            found.extend((total, position) for position in sorted(level)[: limit - len(found)])
+            level.clear()
+            if len(found) >= limit:
+                break
+    return found
 
 
 def _everywhere(
