@@ -14,6 +14,7 @@ import contextlib
 import functools
 import heapq
 import itertools
+import sys
 from collections import defaultdict
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field, replace
@@ -647,8 +648,16 @@ class SearchIndex:
             by_region[resource.region_id].append(resource)
         self._resources = _ResourceIndex.build(by_region, content.locales)
         self._resource_words = _Vocabulary(self._resources.postings)
+        # Names repeat words and whole names across listings and languages: each distinct
+        # one is kept once (and pickled once in the compiled cache).
+        distinct: dict[tuple[str, ...], tuple[str, ...]] = {}
         self._name_words = {
-            r.id: tuple(tuple(words(name)) for name in r.name.all_values())
+            r.id: tuple(
+                distinct.setdefault(name_words, name_words)
+                for name_words in (
+                    tuple(sys.intern(word) for word in words(name)) for name in r.name.all_values()
+                )
+            )
             for r in content.resources.values()
         }
         self._name_vocabulary = _Vocabulary(
