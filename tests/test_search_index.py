@@ -70,9 +70,10 @@ def one_by_one(
     for word in query_words:
         best: dict[int, float] = {}
         for term, quality in index._resource_words.matches(word).items():
-            for position, weight in resources.postings[term]:
-                if position in positions and best.get(position, 0.0) < quality * weight:
-                    best[position] = quality * weight
+            for weight, found in resources.postings[term].runs:
+                for position in found:
+                    if position in positions and best.get(position, 0.0) < quality * weight:
+                        best[position] = quality * weight
         for position, value in best.items():
             scores[position] = scores.get(position, 0.0) + value
     for need_id, bonus in bonuses:

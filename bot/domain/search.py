@@ -13,14 +13,23 @@ import bisect
 import contextlib
 import functools
 import heapq
+import itertools
+import sys
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field, replace
-from operator import itemgetter
 
 from babel import Locale, UnknownLocaleError
 
-from bot.domain.models import Content, Need, Neighbourhood, Page, Resource, Situation
+from bot.domain.models import (
+    Content,
+    Need,
+    Neighbourhood,
+    Page,
+    Resource,
+    Situation,
+    quickly_unpickled,
+)
 from bot.domain.situations import SituationMatcher
 from bot.domain.text import STOPWORDS, deletes, fold, is_pair, one_typo_away, tokens, words
 
@@ -36,8 +45,9 @@ MAX_PREFIX_TERMS = 24
 COMMON_TERM_SHARE, COMMON_TERM_MIN = 0.25, 50
 # Up to this many matched needs, places matched by needs alone are found by combination.
 MAX_NEED_COMBINATIONS_FROM = 6
-# Posting lists this long keep the set of the places with their highest weight.
-LONG_POSTINGS = 128
+# An exact search is answered level by level (see `_levels`) when its words' runs and needs
+# make at most this many combinations, and the best places are among the first this many.
+MAX_LEVEL_COMBINATIONS, MAX_LEVELS_LOOKED_AT = 512, 24
 
 
 @functools.cache
@@ -110,7 +120,34 @@ class _Phrases:
         ]
 
 
-Postings = tuple[tuple[int, float], ...]  # (position of a resource, weight), by position
+Run = tuple[float, tuple[int, ...]]  # a weight, and the positions with it, in order
+
+
+@quickly_unpickled
+@dataclass(frozen=True, slots=True, eq=False)
+class Postings:
+    """Where a term is found: for each weight it has, highest first, the positions of the
+    resources with that weight, in order. Fields give at most three weights, so one run per
+    weight (position tuples shared between terms) is far fewer objects than a pair per posting.
+    Compared by identity: terms found in the same places share one `Postings`."""
+
+    runs: tuple[Run, ...]
+
+    def within(self, span: tuple[int, int], everything: int) -> tuple[Run, ...]:
+        """The runs cut to the positions in `span` (all of them when it covers everything)."""
+        start, end = span
+        if start == 0 and end == everything:
+            return self.runs
+        cut = []
+        for weight, positions in self.runs:
+            low = bisect.bisect_left(positions, start)
+            inside = positions[low : bisect.bisect_left(positions, end, low)]
+            if inside:
+                cut.append((weight, inside))
+        return tuple(cut)
+
+    def __len__(self) -> int:
+        return sum(len(positions) for _weight, positions in self.runs)
 
 
 @dataclass(frozen=True)
@@ -134,8 +171,9 @@ def _exact(clause: _Clause) -> bool:
 
 def _area_postings(
     resources: list[Resource], start: int, locales: tuple[str, ...]
-) -> dict[str, Postings]:
-    """The postings of one area's resources, numbered from `start`, by position."""
+) -> dict[str, list[tuple[int, float]]]:
+    """The (position, weight) pairs of one area's resources, numbered from `start`, by
+    position."""
     postings: dict[str, dict[int, float]] = defaultdict(dict)
     for position, resource in enumerate(resources, start):
         fields = [(resource.name, NAME_WEIGHT), (resource.description, DESCRIPTION_WEIGHT)]
@@ -155,11 +193,11 @@ def _area_postings(
     # A word in a quarter of a large area's descriptions ("free", "gratis") tells the places
     # apart no better than a stop word, and scoring it would touch most of them.
     common = max(COMMON_TERM_MIN, int(len(resources) * COMMON_TERM_SHARE))
-    kept: dict[str, Postings] = {}
+    kept: dict[str, list[tuple[int, float]]] = {}
     for term, hits in postings.items():
-        pairs = tuple(hits.items())
+        pairs = list(hits.items())
         if len(pairs) > common:
-            pairs = tuple((i, w) for i, w in pairs if w > DESCRIPTION_WEIGHT)
+            pairs = [(i, w) for i, w in pairs if w > DESCRIPTION_WEIGHT]
         if pairs:
             kept[term] = pairs
     return kept
@@ -182,14 +220,6 @@ class _ResourceIndex:
     need_sets: dict[str | None, dict[str, frozenset[int]]]
     # Terms found in every place of an area (None: of all areas), all with one weight.
     everywhere: dict[str, dict[str | None, float]]
-    # For long posting lists: the highest weight, and the positions that have it.
-    tops: dict[str, tuple[float, frozenset[int]]]
-
-    def top(self, term: str) -> tuple[float, frozenset[int]]:
-        """The highest weight of a term's postings, and the positions that have it."""
-        if term in self.tops:
-            return self.tops[term]
-        return _top(self.postings[term])
 
     @classmethod
     def build(
@@ -198,21 +228,30 @@ class _ResourceIndex:
         """Postings, area ranges and need sets for the resources of every area."""
         resources: list[Resource] = []
         areas: dict[str, tuple[int, int]] = {}
-        postings: dict[str, list[tuple[int, float]]] = defaultdict(list)
+        pairs: dict[str, list[tuple[int, float]]] = defaultdict(list)
         for region_id, items in by_region.items():
-            for term, pairs in _area_postings(items, len(resources), locales).items():
-                postings[term].extend(pairs)
+            for term, found in _area_postings(items, len(resources), locales).items():
+                pairs[term].extend(found)
             areas[region_id] = (len(resources), len(resources) + len(items))
             resources.extend(items)
         # Terms found in exactly the same places (mostly the character pairs of one Chinese or
-        # Thai word) share one tuple: less memory, and a search adds them up in one pass. Each
-        # list is dropped as soon as it is copied: left to the end, freeing them all at once
-        # would hold the GIL for tens of milliseconds (a reload runs in a thread beside the bot).
-        shared: dict[Postings, Postings] = {}
+        # Thai word) share one `Postings`: less memory, and a search adds them up in one pass;
+        # equal runs of positions are one tuple too. Each list of pairs is dropped as soon as
+        # it is copied: left to the end, freeing them all at once would hold the GIL for tens
+        # of milliseconds (a reload runs in a thread beside the bot).
+        shared_positions: dict[tuple[int, ...], tuple[int, ...]] = {}
+        shared: dict[tuple[Run, ...], Postings] = {}
         kept: dict[str, Postings] = {}
-        for term in list(postings):
-            pairs = tuple(postings.pop(term))
-            kept[term] = shared.setdefault(pairs, pairs)
+        for term in list(pairs):
+            by_weight: dict[float, list[int]] = defaultdict(list)
+            for position, weight in pairs.pop(term):
+                by_weight[weight].append(position)
+            runs = []
+            for weight in sorted(by_weight, reverse=True):
+                positions = tuple(by_weight[weight])
+                runs.append((weight, shared_positions.setdefault(positions, positions)))
+            key = tuple(runs)
+            kept[term] = shared[key] if key in shared else shared.setdefault(key, Postings(key))
         by_need: dict[str, set[int]] = defaultdict(set)
         for position, resource in enumerate(resources):
             for need_id in resource.needs:
@@ -225,13 +264,7 @@ class _ResourceIndex:
                 need_id: frozenset(i for i in ids if start <= i < end)
                 for need_id, ids in by_need.items()
             }
-        tops: dict[Postings, tuple[float, frozenset[int]]] = {}
-        long_tops = {
-            term: tops[pairs] if pairs in tops else tops.setdefault(pairs, _top(pairs))
-            for term, pairs in kept.items()
-            if len(pairs) >= LONG_POSTINGS
-        }
-        return cls(tuple(resources), areas, kept, need_sets, _everywhere(kept, areas), long_tops)
+        return cls(tuple(resources), areas, kept, need_sets, _everywhere(kept, areas))
 
     def score(
         self,
@@ -256,6 +289,19 @@ class _ResourceIndex:
         full = self._full_marks(clauses, needs, span, floor, limit)
         if full is not None:
             return full
+        if all(map(_exact, clauses)):
+            everything = len(self.resources)
+            runs = [
+                [
+                    (quality * clause.times * weight, positions)
+                    for weight, positions in postings.within(span, everything)
+                ]
+                for clause in clauses
+                for postings, quality in clause.matched
+            ]
+            levels = _levels(runs, needs, span, floor, limit)
+            if levels is not None:
+                return [(score, self.resources[position]) for score, position in levels]
         scores = _text_scores(clauses, span, len(self.resources))
         if floor:
             scores = {position: value + floor for position, value in scores.items()}
@@ -294,14 +340,18 @@ class _ResourceIndex:
         if None in terms or not (clauses or needs):
             return None
         most = floor
-        sets = [members for members, _bonus in needs]
+        sets: list[Collection[int]] = [members for members, _bonus in needs]
         for clause, term in zip(clauses, terms, strict=True):
-            weight, positions = self.top(str(term))
+            # A word's best run: intersected as a tuple, no set kept per term (they were a
+            # third of the index's memory).
+            weight, positions = self.postings[str(term)].runs[0]
             most += weight * clause.times
             sets.append(positions)
         for _members, bonus in needs:
             most += bonus  # in the order of the needs, as each place adds them up
-        found = sorted(min(sets, key=len).intersection(*sets))
+        smallest = min(sets, key=len)
+        others = [members for members in sets if members is not smallest]
+        found = sorted(frozenset(smallest).intersection(*others))
         start, end = span
         if not needs and (start, end) != (0, len(self.resources)):
             found = found[bisect.bisect_left(found, start) : bisect.bisect_left(found, end)]
@@ -310,10 +360,79 @@ class _ResourceIndex:
         return [(most, self.resources[position]) for position in found[:limit]]
 
 
-def _top(pairs: Postings) -> tuple[float, frozenset[int]]:
-    """The highest weight of some postings, and the positions that have it."""
-    highest = max((weight for _position, weight in pairs), default=0.0)
-    return highest, frozenset(position for position, weight in pairs if weight == highest)
+def _levels(
+    runs: list[list[tuple[float, tuple[int, ...]]]],
+    needs: list[tuple[frozenset[int], float]],
+    span: tuple[int, int],
+    floor: float,
+    limit: int,
+) -> list[tuple[float, int]] | None:
+    """The best `limit` places of an exact search, found by set operations instead of adding
+    up every posting; None when that would take too many of them (score place by place then).
+
+    A place's score is fixed by which run of each word it is in (a word's runs are disjoint)
+    and which needs it offers: each such combination, by score, is one intersection of sets.
+    Combinations are taken best first, those of equal score together (their places merged by
+    position), until `limit` places are found. The weights are whole numbers, so each
+    combination's score is the same float as the place's own sum.
+    """
+    combinations = 1 << len(needs)
+    for word_runs in runs:
+        combinations *= len(word_runs) + 1
+    if combinations > MAX_LEVEL_COMBINATIONS:
+        return None
+    totals: list[tuple[float, tuple[int, ...], int]] = []
+    for picked in itertools.product(*(range(-1, len(word_runs)) for word_runs in runs)):
+        text = floor
+        for at, word_runs in zip(picked, runs, strict=True):
+            if at >= 0:
+                text += word_runs[at][0]
+        for mask in range(1 << len(needs)):
+            if not floor and mask == 0 and max(picked, default=-1) < 0:
+                continue  # matched by nothing: not a candidate
+            total = text
+            for bit, (_members, bonus) in enumerate(needs):
+                if mask >> bit & 1:
+                    total += bonus  # in the order of the needs, as each place adds them up
+            totals.append((total, picked, mask))
+    totals.sort(key=lambda combination: -combination[0])
+    as_sets: dict[int, frozenset[int]] = {}
+
+    def as_set(positions: Collection[int]) -> frozenset[int]:
+        if isinstance(positions, frozenset):
+            return positions
+        if id(positions) not in as_sets:
+            as_sets[id(positions)] = frozenset(positions)
+        return as_sets[id(positions)]
+
+    found: list[tuple[float, int]] = []
+    level: set[int] = set()
+    for looked_at, (total, picked, mask) in enumerate(totals):
+        if looked_at == MAX_LEVELS_LOOKED_AT:
+            return None
+        inside: list[Collection[int]] = []
+        outside: list[Collection[int]] = []
+        for at, word_runs in zip(picked, runs, strict=True):
+            if at >= 0:
+                inside.append(word_runs[at][1])
+            else:
+                outside.extend(positions for _value, positions in word_runs)
+        for bit, (members, _bonus) in enumerate(needs):
+            (inside if mask >> bit & 1 else outside).append(members)
+        if inside:
+            smallest = as_set(min(inside, key=len))
+            group = smallest.intersection(*(as_set(s) for s in inside if s is not smallest))
+            level.update(group.difference(*(as_set(s) for s in outside)))
+        else:  # matched only by words every place has: the first places left will do
+            sets = [as_set(s) for s in outside]
+            plain = (p for p in range(*span) if not any(p in members for members in sets))
+            level.update(itertools.islice(plain, limit - len(found)))
+        if looked_at + 1 == len(totals) or totals[looked_at + 1][0] != total:
+            found.extend((total, position) for position in sorted(level)[: limit - len(found)])
+            level.clear()
+            if len(found) >= limit:
+                break
+    return found
 
 
 def _everywhere(
@@ -323,28 +442,16 @@ def _everywhere(
     smallest = min((end - start for start, end in areas.values()), default=0)
     everything = max((end for _start, end in areas.values()), default=0)
     found: dict[str, dict[str | None, float]] = {}
-    for term, pairs in postings.items():
-        if not pairs or len(pairs) < smallest:
+    for term, term_postings in postings.items():
+        if not term_postings.runs or len(term_postings) < smallest:
             continue
         spans: list[tuple[str | None, tuple[int, int]]] = [(None, (0, everything))]
         spans.extend(areas.items())
         for scope, span in spans:
-            inside = _within(pairs, span, everything)
-            if len(inside) != span[1] - span[0] or not inside:
-                continue
-            weights = {weight for _position, weight in inside}
-            if len(weights) == 1:
-                found.setdefault(term, {})[scope] = weights.pop()
+            inside = term_postings.within(span, everything)
+            if len(inside) == 1 and len(inside[0][1]) == span[1] - span[0]:
+                found.setdefault(term, {})[scope] = inside[0][0]
     return found
-
-
-def _within(pairs: Postings, span: tuple[int, int], everything: int) -> Postings:
-    """The postings of the positions in `span` (all of them when it covers everything)."""
-    start, end = span
-    if start == 0 and end == everything:
-        return pairs
-    low = bisect.bisect_left(pairs, start, key=itemgetter(0))
-    return pairs[low : bisect.bisect_left(pairs, end, low, key=itemgetter(0))]
 
 
 def _text_scores(
@@ -354,27 +461,35 @@ def _text_scores(
     scores: dict[int, float] = {}
     for clause in clauses:
         if len(clause.matched) == 1:
-            pairs, quality = clause.matched[0]
-            best = _within(pairs, span, everything)
+            postings, quality = clause.matched[0]
             factor = quality * clause.times
-        else:
-            best_by_position: dict[int, float] = {}
-            for pairs, quality in clause.matched:
-                for position, weight in _within(pairs, span, everything):
-                    value = quality * weight
-                    if best_by_position.get(position, 0.0) < value:
-                        best_by_position[position] = value
-            best, factor = tuple(best_by_position.items()), 1.0
-        if not scores and factor == 1.0:
-            scores = dict(best)  # the first word's scores, copied in one go
+            # Each run's positions get one value: the product is the same float per posting.
+            runs = [
+                (factor * weight, positions)
+                for weight, positions in postings.within(span, everything)
+            ]
+            if not scores:
+                for value, positions in runs:  # the first word's scores, copied in one go
+                    scores.update(dict.fromkeys(positions, value))
+                continue
+            get = scores.get
+            for value, positions in runs:
+                for position in positions:
+                    scores[position] = get(position, 0.0) + value
+            continue
+        best: dict[int, float] = {}
+        for postings, quality in clause.matched:
+            for weight, positions in postings.within(span, everything):
+                value = quality * weight
+                for position in positions:
+                    if best.get(position, 0.0) < value:
+                        best[position] = value
+        if not scores:
+            scores = best
             continue
         get = scores.get
-        if factor == 1.0:
-            for position, value in best:
-                scores[position] = get(position, 0.0) + value
-        else:
-            for position, value in best:
-                scores[position] = get(position, 0.0) + factor * value
+        for position, value in best.items():
+            scores[position] = get(position, 0.0) + value
     return scores
 
 
@@ -533,8 +648,16 @@ class SearchIndex:
             by_region[resource.region_id].append(resource)
         self._resources = _ResourceIndex.build(by_region, content.locales)
         self._resource_words = _Vocabulary(self._resources.postings)
+        # Names repeat words and whole names across listings and languages: each distinct
+        # one is kept once (and pickled once in the compiled cache).
+        distinct: dict[tuple[str, ...], tuple[str, ...]] = {}
         self._name_words = {
-            r.id: tuple(tuple(words(name)) for name in r.name.all_values())
+            r.id: tuple(
+                distinct.setdefault(name_words, name_words)
+                for name_words in (
+                    tuple(sys.intern(word) for word in words(name)) for name in r.name.all_values()
+                )
+            )
             for r in content.resources.values()
         }
         self._name_vocabulary = _Vocabulary(
@@ -710,9 +833,9 @@ class SearchIndex:
         if not forms:
             return named
         for name in self._name_words[resource.id]:
-            used = [next((i for i, n in enumerate(name) if n in form), None) for form in forms]
-            if not name or None in used:
-                continue
+            if not name or any(form.isdisjoint(name) for form in forms):
+                continue  # some query word is not in this name
+            used = [next(i for i, n in enumerate(name) if n in form) for form in forms]
             if len(set(used)) == len(name):
                 return FULLY_NAMED
             if 0 in used:
