@@ -159,10 +159,11 @@ STOPWORDS = frozenset(
 
 # Not a letter, digit or combining mark: separates words. (Python's \w leaves out marks, which
 # would cut Thai words apart at every vowel and tone mark.)
-_SEPARATORS = re.compile(r"(?:[^\w\u0300-\u036f\u0e31\u0e34-\u0e3a\u0e47-\u0e4e\u0e81-\u0eff]|_)+")
+_WORD_MARKS = "\u0300-\u036f\u0e31\u0e34-\u0e3a\u0e47-\u0e4e\u0e81-\u0eff"
+_SEPARATOR = rf"[^\w{_WORD_MARKS}]|_"
 # An apostrophe inside a word joins its parts: "isn't" is one word "isnt", never "isn" and a
-# stray "t" that matches "T visa".
-_INNER_APOSTROPHE = re.compile(r"(?<=\w)['’ʼ`´](?=\w)")
+# stray "t" that matches "T visa". A run of them at once: "ʼ" is itself a letter to `\w`.
+_INNER_APOSTROPHE = re.compile(r"(?<=\w)['’ʼ`´]+(?=\w)")
 # Letters that do not decompose but people type without their stroke.
 _LATIN_EXTRA = str.maketrans({"đ": "d", "ł": "l", "ø": "o", "ß": "ss"})
 # Runs of one script inside a word: Chinese and Japanese, Thai, Hangul, anything else.
@@ -266,6 +267,14 @@ _MARKS = _char_class(ch for ch in _SCANNED if unicodedata.combining(ch))
 _MARK_DROPPERS = _char_class(
     ch for ch in _SCANNED if not unicodedata.combining(ch) and _drops_marks(ch)
 )
+# A mark kept after a character that then turns out to be a separator accents nothing: it goes
+# with the separator, as folding the folded text would drop it after the space (idempotence).
+_MARKS_ON_NOTHING = _char_class(
+    ch
+    for ch in map(chr, range(0x0300, 0x0F00))
+    if re.match(f"[{_WORD_MARKS}]", ch) and unicodedata.combining(ch)
+)
+_SEPARATORS = re.compile(f"(?:(?:{_SEPARATOR})[{_MARKS_ON_NOTHING}]*)+")
 _CLASSIFIED = re.compile(f"[{_char_class(_SCANNED)}{_IDEOGRAPHS}]*")
 _DROPPED_MARKS = re.compile(f"(?<=[{_MARK_DROPPERS}])[{_MARKS}]+")
 # Searched for first: a translation or substitution costs more than finding nothing to do.
@@ -302,6 +311,10 @@ def fold(text: str) -> str:
         folded = unicodedata.normalize("NFC", kept).casefold()
         if _LATIN_EXTRA_FOUND.search(folded):
             folded = folded.translate(_LATIN_EXTRA)
+        # A dropped mark can bring an apostrophe between letters ("0\u0300ʼ0"): join them now,
+        # or folding the folded text would.
+        if _APOSTROPHE.search(folded):
+            folded = _INNER_APOSTROPHE.sub("", folded)
     if folded.isascii():
         return " ".join(folded.translate(_ASCII_FOLD).split())
     return _SEPARATORS.sub(" ", folded).strip()
