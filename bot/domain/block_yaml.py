@@ -46,6 +46,9 @@ _PAIR = re.compile(rf"({_KEY}): +(?:{_FLOW_ITEM})")
 # Characters that start something other than plain text: decline them all.
 _INDICATORS = frozenset("-?:,[]{}#&*!|>'\"%@`")
 _B = TypeVar("_B", MappingNode, SequenceNode)
+# A line taken apart: indentation, width of its dash and spaces (0 without), its key (text and
+# type), and its value: a text and its type, or a flow list or mapping still to read.
+_Shape = tuple[int, int, tuple[str, str] | None, tuple[str, str] | None, str | None]
 
 
 class _Unsupported(Exception):
@@ -79,30 +82,26 @@ class _Reader:
 
     def read(self, lines: list[str]) -> Node | None:
         """The document's root node, None when it has none."""
-        # The hot loop of a cold load, one line at a time: the usual line (a key or a list
-        # item in the block already open) takes no call beyond its match and its nodes.
-        plain = self.plain
-        resolve = RESOLVER.resolve
+        # The hot loop of a cold load, one line at a time: each distinct line is taken apart
+        # once (most lines of a content file repeat: keys, access facts, ids of needs), and
+        # the usual line (a key or a list item in the block already open) takes no call.
+        shapes: dict[str, _Shape | None] = {}
         root: MappingNode | SequenceNode | None = None
         for number, line in enumerate(lines, start=1):
-            match = _LINE.match(line)
-            if match is None:
-                raise _Unsupported
-            spaces, dash, key, double, single, rest = match.groups()
-            if dash is None and key is None:
-                if double is None and single is None and (rest is None or rest[0] == "#"):
-                    continue  # a blank line or a comment
-                raise _Unsupported
-            if double is not None:
-                value: Node | None = ScalarNode(double, STR, number)
-            elif single is not None:
-                value = ScalarNode(single, STR, number)
-            elif rest is None or rest[0] == "#":
-                value = None
+            if line in shapes:
+                shape = shapes[line]
             else:
-                value = self._value(rest, number)
-            indent = len(spaces)
-            if dash is None:
+                shape = shapes[line] = self._shape(line)
+            if shape is None:
+                continue  # a blank line or a comment
+            indent, dash, key, text, flow = shape
+            if text is not None:
+                value: Node | None = ScalarNode(text[0], text[1], number)
+            elif flow is not None:
+                value = self._flow(flow, number)
+            else:
+                value = None
+            if dash == 0:
                 mapping = self.top
                 if not (
                     self.indent == indent and self.waiting is None and type(mapping) is MappingNode
@@ -121,12 +120,10 @@ class _Reader:
                         raise _Unsupported
                     items.value.append(value)
                     continue
-                mapping = self._open(MappingNode(number), indent + len(dash))
+                mapping = self._open(MappingNode(number), indent + dash)
                 items.value.append(mapping)
-            known = plain.get(key)
-            if known is None:
-                known = plain[key] = (key, resolve(yaml.ScalarNode, key, (True, False)))
-            key_node = ScalarNode(known[0], known[1], number)
+            assert key is not None  # _shape gives a key to every line without a dash
+            key_node = ScalarNode(key[0], key[1], number)
             if value is None:
                 self.waiting = key_node
             else:
@@ -134,18 +131,42 @@ class _Reader:
         self._settle()
         return root
 
+    def _shape(self, line: str) -> _Shape | None:
+        """What a line holds, None for a blank line or a comment."""
+        match = _LINE.match(line)
+        if match is None:
+            raise _Unsupported
+        spaces, dash, key, double, single, rest = match.groups()
+        if dash is None and key is None:
+            if double is None and single is None and (rest is None or rest[0] == "#"):
+                return None
+            raise _Unsupported
+        text: tuple[str, str] | None = None
+        flow = None
+        if double is not None or single is not None:
+            text = (double if double is not None else single, STR)
+        elif rest is not None and rest[0] in "[{":
+            flow = rest
+        elif rest is not None and rest[0] != "#":
+            text = self._known(_plain_text(rest))
+        known_key = None if key is None else self._known(key)
+        return len(spaces), 0 if dash is None else len(dash), known_key, text, flow
+
     def _block(self, indent: int, kind: type[_B], number: int) -> _B:
         """The block a line at `indent` belongs to: a new one under a waiting key, or the
         open block at that indentation."""
         top, waiting = self.top, self.waiting
         if top is None:
             return self._open(kind(number), indent)
-        if waiting is not None and indent > self.indent and isinstance(top, MappingNode):
-            node = kind(number)
-            top.value.append((waiting, node))
-            self.waiting = None
-            return self._open(node, indent)
-        self._settle()
+        if waiting is not None:
+            if indent > self.indent and isinstance(top, MappingNode):
+                node = kind(number)
+                top.value.append((waiting, node))
+                self.waiting = None
+                self.outer.append((self.indent, top))
+                self.top, self.indent = node, indent
+                return node
+            self._settle()
         while self.indent > indent and self.outer:
             self.indent, self.top = self.outer.pop()
         if self.indent != indent or not isinstance(self.top, kind):
@@ -164,39 +185,22 @@ class _Reader:
             self.top.value.append((self.waiting, self._plain("", self.waiting.line)))
         self.waiting = None
 
-    def _value(self, text: str, number: int) -> Node:
-        """Plain text or a one-line flow list or mapping, after a key or a dash."""
-        first = text[0]
-        if first == "[":
-            return self._flow(_FLOW_LIST, text, number, SequenceNode)
-        if first == "{":
-            return self._flow(_FLOW_MAP, text, number, MappingNode)
-        cut = text.find(" #")
-        if cut >= 0:
-            text = text[:cut]
-        text = text.rstrip(" ")
-        if ": " in text or text[-1] == ":" or (first in _INDICATORS and not _negative(text)):
-            raise _Unsupported
-        return self._plain(text, number)
-
-    def _flow(
-        self,
-        pattern: re.Pattern[str],
-        text: str,
-        number: int,
-        kind: type[MappingNode] | type[SequenceNode],
-    ) -> Node:
-        match = pattern.match(text)
+    def _flow(self, text: str, number: int) -> Node:
+        """A one-line flow list or mapping."""
+        if text[0] == "[":
+            match = _FLOW_LIST.match(text)
+            if match is None:
+                raise _Unsupported
+            items = SequenceNode(number)
+            items.value = [self._item(m, 1, number) for m in _ITEM.finditer(match[1] or "")]
+            return items
+        match = _FLOW_MAP.match(text)
         if match is None:
             raise _Unsupported
-        inner = match[1] or ""
-        if kind is SequenceNode:
-            node = SequenceNode(number)
-            node.value = [self._item(m, 1, number) for m in _ITEM.finditer(inner)]
-            return node
         pairs = MappingNode(number)
         pairs.value = [
-            (self._plain(m[1], number), self._item(m, 2, number)) for m in _PAIR.finditer(inner)
+            (self._plain(m[1], number), self._item(m, 2, number))
+            for m in _PAIR.finditer(match[1] or "")
         ]
         return pairs
 
@@ -208,13 +212,28 @@ class _Reader:
         return ScalarNode(quoted, STR, number)
 
     def _plain(self, text: str, number: int) -> ScalarNode:
+        known = self._known(text)
+        return ScalarNode(known[0], known[1], number)
+
+    def _known(self, text: str) -> tuple[str, str]:
+        """Plain text once per distinct text, with the type YAML 1.1 gives it."""
         known = self.plain.get(text)
         if known is None:
-            known = self.plain[text] = (
-                text,
-                RESOLVER.resolve(yaml.ScalarNode, text, (True, False)),
-            )
-        return ScalarNode(known[0], known[1], number)
+            tag = RESOLVER.resolve(yaml.ScalarNode, text, (True, False))
+            known = self.plain[text] = (text, tag)
+        return known
+
+
+def _plain_text(text: str) -> str:
+    """Plain text after a key or a dash, without a comment or spaces after it."""
+    cut = text.find(" #")
+    if cut >= 0:
+        text = text[:cut]
+    text = text.rstrip(" ")
+    first = text[0]
+    if ": " in text or text[-1] == ":" or (first in _INDICATORS and not _negative(text)):
+        raise _Unsupported
+    return text
 
 
 def _negative(text: str) -> bool:
