@@ -199,9 +199,10 @@ class LoadContext:
             )
             return None
         written_once = isinstance(node, ScalarNode)
+        texts = dict(values)
         if not (proper_name and written_once):
-            self.coverage.record(reader.file, node_line(node), self.locales, dict(values))
-        return LocalizedText(dict(values), default_locale, proper_name and written_once)
+            self.coverage.record(reader.file, node_line(node), self.locales, texts)
+        return LocalizedText(texts, default_locale, proper_name and written_once)
 
     def known_locale(self, reader: NodeReader, node: Node, where: str) -> str | None:
         """A locale listed in settings.yaml."""

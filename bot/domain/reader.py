@@ -62,6 +62,9 @@ class NodeReader:
         found: dict[str, Node] = {}
         for key_node, value_node in node.value:
             key = key_node.value if isinstance(key_node, ScalarNode) else None
+            if key is not None and key in fields and key not in found:
+                found[key] = value_node  # the usual case, which the checks below all pass
+                continue
             if not isinstance(key, str) or not key:
                 self.error(key_node, f"{where}: a field name must be a plain word")
                 continue
@@ -137,6 +140,9 @@ class NodeReader:
     def choice(self, node: Node, where: str, enum: type[E]) -> E | None:
         """One word from a closed list. Quoting is suggested only for a word that is allowed
         (`requires_id: no`), never for one that is not (`shares_info_with_police: no`)."""
+        member = known_choice(node, enum)
+        if member is not None:
+            return member
         members = _members(enum)
         allowed = ", ".join(members)
         if not isinstance(node, ScalarNode):
@@ -144,8 +150,6 @@ class NodeReader:
             return None
         raw = node.value
         if raw in members:
-            if node.tag == _STR:
-                return members[raw]
             self.error(
                 node,
                 f'{where}: "{raw}" was read as {_type_name(node.tag)}; write "{raw}" in quotes',
@@ -203,7 +207,9 @@ class NodeReader:
         items = self.sequence(node, where)
         if items is None:
             return None
-        values = [self.text(item, f"{where}[{i}]") for i, item in enumerate(items)]
+        values = [
+            _good_text(item) or self.text(item, f"{where}[{i}]") for i, item in enumerate(items)
+        ]
         return tuple(v for v in values if v is not None)
 
     def localized(
@@ -216,8 +222,27 @@ class NodeReader:
         fields = self.mapping(node, where, locales)
         if fields is None:
             return None
-        values = {loc: self.text(child, f"{where}.{loc}") for loc, child in fields.items()}
+        values = {
+            loc: _good_text(child) or self.text(child, f"{where}.{loc}")
+            for loc, child in fields.items()
+        }
         return {loc: value for loc, value in values.items() if value is not None}
+
+
+def known_choice(node: Node, enum: type[E]) -> E | None:
+    """The member a quoted or plain word of `enum` names, else None (then
+    `NodeReader.choice` says what is wrong): a shortcut that skips naming the place."""
+    if isinstance(node, ScalarNode) and node.tag == _STR:
+        return _members(enum).get(node.value)
+    return None
+
+
+def _good_text(node: Node) -> str | None:
+    """What `NodeReader.text` gives for text it has nothing to say about, else None: a
+    shortcut that skips naming the place, which only a problem needs."""
+    if isinstance(node, ScalarNode) and node.tag == _STR and node.value.strip():
+        return node.value
+    return None
 
 
 @functools.cache

@@ -14,57 +14,26 @@ from __future__ import annotations
 
 import yaml
 
+from bot.domain.block_yaml import read_block_yaml
 from bot.domain.problems import Problems
 from bot.domain.yaml_errors import explain
+from bot.domain.yaml_nodes import (
+    NULL,
+    RESOLVER,
+    STR,
+    MappingNode,
+    Node,
+    ScalarNode,
+    SequenceNode,
+    node_line,
+)
+
+__all__ = ["MAX_FILE_BYTES", "STR", "MappingNode", "Node", "ScalarNode", "SequenceNode"]
+__all__ += ["node_line", "parse_yaml"]
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
-STR = "tag:yaml.org,2002:str"
-_NULL = "tag:yaml.org,2002:null"
 
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-_RESOLVER = yaml.resolver.Resolver()
-
-
-class ScalarNode:
-    """A single value: its raw text, the YAML 1.1 type it would get, and its line."""
-
-    __slots__ = ("line", "tag", "value")
-
-    def __init__(self, value: str, tag: str, line: int) -> None:
-        self.value = value
-        self.tag = tag
-        self.line = line
-
-
-class SequenceNode:
-    """A list; `value` holds the items; `cut` when a syntax error ended it early."""
-
-    __slots__ = ("cut", "line", "value")
-
-    def __init__(self, line: int) -> None:
-        self.value: list[Node] = []
-        self.line = line
-        self.cut = False
-
-
-class MappingNode:
-    """A mapping; `value` holds (key, value) pairs in file order, duplicates included;
-    `cut` when a syntax error ended it early."""
-
-    __slots__ = ("cut", "line", "value")
-
-    def __init__(self, line: int) -> None:
-        self.value: list[tuple[Node, Node]] = []
-        self.line = line
-        self.cut = False
-
-
-Node = ScalarNode | SequenceNode | MappingNode
-
-
-def node_line(node: Node) -> int:
-    """The 1-based line where a node starts."""
-    return node.line
 
 
 def parse_yaml(text: str, file: str, problems: Problems) -> Node | None:
@@ -79,6 +48,10 @@ def parse_yaml(text: str, file: str, problems: Problems) -> Node | None:
         return None
     if "\t" in text:
         _report_tabs(text, file, problems)
+    # Most content files are plain block-style YAML, read quicker without libyaml's events.
+    quick = read_block_yaml(text)
+    if quick is not None:
+        return quick
     try:
         return _compose(text, file, problems)
     except yaml.MarkedYAMLError as error:
@@ -115,7 +88,7 @@ def _mark_open_nodes_cut(node: Node) -> None:
         if not node.value:
             return
         last = node.value[-1][1] if isinstance(node, MappingNode) else node.value[-1]
-        if isinstance(last, ScalarNode) and last.tag == _NULL and not last.value:
+        if isinstance(last, ScalarNode) and last.tag == NULL and not last.value:
             node.value.pop()
             return
         node = last
@@ -157,7 +130,7 @@ def _compose(text: str, file: str, problems: Problems) -> Node | None:
     scalar_event, alias_event = yaml.ScalarEvent, yaml.AliasEvent
     mapping_start, sequence_start = yaml.MappingStartEvent, yaml.SequenceStartEvent
     ends = (yaml.MappingEndEvent, yaml.SequenceEndEvent)
-    resolve = _RESOLVER.resolve
+    resolve = RESOLVER.resolve
     # Each distinct plain text once, with its resolved type: keys, codes, ids and repeated
     # texts then share one string object, in the nodes and in the content made from them.
     plain: dict[str, tuple[str, str]] = {}

@@ -1,0 +1,109 @@
+"""The validator's shortcuts for well-formed values give what the full checks give, and say
+nothing: a value either takes the shortcut with the checks' own result, or goes through them.
+`mapping` is checked against its version before the shortcut (kept here as the oracle)."""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from bot.domain.models import Appointment, YesNo
+from bot.domain.problems import Problems
+from bot.domain.reader import NodeReader, _good_text, did_you_mean, known_choice
+from bot.domain.strict_yaml import STR, MappingNode, Node, ScalarNode, SequenceNode, node_line
+
+TAGS = st.sampled_from(
+    [
+        STR,
+        "tag:yaml.org,2002:bool",
+        "tag:yaml.org,2002:int",
+        "tag:yaml.org,2002:null",
+        "tag:yaml.org,2002:timestamp",
+    ]
+)
+VALUES = st.one_of(
+    st.sampled_from(["yes", "no", "unknown", "walk_in", "", " ", "Yes", "x"]), st.text(max_size=6)
+)
+SCALARS = st.builds(ScalarNode, VALUES, TAGS, st.integers(1, 9))
+NODES = st.one_of(SCALARS, st.builds(SequenceNode, st.integers(1, 9)))
+
+
+@given(NODES)
+def test_a_good_text_is_what_text_reads_without_a_problem(node: Node) -> None:
+    problems = Problems()
+    full = NodeReader("f.yaml", problems).text(node, "w")
+    shortcut = _good_text(node)
+    assert shortcut is None or (shortcut == full and problems.items == [])
+
+
+@given(NODES, st.sampled_from([YesNo, Appointment]))
+def test_a_known_choice_is_what_choice_reads_without_a_problem(
+    node: Node, enum: type[YesNo] | type[Appointment]
+) -> None:
+    problems = Problems()
+    full = NodeReader("f.yaml", problems).choice(node, "w", enum)
+    shortcut = known_choice(node, enum)
+    assert shortcut is None or (shortcut is full and problems.items == [])
+
+
+def oracle_mapping(
+    reader: NodeReader, node: Node, where: str, fields: Collection[str], required: Collection[str]
+) -> dict[str, Node] | None:
+    """`NodeReader.mapping` as it was before its shortcut for a new, allowed field."""
+    if not isinstance(node, MappingNode):
+        reader.error(node, f"{where}: expected a set of `field: value` lines here")
+        return None
+    found: dict[str, Node] = {}
+    for key_node, value_node in node.value:
+        key = key_node.value if isinstance(key_node, ScalarNode) else None
+        if not isinstance(key, str) or not key:
+            reader.error(key_node, f"{where}: a field name must be a plain word")
+            continue
+        if key in found:
+            reader.error(
+                key_node,
+                f"{where}.{key}: duplicate field (first at line {node_line(found[key])});"
+                " keep only one",
+            )
+            continue
+        if key not in fields:
+            allowed = ", ".join(sorted(fields))
+            reader.error(
+                key_node,
+                f"{where}: unknown field {key!r}{did_you_mean(key, fields)}; allowed: {allowed}",
+            )
+            continue
+        found[key] = value_node
+    for name in () if node.cut else required:
+        if name not in found:
+            reader.error(node, f"{where}: missing required field {name!r}")
+    return found
+
+
+KEYS = st.one_of(
+    st.builds(
+        ScalarNode, st.sampled_from(["id", "name", "nme", "", "url"]), TAGS, st.integers(1, 9)
+    ),
+    st.builds(SequenceNode, st.integers(1, 9)),
+)
+
+
+@st.composite
+def mappings(draw: st.DrawFn) -> Node:
+    if draw(st.integers(0, 9)) == 0:
+        return draw(SCALARS)
+    node = MappingNode(draw(st.integers(1, 9)))
+    node.value = draw(st.lists(st.tuples(KEYS, SCALARS), max_size=6))
+    node.cut = draw(st.booleans())
+    return node
+
+
+@given(mappings(), st.sampled_from([("id", "name"), ("id",), ()]))
+def test_mapping_reads_and_reports_as_before(node: Node, required: tuple[str, ...]) -> None:
+    fields = ("id", "name", "url")
+    before, after = Problems(), Problems()
+    expected = oracle_mapping(NodeReader("f.yaml", before), node, "w", fields, required)
+    assert NodeReader("f.yaml", after).mapping(node, "w", fields, required) == expected
+    assert after.items == before.items
