@@ -28,6 +28,7 @@ why). Reading goes through a small Python-level file object: the C unpickler cal
 
 from __future__ import annotations
 
+import copyreg
 import datetime as dt
 import functools
 import hashlib
@@ -47,6 +48,7 @@ from bot.content_files import fingerprint
 from bot.domain.catalog import Catalog, catalog_from, load_catalog
 from bot.domain.load_context import ParsedFiles
 from bot.domain.loader import LoadResult
+from bot.domain.models import CACHE_REDUCERS
 from bot.domain.search import SearchIndex
 
 logger = logging.getLogger(__name__)
@@ -195,7 +197,9 @@ class ContentCache:
     def _write_to(self, file: BinaryIO, key: bytes, compiled: Compiled) -> None:
         file.write(_MAGIC + key + bytes(_MAC_BYTES))
         writer = _SigningWriter(file, hmac.new(self.mac_key, key, hashlib.sha256))
-        pickle.Pickler(writer, protocol=pickle.HIGHEST_PROTOCOL).dump(compiled)
+        pickler = pickle.Pickler(writer, protocol=pickle.HIGHEST_PROTOCOL)
+        pickler.dispatch_table = {**copyreg.dispatch_table, **CACHE_REDUCERS}
+        pickler.dump(compiled)
         file.seek(len(_MAGIC) + _KEY_BYTES)
         file.write(writer.mac.digest())
 
