@@ -384,3 +384,18 @@ def test_models_are_written_as_their_values_without_a_state_object_each(
     assert loaded.catalog is not None
     access = next(iter(loaded.catalog.content.resources.values())).access
     assert copy.deepcopy(access) == access == pickle.loads(pickle.dumps(access))
+
+
+def test_a_hit_holds_each_distinct_translation_once(content: Path, cache: ContentCache) -> None:
+    cold_then_written(content, cache)
+    warm = hit(content, cache)
+    assert warm.catalog is not None
+    texts = [
+        text
+        for resource in warm.catalog.content.resources.values()
+        for field in (resource.name, resource.description)
+        for text in field.values.values()
+    ]
+    one_each = {text: text for text in texts}
+    assert len(one_each) < len(texts), "the sample content repeats some texts"
+    assert all(text is one_each[text] for text in texts)

@@ -24,7 +24,7 @@ def quickly_unpickled(cls: Model) -> Model:
     as its class followed by its field values, as pickle writes a list's items, and read it back
     with one call to the class's `extend`. The usual state (a list of the values) is remembered
     by the reader until the whole cache is read: at 10,000 listings, 125,000 such lists took
-    about 18 MiB, left as holes among the content once freed (peak RSS 162 -> 136 MiB). The
+    about 18 MiB, left as holes among the content once freed (peak RSS 162 -> 143 MiB). The
     dataclasses `__setstate__` was also slow: it looks the class's fields up for every object."""
     slots: tuple[str, ...] = vars(cls)["__slots__"]
     restore = object.__setattr__
