@@ -28,8 +28,10 @@ why). Reading goes through a small Python-level file object: the C unpickler cal
 
 from __future__ import annotations
 
+import copyreg
 import datetime as dt
 import functools
+import gc
 import hashlib
 import hmac
 import logging
@@ -47,6 +49,7 @@ from bot.content_files import fingerprint
 from bot.domain.catalog import Catalog, catalog_from, load_catalog
 from bot.domain.load_context import ParsedFiles
 from bot.domain.loader import LoadResult
+from bot.domain.models import CACHE_REDUCERS, LocalizedText
 from bot.domain.search import SearchIndex
 
 logger = logging.getLogger(__name__)
@@ -62,6 +65,8 @@ _CHUNK_BYTES = 1 << 20
 _KEY_PURPOSE = b"waypoint compiled content cache v1"
 # What the loader's results depend on besides our own code.
 _LIBRARIES = ("PyYAML", "Babel", "opening-hours-py", "tzdata")
+# What `_share_equal_texts` looks inside, besides the bot's own objects.
+_CONTAINERS = (dict, list, tuple, set, frozenset)
 
 
 @dataclass(frozen=True)
@@ -193,9 +198,12 @@ class ContentCache:
                 Path(temporary).unlink(missing_ok=True)
 
     def _write_to(self, file: BinaryIO, key: bytes, compiled: Compiled) -> None:
+        _share_equal_texts(compiled)
         file.write(_MAGIC + key + bytes(_MAC_BYTES))
         writer = _SigningWriter(file, hmac.new(self.mac_key, key, hashlib.sha256))
-        pickle.Pickler(writer, protocol=pickle.HIGHEST_PROTOCOL).dump(compiled)
+        pickler = pickle.Pickler(writer, protocol=pickle.HIGHEST_PROTOCOL)
+        pickler.dispatch_table = {**copyreg.dispatch_table, **CACHE_REDUCERS}
+        pickler.dump(compiled)
         file.seek(len(_MAGIC) + _KEY_BYTES)
         file.write(writer.mac.digest())
 
@@ -211,6 +219,26 @@ class ContentCache:
         for leftover in self.folder.glob(f"{_TEMPORARY_PREFIX}*.tmp"):
             if not leftover.name.startswith(ours):
                 leftover.unlink(missing_ok=True)
+
+
+def _share_equal_texts(compiled: Compiled) -> None:
+    """Make equal translations one string object before they are written, so that a cached
+    load reads each once. Listings repeat many texts ("Hotline, day and night", in eight
+    languages) that the YAML reader shares only within a file: at 10,000 listings, 201,000
+    strings held 83,000 texts (8.6 MiB of copies). Only which object holds a text changes."""
+    texts: dict[str, str] = {}
+    seen: set[int] = set()
+    pending: list[object] = [compiled]
+    while pending:
+        obj = pending.pop()
+        if id(obj) in seen:
+            continue
+        seen.add(id(obj))
+        if isinstance(obj, LocalizedText) and isinstance(obj.values, dict):
+            for locale, text in obj.values.items():  # same keys: no resize while iterating
+                obj.values[locale] = texts.setdefault(text, text)
+        elif isinstance(obj, _CONTAINERS) or type(obj).__module__.startswith("bot."):
+            pending.extend(gc.get_referents(obj))
 
 
 class _YieldingReader:

@@ -5,12 +5,15 @@ read it and have it compiled; nothing of a person lands in it."""
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import logging
 import os
 import pickle
+import pickletools
 import shutil
 import stat
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -367,3 +370,32 @@ def test_a_compiler_that_cannot_start_is_only_logged(
     compiler = CacheCompiler(content, cache)
     compiler.start()
     assert compiler.wait() is None and not cache.path.exists()
+
+
+def test_models_are_written_as_their_values_without_a_state_object_each(
+    content: Path, cache: ContentCache
+) -> None:
+    """A state object per model would be kept by the reader until the whole cache is read."""
+    loaded = cold_then_written(content, cache)
+    pickled = cache.path.read_bytes()[content_cache._HEADER_BYTES :]
+    opcodes = Counter(opcode.name for opcode, _arg, _at in pickletools.genops(pickled))
+    # Only one-off objects (the loader's result and problems, parts of the index) have one.
+    assert opcodes["BUILD"] < 50 < opcodes["APPENDS"]
+    assert loaded.catalog is not None
+    access = next(iter(loaded.catalog.content.resources.values())).access
+    assert copy.deepcopy(access) == access == pickle.loads(pickle.dumps(access))
+
+
+def test_a_hit_holds_each_distinct_translation_once(content: Path, cache: ContentCache) -> None:
+    cold_then_written(content, cache)
+    warm = hit(content, cache)
+    assert warm.catalog is not None
+    texts = [
+        text
+        for resource in warm.catalog.content.resources.values()
+        for field in (resource.name, resource.description)
+        for text in field.values.values()
+    ]
+    one_each = {text: text for text in texts}
+    assert len(one_each) < len(texts), "the sample content repeats some texts"
+    assert all(text is one_each[text] for text in texts)

@@ -15,7 +15,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from bot.domain.models import Situation
+from bot.domain.models import Situation, quickly_unpickled
 from bot.domain.text import deletes, is_pair, one_typo_away, only_paired, paired_units, tokens
 
 MAX_GAP = 2
@@ -26,7 +26,8 @@ MIN_TYPO_LENGTH = 5
 MIN_LONE_TYPO_LENGTH = 6
 
 
-@dataclass(frozen=True)
+@quickly_unpickled
+@dataclass(frozen=True, slots=True)
 class PatternWord:
     """One word of a phrase: folded text, and whether any word it starts matches too."""
 
@@ -47,14 +48,16 @@ def parse_phrase(phrase: str) -> tuple[PatternWord, ...]:
     return tuple(found)
 
 
-@dataclass(frozen=True)
+@quickly_unpickled
+@dataclass(frozen=True, slots=True)
 class _Phrase:
     words: tuple[PatternWord, ...]
     situation: Situation
     cancels: bool = False  # an `unless` phrase: a match cancels its situation
 
 
-@dataclass(frozen=True)
+@quickly_unpickled
+@dataclass(frozen=True, slots=True)
 class _CharacterPhrase:
     units: tuple[str, ...]
     situation: Situation
