@@ -60,6 +60,8 @@ from bot.ui.screens import View
 from bot.ui.state import UserState
 
 MAX_QUERY_LENGTH = 200
+# Card bodies kept (each a kilobyte or two): the listings opened in the last minutes.
+CARD_BODIES = 512
 
 
 @dataclass(frozen=True)
@@ -137,10 +139,14 @@ class Conversation:
     locales: tuple[str, ...]
     retention_days: int = DEFAULT_RETENTION_DAYS
     protect_default: bool = False
-    # Screens drawn this minute, shared by everyone in the same state, and list entries shared
-    # by every screen (a new catalog, through `replace`, starts empty ones). See `drawn`.
+    # Screens drawn this minute, shared by everyone in the same state, and list entries and
+    # card bodies shared by every screen (a new catalog, through `replace`, starts empty
+    # ones). See `drawn`.
     _drawn: Memo[Screen] = field(default_factory=Memo, init=False, repr=False, compare=False)
     _lines: Memo[str] = field(default_factory=Memo, init=False, repr=False, compare=False)
+    _cards: Memo[tuple[str, ...]] = field(
+        default_factory=lambda: Memo(CARD_BODIES), init=False, repr=False, compare=False
+    )
 
     def view(self, state: UserState, now: dt.datetime) -> View:
         """What screens need to draw for this state at this moment."""
@@ -153,6 +159,7 @@ class Conversation:
             self.retention_days,
             self.protect_default,
             self._lines,
+            self._cards,
         )
 
     def drawn(self, action: Action | str, state: UserState, now: dt.datetime) -> Screen:
