@@ -18,9 +18,11 @@ from bot.domain.ranking import hard_barrier, rank_hits, soft_barrier
 from bot.domain.search import ResourceHit
 from bot.i18n import translator
 from bot.ui import screens
-from bot.ui.actions import Filter, ShowNeed, ShowOpenNow, ShowResource
+from bot.ui.actions import Filter, ShowNeed, ShowOpenNow, ShowResource, ShowSearch
+from bot.ui.conversation import Conversation
 from bot.ui.render import Screen
 from bot.ui.screens import View
+from bot.ui.screens.card import _draw_body
 from bot.ui.state import UserState
 
 LOCALES = ("en", "es", "th")
@@ -266,3 +268,33 @@ def test_search_answers_rank_the_same_with_the_board(crowded: Catalog) -> None:
         situation = rng.random() < 0.5
         old = rank_hits(hits, now, "en", situation=situation)
         assert rank_hits(hits, now, "en", situation=situation, open_at=board.is_open) == old
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_card_bodies_kept_for_the_minute_read_as_drawn_at_the_moment(
+    crowded: Catalog, seed: int
+) -> None:
+    """A card's body kept for its minute (drawn first at another second of that minute) is
+    the body drawn afresh at the moment shown, in every zone, the 1965 minutes in which
+    Monrovia's hours change included; the buttons still follow where the card was opened."""
+    rng = random.Random(seed)
+    conversation = Conversation(crowded, LOCALES)
+    edges = (
+        dt.datetime(2026, 12, 7, 16, 59, 30, tzinfo=dt.UTC),
+        dt.datetime(1965, 3, 1, 9, 43, 50, tzinfo=dt.UTC),
+    )
+    moments = [edge + dt.timedelta(seconds=s) for edge in edges for s in range(0, 61, 15)]
+    places = sorted(crowded.content.resources)
+    for now in moments + walk(rng, 40):
+        locale, region_id = rng.choice(LOCALES), rng.choice(sorted(ZONES))
+        state = UserState(locale, region_id)
+        earlier = now.replace(second=rng.randint(0, 59), microsecond=rng.randint(0, 999_999))
+        for resource_id in rng.sample(places, 8):
+            back = rng.choice((None, ShowNeed("food"), ShowSearch("soup near me")))
+            action = ShowResource(resource_id, back)
+            screens.resource_card(conversation.view(state, earlier), action)
+            kept = screens.resource_card(conversation.view(state, now), action)
+            fresh_view = view_of(crowded, now, locale, region_id)
+            resource = crowded.content.resources[resource_id]
+            assert kept.messages == _draw_body(fresh_view, resource), (now, resource_id)
+            assert kept.buttons == screens.resource_card(fresh_view, action).buttons

@@ -294,6 +294,82 @@ async def test_the_in_memory_cache_follows_every_write_and_stays_bounded(
         await store.close()
 
 
+class CountedReads:
+    """Counts the store's reads of one person's choices through the database thread."""
+
+    def __init__(self, store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.reads = 0
+        read = store._db.execute_fetchall
+
+        async def counted(sql: str, params: tuple[object, ...]) -> object:
+            self.reads += "FROM preferences WHERE user_key" in sql
+            return await read(sql, params)
+
+        monkeypatch.setattr(store._db, "execute_fetchall", counted)
+
+
+async def test_someone_new_costs_no_read_and_every_saved_row_is_still_found(
+    db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The keys with a row are known (loaded at open, added before a write): a key without one
+    is answered without a read; a saved row is always read, after a restart or when the cache
+    has forgotten it; an erasure drops the key."""
+    store = await Store.open(db_path)
+    try:
+        await store.save_preferences(KEY_A, Preferences(locale="es"), DAY)
+    finally:
+        await store.close()
+    store = await Store.open(db_path)
+    try:
+        counted = CountedReads(store, monkeypatch)
+        assert await store.preferences(KEY_B, DAY) is None
+        assert counted.reads == 0
+        assert await store.preferences(KEY_A, DAY) == Preferences(locale="es")
+        assert counted.reads == 1
+        await store.save_preferences(KEY_B, Preferences(region_id="oakland"), DAY)
+        store._known.clear()  # as retention does: everyone is read again
+        assert await store.preferences(KEY_B, DAY) == Preferences(region_id="oakland")
+        assert await store.forget(KEY_A)
+        assert not store._rows.may_have(KEY_A)
+        assert store._rows.may_have(KEY_B)
+    finally:
+        await store.close()
+
+
+async def test_past_its_bound_the_set_of_keys_knows_nothing_and_every_key_is_read(
+    db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store = await Store.open(db_path)
+    try:
+        for key in ("k0", "k1", "k2"):
+            await store.save_preferences(key, Preferences(locale="en"), DAY)
+    finally:
+        await store.close()
+    for bound, reads in ((2, 1), (3, 0)):
+        monkeypatch.setattr("bot.store.row_keys.MAX_ROW_KEYS", bound)
+        monkeypatch.setattr("bot.store.sqlite.MAX_ROW_KEYS", bound)
+        store = await Store.open(db_path)
+        try:
+            counted = CountedReads(store, monkeypatch)
+            assert await store.preferences(KEY_B, DAY) is None
+            assert counted.reads == reads
+            assert not store._rows.may_have("never-seen") or bound == 2
+            # A fourth row goes past either bound: from then on every key is read.
+            await store.save_preferences(KEY_B, Preferences(locale="es"), DAY)
+            assert store._rows.may_have("never-seen")
+        finally:
+            await store.close()
+        await _forget_b(db_path)
+
+
+async def _forget_b(db_path: Path) -> None:
+    store = await Store.open(db_path)
+    try:
+        await store.forget(KEY_B)
+    finally:
+        await store.close()
+
+
 async def test_many_erasures_at_once_all_succeed(db_path: Path) -> None:
     # Under load an unread checkpoint left "database table is locked" for the next erasure.
     store = await Store.open(db_path)

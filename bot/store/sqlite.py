@@ -21,6 +21,7 @@ from bot.store.pending_counts import (
     CountTable,
     PendingCounts,
 )
+from bot.store.row_keys import MAX_ROW_KEYS, RowKeys
 from bot.store.schema import StoreError, migrate, user_version
 from bot.store.transactions import Transactions
 
@@ -145,11 +146,13 @@ class Store:
     are already HMAC digests: the store never sees a Telegram id.
     """
 
-    def __init__(self, connection: aiosqlite.Connection) -> None:
-        """Wrap an open, configured and migrated connection; use `Store.open` instead."""
+    def __init__(self, connection: aiosqlite.Connection, row_keys: RowKeys | None = None) -> None:
+        """Wrap an open, configured and migrated connection; use `Store.open` instead.
+        `row_keys`: the keys that have a row (without them, every new key is read)."""
         self._db = connection
         self._closed = False
         self._known: OrderedDict[str, _Known] = OrderedDict()
+        self._rows = row_keys if row_keys is not None else RowKeys(None)
         self._pending = PendingCounts()
         self._checkpoint_owed = False
         self._transactions = Transactions(connection)
@@ -172,10 +175,13 @@ class Store:
             await connection.execute("PRAGMA journal_mode = WAL")
             await connection.execute("PRAGMA synchronous = NORMAL")
             await migrate(connection)
+            keys = await connection.execute_fetchall(
+                "SELECT user_key FROM preferences LIMIT ?", (MAX_ROW_KEYS + 1,)
+            )
         except BaseException:
             await connection.close()
             raise
-        return cls(connection)
+        return cls(connection, RowKeys(str(key) for (key,) in keys))
 
     async def close(self) -> None:
         """Write the counts still in memory, flush the write-ahead log into the database file
@@ -196,6 +202,8 @@ class Store:
         `today` (only writes when the stored day differs)."""
         day = today.isoformat()
         known = self._known.get(user_key)
+        if known is None and not self._rows.may_have(user_key):
+            known = _Known(None, None)  # someone new: nothing to read
         if known is None:
             rows = list(
                 await self._db.execute_fetchall(
@@ -231,6 +239,7 @@ class Store:
             await self._drop_preferences(user_key)
             return
         protect = None if preferences.protect is None else int(preferences.protect)
+        self._rows.add(user_key)
         await self._db.execute(
             """
             INSERT INTO preferences
@@ -264,6 +273,7 @@ class Store:
             "DELETE FROM preferences WHERE user_key = ?", (user_key,)
         ) as cursor:
             deleted = cursor.rowcount
+        self._rows.discard(user_key)
         self._remember(user_key, _Known(None, None))
         if deleted or checkpoint:
             await self._checkpoint()

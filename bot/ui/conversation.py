@@ -60,6 +60,8 @@ from bot.ui.screens import View
 from bot.ui.state import UserState
 
 MAX_QUERY_LENGTH = 200
+# Card bodies kept (each a kilobyte or two): the listings opened in the last minutes.
+CARD_BODIES = 512
 
 
 @dataclass(frozen=True)
@@ -137,10 +139,14 @@ class Conversation:
     locales: tuple[str, ...]
     retention_days: int = DEFAULT_RETENTION_DAYS
     protect_default: bool = False
-    # Screens drawn this minute, shared by everyone in the same state, and list entries shared
-    # by every screen (a new catalog, through `replace`, starts empty ones). See `drawn`.
+    # Screens drawn this minute, shared by everyone in the same state, and list entries and
+    # card bodies shared by every screen (a new catalog, through `replace`, starts empty
+    # ones). See `drawn`.
     _drawn: Memo[Screen] = field(default_factory=Memo, init=False, repr=False, compare=False)
     _lines: Memo[str] = field(default_factory=Memo, init=False, repr=False, compare=False)
+    _cards: Memo[tuple[str, ...]] = field(
+        default_factory=lambda: Memo(CARD_BODIES), init=False, repr=False, compare=False
+    )
 
     def view(self, state: UserState, now: dt.datetime) -> View:
         """What screens need to draw for this state at this moment."""
@@ -153,6 +159,7 @@ class Conversation:
             self.retention_days,
             self.protect_default,
             self._lines,
+            self._cards,
         )
 
     def drawn(self, action: Action | str, state: UserState, now: dt.datetime) -> Screen:
@@ -178,7 +185,7 @@ class Conversation:
         """The screen answering `event`, and the state after it."""
         if isinstance(event, Typed) and bad_date_flow.waits_for_text(state.bad_date):
             return self.bad_date(event, state, now)
-        if not _continues_bad_date(event):
+        if state.bad_date is not None and not _continues_bad_date(event):
             # Leaving the report drops it: typed text is a search again, nothing lingers.
             state = replace(state, bad_date=None)
         if isinstance(event, Press):
@@ -202,7 +209,7 @@ class Conversation:
         if screens.found_no_help(found):
             empty = EmptySearch(screens.need_searched(found) or state.open_need)
         screen = screens.answered(view, search, found, typed=text)
-        return Reply(screen, replace(state, open_need=""), empty_search=empty)
+        return Reply(screen, _with_open_need(state, ""), empty_search=empty)
 
     def act(self, action: Action, state: UserState, now: dt.datetime) -> Reply:
         """The screen for a decoded button action."""
@@ -231,7 +238,7 @@ class Conversation:
         if isinstance(action, BadDateStep):
             return self.bad_date(action, state, now)
         open_need = action.need_id if isinstance(action, ShowNeed | ShowNearby) else ""
-        state = replace(state, open_need=open_need if open_need in content.needs else "")
+        state = _with_open_need(state, open_need if open_need in content.needs else "")
         counted = None
         if isinstance(action, ShowNeed) and action.page == 0 and action.filters == Filter.NONE:
             counted = state.open_need or None
@@ -244,7 +251,6 @@ class Conversation:
 
     def command(self, command: Command, state: UserState, now: dt.datetime) -> Reply:
         """The screen for a /command."""
-        view = self.view(state, now)
         name = command.name.lower()
         if name == "start":
             return self.start(decode_link(command.argument), state, now)
@@ -267,7 +273,7 @@ class Conversation:
         if name == "forget":
             state = UserState(locale=state.locale)
             return Reply(screens.forgotten(self.view(state, now)), state, erase=True)
-        return Reply(screens.unknown_command(view), state)
+        return Reply(screens.unknown_command(self.view(state, now)), state)
 
     def bad_date(self, event: BadDateStep | Typed, state: UserState, now: dt.datetime) -> Reply:
         """A step of the anonymous bad-date report (its draft lives in memory only)."""
@@ -322,6 +328,11 @@ class Conversation:
         if isinstance(topic, ShowPage):
             return topic.page_id in content.pages
         return bool(content.pages_in(topic.section))
+
+
+def _with_open_need(state: UserState, need_id: str) -> UserState:
+    """`state` with `need_id` open (the same object when it already is: most presses)."""
+    return state if state.open_need == need_id else replace(state, open_need=need_id)
 
 
 def _continues_bad_date(event: Event) -> bool:

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from dataclasses import replace
+
 from bot.domain.models import Resource
+from bot.domain.open_now import minute_of
 from bot.ui.actions import ShowNearby, ShowNeed, ShowNeeds, ShowOpenNow, ShowResource, ShowShare
 from bot.ui.labels import access_lines, language_label, verification_label
 from bot.ui.render import Button, Screen, bold, esc, italic, split_messages
@@ -61,10 +65,41 @@ def _week(view: View, resource: Resource) -> list[str]:
 
 def resource_card(view: View, action: ShowResource) -> Screen:
     """Everything known about one resource, with what it asks of people up front."""
-    tr = view.tr
     resource = view.catalog.content.resources.get(action.resource_id)
     if resource is None:
         return out_of_date(view)
+    return Screen(_body(view, resource), _buttons(view, resource, action))
+
+
+def _body(view: View, resource: Resource) -> tuple[str, ...]:
+    """The card's messages, drawn once a minute per listing and language: a card reached from
+    a search (or during a bad-date report) is not kept whole, but its body is the same for
+    everyone who opens it. Drawn for the start of the minute, as `Conversation.drawn` draws,
+    when that reads the same as now (see `_reads_alike_all_minute`)."""
+    minute = minute_of(view.now)
+    if view.now != minute and not _reads_alike_all_minute(resource, view.now):
+        return _draw_body(view, resource)
+    return view.cards.get(
+        (resource.id, view.state.locale, minute),
+        lambda: _draw_body(replace(view, now=minute), resource),
+    )
+
+
+def _reads_alike_all_minute(resource: Resource, now: dt.datetime) -> bool:
+    """Whether the card reads the same at every moment of `now`'s minute: hours change on whole
+    minutes of their zone, so they do unless the zone's offset (or now's) has seconds, as
+    Monrovia's had until 1972; then the card is drawn for the moment itself."""
+    zones = [now.utcoffset()]
+    if resource.hours is not None:
+        zones.append(now.astimezone(resource.hours.zone).utcoffset())
+    return all(offset is not None and offset % _MINUTE == dt.timedelta(0) for offset in zones)
+
+
+_MINUTE = dt.timedelta(minutes=1)
+
+
+def _draw_body(view: View, resource: Resource) -> tuple[str, ...]:
+    tr = view.tr
     head = [bold(resource.name.get(view.state.locale))]
     if resource.organization:
         head.append(view.text(resource.organization))
@@ -118,6 +153,14 @@ def resource_card(view: View, action: ShowResource) -> Screen:
         blocks.append(italic(tr.gettext("Not yet checked by the people who keep this list.")))
     if resource.verified is not None and is_stale(view, resource):
         blocks.append(italic(stale_note(view)))
+    return split_messages(blocks)
+
+
+def _buttons(
+    view: View, resource: Resource, action: ShowResource
+) -> tuple[tuple[Button, ...], ...]:
+    """Report, share, and the way back to where the card was opened from."""
+    tr = view.tr
     back = (
         Button(tr.pgettext("button", "◀ Back to list"), action.back)
         if action.back is not None
@@ -128,10 +171,7 @@ def resource_card(view: View, action: ShowResource) -> Screen:
     )
     need = card_need(resource, action)
     share = share_button(view, ShowShare("n", need) if need else ShowShare())
-    return Screen(
-        split_messages(blocks),
-        ((report_button(view, action),), (share,), nav_row(view, back, place=place)),
-    )
+    return ((report_button(view, action),), (share,), nav_row(view, back, place=place))
 
 
 def card_need(resource: Resource, action: ShowResource) -> str:
