@@ -16,7 +16,7 @@ from telegram.error import BadRequest, NetworkError, TelegramError
 from bot.handlers.newest import ChatPlace
 from bot.handlers.wire import Keyboard, edit_keyboard, edit_text, send_text, serialised_keyboard
 from bot.ui import screens
-from bot.ui.actions import encode
+from bot.ui.actions import carries_words, encode
 from bot.ui.deeplink import DeepLink
 from bot.ui.links import qr_png, start_link
 from bot.ui.render import Button, Screen, with_first_line
@@ -30,13 +30,20 @@ KEYBOARD_CACHE_SIZE = 4096
 
 
 def keyboard(screen: Screen) -> Keyboard | None:
-    """The screen's buttons as a serialised inline keyboard, or None when it has none."""
-    return _markup(screen.buttons) if screen.buttons else None
+    """The screen's buttons as a serialised inline keyboard, or None when it has none. A
+    keyboard whose buttons carry typed words (a search) is never kept (docs/privacy.md)."""
+    if not screen.buttons:
+        return None
+    if any(carries_words(b.action) for row in screen.buttons for b in row):
+        return _serialised(screen.buttons)
+    return _markup(screen.buttons)
 
 
-@functools.lru_cache(maxsize=KEYBOARD_CACHE_SIZE)
-def _markup(buttons: tuple[tuple[Button, ...], ...]) -> Keyboard:
+def _serialised(buttons: tuple[tuple[Button, ...], ...]) -> Keyboard:
     return serialised_keyboard([[(b.label, encode(b.action)) for b in row] for row in buttons])
+
+
+_markup = functools.lru_cache(maxsize=KEYBOARD_CACHE_SIZE)(_serialised)
 
 
 async def send_screen(

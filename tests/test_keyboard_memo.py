@@ -1,0 +1,34 @@
+"""Serialised keyboards are kept for reuse, except those whose buttons carry typed words
+(bot/handlers/output.py; docs/privacy.md says screens holding typed words are never kept)."""
+
+from __future__ import annotations
+
+import json
+
+from bot.handlers import output
+from bot.ui.actions import ShowMenu, ShowResource, ShowSearch, decode
+from bot.ui.render import Button, Screen
+
+CANARY = "canary zebra quilt"
+
+
+def test_a_keyboard_with_a_search_is_serialised_but_never_kept() -> None:
+    output._markup.cache_clear()
+    search = ShowSearch(CANARY)
+    screen = Screen(
+        ("x",),
+        ((Button("1. A place", ShowResource("a-place", search)),), (Button("Menu", ShowMenu()),)),
+    )
+    board = output.keyboard(screen)
+    assert board is not None
+    data = [b["callback_data"] for row in json.loads(board)["inline_keyboard"] for b in row]
+    assert decode(data[0]) == ShowResource("a-place", search)
+    assert output._markup.cache_info().currsize == 0
+
+
+def test_a_keyboard_without_typed_words_is_kept_once() -> None:
+    output._markup.cache_clear()
+    screen = Screen(("x",), ((Button("Menu", ShowMenu()),),))
+    first = output.keyboard(screen)
+    assert output.keyboard(screen) is first
+    assert output._markup.cache_info().currsize == 1
