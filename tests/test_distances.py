@@ -3,6 +3,7 @@ centre, and a shared location with no area chosen (bot/domain/geo.py, listings s
 
 from __future__ import annotations
 
+import math
 import re
 import shutil
 from pathlib import Path
@@ -39,6 +40,39 @@ def test_nearest_gives_distance_km_exactly_in_order(
         if (where := resource_point(content, r)) is not None
     )
     assert [(n.distance_km, n.resource.id) for n in found] == expected
+
+
+def haversine_as_before(a: GeoPoint, b: GeoPoint) -> float:
+    """`distance_km` as it was before points were prepared once (the oracle)."""
+    lat1, lat2 = math.radians(a.latitude), math.radians(b.latitude)
+    dlat = lat2 - lat1
+    dlon = math.radians(b.longitude - a.longitude)
+    h = math.sin(dlat / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin(dlon / 2) ** 2
+    return 2 * 6371.0088 * math.asin(min(1.0, math.sqrt(h)))
+
+
+@given(points, points)
+def test_distance_km_is_the_same_float_as_before(a: GeoPoint, b: GeoPoint) -> None:
+    assert distance_km(a, b) == haversine_as_before(a, b)
+
+
+near_places = st.builds(
+    GeoPoint,
+    st.floats(min_value=37.6, max_value=37.9),
+    st.floats(min_value=-122.4, max_value=-122.1),
+)
+
+
+@settings(max_examples=200)
+@given(points | near_places, st.integers(min_value=0, max_value=40))
+def test_closest_is_the_head_of_nearest(
+    sample_catalog: Catalog, point: GeoPoint, limit: int
+) -> None:
+    content = sample_catalog.content
+    pool = list(content.resources.values())
+    expected = nearest(content, point, pool)[:limit]
+    assert sample_catalog.distances.closest(point, pool, limit) == expected
+    assert sample_catalog.distances.closest(point, pool, limit) == expected  # places kept
 
 
 def test_the_order_from_each_centre_is_nearest_over_its_region(

@@ -2,21 +2,39 @@
 
 from __future__ import annotations
 
+import heapq
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from bot.domain.models import Content, GeoPoint, Neighbourhood, Resource
 
 EARTH_RADIUS_KM = 6371.0088
 
+# A point as the haversine uses it: latitude in radians, its cosine, longitude in degrees (the
+# formula takes the radians of the longitudes' difference).
+Place = tuple[float, float, float]
+
+
+def place_of(point: GeoPoint) -> Place:
+    """A point made ready to measure from or to, so a place's trigonometry is done once."""
+    latitude = math.radians(point.latitude)
+    return latitude, math.cos(latitude), point.longitude
+
+
+def distance_between(a: Place, b: Place) -> float:
+    """Great-circle distance in kilometres (haversine) between two prepared points."""
+    lat1, cos1, lon1 = a
+    lat2, cos2, lon2 = b
+    dlat = lat2 - lat1
+    dlon = math.radians(lon2 - lon1)
+    h = math.sin(dlat / 2) ** 2 + cos1 * cos2 * math.sin(dlon / 2) ** 2
+    return 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(h)))
+
 
 def distance_km(a: GeoPoint, b: GeoPoint) -> float:
     """Great-circle distance in kilometres (haversine)."""
-    lat1, lat2 = math.radians(a.latitude), math.radians(b.latitude)
-    dlat = lat2 - lat1
-    dlon = math.radians(b.longitude - a.longitude)
-    h = math.sin(dlat / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin(dlon / 2) ** 2
-    return 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(h)))
+    return distance_between(place_of(a), place_of(b))
 
 
 def resource_point(content: Content, resource: Resource) -> GeoPoint | None:
@@ -60,6 +78,7 @@ class Distances:
     def __init__(self, content: Content) -> None:
         self._content = content
         self._from: dict[str, tuple[Nearby, ...]] = {}
+        self._places: dict[str, Place | None] = {}
 
     def from_centre(self, hood: Neighbourhood) -> tuple[Nearby, ...]:
         """Every place of the neighbourhood's region, nearest its centre first."""
@@ -68,3 +87,21 @@ class Distances:
             in_region = self._content.resources_in(hood.region_id)
             found = self._from[hood.id] = tuple(nearest(self._content, hood.center, in_region))
         return found
+
+    def closest(self, point: GeoPoint, resources: Iterable[Resource], limit: int) -> list[Nearby]:
+        """The first `limit` of `nearest(content, point, resources)` (ids unique), each place's
+        trigonometry done once per catalogue: a shared location measures a thousand places."""
+        origin = place_of(point)
+        measured = []
+        for resource in resources:
+            where = self._place(resource)
+            if where is not None:
+                measured.append((distance_between(origin, where), resource.id, resource))
+        # nsmallest is sorted(...)[:limit]; (distance, id) is nearest's order.
+        return [Nearby(r, d) for d, _id, r in heapq.nsmallest(limit, measured)]
+
+    def _place(self, resource: Resource) -> Place | None:
+        if resource.id not in self._places:
+            point = resource_point(self._content, resource)
+            self._places[resource.id] = None if point is None else place_of(point)
+        return self._places[resource.id]

@@ -219,8 +219,8 @@ def nearest_to_point(view: View, point: GeoPoint) -> Screen:
     # With no area chosen, the area of the nearest neighbourhood: its places are the nearest,
     # and the buttons below go on from that neighbourhood.
     region_id = view.region.id if view.region else hood.region_id if hood else ""
-    found = nearest(content, point, _pool(view, need.id if need else "", region_id))
-    found = found[: PAGE_SIZE * 2]
+    pool = _pool(view, need.id if need else "", region_id)
+    found = view.catalog.distances.closest(point, pool, PAGE_SIZE * 2)
     title = tr.gettext("Closest to the location you sent")
     if need is not None:
         title = f"{need.name.get(view.state.locale)}: {title}"
