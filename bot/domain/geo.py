@@ -60,11 +60,12 @@ def nearest(
 ) -> list[Nearby]:
     """Resources with a place, closest first (phone-only services are left out)."""
     pool = content.resources.values() if resources is None else resources
+    origin = place_of(point)
     found = []
     for resource in pool:
         where = resource_point(content, resource)
         if where is not None:
-            found.append(Nearby(resource, distance_km(point, where)))
+            found.append(Nearby(resource, distance_between(origin, place_of(where))))
     found.sort(key=lambda n: (n.distance_km, n.resource.id))
     return found
 
