@@ -14,6 +14,7 @@ from bot.ui.actions import (
     Action,
     ChooseArea,
     Filter,
+    ReportWrong,
     ShowMenu,
     ShowNeed,
     ShowNeeds,
@@ -111,6 +112,8 @@ def test_carries_words_finds_a_search_anywhere_in_an_action() -> None:
     assert carries_words(ShowResource("r1", search))
     assert not carries_words(ShowResource("r1", ShowNeed("food")))
     assert not carries_words(ShowMenu())
+    assert carries_words(ReportWrong(ShowResource("r1", search)))
+    assert not carries_words(ReportWrong(ShowResource("r1", ShowNeed("food"))))
 
 
 def test_an_open_bad_date_report_is_never_kept(sample_catalog: Catalog) -> None:

@@ -8,9 +8,11 @@ Each action knows its own code and arguments; adding one means adding one class 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, fields, is_dataclass, replace
+from collections.abc import Mapping
+from dataclasses import dataclass, fields, replace
 from enum import IntFlag
-from typing import ClassVar, Self
+from types import MappingProxyType
+from typing import ClassVar, Self, get_args, get_type_hints
 
 from bot.domain.models import Section
 from bot.domain.text import fold
@@ -575,13 +577,26 @@ def encode(action: Action) -> str:
     return data
 
 
+def _holds_action(hint: object) -> bool:
+    return hint in _BY_CODE.values() or any(_holds_action(arg) for arg in get_args(hint))
+
+
+# Per action type, the fields that may hold another action (a way back), found once from the
+# type hints: asked for every button of every screen, so looking through every field each time
+# was a tenth of a keyboard's cost.
+_NESTED: Mapping[type, tuple[str, ...]] = MappingProxyType(
+    {
+        kind: tuple(f.name for f in fields(kind) if _holds_action(get_type_hints(kind)[f.name]))
+        for kind in _WITH_ARGS
+    }
+)
+
+
 def carries_words(action: object) -> bool:
     """Whether an action holds a person's typed words: a search, or a way back to one."""
     if isinstance(action, ShowSearch):
         return True
-    if not is_dataclass(action):
-        return False
-    return any(carries_words(getattr(action, field.name)) for field in fields(action))
+    return any(carries_words(getattr(action, name)) for name in _NESTED.get(type(action), ()))
 
 
 def decode(data: object) -> Action | None:
