@@ -6,13 +6,14 @@ from __future__ import annotations
 import math
 import re
 import shutil
+from dataclasses import replace
 from pathlib import Path
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.domain.catalog import Catalog, load_catalog
-from bot.domain.geo import distance_km, nearest, resource_point
+from bot.domain.geo import Distances, distance_km, nearest, resource_point
 from bot.domain.models import GeoPoint
 from bot.i18n import translator
 from bot.ui import screens
@@ -63,16 +64,47 @@ near_places = st.builds(
 )
 
 
-@settings(max_examples=200)
-@given(points | near_places, st.integers(min_value=0, max_value=40))
+@settings(max_examples=300)
+@given(points | near_places, st.integers(min_value=0, max_value=40), st.sampled_from(["", "food"]))
 def test_closest_is_the_head_of_nearest(
-    sample_catalog: Catalog, point: GeoPoint, limit: int
+    sample_catalog: Catalog, point: GeoPoint, limit: int, need_id: str
 ) -> None:
     content = sample_catalog.content
-    pool = list(content.resources.values())
-    expected = nearest(content, point, pool)[:limit]
-    assert sample_catalog.distances.closest(point, pool, limit) == expected
-    assert sample_catalog.distances.closest(point, pool, limit) == expected  # places kept
+    for region_id in [*content.regions, "nowhere"]:
+        pool = [r for r in content.resources_in(region_id) if not need_id or need_id in r.needs]
+        expected = nearest(content, point, pool)[:limit]
+        wanted = lambda r: not need_id or need_id in r.needs  # noqa: E731
+        found = sample_catalog.distances.closest(point, region_id, wanted, limit)
+        assert found == expected
+        assert sample_catalog.distances.closest(point, region_id, wanted, limit) == expected
+
+
+@settings(max_examples=100)
+@given(
+    st.lists(st.tuples(st.floats(-60, 60), st.floats(-10, 10)), min_size=1, max_size=300),
+    points | st.builds(GeoPoint, st.floats(-60, 60), st.floats(-10, 10)),
+    st.integers(min_value=1, max_value=25),
+)
+def test_closest_walks_out_from_the_latitude_and_stops_at_the_bound(
+    sample_catalog: Catalog, spots: list[tuple[float, float]], point: GeoPoint, limit: int
+) -> None:
+    """Many places, some at the same latitude or the same spot: the walk that stops early
+    finds what measuring every place finds."""
+    content = sample_catalog.content
+    template = next(r for r in content.resources.values() if r.locations)
+    region_id = template.region_id
+    moved = {
+        f"spot-{i}": replace(
+            template,
+            id=f"spot-{i}",
+            locations=(replace(template.locations[0], point=GeoPoint(lat, lon)),),
+        )
+        for i, (lat, lon) in enumerate(spots)
+    }
+    crowded = replace(content, resources={**content.resources, **moved})
+    distances = Distances(crowded)
+    expected = nearest(crowded, point, crowded.resources_in(region_id))[:limit]
+    assert distances.closest(point, region_id, lambda r: True, limit) == expected
 
 
 def test_the_order_from_each_centre_is_nearest_over_its_region(

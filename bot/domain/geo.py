@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import bisect
 import heapq
 import math
-from collections.abc import Iterable
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from bot.domain.models import Content, GeoPoint, Neighbourhood, Resource
@@ -47,6 +48,17 @@ def resource_point(content: Content, resource: Resource) -> GeoPoint | None:
     return None
 
 
+# A region's places sorted by latitude: the latitudes (radians) alone, for bisecting, and each
+# place with its resource.
+_LatitudeOrder = tuple[tuple[float, ...], tuple[tuple[Place, Resource], ...]]
+
+
+def _beyond(bound_km: float, distance_km: float) -> bool:
+    """Whether a lower bound on a distance is surely past `distance_km`: by more than any
+    rounding of the haversine, so no place left could tie with it."""
+    return bound_km > distance_km + 1e-9 * (1.0 + distance_km)
+
+
 @dataclass(frozen=True)
 class Nearby:
     resource: Resource
@@ -80,6 +92,7 @@ class Distances:
         self._content = content
         self._from: dict[str, tuple[Nearby, ...]] = {}
         self._places: dict[str, Place | None] = {}
+        self._orders: dict[str, _LatitudeOrder] = {}
 
     def from_centre(self, hood: Neighbourhood) -> tuple[Nearby, ...]:
         """Every place of the neighbourhood's region, nearest its centre first."""
@@ -89,17 +102,55 @@ class Distances:
             found = self._from[hood.id] = tuple(nearest(self._content, hood.center, in_region))
         return found
 
-    def closest(self, point: GeoPoint, resources: Iterable[Resource], limit: int) -> list[Nearby]:
-        """The first `limit` of `nearest(content, point, resources)` (ids unique), each place's
-        trigonometry done once per catalogue: a shared location measures a thousand places."""
+    def closest(
+        self, point: GeoPoint, region_id: str, wanted: Callable[[Resource], bool], limit: int
+    ) -> list[Nearby]:
+        """The first `limit` of `nearest(content, point, ...)` over the region's `wanted` places
+        (ids unique). A shared location would otherwise measure a thousand places: they are
+        walked outward from the point's latitude, and the walk stops once the latitude alone
+        puts every place left farther than the `limit`-th found, since a great-circle distance
+        is never less than the Earth's radius times the latitudes' difference."""
         origin = place_of(point)
-        measured = []
-        for resource in resources:
-            where = self._place(resource)
-            if where is not None:
-                measured.append((distance_between(origin, where), resource.id, resource))
+        latitudes, places = self._by_latitude(region_id)
+        below = bisect.bisect_left(latitudes, origin[0]) - 1
+        above = below + 1
+        measured: list[tuple[float, str, Resource]] = []
+        farthest_kept: list[float] = []  # the `limit` smallest distances so far, negated
+        while limit > 0 and (below >= 0 or above < len(latitudes)):
+            if above == len(latitudes) or (
+                below >= 0 and origin[0] - latitudes[below] <= latitudes[above] - origin[0]
+            ):
+                index, below = below, below - 1
+            else:
+                index, above = above, above + 1
+            if len(farthest_kept) == limit and _beyond(
+                EARTH_RADIUS_KM * abs(latitudes[index] - origin[0]), -farthest_kept[0]
+            ):
+                break
+            place, resource = places[index]
+            if wanted(resource):
+                distance = distance_between(origin, place)
+                measured.append((distance, resource.id, resource))
+                if len(farthest_kept) < limit:
+                    heapq.heappush(farthest_kept, -distance)
+                elif distance < -farthest_kept[0]:
+                    heapq.heapreplace(farthest_kept, -distance)
         # nsmallest is sorted(...)[:limit]; (distance, id) is nearest's order.
         return [Nearby(r, d) for d, _id, r in heapq.nsmallest(limit, measured)]
+
+    def _by_latitude(self, region_id: str) -> _LatitudeOrder:
+        order = self._orders.get(region_id)
+        if order is None:
+            located = sorted(
+                (place[0], resource.id, place, resource)
+                for resource in self._content.resources_in(region_id)
+                if (place := self._place(resource)) is not None
+            )
+            order = self._orders[region_id] = (
+                tuple(latitude for latitude, *_ in located),
+                tuple((place, resource) for _, _, place, resource in located),
+            )
+        return order
 
     def _place(self, resource: Resource) -> Place | None:
         if resource.id not in self._places:

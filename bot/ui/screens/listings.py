@@ -136,12 +136,6 @@ def need_list(view: View, action: ShowNeed) -> Screen:
     return _resource_list(view, action, header, [(r, None) for r in found], back)
 
 
-def _pool(view: View, need_id: str, region_id: str) -> list[Resource]:
-    """The region's resources, only those serving `need_id` when one is given."""
-    resources = view.catalog.open_now.resources_in(region_id)
-    return [r for r in resources if not need_id or need_id in r.needs]
-
-
 def nearby_list(view: View, action: ShowNearby) -> Screen:
     """Resources closest to a neighbourhood's centre first (of one need, when one is open)."""
     content = view.catalog.content
@@ -219,8 +213,10 @@ def nearest_to_point(view: View, point: GeoPoint) -> Screen:
     # With no area chosen, the area of the nearest neighbourhood: its places are the nearest,
     # and the buttons below go on from that neighbourhood.
     region_id = view.region.id if view.region else hood.region_id if hood else ""
-    pool = _pool(view, need.id if need else "", region_id)
-    found = view.catalog.distances.closest(point, pool, PAGE_SIZE * 2)
+    need_id = need.id if need else ""
+    found = view.catalog.distances.closest(
+        point, region_id, lambda r: not need_id or need_id in r.needs, PAGE_SIZE * 2
+    )
     title = tr.gettext("Closest to the location you sent")
     if need is not None:
         title = f"{need.name.get(view.state.locale)}: {title}"
