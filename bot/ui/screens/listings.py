@@ -170,23 +170,26 @@ def open_now_list(view: View, action: ShowOpenNow) -> Screen:
     if action.neighbourhood_id and hood is None:
         return out_of_date(view)
     board = view.catalog.open_now
+    statuses = board.at(view.now)
     entries: Entries
     if hood is not None:
-        open_now = [r for r in board.resources_in(view.region.id) if board.is_open(r, view.now)]
+        open_now = [r for r in board.resources_in(view.region.id) if statuses.is_open(r, view.now)]
         # From a neighbourhood of this area (a button kept from another area: measured anew).
         near = (
             view.catalog.distances.from_centre(hood)
             if hood.region_id == view.region.id
             else nearest(content, hood.center, open_now)
         )
-        entries = [(n.resource, n.distance_km) for n in near if board.is_open(n.resource, view.now)]
+        entries = [
+            (n.resource, n.distance_km) for n in near if statuses.is_open(n.resource, view.now)
+        ]
         placed = {r.id for r, _d in entries}
         # Phone lines have no place: after the nearest places, never left out.
         entries.extend((r, None) for r in open_now if r.id not in placed)
     else:
         # Picking from the ranked list gives the order sorting the open places would.
         ranked = board.ranked(view.region.id, ALL_NEEDS, view.state.locale, view.now)
-        entries = [(r, None) for r in ranked if board.is_open(r, view.now)]
+        entries = [(r, None) for r in ranked if statuses.is_open(r, view.now)]
     entries.sort(key=lambda e: hard_barrier(e[0]))
     header = bold(view.tr.gettext("Open now or around the clock"))
     back = Button(view.tr.pgettext("button", "◀ Back"), ShowUrgent(action.neighbourhood_id))

@@ -106,7 +106,7 @@ def answer(view: View, search: ShowSearch, limit: int = SEARCH_LIMIT) -> Answer:
             view.state.locale,
             situation=bool(result.situations),
             distances=distances,
-            open_at=view.catalog.open_now.is_open,
+            open_at=view.catalog.open_now.at(view.now).is_open,
         )
         if check(hit.resource)
     ][:limit]
