@@ -223,9 +223,11 @@ def _best_weights(
         language_names(code, locales) for code in resource.languages
     )
     found.append((memo.distinct_all(tuple(languages)), LANGUAGE_WEIGHT))
-    best = dict.fromkeys(itertools.chain.from_iterable(terms for terms, _ in found), 0.0)
-    # Lightest first: a heavier field's weight overwrites, and keys keep their order.
-    for terms, weight in sorted(found, key=operator.itemgetter(1)):
+    # Every word at the lightest weight, then each heavier field's words at its own, lightest
+    # first (a heavier weight overwrites; keys keep their order of first appearance).
+    lightest, *heavier = sorted(found, key=operator.itemgetter(1))
+    best = dict.fromkeys(itertools.chain.from_iterable(terms for terms, _ in found), lightest[1])
+    for terms, weight in heavier:
         best.update(dict.fromkeys(terms, weight))
     return best
 
