@@ -26,6 +26,9 @@ def test_same_words_as_whole_texts(texts: list[str]) -> None:
     memo = LoadWords()
     for text in texts:
         assert memo.words(text) == tuple(words(text))
-        assert memo.distinct(text) == tuple(dict.fromkeys(words(text)))
-    for text in reversed(texts):  # now from remembered pieces
+        assert memo.distinct_all((text, text)) == tuple(dict.fromkeys(words(text)))
+    for text in reversed(texts):  # now from remembered texts
         assert memo.words(text) == tuple(words(text))
+    fresh = LoadWords()
+    for text in reversed(texts):  # in the other order: pieces of other texts remembered first
+        assert fresh.words(text) == tuple(words(text))

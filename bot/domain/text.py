@@ -439,23 +439,22 @@ class LoadWords:
         self._first: dict[str, tuple[str, ...]] = {}
         self._later: dict[str, tuple[str, ...]] = {}
 
-    def distinct(self, text: str) -> tuple[str, ...]:
-        """`words(text)` without repeats, in order of first appearance."""
-        found = self._texts.get(text)
-        if found is None:
-            found = self._texts[text] = tuple(dict.fromkeys(self.words(text)))
-        return found
-
     def distinct_all(self, texts: tuple[str, ...]) -> tuple[str, ...]:
         """The words of all `texts` without repeats, in order of first appearance."""
         found = self._groups.get(texts)
         if found is None:
-            every = itertools.chain.from_iterable(map(self.distinct, texts))
+            every = itertools.chain.from_iterable(map(self.words, texts))
             found = self._groups[texts] = tuple(dict.fromkeys(every))
         return found
 
     def words(self, text: str) -> tuple[str, ...]:
         """The same as `words(text)`, found piece by piece."""
+        found = self._texts.get(text)
+        if found is None:
+            found = self._texts[text] = self._from_pieces(text)
+        return found
+
+    def _from_pieces(self, text: str) -> tuple[str, ...]:
         pieces = text.split()
         if not pieces:
             return ()
