@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Collection
 
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from bot.domain.models import Appointment, YesNo
@@ -106,4 +106,55 @@ def test_mapping_reads_and_reports_as_before(node: Node, required: tuple[str, ..
     before, after = Problems(), Problems()
     expected = oracle_mapping(NodeReader("f.yaml", before), node, "w", fields, required)
     assert NodeReader("f.yaml", after).mapping(node, "w", fields, required) == expected
+    assert after.items == before.items
+
+
+def oracle_localized(
+    reader: NodeReader, node: Node, where: str, locales: Collection[str], default_locale: str
+) -> object:
+    """`NodeReader.localized` as it was before its shortcut for good translations."""
+    if isinstance(node, ScalarNode):
+        value = reader.text(node, where)
+        return None if value is None else {default_locale: value}
+    fields = reader.mapping(node, where, locales)
+    if fields is None:
+        return None
+    values = {loc: reader.text(child, f"{where}.{loc}") for loc, child in fields.items()}
+    return {loc: value for loc, value in values.items() if value is not None}
+
+
+LOCALE_KEYS = st.one_of(
+    st.builds(
+        ScalarNode, st.sampled_from(["en", "es", "th", "e", "", "fr"]), TAGS, st.integers(1, 9)
+    ),
+    st.builds(SequenceNode, st.integers(1, 9)),
+)
+
+
+@st.composite
+def translations(draw: st.DrawFn) -> Node:
+    if draw(st.integers(0, 9)) == 0:
+        return draw(NODES)
+    node = MappingNode(draw(st.integers(1, 9)))
+    node.value = draw(st.lists(st.tuples(LOCALE_KEYS, NODES), max_size=5))
+    node.cut = draw(st.booleans())
+    return node
+
+
+def _translation(*pairs: tuple[str, str]) -> MappingNode:
+    node = MappingNode(1)
+    node.value = [(ScalarNode(k, STR, 2), ScalarNode(v, STR, 2)) for k, v in pairs]
+    return node
+
+
+@given(translations())
+@example(_translation(("en", "Food"), ("es", "Comida")))
+@example(_translation(("en", "Food"), ("en", "Meals")))  # a duplicate is reported
+@example(_translation(("en", "Food"), ("fr", "Repas")))  # an unknown locale too
+@example(_translation(("en", "Food"), ("es", " ")))  # and an empty text
+def test_localized_reads_and_reports_as_before(node: Node) -> None:
+    locales = ("en", "es", "th")
+    before, after = Problems(), Problems()
+    expected = oracle_localized(NodeReader("f.yaml", before), node, "w", locales, "en")
+    assert NodeReader("f.yaml", after).localized(node, "w", locales, "en") == expected
     assert after.items == before.items

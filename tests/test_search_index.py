@@ -197,3 +197,63 @@ def test_field_weights_are_whole_numbers() -> None:
         search.LANGUAGE_WEIGHT,
     )
     assert all(float(weight).is_integer() for weight in weights)
+
+
+def gathered_as_before(
+    by_region: dict[str, list[Resource]], locales: tuple[str, ...]
+) -> dict[str, tuple[tuple[float, tuple[int, ...]], ...]]:
+    """The postings as the index built them before it gathered each term's positions by
+    weight (2deb51f): a pair per word and place, the highest weight kept, then grouped."""
+    pairs: dict[str, list[tuple[int, float]]] = {}
+    start = 0
+    for items in by_region.values():
+        postings: dict[str, dict[int, float]] = {}
+        for position, resource in enumerate(items, start):
+            fields = [(resource.name, search.NAME_WEIGHT)]
+            fields.append((resource.description, search.DESCRIPTION_WEIGHT))
+            if resource.organization:
+                fields.append((resource.organization, search.ORGANIZATION_WEIGHT))
+            texts = [(value, weight) for text, weight in fields for value in text.all_values()]
+            texts.extend(
+                (name, search.LANGUAGE_WEIGHT)
+                for code in resource.languages
+                for name in search.language_names(code, locales)
+            )
+            for value, weight in texts:
+                for word in words(value):
+                    hits = postings.setdefault(word, {})
+                    if hits.get(position, 0.0) < weight:
+                        hits[position] = weight
+        common = max(search.COMMON_TERM_MIN, int(len(items) * search.COMMON_TERM_SHARE))
+        for term, hits in postings.items():
+            found = list(hits.items())
+            if len(found) > common:
+                found = [(i, w) for i, w in found if w > search.DESCRIPTION_WEIGHT]
+            if found:
+                pairs.setdefault(term, []).extend(found)
+        start += len(items)
+    grouped = {}
+    for term, found in pairs.items():
+        by_weight: dict[float, list[int]] = {}
+        for position, weight in found:
+            by_weight.setdefault(weight, []).append(position)
+        grouped[term] = tuple((w, tuple(by_weight[w])) for w in sorted(by_weight, reverse=True))
+    return grouped
+
+
+@pytest.mark.parametrize("common_min", [search.COMMON_TERM_MIN, 5])
+def test_postings_are_built_as_before(
+    areas_catalog: Catalog, common_min: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Gathering each term's positions by weight, with each distinct text's words found once,
+    gives the same terms in the same order with the same runs (a low bar for common words
+    makes sure dropping them is covered too)."""
+    monkeypatch.setattr(search, "COMMON_TERM_MIN", common_min)
+    content = areas_catalog.content
+    by_region: dict[str, list[Resource]] = {}
+    for resource in content.resources.values():
+        by_region.setdefault(resource.region_id, []).append(resource)
+    built = search.SearchIndex(content)._resources.postings
+    expected = gathered_as_before(by_region, content.locales)
+    assert list(built) == list(expected)
+    assert {term: postings.runs for term, postings in built.items()} == expected

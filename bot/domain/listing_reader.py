@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import Any, Generic, NamedTuple, TypeVar
 
 from bot.domain.hours import HoursError, OpeningSchedule, load_zone
-from bot.domain.hours_check import explain_hours, twelve_hour_slips
+from bot.domain.hours_check import explain_hours
 from bot.domain.load_context import LoadContext
 from bot.domain.models import (
     Access,
@@ -468,7 +468,7 @@ def _hours(listing: Listing) -> Read[OpeningSchedule | None]:
     except HoursError as error:
         listing.error("opening_hours", explain_hours(expression, str(error)))
         return INVALID
-    for slip in twelve_hour_slips(expression):
+    for slip in listing.ctx.hour_slips(expression):
         listing.warning(node, f"opening_hours: {slip}")
     return Read(hours)
 

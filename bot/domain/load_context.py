@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from bot.domain.hours import HoursError, OpeningSchedule
+from bot.domain.hours_check import twelve_hour_slips
 from bot.domain.models import LocalizedText
 from bot.domain.problems import Problem, Problems
 from bot.domain.reader import NodeReader
@@ -32,6 +33,9 @@ class Coverage:
     def record(self, file: str, line: int, locales: tuple[str, ...], values: dict) -> None:
         """Count one text and note the locales it is missing in."""
         self.total += 1
+        if all(map(values.get, locales)):  # the usual text, in every locale: counted in C
+            self.present.update(locales)
+            return
         for locale in locales:
             if values.get(locale):
                 self.present[locale] += 1
@@ -128,6 +132,8 @@ class LoadContext:
         # thousands of listings share a few dozen hours, and open status is worked out per
         # schedule (see bot/domain/open_now.py).
         self._schedules: dict[tuple[str, str], OpeningSchedule | str] = {}
+        # The 12-hour-clock slips of each distinct expression, for the same reason.
+        self._slips: dict[str, tuple[str, ...]] = {}
 
     def schedule(self, expression: str, timezone: str) -> OpeningSchedule:
         """The schedule for an opening_hours expression in a zone, shared by every listing
@@ -141,6 +147,13 @@ class LoadContext:
             self._schedules[(expression, timezone)] = found
         if isinstance(found, str):
             raise HoursError(found)
+        return found
+
+    def hour_slips(self, expression: str) -> tuple[str, ...]:
+        """`twelve_hour_slips` of an opening_hours expression, worked out once per load."""
+        found = self._slips.get(expression)
+        if found is None:
+            found = self._slips[expression] = tuple(twelve_hour_slips(expression))
         return found
 
     def read(self, path: Path) -> tuple[NodeReader, Node | None]:

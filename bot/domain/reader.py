@@ -219,6 +219,9 @@ class NodeReader:
         if isinstance(node, ScalarNode):
             value = self.text(node, where)
             return None if value is None else {default_locale: value}
+        quick = _good_texts(node, locales)
+        if quick is not None:
+            return quick
         fields = self.mapping(node, where, locales)
         if fields is None:
             return None
@@ -243,6 +246,22 @@ def _good_text(node: Node) -> str | None:
     if isinstance(node, ScalarNode) and node.tag == _STR and node.value.strip():
         return node.value
     return None
+
+
+def _good_texts(node: Node, locales: Collection[str]) -> dict[str, str] | None:
+    """What `NodeReader.localized` gives for a mapping it has nothing to say about (each key
+    a locale once, each value good text), else None: a shortcut for the usual translations."""
+    if not isinstance(node, MappingNode):
+        return None
+    found: dict[str, str] = {}
+    for key, value in node.value:
+        if not isinstance(key, ScalarNode) or key.value not in locales or key.value in found:
+            return None
+        text = _good_text(value)
+        if text is None:
+            return None
+        found[key.value] = text
+    return found
 
 
 @functools.cache

@@ -14,6 +14,7 @@ import contextlib
 import functools
 import heapq
 import itertools
+import operator
 import sys
 from collections import defaultdict
 from collections.abc import Collection, Iterable, Mapping
@@ -31,7 +32,16 @@ from bot.domain.models import (
     quickly_unpickled,
 )
 from bot.domain.situations import SituationMatcher
-from bot.domain.text import STOPWORDS, deletes, fold, is_pair, one_typo_away, tokens, words
+from bot.domain.text import (
+    STOPWORDS,
+    LoadWords,
+    deletes,
+    fold,
+    is_pair,
+    one_typo_away,
+    tokens,
+    words,
+)
 
 EXACT, TYPO, PREFIX = 1.0, 0.75, 0.6
 # The field weights must stay whole numbers: sums of them are exact in any order, which lets a
@@ -169,37 +179,95 @@ def _exact(clause: _Clause) -> bool:
     return len(clause.matched) == 1 and clause.matched[0][1] == EXACT
 
 
+# A term's positions by weight: what building the index gathers before it shares the runs.
+_Gathered = dict[str, dict[float, list[int]]]
+
+
 def _area_postings(
-    resources: list[Resource], start: int, locales: tuple[str, ...]
-) -> dict[str, list[tuple[int, float]]]:
-    """The (position, weight) pairs of one area's resources, numbered from `start`, by
-    position."""
-    postings: dict[str, dict[int, float]] = defaultdict(dict)
+    resources: list[Resource], start: int, locales: tuple[str, ...], memo: LoadWords
+) -> _Gathered:
+    """The positions of one area's resources, numbered from `start`, by term and weight; terms
+    in order of first appearance."""
+    postings: _Gathered = {}
     for position, resource in enumerate(resources, start):
-        fields = [(resource.name, NAME_WEIGHT), (resource.description, DESCRIPTION_WEIGHT)]
-        if resource.organization:
-            fields.append((resource.organization, ORGANIZATION_WEIGHT))
-        texts = [(value, weight) for text, weight in fields for value in text.all_values()]
-        texts.extend(
-            (name, LANGUAGE_WEIGHT)
-            for code in resource.languages
-            for name in language_names(code, locales)
-        )
-        for value, weight in texts:
-            for word in words(value):
-                hits = postings[word]
-                if hits.get(position, 0.0) < weight:
-                    hits[position] = weight
+        for word, weight in _best_weights(resource, locales, memo).items():
+            runs = postings.get(word)
+            if runs is None:
+                postings[word] = {weight: [position]}
+            elif weight in runs:
+                runs[weight].append(position)
+            else:
+                runs[weight] = [position]
     # A word in a quarter of a large area's descriptions ("free", "gratis") tells the places
     # apart no better than a stop word, and scoring it would touch most of them.
     common = max(COMMON_TERM_MIN, int(len(resources) * COMMON_TERM_SHARE))
-    kept: dict[str, list[tuple[int, float]]] = {}
-    for term, hits in postings.items():
-        pairs = list(hits.items())
-        if len(pairs) > common:
-            pairs = [(i, w) for i, w in pairs if w > DESCRIPTION_WEIGHT]
-        if pairs:
-            kept[term] = pairs
+    kept: _Gathered = {}
+    for term, runs in postings.items():
+        if sum(map(len, runs.values())) > common:
+            runs = {w: positions for w, positions in runs.items() if w > DESCRIPTION_WEIGHT}
+        if runs:
+            kept[term] = runs
+    return kept
+
+
+def _best_weights(
+    resource: Resource, locales: tuple[str, ...], memo: LoadWords
+) -> dict[str, float]:
+    """Each word of a resource with the highest weight of the texts it is in, in order of
+    first appearance (fields in order, then the languages it speaks)."""
+    fields = [(resource.name, NAME_WEIGHT), (resource.description, DESCRIPTION_WEIGHT)]
+    if resource.organization:
+        fields.append((resource.organization, ORGANIZATION_WEIGHT))
+    found = [(memo.distinct_all(text.all_values()), weight) for text, weight in fields]
+    languages = itertools.chain.from_iterable(
+        language_names(code, locales) for code in resource.languages
+    )
+    found.append((memo.distinct_all(tuple(languages)), LANGUAGE_WEIGHT))
+    # Every word at the lightest weight, then each heavier field's words at its own, lightest
+    # first (a heavier weight overwrites; keys keep their order of first appearance).
+    lightest, *heavier = sorted(found, key=operator.itemgetter(1))
+    best = dict.fromkeys(itertools.chain.from_iterable(terms for terms, _ in found), lightest[1])
+    for terms, weight in heavier:
+        best.update(dict.fromkeys(terms, weight))
+    return best
+
+
+def _gather(
+    by_region: dict[str, list[Resource]], locales: tuple[str, ...], memo: LoadWords
+) -> tuple[list[Resource], dict[str, tuple[int, int]], _Gathered]:
+    """The resources of every area in order, each area's range of positions, and every term's
+    positions by weight (areas in order, so each weight's positions ascend)."""
+    resources: list[Resource] = []
+    areas: dict[str, tuple[int, int]] = {}
+    gathered: _Gathered = {}
+    for region_id, items in by_region.items():
+        for term, runs in _area_postings(items, len(resources), locales, memo).items():
+            into = gathered.setdefault(term, runs)
+            if into is not runs:
+                for weight, positions in runs.items():
+                    into.setdefault(weight, []).extend(positions)
+        areas[region_id] = (len(resources), len(resources) + len(items))
+        resources.extend(items)
+    return resources, areas, gathered
+
+
+def _shared_postings(gathered: _Gathered) -> dict[str, Postings]:
+    """Each term's `Postings`. Terms found in exactly the same places (mostly the character
+    pairs of one Chinese or Thai word) share one: less memory, and a search adds them up in
+    one pass; equal runs of positions are one tuple too. Each term's lists are dropped as soon
+    as they are copied: left to the end, freeing them all at once would hold the GIL for tens
+    of milliseconds (a reload runs in a thread beside the bot)."""
+    shared_positions: dict[tuple[int, ...], tuple[int, ...]] = {}
+    shared: dict[tuple[Run, ...], Postings] = {}
+    kept: dict[str, Postings] = {}
+    for term in list(gathered):
+        by_weight = gathered.pop(term)
+        runs = []
+        for weight in sorted(by_weight, reverse=True):
+            positions = tuple(by_weight[weight])
+            runs.append((weight, shared_positions.setdefault(positions, positions)))
+        key = tuple(runs)
+        kept[term] = shared[key] if key in shared else shared.setdefault(key, Postings(key))
     return kept
 
 
@@ -223,35 +291,12 @@ class _ResourceIndex:
 
     @classmethod
     def build(
-        cls, by_region: dict[str, list[Resource]], locales: tuple[str, ...]
+        cls, by_region: dict[str, list[Resource]], locales: tuple[str, ...], memo: LoadWords
     ) -> _ResourceIndex:
-        """Postings, area ranges and need sets for the resources of every area."""
-        resources: list[Resource] = []
-        areas: dict[str, tuple[int, int]] = {}
-        pairs: dict[str, list[tuple[int, float]]] = defaultdict(list)
-        for region_id, items in by_region.items():
-            for term, found in _area_postings(items, len(resources), locales).items():
-                pairs[term].extend(found)
-            areas[region_id] = (len(resources), len(resources) + len(items))
-            resources.extend(items)
-        # Terms found in exactly the same places (mostly the character pairs of one Chinese or
-        # Thai word) share one `Postings`: less memory, and a search adds them up in one pass;
-        # equal runs of positions are one tuple too. Each list of pairs is dropped as soon as
-        # it is copied: left to the end, freeing them all at once would hold the GIL for tens
-        # of milliseconds (a reload runs in a thread beside the bot).
-        shared_positions: dict[tuple[int, ...], tuple[int, ...]] = {}
-        shared: dict[tuple[Run, ...], Postings] = {}
-        kept: dict[str, Postings] = {}
-        for term in list(pairs):
-            by_weight: dict[float, list[int]] = defaultdict(list)
-            for position, weight in pairs.pop(term):
-                by_weight[weight].append(position)
-            runs = []
-            for weight in sorted(by_weight, reverse=True):
-                positions = tuple(by_weight[weight])
-                runs.append((weight, shared_positions.setdefault(positions, positions)))
-            key = tuple(runs)
-            kept[term] = shared[key] if key in shared else shared.setdefault(key, Postings(key))
+        """Postings, area ranges and need sets for the resources of every area (`memo`: the
+        load's words of texts)."""
+        resources, areas, gathered = _gather(by_region, locales, memo)
+        kept = _shared_postings(gathered)
         by_need: dict[str, set[int]] = defaultdict(set)
         for position, resource in enumerate(resources):
             for need_id in resource.needs:
@@ -646,7 +691,9 @@ class SearchIndex:
         by_region: dict[str, list[Resource]] = defaultdict(list)
         for resource in content.resources.values():
             by_region[resource.region_id].append(resource)
-        self._resources = _ResourceIndex.build(by_region, content.locales)
+        # Listings repeat texts and phrases: each distinct one is split into words once.
+        memo = LoadWords()
+        self._resources = _ResourceIndex.build(by_region, content.locales, memo)
         self._resource_words = _Vocabulary(self._resources.postings)
         # Names repeat words and whole names across listings and languages: each distinct
         # one is kept once (and pickled once in the compiled cache).
@@ -655,7 +702,8 @@ class SearchIndex:
             r.id: tuple(
                 distinct.setdefault(name_words, name_words)
                 for name_words in (
-                    tuple(sys.intern(word) for word in words(name)) for name in r.name.all_values()
+                    tuple(sys.intern(word) for word in memo.words(name))
+                    for name in r.name.all_values()
                 )
             )
             for r in content.resources.values()

@@ -1,0 +1,34 @@
+"""`LoadWords`, which finds the words of the content's texts piece by piece during a load,
+gives exactly what `words` gives for the whole text, on any text: pieces starting with marks,
+every kind of space, texts starting or ending with spaces, and the same piece in several
+texts (a remembered piece must be right in every context)."""
+
+from __future__ import annotations
+
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
+
+from bot.domain.text import LoadWords, words
+from tests.test_fold_fast import ANY_TEXT, PIECES
+
+SPACES = st.sampled_from([" ", "  ", "\t", "\n", "\u00a0", "\u2028", "\u3000", "\x1c", "\u1680"])
+SPACED = st.lists(PIECES | SPACES | st.text(max_size=3), max_size=16).map("".join)
+
+
+@given(st.lists(ANY_TEXT | SPACED, min_size=1, max_size=8))
+@settings(max_examples=400)
+@example(["\u0301a b", "a \u0301b", "\u0301b"])  # a mark after a space is dropped, first kept
+@example(["ก \u0e48ก", "\u0e48ก"])  # a tone mark on a space goes with it
+@example([" \u0301a", "\u0301a"])  # a text starting with a space
+@example(["isn't it", "it's"])
+@example(["安全 套", "安全套"])
+def test_same_words_as_whole_texts(texts: list[str]) -> None:
+    memo = LoadWords()
+    for text in texts:
+        assert memo.words(text) == tuple(words(text))
+        assert memo.distinct_all((text, text)) == tuple(dict.fromkeys(words(text)))
+    for text in reversed(texts):  # now from remembered texts
+        assert memo.words(text) == tuple(words(text))
+    fresh = LoadWords()
+    for text in reversed(texts):  # in the other order: pieces of other texts remembered first
+        assert fresh.words(text) == tuple(words(text))
