@@ -2,9 +2,22 @@
 
 from __future__ import annotations
 
+import ssl
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from bot.app import ALERT_CONNECTIONS, build_application, http_client
+from bot.domain.catalog import Catalog
+from bot.handlers.handlers import Handlers
+from bot.store.sqlite import Store
+from bot.ui.conversation import Conversation
+from bot.user_keys import UserKeys
+from tests.app_harness import LOCALES, SECRET, harness_config
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -20,3 +33,27 @@ def test_the_running_bot_does_not_import_what_only_commands_use() -> None:
         [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True
     )
     assert done.stdout.strip() == ""
+
+
+async def test_the_bots_clients_share_one_tls_context(
+    tmp_path: Path, sample_catalog: Catalog, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each TLS context loads every certificate authority again (0.8 MiB): the Application's
+    two clients and the alert sender's check servers with the one context `serve` makes."""
+    loaded: list[ssl.SSLContext] = []
+    load = ssl.SSLContext.load_verify_locations
+
+    def counted(context: ssl.SSLContext, *args: Any, **kwargs: Any) -> None:
+        loaded.append(context)
+        load(context, *args, **kwargs)
+
+    monkeypatch.setattr(ssl.SSLContext, "load_verify_locations", counted)
+    store = await Store.open(tmp_path / "waypoint.sqlite3")
+    try:
+        handlers = Handlers(Conversation(sample_catalog, LOCALES), store, UserKeys(SECRET), "en")
+        tls = httpx.create_ssl_context()
+        build_application(harness_config(tmp_path), handlers, tls=tls)
+        http_client(ALERT_CONNECTIONS, tls)
+    finally:
+        await store.close()
+    assert loaded == [tls]
