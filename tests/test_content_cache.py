@@ -31,6 +31,7 @@ from bot.content_cache import (
 )
 from bot.domain.catalog import Catalog, load_catalog
 from bot.domain.changes import content_changes
+from bot.domain.models import Appointment, Community
 from bot.live import LiveContent, frozen_when_loaded
 from tests.canaries import TEXT_WORD, canary_user, found
 from tests.conftest import CONTENT
@@ -399,3 +400,32 @@ def test_a_hit_holds_each_distinct_translation_once(content: Path, cache: Conten
     one_each = {text: text for text in texts}
     assert len(one_each) < len(texts), "the sample content repeats some texts"
     assert all(text is one_each[text] for text in texts)
+
+
+def test_a_hit_holds_each_distinct_field_value_once(content: Path, cache: ContentCache) -> None:
+    """Sets of communities, lists of needs and languages, access rules and verifications
+    repeat across listings: a hit reads each distinct one once, equal to what a load has."""
+    cold = cold_then_written(content, cache)
+    warm = hit(content, cache)
+    assert warm.catalog is not None and cold.catalog is not None
+    fields = ("community", "needs", "languages", "access", "verified")
+    for name in fields:
+        values = [getattr(r, name) for r in warm.catalog.content.resources.values()]
+        one_each = {value: value for value in values}
+        assert len(one_each) < len(values) or name == "verified", f"no {name} repeated"
+        assert all(value is one_each[value] for value in values), name
+    for was, now in zip(
+        cold.catalog.content.resources.values(),
+        warm.catalog.content.resources.values(),
+        strict=True,
+    ):
+        assert [getattr(was, name) for name in fields] == [getattr(now, name) for name in fields]
+
+
+def test_values_of_other_kinds_are_not_shared() -> None:
+    shared = content_cache._sharing_key
+    assert shared(("walk_in",)) != shared((Appointment.WALK_IN,))
+    assert shared(frozenset({"peer_run"})) != shared(frozenset({Community.PEER_RUN}))
+    assert shared(("a", "b")) != shared(frozenset({"a", "b"}))
+    assert shared(("a", "b")) == shared(("a", "b"))
+    assert shared((1.0,)) is None and shared(["a"]) is None
