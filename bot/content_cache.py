@@ -243,7 +243,7 @@ def _share_equal_values(compiled: Compiled) -> None:
             for locale, text in obj.values.items():  # same keys: no resize while iterating
                 obj.values[locale] = texts.setdefault(text, text)
         elif isinstance(obj, _CONTAINERS) or type(obj).__module__.startswith("bot."):
-            if type(obj) in CACHE_REDUCERS:
+            if type(obj) in CACHE_REDUCERS and "__slots__" in vars(type(obj)):
                 _share_fields(obj, values)
             pending.extend(gc.get_referents(obj))
 
