@@ -229,7 +229,8 @@ def _share_equal_values(compiled: Compiled) -> None:
     many texts ("Hotline, day and night", in eight languages) that the YAML reader shares only
     within a file: at 10,000 listings, 201,000 strings held 83,000 texts (8.6 MiB of copies).
     They repeat sets of communities, lists of needs and languages, verifications and access
-    rules too (3 MiB of copies). Only which object holds a value changes."""
+    rules too (3 MiB of copies), and every text its tuple of locales. Only which object holds
+    a value changes."""
     texts: dict[str, str] = {}
     values: dict[object, object] = {}
     seen: set[int] = set()
@@ -239,10 +240,10 @@ def _share_equal_values(compiled: Compiled) -> None:
         if id(obj) in seen:
             continue
         seen.add(id(obj))
-        if isinstance(obj, LocalizedText) and isinstance(obj.values, dict):
-            for locale, text in obj.values.items():  # same keys: no resize while iterating
-                obj.values[locale] = texts.setdefault(text, text)
-        elif isinstance(obj, _CONTAINERS) or type(obj).__module__.startswith("bot."):
+        if isinstance(obj, LocalizedText):
+            shared = tuple(texts.setdefault(text, text) for text in obj.texts)
+            object.__setattr__(obj, "texts", shared)
+        if isinstance(obj, _CONTAINERS) or type(obj).__module__.startswith("bot."):
             if type(obj) in CACHE_REDUCERS and "__slots__" in vars(type(obj)):
                 _share_fields(obj, values)
             pending.extend(gc.get_referents(obj))

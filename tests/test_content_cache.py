@@ -404,6 +404,14 @@ def test_a_hit_holds_each_distinct_translation_once(content: Path, cache: Conten
     one_each = {text: text for text in texts}
     assert len(one_each) < len(texts), "the sample content repeats some texts"
     assert all(text is one_each[text] for text in texts)
+    # Texts in the same languages share one tuple of locales too.
+    locales = [
+        field.locales
+        for resource in warm.catalog.content.resources.values()
+        for field in (resource.name, resource.description)
+    ]
+    shared = {each: each for each in locales}
+    assert len(shared) < len(locales) and all(each is shared[each] for each in locales)
 
 
 def test_a_hit_holds_each_distinct_field_value_once(content: Path, cache: ContentCache) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import copy
+import pickle
 import ssl
 import subprocess
 import sys
@@ -10,9 +12,12 @@ from typing import Any
 
 import httpx
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from bot.app import ALERT_CONNECTIONS, build_application, http_client
 from bot.domain.catalog import Catalog
+from bot.domain.models import LocalizedText
 from bot.handlers.handlers import Handlers
 from bot.store.sqlite import Store
 from bot.ui.conversation import Conversation
@@ -57,3 +62,38 @@ async def test_the_bots_clients_share_one_tls_context(
     finally:
         await store.close()
     assert loaded == [tls]
+
+
+A_LOCALE = st.sampled_from(("en", "es", "fil", "ko", "th", "vi", "zh_Hans", "zh_Hant"))
+
+
+@given(
+    values=st.dictionaries(A_LOCALE, st.sampled_from(("", "Food", "Comida"))),
+    default=A_LOCALE,
+    same=st.booleans(),
+    asked=A_LOCALE,
+)
+def test_a_text_answers_as_a_dict_of_translations_did(
+    values: dict[str, str], default: str, same: bool, asked: str
+) -> None:
+    """Texts keep locales and translations as two tuples (5 MiB less at 10,000 listings);
+    each question gets the answer the dict of translations gave."""
+    text = LocalizedText(values, default, same)
+    assert text.values == values and list(text.values) == list(values)
+    assert text.all_values() == tuple(values.values())
+    assert text.has(asked) == (same or bool(values.get(asked)))
+    if values.get(asked) or default in values:
+        assert text.get(asked) == (values.get(asked) or values[default])
+    else:
+        with pytest.raises(KeyError):
+            text.get(asked)
+    assert repr(text) == (
+        f"LocalizedText(values={values!r}, default_locale={default!r},"
+        f" same_in_every_locale={same!r})"
+    )
+    reordered = LocalizedText(dict(reversed(values.items())), default, same)
+    assert text == reordered == copy.deepcopy(text) == pickle.loads(pickle.dumps(text))
+    assert text != LocalizedText({**values, "xx": "?"}, default, same)
+    assert text != LocalizedText(values, default, not same)
+    with pytest.raises(TypeError):
+        hash(text)
