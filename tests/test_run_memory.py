@@ -12,13 +12,16 @@ from typing import Any
 
 import httpx
 import pytest
+from babel import Locale, UnknownLocaleError, negotiate_locale
 from hypothesis import given
 from hypothesis import strategies as st
 
+from bot import i18n
 from bot.app import ALERT_CONNECTIONS, build_application, http_client
 from bot.domain.catalog import Catalog
 from bot.domain.models import LocalizedText
 from bot.handlers.handlers import Handlers
+from bot.i18n import OWN_NAMES, available_locales, negotiate
 from bot.store.sqlite import Store
 from bot.ui.conversation import Conversation
 from bot.user_keys import UserKeys
@@ -97,3 +100,58 @@ def test_a_text_answers_as_a_dict_of_translations_did(
     assert text != LocalizedText(values, default, not same)
     with pytest.raises(TypeError):
         hash(text)
+
+
+def test_own_names_are_babels_for_every_shipped_locale() -> None:
+    """The language menu's names are written down (Babel loads a locale's whole CLDR data to
+    give one); they must stay what Babel says, for every locale the bot ships."""
+    for code in available_locales():
+        assert OWN_NAMES[code] == Locale.parse(code).get_display_name(code)
+
+
+def test_greeting_everyone_loads_no_locales_data() -> None:
+    """Naming the shipped languages and negotiating the usual tags read no CLDR locale data
+    (1 MiB each) nor its likely scripts (2 MiB): those load when someone reads in a language
+    (times, dates, distances)."""
+    code = (
+        "import babel.core, babel.localedata, sys; "
+        "from bot.i18n import available_locales, language_name, negotiate; "
+        "shipped = available_locales(); "
+        "[language_name(c) for c in shipped]; "
+        "[negotiate(t, shipped) for t in ('en-US', 'es', 'ko-KR', 'vi', 'fil', 'th')]; "
+        "print(sorted(babel.localedata._cache), babel.core._global_data is None)"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True
+    )
+    assert done.stdout.split() == ["[]", "True"]
+
+
+TAGS = st.tuples(
+    st.sampled_from(("en", "es", "zh", "ZH", "pt", "ko", "fil", "sr", "no", "xx")),
+    st.sampled_from(("", "-US", "-TW", "-HK", "-Hant", "-Hans", "-Latn", "-419", "_mx", "-CN")),
+).map("".join)
+AVAILABLE = st.lists(
+    st.sampled_from(("en", "es", "zh_Hans", "zh_Hant", "en_US", "pt_BR", "sr_Latn", "ko")),
+    unique=True,
+).map(tuple)
+
+
+@given(tag=TAGS, available=AVAILABLE)
+def test_negotiating_gives_what_it_did_with_the_likely_script_always_looked_up(
+    tag: str, available: tuple[str, ...]
+) -> None:
+    assert negotiate(tag, available) == negotiated_as_before(tag, available)
+
+
+def negotiated_as_before(language_code: str, available: tuple[str, ...]) -> str | None:
+    """bot.i18n.negotiate as it was, looking the likely script up for every tag."""
+    try:
+        wanted = Locale.parse(language_code.replace("_", "-"), sep="-")
+    except (ValueError, TypeError, UnknownLocaleError):
+        return None
+    candidates = [str(wanted), wanted.language]
+    script = wanted.script or i18n._likely_script(wanted)
+    if script:
+        candidates.insert(1, f"{wanted.language}_{script}")
+    return negotiate_locale(candidates, available)
