@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import datetime as dt
 import pickle
 import ssl
 import subprocess
@@ -19,6 +20,7 @@ from hypothesis import strategies as st
 from bot import i18n
 from bot.app import ALERT_CONNECTIONS, build_application, http_client
 from bot.domain.catalog import Catalog
+from bot.domain.loader import _ContentLoader
 from bot.domain.models import LocalizedText
 from bot.handlers.handlers import Handlers
 from bot.i18n import OWN_NAMES, available_locales, negotiate
@@ -155,3 +157,23 @@ def negotiated_as_before(language_code: str, available: tuple[str, ...]) -> str 
     if script:
         candidates.insert(1, f"{wanted.language}_{script}")
     return negotiate_locale(candidates, available)
+
+
+@pytest.mark.parametrize("missing", [1, 5, 6, 40])
+def test_missing_translations_keep_a_count_and_the_lines_a_warning_shows(
+    tmp_path: Path, missing: int
+) -> None:
+    """Every missing line was kept (and cached: 3.5 MiB at 10,000 listings) though a warning
+    shows the first five and the count; the warning reads as it did."""
+    loader = _ContentLoader(tmp_path, dt.date(2026, 12, 6))
+    for line in range(10, 10 + missing):
+        loader.coverage.record("r.yaml", line, ("en", "es"), {"en": "Food"})
+    loader._warn_missing_translations()
+    lines = list(range(10, 10 + missing))
+    shown = ", ".join(str(n) for n in lines[:5]) + (" ..." if len(lines) > 5 else "")
+    assert [str(p) for p in loader.problems.warnings] == [
+        f"r.yaml:10: warning: translation missing: {missing} text(s) have no 'es' version"
+        f" (lines {shown}); users will see the default language with a note"
+    ]
+    assert loader.coverage.missing[("r.yaml", "es")] == lines[:5]
+    assert loader.coverage.percent("es") == 0.0
