@@ -10,8 +10,10 @@ import contextlib
 import logging
 import signal
 import sqlite3
+import ssl
 from typing import Any
 
+import httpx
 from telegram import Bot, BotCommand, LinkPreviewOptions, Update
 from telegram.constants import ParseMode
 from telegram.error import TelegramError
@@ -70,21 +72,27 @@ def build_application(
     handlers: Handlers,
     *,
     request: BaseRequest | None = None,
+    tls: ssl.SSLContext | None = None,
 ) -> WaypointApplication:
     """The Application with every handler registered (no updater: see `serve`).
 
     `request` replaces the HTTP client (tests pass a recording one); without it, the pool is
-    sized for many users at once. Either way calls go through the retry rules.
+    sized for many users at once, and servers are checked with `tls` (else a context of its
+    own). Either way calls go through the retry rules.
     """
-    inner = request or HTTPXRequest(
-        connection_pool_size=CONNECTION_POOL_SIZE, pool_timeout=POOL_TIMEOUT
-    )
-    # getUpdates has its own client: a long poll never takes an answer's connection. Two
-    # connections, so the call confirming the last updates at shutdown never waits on the
-    # long poll it abandoned; and the same retry rules as every other call.
-    for_updates = request or HTTPXRequest(
-        connection_pool_size=UPDATE_CONNECTIONS, pool_timeout=POOL_TIMEOUT
-    )
+    inner: BaseRequest
+    for_updates: BaseRequest
+    if request is None:
+        tls = tls or httpx.create_ssl_context()
+        # getUpdates has its own client: a long poll never takes an answer's connection. Two
+        # connections, so the call confirming the last updates at shutdown never waits on the
+        # long poll it abandoned; and the same retry rules as every other call.
+        inner, for_updates = (
+            http_client(CONNECTION_POOL_SIZE, tls),
+            http_client(UPDATE_CONNECTIONS, tls),
+        )
+    else:
+        inner = for_updates = request
     builder = (
         Application.builder()
         .token(config.token)
@@ -105,6 +113,15 @@ def build_application(
     application: WaypointApplication = builder.build()
     handlers.register(application)
     return application
+
+
+def http_client(connections: int, tls: ssl.SSLContext) -> HTTPXRequest:
+    """A Bot API client with a pool of `connections`, checking servers with `tls`. The bot's
+    clients share one context: each context loads every certificate authority again (0.8 MiB
+    of a running bot's memory each)."""
+    return HTTPXRequest(
+        connection_pool_size=connections, pool_timeout=POOL_TIMEOUT, httpx_kwargs={"verify": tls}
+    )
 
 
 async def register_commands(application: WaypointApplication, handlers: Handlers) -> None:
@@ -173,7 +190,9 @@ async def serve(config: Config, catalog: Catalog, locales: tuple[str, ...], defa
             report_chat_id=config.report_chat_id,
         )
         publisher = attach_publisher(handlers, config, catalog)
-        application = build_application(config, handlers)
+        # What httpx would make for each client (certifi's authorities, or SSL_CERT_FILE's).
+        tls = httpx.create_ssl_context()
+        application = build_application(config, handlers, tls=tls)
         stop = asyncio.Event()
         loop = asyncio.get_running_loop()
         for signal_number in (signal.SIGINT, signal.SIGTERM):
@@ -181,7 +200,7 @@ async def serve(config: Config, catalog: Catalog, locales: tuple[str, ...], defa
         async with application:
             await register_commands(application, handlers)
             dispatcher = build_dispatcher(application, handlers, config)
-            beside = run_beside(application.bot, handlers, publisher, config, stop)
+            beside = run_beside(application.bot, handlers, publisher, config, stop, tls)
             try:
                 await _receive(application, dispatcher, config, stop)
             finally:
@@ -194,7 +213,12 @@ async def serve(config: Config, catalog: Catalog, locales: tuple[str, ...], defa
 
 
 def run_beside(
-    bot: Bot, handlers: Handlers, publisher: Publisher, config: Config, stop: asyncio.Event
+    bot: Bot,
+    handlers: Handlers,
+    publisher: Publisher,
+    config: Config,
+    stop: asyncio.Event,
+    tls: ssl.SSLContext,
 ) -> list[asyncio.Task[None]]:
     """Start what runs beside answering updates, each until `stop`."""
     return [
@@ -203,7 +227,7 @@ def run_beside(
         # Edits to the content folder are served as soon as they load without errors.
         asyncio.create_task(publisher.watch(bot, stop)),
         # Safety alerts in the outbox (published here or from the command line) go out.
-        asyncio.create_task(send_alerts(config, handlers, stop)),
+        asyncio.create_task(send_alerts(config, handlers, stop, tls)),
         # Anonymous counts are added up in memory and written now and then.
         asyncio.create_task(write_counts(handlers.store, stop)),
     ]
@@ -227,10 +251,12 @@ def alert_sender(config: Config, handlers: Handlers) -> AlertSender:
     )
 
 
-async def send_alerts(config: Config, handlers: Handlers, stop: asyncio.Event) -> None:
-    """Run the alert sender on a Bot of its own (its own connection pool) until `stop`."""
-    request = HTTPXRequest(connection_pool_size=ALERT_CONNECTIONS, pool_timeout=POOL_TIMEOUT)
-    bot = Bot(config.token, base_url=config.base_url, request=request)
+async def send_alerts(
+    config: Config, handlers: Handlers, stop: asyncio.Event, tls: ssl.SSLContext
+) -> None:
+    """Run the alert sender on a Bot of its own (its own connection pool, the same `tls`)
+    until `stop`."""
+    bot = Bot(config.token, base_url=config.base_url, request=http_client(ALERT_CONNECTIONS, tls))
     try:
         async with bot:
             await alert_sender(config, handlers).run(bot, stop)

@@ -49,7 +49,7 @@ from bot.content_files import fingerprint
 from bot.domain.catalog import Catalog, catalog_from, load_catalog
 from bot.domain.load_context import ParsedFiles
 from bot.domain.loader import LoadResult
-from bot.domain.models import CACHE_REDUCERS, LocalizedText
+from bot.domain.models import CACHE_REDUCERS, Access, LocalizedText, Verified
 from bot.domain.search import SearchIndex
 
 logger = logging.getLogger(__name__)
@@ -65,8 +65,10 @@ _CHUNK_BYTES = 1 << 20
 _KEY_PURPOSE = b"waypoint compiled content cache v1"
 # What the loader's results depend on besides our own code.
 _LIBRARIES = ("PyYAML", "Babel", "opening-hours-py", "tzdata")
-# What `_share_equal_texts` looks inside, besides the bot's own objects.
+# What `_share_equal_values` looks inside, besides the bot's own objects.
 _CONTAINERS = (dict, list, tuple, set, frozenset)
+# Models whose equal values `_share_equal_values` shares (compared by their fields).
+_SHARED_MODELS = (Access, Verified)
 
 
 @dataclass(frozen=True)
@@ -198,7 +200,7 @@ class ContentCache:
                 Path(temporary).unlink(missing_ok=True)
 
     def _write_to(self, file: BinaryIO, key: bytes, compiled: Compiled) -> None:
-        _share_equal_texts(compiled)
+        _share_equal_values(compiled)
         file.write(_MAGIC + key + bytes(_MAC_BYTES))
         writer = _SigningWriter(file, hmac.new(self.mac_key, key, hashlib.sha256))
         pickler = pickle.Pickler(writer, protocol=pickle.HIGHEST_PROTOCOL)
@@ -221,12 +223,16 @@ class ContentCache:
                 leftover.unlink(missing_ok=True)
 
 
-def _share_equal_texts(compiled: Compiled) -> None:
-    """Make equal translations one string object before they are written, so that a cached
-    load reads each once. Listings repeat many texts ("Hotline, day and night", in eight
-    languages) that the YAML reader shares only within a file: at 10,000 listings, 201,000
-    strings held 83,000 texts (8.6 MiB of copies). Only which object holds a text changes."""
+def _share_equal_values(compiled: Compiled) -> None:
+    """Make equal translations one string object, and equal field values of the models one
+    object, before they are written, so that a cached load reads each once. Listings repeat
+    many texts ("Hotline, day and night", in eight languages) that the YAML reader shares only
+    within a file: at 10,000 listings, 201,000 strings held 83,000 texts (8.6 MiB of copies).
+    They repeat sets of communities, lists of needs and languages, verifications and access
+    rules too (3 MiB of copies), and every text its tuple of locales. Only which object holds
+    a value changes."""
     texts: dict[str, str] = {}
+    values: dict[object, object] = {}
     seen: set[int] = set()
     pending: list[object] = [compiled]
     while pending:
@@ -234,11 +240,33 @@ def _share_equal_texts(compiled: Compiled) -> None:
         if id(obj) in seen:
             continue
         seen.add(id(obj))
-        if isinstance(obj, LocalizedText) and isinstance(obj.values, dict):
-            for locale, text in obj.values.items():  # same keys: no resize while iterating
-                obj.values[locale] = texts.setdefault(text, text)
-        elif isinstance(obj, _CONTAINERS) or type(obj).__module__.startswith("bot."):
+        if isinstance(obj, LocalizedText):
+            shared = tuple(texts.setdefault(text, text) for text in obj.texts)
+            object.__setattr__(obj, "texts", shared)
+        if isinstance(obj, _CONTAINERS) or type(obj).__module__.startswith("bot."):
+            if type(obj) in CACHE_REDUCERS and "__slots__" in vars(type(obj)):
+                _share_fields(obj, values)
             pending.extend(gc.get_referents(obj))
+
+
+def _share_fields(model: object, shared: dict[object, object]) -> None:
+    """Replace each field value of a frozen, slotted model by the first equal one `shared`
+    has seen (remembering it when it is the first)."""
+    for name in vars(type(model))["__slots__"]:
+        value = getattr(model, name)
+        key = _sharing_key(value)
+        if key is not None:
+            object.__setattr__(model, name, shared.setdefault(key, value))
+
+
+def _sharing_key(value: object) -> object | None:
+    """What equal values that may be shared have in common, the kinds of their items included
+    (a text and a `StrEnum` of the same letters stay apart); None for a value not shared."""
+    if isinstance(value, _SHARED_MODELS):
+        return type(value), value
+    if isinstance(value, (tuple, frozenset)) and all(isinstance(item, str) for item in value):
+        return type(value), type(value)((type(item), item) for item in value)
+    return None
 
 
 class _YieldingReader:

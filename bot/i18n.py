@@ -60,7 +60,10 @@ def negotiate(language_code: str | None, available: tuple[str, ...]) -> str | No
     except (ValueError, TypeError, UnknownLocaleError):
         return None
     candidates = [str(wanted), wanted.language]
-    script = wanted.script or _likely_script(wanted)
+    # A script matters only when a locale of the language has one ("zh_Hant"); else the
+    # answer is the same without it, and CLDR's likely scripts (2 MiB) need not be loaded.
+    scripted = any(a.lower().startswith(f"{wanted.language}_") for a in available)
+    script = wanted.script or (_likely_script(wanted) if scripted else None)
     if script:
         candidates.insert(1, f"{wanted.language}_{script}")
     return negotiate_locale(candidates, available)
@@ -105,9 +108,24 @@ def _distance(locale: str, value: float, unit: DistanceUnit) -> str:
     )
 
 
+# Each shipped locale's name for itself, as Babel gives it (a test checks them): asking Babel
+# loads all of that locale's CLDR data (about 1 MiB), and every new person's first screen
+# shows all eight names.
+OWN_NAMES = {
+    "en": "English",
+    "es": "español",
+    "fil": "Filipino",
+    "ko": "한국어",
+    "th": "ไทย",
+    "vi": "Tiếng Việt",
+    "zh_Hans": "中文 (简体)",
+    "zh_Hant": "中文 (繁體)",
+}
+
+
 def language_name(locale: str) -> str:
     """The language's own name for itself, capitalised for a button ("Español")."""
-    name = Locale.parse(locale).get_display_name(locale) or locale
+    name = OWN_NAMES.get(locale) or Locale.parse(locale).get_display_name(locale) or locale
     return name[:1].upper() + name[1:]
 
 

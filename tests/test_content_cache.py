@@ -6,7 +6,9 @@ read it and have it compiled; nothing of a person lands in it."""
 from __future__ import annotations
 
 import copy
+import copyreg
 import datetime as dt
+import io
 import logging
 import os
 import pickle
@@ -14,6 +16,7 @@ import pickletools
 import shutil
 import stat
 from collections import Counter
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -31,6 +34,8 @@ from bot.content_cache import (
 )
 from bot.domain.catalog import Catalog, load_catalog
 from bot.domain.changes import content_changes
+from bot.domain.models import CACHE_REDUCERS, Appointment, Community
+from bot.domain.search import Postings, SearchIndex, _ResourceIndex
 from bot.live import LiveContent, frozen_when_loaded
 from tests.canaries import TEXT_WORD, canary_user, found
 from tests.conftest import CONTENT
@@ -399,3 +404,93 @@ def test_a_hit_holds_each_distinct_translation_once(content: Path, cache: Conten
     one_each = {text: text for text in texts}
     assert len(one_each) < len(texts), "the sample content repeats some texts"
     assert all(text is one_each[text] for text in texts)
+    # Texts in the same languages share one tuple of locales too.
+    locales = [
+        field.locales
+        for resource in warm.catalog.content.resources.values()
+        for field in (resource.name, resource.description)
+    ]
+    shared = {each: each for each in locales}
+    assert len(shared) < len(locales) and all(each is shared[each] for each in locales)
+
+
+def test_a_hit_holds_each_distinct_field_value_once(content: Path, cache: ContentCache) -> None:
+    """Sets of communities, lists of needs and languages, access rules and verifications
+    repeat across listings: a hit reads each distinct one once, equal to what a load has."""
+    cold = cold_then_written(content, cache)
+    warm = hit(content, cache)
+    assert warm.catalog is not None and cold.catalog is not None
+    fields = ("community", "needs", "languages", "access", "verified")
+    for name in fields:
+        values = [getattr(r, name) for r in warm.catalog.content.resources.values()]
+        one_each = {value: value for value in values}
+        assert len(one_each) < len(values) or name == "verified", f"no {name} repeated"
+        assert all(value is one_each[value] for value in values), name
+    for was, now in zip(
+        cold.catalog.content.resources.values(),
+        warm.catalog.content.resources.values(),
+        strict=True,
+    ):
+        assert [getattr(was, name) for name in fields] == [getattr(now, name) for name in fields]
+
+
+def test_values_of_other_kinds_are_not_shared() -> None:
+    shared = content_cache._sharing_key
+    assert shared(("walk_in",)) != shared((Appointment.WALK_IN,))
+    assert shared(frozenset({"peer_run"})) != shared(frozenset({Community.PEER_RUN}))
+    assert shared(("a", "b")) != shared(frozenset({"a", "b"}))
+    assert shared(("a", "b")) == shared(("a", "b"))
+    assert shared((1.0,)) is None and shared(["a"]) is None
+
+
+def test_a_hit_has_the_same_resource_index(content: Path, cache: ContentCache) -> None:
+    """The index is written packed (see the next test): read back, it is equal to a load's,
+    sets in the order pickle reads them back, `Postings` shared by the same terms."""
+    cold = cold_then_written(content, cache)
+    warm = hit(content, cache)
+    assert warm.catalog is not None and cold.catalog is not None
+    assert_same_index(warm.catalog.index._resources, cold.catalog.index._resources)
+
+
+def test_each_position_is_read_back_as_one_int(sample_catalog: Catalog) -> None:
+    """Pickle writes every int on its own; the packed index reads each position back once."""
+    content = sample_catalog.content
+    copies = {
+        f"{resource.id}-{n}": replace(resource, id=f"{resource.id}-{n}")
+        for n in range(20)
+        for resource in content.resources.values()
+    }
+    index = SearchIndex(replace(content, resources=copies))
+    out = io.BytesIO()
+    pickler = pickle.Pickler(out, protocol=pickle.HIGHEST_PROTOCOL)
+    pickler.dispatch_table = {**copyreg.dispatch_table, **CACHE_REDUCERS}
+    pickler.dump(index)
+    read = pickle.loads(out.getvalue())._resources
+    assert_same_index(read, index._resources)
+    positions = [
+        *(p for where in read.postings.values() for _w, run in where.runs for p in run),
+        *(p for sets in read.need_sets.values() for members in sets.values() for p in members),
+    ]
+    one_each = {p: p for p in positions}
+    assert len(one_each) == len(copies) > 256  # past the ints Python always shares
+    assert all(p is one_each[p] for p in positions)
+
+
+def assert_same_index(now: _ResourceIndex, was: _ResourceIndex) -> None:
+    assert [r.id for r in now.resources] == [r.id for r in was.resources]
+    assert now.areas == was.areas and now.everywhere == was.everywhere
+    assert list(now.postings) == list(was.postings)
+    assert [p.runs for p in now.postings.values()] == [p.runs for p in was.postings.values()]
+
+    def sharing(postings: dict[str, Postings]) -> list[list[str]]:
+        groups: dict[int, list[str]] = {}
+        for term, where in postings.items():
+            groups.setdefault(id(where), []).append(term)
+        return sorted(groups.values())
+
+    assert sharing(now.postings) == sharing(was.postings)
+    # In the order pickle reads a set back, as it was read before.
+    assert {a: {n: list(s) for n, s in sets.items()} for a, sets in now.need_sets.items()} == {
+        a: {n: list(pickle.loads(pickle.dumps(s))) for n, s in sets.items()}
+        for a, sets in was.need_sets.items()
+    }

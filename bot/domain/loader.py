@@ -145,11 +145,12 @@ class _ContentLoader(LoadContext):
 
     def _warn_missing_translations(self) -> None:
         for (file, locale), lines in sorted(self.coverage.missing.items()):
-            shown_lines = ", ".join(str(n) for n in lines[:5]) + (" ..." if len(lines) > 5 else "")
+            count = self.coverage.missing_count[(file, locale)]
+            shown_lines = ", ".join(str(n) for n in lines) + (" ..." if count > len(lines) else "")
             self.problems.warning(
                 file,
                 lines[0],
-                f"translation missing: {len(lines)} text(s) have no {locale!r} version"
+                f"translation missing: {count} text(s) have no {locale!r} version"
                 f" (lines {shown_lines}); users will see the default language with a note",
             )
 

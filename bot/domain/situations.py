@@ -95,11 +95,14 @@ class SituationMatcher:
                         self._whole[key].append(situation)
         self._exact = frozenset(exact)
         self._prefixes = frozenset(prefixes)
-        self._by_delete: dict[str, set[str]] = defaultdict(set)
+        by_delete: dict[str, set[str]] = defaultdict(set)
         for term in exact:
             if len(term) >= MIN_TYPO_LENGTH and not is_pair(term):
                 for variant in deletes(term):
-                    self._by_delete[variant].add(term)
+                    by_delete[variant].add(term)
+        # Kept as tuples: most hold one term, and a set of one takes four times a tuple's
+        # memory (1.1 MiB over 6,600 of them).
+        self._by_delete = {variant: tuple(sorted(terms)) for variant, terms in by_delete.items()}
 
     def match(self, text: str) -> tuple[Situation, ...]:
         """The situations a message reads as: urgent ones first, then in file order."""

@@ -7,10 +7,12 @@ from __future__ import annotations
 
 import io
 import re
-
-import segno
+from typing import TYPE_CHECKING
 
 from bot.ui.deeplink import DeepLink, encode_link
+
+if TYPE_CHECKING:
+    import segno
 
 # Telegram usernames: 5 to 32 letters, digits and underscores, starting with a letter; a bot's
 # ends in "bot" in any case. One leading @ is accepted because that is how people write them.
@@ -42,6 +44,9 @@ def start_link(username: str, link: DeepLink) -> str:
 
 
 def _qr(url: str) -> segno.QRCode:
+    # Imported here: most bots rarely draw a code, and segno is 0.6 MiB of a running bot.
+    import segno
+
     return segno.make_qr(url, error=QR_ERROR)
 
 

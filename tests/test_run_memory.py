@@ -1,0 +1,198 @@
+"""What keeps `python -m bot run` small (docs/performance.md, "Memory, fourth pass")."""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import pickle
+import ssl
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from babel import Locale, UnknownLocaleError, negotiate_locale
+from hypothesis import given
+from hypothesis import strategies as st
+
+from bot import i18n
+from bot.app import ALERT_CONNECTIONS, build_application, http_client
+from bot.domain.catalog import Catalog
+from bot.domain.loader import _ContentLoader
+from bot.domain.models import LocalizedText
+from bot.handlers.handlers import Handlers
+from bot.i18n import OWN_NAMES, available_locales, negotiate
+from bot.store.sqlite import Store
+from bot.ui.conversation import Conversation
+from bot.user_keys import UserKeys
+from tests.app_harness import LOCALES, SECRET, harness_config
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_the_running_bot_does_not_import_what_only_commands_use() -> None:
+    """Pillow (charts for `stats --plot`) and segno (QR codes) cost 4.3 MiB of a running
+    bot's memory; they are imported when first drawn, never by what `run` imports."""
+    code = (
+        "import sys, bot.cli, bot.app, bot.handlers.handlers; "
+        "print(' '.join(m for m in ('PIL', 'segno') if m in sys.modules))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True
+    )
+    assert done.stdout.strip() == ""
+
+
+async def test_the_bots_clients_share_one_tls_context(
+    tmp_path: Path, sample_catalog: Catalog, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each TLS context loads every certificate authority again (0.8 MiB): the Application's
+    two clients and the alert sender's check servers with the one context `serve` makes."""
+    loaded: list[ssl.SSLContext] = []
+    load = ssl.SSLContext.load_verify_locations
+
+    def counted(context: ssl.SSLContext, *args: Any, **kwargs: Any) -> None:
+        loaded.append(context)
+        load(context, *args, **kwargs)
+
+    monkeypatch.setattr(ssl.SSLContext, "load_verify_locations", counted)
+    store = await Store.open(tmp_path / "waypoint.sqlite3")
+    try:
+        handlers = Handlers(Conversation(sample_catalog, LOCALES), store, UserKeys(SECRET), "en")
+        tls = httpx.create_ssl_context()
+        build_application(harness_config(tmp_path), handlers, tls=tls)
+        http_client(ALERT_CONNECTIONS, tls)
+    finally:
+        await store.close()
+    assert loaded == [tls]
+
+
+A_LOCALE = st.sampled_from(("en", "es", "fil", "ko", "th", "vi", "zh_Hans", "zh_Hant"))
+
+
+@given(
+    values=st.dictionaries(A_LOCALE, st.sampled_from(("", "Food", "Comida"))),
+    default=A_LOCALE,
+    same=st.booleans(),
+    asked=A_LOCALE,
+)
+def test_a_text_answers_as_a_dict_of_translations_did(
+    values: dict[str, str], default: str, same: bool, asked: str
+) -> None:
+    """Texts keep locales and translations as two tuples (5 MiB less at 10,000 listings);
+    each question gets the answer the dict of translations gave."""
+    text = LocalizedText(values, default, same)
+    assert text.values == values and list(text.values) == list(values)
+    assert text.all_values() == tuple(values.values())
+    assert text.has(asked) == (same or bool(values.get(asked)))
+    if values.get(asked) or default in values:
+        assert text.get(asked) == (values.get(asked) or values[default])
+    else:
+        with pytest.raises(KeyError):
+            text.get(asked)
+    assert repr(text) == (
+        f"LocalizedText(values={values!r}, default_locale={default!r},"
+        f" same_in_every_locale={same!r})"
+    )
+    reordered = LocalizedText(dict(reversed(values.items())), default, same)
+    assert text == reordered == copy.deepcopy(text) == pickle.loads(pickle.dumps(text))
+    assert text != LocalizedText({**values, "xx": "?"}, default, same)
+    assert text != LocalizedText(values, default, not same)
+    with pytest.raises(TypeError):
+        hash(text)
+
+
+def test_own_names_are_babels_for_every_shipped_locale() -> None:
+    """The language menu's names are written down (Babel loads a locale's whole CLDR data to
+    give one); they must stay what Babel says, for every locale the bot ships."""
+    for code in available_locales():
+        assert OWN_NAMES[code] == Locale.parse(code).get_display_name(code)
+
+
+def test_greeting_everyone_loads_no_locales_data() -> None:
+    """Naming the shipped languages and negotiating the usual tags read no CLDR locale data
+    (1 MiB each) nor its likely scripts (2 MiB): those load when someone reads in a language
+    (times, dates, distances)."""
+    code = (
+        "import babel.core, babel.localedata, sys; "
+        "from bot.i18n import available_locales, language_name, negotiate; "
+        "shipped = available_locales(); "
+        "[language_name(c) for c in shipped]; "
+        "[negotiate(t, shipped) for t in ('en-US', 'es', 'ko-KR', 'vi', 'fil', 'th')]; "
+        "print(sorted(babel.localedata._cache), babel.core._global_data is None)"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True
+    )
+    assert done.stdout.split() == ["[]", "True"]
+
+
+TAGS = st.tuples(
+    st.sampled_from(("en", "es", "zh", "ZH", "pt", "ko", "fil", "sr", "no", "xx")),
+    st.sampled_from(("", "-US", "-TW", "-HK", "-Hant", "-Hans", "-Latn", "-419", "_mx", "-CN")),
+).map("".join)
+AVAILABLE = st.lists(
+    st.sampled_from(("en", "es", "zh_Hans", "zh_Hant", "en_US", "pt_BR", "sr_Latn", "ko")),
+    unique=True,
+).map(tuple)
+
+
+@given(tag=TAGS, available=AVAILABLE)
+def test_negotiating_gives_what_it_did_with_the_likely_script_always_looked_up(
+    tag: str, available: tuple[str, ...]
+) -> None:
+    assert negotiate(tag, available) == negotiated_as_before(tag, available)
+
+
+def negotiated_as_before(language_code: str, available: tuple[str, ...]) -> str | None:
+    """bot.i18n.negotiate as it was, looking the likely script up for every tag."""
+    try:
+        wanted = Locale.parse(language_code.replace("_", "-"), sep="-")
+    except (ValueError, TypeError, UnknownLocaleError):
+        return None
+    candidates = [str(wanted), wanted.language]
+    script = wanted.script or i18n._likely_script(wanted)
+    if script:
+        candidates.insert(1, f"{wanted.language}_{script}")
+    return negotiate_locale(candidates, available)
+
+
+@pytest.mark.parametrize("missing", [1, 5, 6, 40])
+def test_missing_translations_keep_a_count_and_the_lines_a_warning_shows(
+    tmp_path: Path, missing: int
+) -> None:
+    """Every missing line was kept (and cached: 3.5 MiB at 10,000 listings) though a warning
+    shows the first five and the count; the warning reads as it did."""
+    loader = _ContentLoader(tmp_path, dt.date(2026, 12, 6))
+    for line in range(10, 10 + missing):
+        loader.coverage.record("r.yaml", line, ("en", "es"), {"en": "Food"})
+    loader._warn_missing_translations()
+    lines = list(range(10, 10 + missing))
+    shown = ", ".join(str(n) for n in lines[:5]) + (" ..." if len(lines) > 5 else "")
+    assert [str(p) for p in loader.problems.warnings] == [
+        f"r.yaml:10: warning: translation missing: {missing} text(s) have no 'es' version"
+        f" (lines {shown}); users will see the default language with a note"
+    ]
+    assert loader.coverage.missing[("r.yaml", "es")] == lines[:5]
+    assert loader.coverage.percent("es") == 0.0
+
+
+def test_the_situations_typo_index_answers_as_its_sets_did(sample_catalog: Catalog) -> None:
+    """The one-typo index of situation words holds tuples instead of sets (1.1 MiB less):
+    messages with a letter dropped or changed find the same situations."""
+    matcher = sample_catalog.index.situation_matcher
+    as_sets = copy.copy(matcher)
+    as_sets._by_delete = {variant: set(terms) for variant, terms in matcher._by_delete.items()}
+    words = sorted(term for term in matcher._exact if len(term) >= 5)
+    typos = [
+        word[:at] + change + word[at + 1 :]
+        for word in words
+        for at in range(len(word))
+        for change in ("", "x")
+    ]
+    assert len(typos) > 1000
+    assert sum(bool(matcher.match(typo)) for typo in typos) > 100
+    for typo in typos:
+        assert matcher.match(typo) == as_sets.match(typo), typo
