@@ -181,11 +181,34 @@ def test_places_with_full_marks_are_taken_without_scoring_the_rest(areas_catalog
     index = areas_catalog.index
     resources = index._resources
     query_words = words("ถุงยางอนามัย")
-    needs = [(resources.need_sets[None]["condoms"], 14.0)]
     everything = (0, len(resources.resources))
-    full = resources._full_marks(index._clauses(query_words), needs, everything, 0.0, 5)
+    full = resources._full_marks(
+        index._clauses(query_words), [("condoms", 14.0)], everything, 0.0, 5
+    )
     assert full is not None
     assert full == one_by_one(index, query_words, [("condoms", 14.0)], None, 5)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    lists=st.lists(
+        st.tuples(st.sets(st.integers(0, 300), max_size=250), st.booleans()),
+        min_size=1,
+        max_size=5,
+    ),
+    limit=st.integers(1, 40),
+)
+def test_the_first_places_in_every_list_are_those_of_the_intersection(
+    lists: list[tuple[set[int], bool]], limit: int
+) -> None:
+    """Walking the shortest list gives what intersecting them all and sorting gives."""
+    given_lists = [
+        (tuple(sorted(positions)), frozenset(positions) if with_set else None)
+        for positions, with_set in lists
+    ]
+    common = sorted(set.intersection(*(positions for positions, _with_set in lists)))
+    expected = common[:limit] if len(common) >= limit else None
+    assert search._first_common(given_lists, limit) == expected
 
 
 def test_field_weights_are_whole_numbers() -> None:

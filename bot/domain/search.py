@@ -48,6 +48,9 @@ MAX_NEED_COMBINATIONS_FROM = 6
 # An exact search is answered level by level (see `_levels`) when its words' runs and needs
 # make at most this many combinations, and the best places are among the first this many.
 MAX_LEVEL_COMBINATIONS, MAX_LEVELS_LOOKED_AT = 512, 24
+# Places with full marks are looked for among the first this many times `limit` places of the
+# shortest list of places (a word's best run, or a need's) before the rest of it.
+WALK_FACTOR = 4
 
 
 @functools.cache
@@ -220,6 +223,8 @@ class _ResourceIndex:
     need_sets: dict[str | None, dict[str, frozenset[int]]]
     # Terms found in every place of an area (None: of all areas), all with one weight.
     everywhere: dict[str, dict[str | None, float]]
+    # The positions of the resources offering each need, in order: full marks walk them.
+    need_order: dict[str, tuple[int, ...]]
 
     @classmethod
     def build(
@@ -264,7 +269,8 @@ class _ResourceIndex:
                 need_id: frozenset(i for i in ids if start <= i < end)
                 for need_id, ids in by_need.items()
             }
-        return cls(tuple(resources), areas, kept, need_sets, _everywhere(kept, areas))
+        need_order = {need_id: tuple(sorted(ids)) for need_id, ids in by_need.items()}
+        return cls(tuple(resources), areas, kept, need_sets, _everywhere(kept, areas), need_order)
 
     def score(
         self,
@@ -286,7 +292,7 @@ class _ResourceIndex:
         clauses, floor = _floor(clauses, region_id)
         need_sets = self.need_sets[region_id]
         needs = [(need_sets.get(need_id, frozenset()), bonus) for need_id, bonus in bonuses]
-        full = self._full_marks(clauses, needs, span, floor, limit)
+        full = self._full_marks(clauses, bonuses, span, floor, limit)
         if full is not None:
             return full
         if all(map(_exact, clauses)):
@@ -324,7 +330,7 @@ class _ResourceIndex:
     def _full_marks(
         self,
         clauses: list[_Clause],
-        needs: list[tuple[frozenset[int], float]],
+        bonuses: list[tuple[str, float]],
         span: tuple[int, int],
         floor: float,
         limit: int,
@@ -337,27 +343,69 @@ class _ResourceIndex:
         the same float however it is added up.
         """
         terms = [clause.term if _exact(clause) else None for clause in clauses]
-        if None in terms or not (clauses or needs):
+        if None in terms or not (clauses or bonuses):
             return None
         most = floor
-        sets: list[Collection[int]] = [members for members, _bonus in needs]
+        lists: list[tuple[tuple[int, ...], frozenset[int] | None]] = []
         for clause, term in zip(clauses, terms, strict=True):
-            # A word's best run: intersected as a tuple, no set kept per term (they were a
+            # A word's best run, in position order (no set is kept per term: they were a
             # third of the index's memory).
             weight, positions = self.postings[str(term)].runs[0]
             most += weight * clause.times
-            sets.append(positions)
-        for _members, bonus in needs:
+            lists.append((_cut(positions, span), None))
+        need_sets = self.need_sets[None]
+        for need_id, bonus in bonuses:
             most += bonus  # in the order of the needs, as each place adds them up
-        smallest = min(sets, key=len)
-        others = [members for members in sets if members is not smallest]
-        found = sorted(frozenset(smallest).intersection(*others))
-        start, end = span
-        if not needs and (start, end) != (0, len(self.resources)):
-            found = found[bisect.bisect_left(found, start) : bisect.bisect_left(found, end)]
-        if len(found) < limit:
+            members = need_sets.get(need_id, frozenset())
+            lists.append((_cut(self.need_order.get(need_id, ()), span), members))
+        found = _first_common(lists, limit)
+        if found is None:
             return None
-        return [(most, self.resources[position]) for position in found[:limit]]
+        return [(most, self.resources[position]) for position in found]
+
+
+def _cut(positions: tuple[int, ...], span: tuple[int, int]) -> tuple[int, ...]:
+    """The positions (in order) inside `span`."""
+    low = bisect.bisect_left(positions, span[0])
+    return positions[low : bisect.bisect_left(positions, span[1], low)]
+
+
+def _first_common(
+    lists: list[tuple[tuple[int, ...], frozenset[int] | None]], limit: int
+) -> list[int] | None:
+    """The first `limit` positions in every list, in order; None when there are fewer. Each
+    list is its positions in order, with their set when there is one (a need's).
+
+    The shortest list is walked in order, each position checked against the others (in a set,
+    or by bisection), and the walk stops once `limit` are found: most such searches have many
+    places in common, found in the first few, where intersecting everything would touch
+    thousands of places and sort them.
+    """
+    walked, _members = min(lists, key=lambda pair: len(pair[0]))
+    if len(walked) < limit:
+        return None
+    sets = [members for run, members in lists if members is not None and run is not walked]
+    others = sorted(
+        (run for run, members in lists if members is None and run is not walked), key=len
+    )
+    found: list[int] = []
+    window = limit * WALK_FACTOR
+    for part in (walked[:window], walked[window:]):
+        picked = list(part)
+        for members in sets:
+            picked = [position for position in picked if position in members]
+        for run in others:
+            picked = [position for position in picked if _has(run, position)]
+        found.extend(picked)
+        if len(found) >= limit:
+            return found[:limit]
+    return None
+
+
+def _has(run: tuple[int, ...], position: int) -> bool:
+    """Whether a run (positions in order) holds `position`."""
+    at = bisect.bisect_left(run, position)
+    return at < len(run) and run[at] == position
 
 
 def _levels(
