@@ -140,6 +140,22 @@ def test_all_areas_is_the_best_of_each_area(areas_catalog: Catalog, limit: int) 
         assert [(hit.score, hit.resource.id) for hit in everywhere] == merged[:limit], query
 
 
+def test_listings_are_marked_named_as_by_checking_each_name(areas_catalog: Catalog) -> None:
+    """Hits are marked named exactly as checking each hit's names does, including the
+    searches skipped because a word is in no listing's name."""
+    index = areas_catalog.index
+    names = [r.name.all_values()[0] for r in list(areas_catalog.content.resources.values())[:30]]
+    queries = [*bench_queries(), *names, *(f"{name} xyzzy" for name in names[:5])]
+    marked = set()
+    for query in queries:
+        query_words = words(query)
+        forms = [index._name_forms(word) for word in query_words]
+        for hit in index.search(query, None, 30).resources:
+            assert hit.named == index._names(forms, hit.resource), query
+            marked.add(hit.named)
+    assert marked == {search.NOT_NAMED, search.PARTLY_NAMED, search.FULLY_NAMED}
+
+
 def test_a_search_in_one_area_finds_only_that_area(areas_catalog: Catalog) -> None:
     index = areas_catalog.index
     for region_id in areas_catalog.content.regions:
@@ -209,6 +225,43 @@ def test_the_first_places_in_every_list_are_those_of_the_intersection(
     common = sorted(set.intersection(*(positions for positions, _with_set in lists)))
     expected = common[:limit] if len(common) >= limit else None
     assert search._first_common(given_lists, limit) == expected
+
+
+def combinations_one_by_one(
+    runs: list[list[tuple[float, tuple[int, ...]]]], bonuses: list[float], floor: float
+) -> list[tuple[float, tuple[int, ...], int]]:
+    """Each combination of runs and needs with its score, as the levels first made them."""
+    totals = []
+    for picked in itertools.product(*(range(-1, len(word_runs)) for word_runs in runs)):
+        text = floor
+        for at, word_runs in zip(picked, runs, strict=True):
+            if at >= 0:
+                text += word_runs[at][0]
+        for mask in range(1 << len(bonuses)):
+            if not floor and mask == 0 and max(picked, default=-1) < 0:
+                continue
+            total = text
+            for bit, bonus in enumerate(bonuses):
+                if mask >> bit & 1:
+                    total += bonus
+            totals.append((total, picked, mask))
+    return totals
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    values=st.lists(st.lists(st.sampled_from((1.0, 2.0, 3.0, 4.5)), max_size=3), max_size=4),
+    bonuses=st.lists(st.sampled_from(BONUSES), max_size=3),
+    floor=st.sampled_from((0.0, 2.0)),
+)
+def test_combinations_are_those_of_adding_up_each(
+    values: list[list[float]], bonuses: list[float], floor: float
+) -> None:
+    """The levels' combinations, their order and their scores (the same floats)."""
+    runs = [[(value, (0,)) for value in word] for word in values]
+    needs = [(frozenset[int](), bonus) for bonus in bonuses]
+    expected = combinations_one_by_one(runs, bonuses, floor)
+    assert search._combinations(runs, needs, floor) == expected
 
 
 def test_field_weights_are_whole_numbers() -> None:

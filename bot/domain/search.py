@@ -51,6 +51,8 @@ MAX_LEVEL_COMBINATIONS, MAX_LEVELS_LOOKED_AT = 512, 24
 # Places with full marks are looked for among the first this many times `limit` places of the
 # shortest list of places (a word's best run, or a need's) before the rest of it.
 WALK_FACTOR = 4
+# About what finding a place in a run by bisection costs, next to looking it up in a set.
+BISECT_COST = 6
 
 
 @functools.cache
@@ -376,18 +378,19 @@ def _first_common(
     """The first `limit` positions in every list, in order; None when there are fewer. Each
     list is its positions in order, with their set when there is one (a need's).
 
-    The shortest list is walked in order, each position checked against the others (in a set,
-    or by bisection), and the walk stops once `limit` are found: most such searches have many
+    One list is walked in order, each position checked against the others (in a set, or by
+    bisection), and the walk stops once `limit` are found: most such searches have many
     places in common, found in the first few, where intersecting everything would touch
-    thousands of places and sort them.
+    thousands of places and sort them. The list walked is the one whose walk checks least.
     """
-    walked, _members = min(lists, key=lambda pair: len(pair[0]))
-    if len(walked) < limit:
+    if min(len(run) for run, _members in lists) < limit:
         return None
-    sets = [members for run, members in lists if members is not None and run is not walked]
-    others = sorted(
-        (run for run, members in lists if members is None and run is not walked), key=len
-    )
+    costs = [1 if members is not None else BISECT_COST for _run, members in lists]
+    walked_at = min(range(len(lists)), key=lambda at: len(lists[at][0]) * (sum(costs) - costs[at]))
+    walked = lists[walked_at][0]
+    checked = [pair for at, pair in enumerate(lists) if at != walked_at]
+    sets = [members for _run, members in checked if members is not None]
+    others = sorted((run for run, members in checked if members is None), key=len)
     found: list[int] = []
     window = limit * WALK_FACTOR
     for part in (walked[:window], walked[window:]):
@@ -395,17 +398,22 @@ def _first_common(
         for members in sets:
             picked = [position for position in picked if position in members]
         for run in others:
-            picked = [position for position in picked if _has(run, position)]
+            picked = _in_run(picked, run)
         found.extend(picked)
         if len(found) >= limit:
             return found[:limit]
     return None
 
 
-def _has(run: tuple[int, ...], position: int) -> bool:
-    """Whether a run (positions in order) holds `position`."""
-    at = bisect.bisect_left(run, position)
-    return at < len(run) and run[at] == position
+def _in_run(positions: list[int], run: tuple[int, ...]) -> list[int]:
+    """The positions (in order) that a run holds: found by bisection when they are few next
+    to it, else through a set of the run."""
+    if BISECT_COST * len(positions) > len(run):
+        members = frozenset(run)
+        return [position for position in positions if position in members]
+    left, right = bisect.bisect_left, bisect.bisect_right
+    # Bisection from both sides differs only where the run holds the position.
+    return [position for position in positions if left(run, position) != right(run, position)]
 
 
 def _levels(
@@ -429,20 +437,7 @@ def _levels(
         combinations *= len(word_runs) + 1
     if combinations > MAX_LEVEL_COMBINATIONS:
         return None
-    totals: list[tuple[float, tuple[int, ...], int]] = []
-    for picked in itertools.product(*(range(-1, len(word_runs)) for word_runs in runs)):
-        text = floor
-        for at, word_runs in zip(picked, runs, strict=True):
-            if at >= 0:
-                text += word_runs[at][0]
-        for mask in range(1 << len(needs)):
-            if not floor and mask == 0 and max(picked, default=-1) < 0:
-                continue  # matched by nothing: not a candidate
-            total = text
-            for bit, (_members, bonus) in enumerate(needs):
-                if mask >> bit & 1:
-                    total += bonus  # in the order of the needs, as each place adds them up
-            totals.append((total, picked, mask))
+    totals = _combinations(runs, needs, floor)
     totals.sort(key=lambda combination: -combination[0])
     as_sets: dict[int, frozenset[int]] = {}
 
@@ -481,6 +476,34 @@ def _levels(
             if len(found) >= limit:
                 break
     return found
+
+
+def _combinations(
+    runs: list[list[tuple[float, tuple[int, ...]]]],
+    needs: list[tuple[frozenset[int], float]],
+    floor: float,
+) -> list[tuple[float, tuple[int, ...], int]]:
+    """Each combination of a run per word (its index, or -1 for none) and of needs (a mask),
+    with its score, in the order of `itertools.product` over the words, then the masks; not
+    the one matched by nothing (unless there is a floor). Each score is added up as a place's
+    is: the floor, then the words in order, then the needs in order."""
+    texts: list[tuple[float, tuple[int, ...]]] = [(floor, ())]
+    for word_runs in runs:
+        choices = [(-1, 0.0), *((at, value) for at, (value, _p) in enumerate(word_runs))]
+        texts = [
+            (text + value if at >= 0 else text, (*picked, at))
+            for text, picked in texts
+            for at, value in choices
+        ]
+    totals: list[tuple[float, tuple[int, ...], int]] = []
+    for text, picked in texts:
+        sums = [(text, 0)]
+        for bit, (_members, bonus) in enumerate(needs):
+            sums += [(total + bonus, mask | 1 << bit) for total, mask in sums]
+        totals.extend((total, picked, mask) for total, mask in sums)
+    if not floor:
+        del totals[0]  # matched by nothing: not a candidate
+    return totals
 
 
 def _everywhere(
@@ -811,6 +834,10 @@ class SearchIndex:
         bonuses = [(need_id, score * NEED_WEIGHT) for need_id, score in need_scores.items()]
         scored = self._resources.score(clauses, bonuses, region_id, limit)
         forms = [self._name_forms(word) for word in query_words]
+        name_words = self._name_vocabulary.terms
+        if any(form.isdisjoint(name_words) for form in forms):
+            # A word in no listing's name: no listing is named, none need be looked at.
+            return tuple(ResourceHit(resource, score) for score, resource in scored)
         return tuple(
             ResourceHit(resource, score, self._names(forms, resource)) for score, resource in scored
         )
