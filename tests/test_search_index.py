@@ -8,6 +8,7 @@ import random
 import sys
 from collections.abc import Iterator
 from pathlib import Path
+from unittest import mock
 
 import pytest
 from hypothesis import given, settings
@@ -106,6 +107,27 @@ def test_the_index_ranks_exactly_as_scoring_each_place(
     query_words = words(" ".join(typed))
     found = index._resources.score(index._clauses(query_words), bonuses, region_id, limit)
     assert found == one_by_one(index, query_words, bonuses, region_id, limit)
+
+
+@pytest.mark.parametrize("per_level", [0, 10**9])
+def test_levels_or_not_the_index_ranks_as_scoring_each_place(
+    areas_catalog: Catalog, per_level: int
+) -> None:
+    """Exact searches answered level by level whenever they can be (0 postings a level), and
+    never (place by place), give the same as scoring each place."""
+    index = areas_catalog.index
+    rng = random.Random(per_level)
+    need_ids = sorted(areas_catalog.content.needs)
+    regions = [None, *sorted(areas_catalog.content.regions)[:3]]
+    exact = [typed for typed in TYPED if typed not in ("condons", "clinc", "legl", "xyzzy")]
+    with mock.patch.object(search, "MIN_POSTINGS_PER_LEVEL", per_level):
+        for _ in range(150):
+            query_words = words(" ".join(rng.sample(exact, rng.randint(1, 4))))
+            bonuses = [(n, rng.choice(BONUSES)) for n in rng.sample(need_ids, rng.randint(0, 3))]
+            region_id, limit = rng.choice(regions), rng.choice((1, 5, 20, 40))
+            clauses = index._clauses(query_words)
+            found = index._resources.score(clauses, bonuses, region_id, limit)
+            assert found == one_by_one(index, query_words, bonuses, region_id, limit)
 
 
 def test_words_found_in_the_same_places_are_scored_once_over(areas_catalog: Catalog) -> None:

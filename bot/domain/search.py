@@ -48,6 +48,9 @@ MAX_NEED_COMBINATIONS_FROM = 6
 # An exact search is answered level by level (see `_levels`) when its words' runs and needs
 # make at most this many combinations, and the best places are among the first this many.
 MAX_LEVEL_COMBINATIONS, MAX_LEVELS_LOOKED_AT = 512, 24
+# Levels are worth making only with at least this many postings (and need members) per
+# combination; with fewer, adding them up place by place is cheaper.
+MIN_POSTINGS_PER_LEVEL = 32
 # Places with full marks are looked for among the first this many times `limit` places of the
 # shortest list of places (a word's best run, or a need's) before the rest of it.
 WALK_FACTOR = 4
@@ -437,6 +440,11 @@ def _levels(
         combinations *= len(word_runs) + 1
     if combinations > MAX_LEVEL_COMBINATIONS:
         return None
+    postings = sum(len(positions) for word_runs in runs for _value, positions in word_runs)
+    if postings + sum(len(members) for members, _bonus in needs) < (
+        combinations * MIN_POSTINGS_PER_LEVEL
+    ):
+        return None  # few enough places to score one by one, which costs less then
     totals = _combinations(runs, needs, floor)
     totals.sort(key=lambda combination: -combination[0])
     as_sets: dict[int, frozenset[int]] = {}
