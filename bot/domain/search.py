@@ -52,7 +52,7 @@ MAX_LEVEL_COMBINATIONS, MAX_LEVELS_LOOKED_AT = 512, 24
 # combination; with fewer, adding them up place by place is cheaper.
 MIN_POSTINGS_PER_LEVEL = 32
 # Places with full marks are looked for among the first this many times `limit` places of the
-# shortest list of places (a word's best run, or a need's) before the rest of it.
+# list walked (a word's best run, or a need's places) before the rest of it.
 WALK_FACTOR = 4
 # About what finding a place in a run by bisection costs, next to looking it up in a set.
 BISECT_COST = 6
