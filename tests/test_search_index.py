@@ -8,6 +8,7 @@ import random
 import sys
 from collections.abc import Iterator
 from pathlib import Path
+from unittest import mock
 
 import pytest
 from hypothesis import given, settings
@@ -108,6 +109,27 @@ def test_the_index_ranks_exactly_as_scoring_each_place(
     assert found == one_by_one(index, query_words, bonuses, region_id, limit)
 
 
+@pytest.mark.parametrize("per_level", [0, 10**9])
+def test_levels_or_not_the_index_ranks_as_scoring_each_place(
+    areas_catalog: Catalog, per_level: int
+) -> None:
+    """Exact searches answered level by level whenever they can be (0 postings a level), and
+    never (place by place), give the same as scoring each place."""
+    index = areas_catalog.index
+    rng = random.Random(per_level)
+    need_ids = sorted(areas_catalog.content.needs)
+    regions = [None, *sorted(areas_catalog.content.regions)[:3]]
+    exact = [typed for typed in TYPED if typed not in ("condons", "clinc", "legl", "xyzzy")]
+    with mock.patch.object(search, "MIN_POSTINGS_PER_LEVEL", per_level):
+        for _ in range(150):
+            query_words = words(" ".join(rng.sample(exact, rng.randint(1, 4))))
+            bonuses = [(n, rng.choice(BONUSES)) for n in rng.sample(need_ids, rng.randint(0, 3))]
+            region_id, limit = rng.choice(regions), rng.choice((1, 5, 20, 40))
+            clauses = index._clauses(query_words)
+            found = index._resources.score(clauses, bonuses, region_id, limit)
+            assert found == one_by_one(index, query_words, bonuses, region_id, limit)
+
+
 def test_words_found_in_the_same_places_are_scored_once_over(areas_catalog: Catalog) -> None:
     """The character pairs of one Thai word share a posting list and make one clause."""
     index = areas_catalog.index
@@ -138,6 +160,22 @@ def test_all_areas_is_the_best_of_each_area(areas_catalog: Catalog, limit: int) 
         merged.sort(key=lambda pair: -pair[0])
         everywhere = index.search(query, None, limit).resources
         assert [(hit.score, hit.resource.id) for hit in everywhere] == merged[:limit], query
+
+
+def test_listings_are_marked_named_as_by_checking_each_name(areas_catalog: Catalog) -> None:
+    """Hits are marked named exactly as checking each hit's names does, including the
+    searches skipped because a word is in no listing's name."""
+    index = areas_catalog.index
+    names = [r.name.all_values()[0] for r in list(areas_catalog.content.resources.values())[:30]]
+    queries = [*bench_queries(), *names, *(f"{name} xyzzy" for name in names[:5])]
+    marked = set()
+    for query in queries:
+        query_words = words(query)
+        forms = [index._name_forms(word) for word in query_words]
+        for hit in index.search(query, None, 30).resources:
+            assert hit.named == index._names(forms, hit.resource), query
+            marked.add(hit.named)
+    assert marked == {search.NOT_NAMED, search.PARTLY_NAMED, search.FULLY_NAMED}
 
 
 def test_a_search_in_one_area_finds_only_that_area(areas_catalog: Catalog) -> None:
@@ -181,11 +219,71 @@ def test_places_with_full_marks_are_taken_without_scoring_the_rest(areas_catalog
     index = areas_catalog.index
     resources = index._resources
     query_words = words("ถุงยางอนามัย")
-    needs = [(resources.need_sets[None]["condoms"], 14.0)]
     everything = (0, len(resources.resources))
-    full = resources._full_marks(index._clauses(query_words), needs, everything, 0.0, 5)
+    full = resources._full_marks(
+        index._clauses(query_words), [("condoms", 14.0)], everything, 0.0, 5
+    )
     assert full is not None
     assert full == one_by_one(index, query_words, [("condoms", 14.0)], None, 5)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    lists=st.lists(
+        st.tuples(st.sets(st.integers(0, 300), max_size=250), st.booleans()),
+        min_size=1,
+        max_size=5,
+    ),
+    limit=st.integers(1, 40),
+)
+def test_the_first_places_in_every_list_are_those_of_the_intersection(
+    lists: list[tuple[set[int], bool]], limit: int
+) -> None:
+    """Walking the shortest list gives what intersecting them all and sorting gives."""
+    given_lists = [
+        (tuple(sorted(positions)), frozenset(positions) if with_set else None)
+        for positions, with_set in lists
+    ]
+    common = sorted(set.intersection(*(positions for positions, _with_set in lists)))
+    expected = common[:limit] if len(common) >= limit else None
+    assert search._first_common(given_lists, limit) == expected
+
+
+def combinations_one_by_one(
+    runs: list[list[tuple[float, tuple[int, ...]]]], bonuses: list[float], floor: float
+) -> list[tuple[float, tuple[int, ...], int]]:
+    """Each combination of runs and needs with its score, as the levels first made them."""
+    totals = []
+    for picked in itertools.product(*(range(-1, len(word_runs)) for word_runs in runs)):
+        text = floor
+        for at, word_runs in zip(picked, runs, strict=True):
+            if at >= 0:
+                text += word_runs[at][0]
+        for mask in range(1 << len(bonuses)):
+            if not floor and mask == 0 and max(picked, default=-1) < 0:
+                continue
+            total = text
+            for bit, bonus in enumerate(bonuses):
+                if mask >> bit & 1:
+                    total += bonus
+            totals.append((total, picked, mask))
+    return totals
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    values=st.lists(st.lists(st.sampled_from((1.0, 2.0, 3.0, 4.5)), max_size=3), max_size=4),
+    bonuses=st.lists(st.sampled_from(BONUSES), max_size=3),
+    floor=st.sampled_from((0.0, 2.0)),
+)
+def test_combinations_are_those_of_adding_up_each(
+    values: list[list[float]], bonuses: list[float], floor: float
+) -> None:
+    """The levels' combinations, their order and their scores (the same floats)."""
+    runs = [[(value, (0,)) for value in word] for word in values]
+    needs = [(frozenset[int](), bonus) for bonus in bonuses]
+    expected = combinations_one_by_one(runs, bonuses, floor)
+    assert search._combinations(runs, needs, floor) == expected
 
 
 def test_field_weights_are_whole_numbers() -> None:

@@ -61,6 +61,14 @@ MAX_NEED_COMBINATIONS_FROM = 6
 # An exact search is answered level by level (see `_levels`) when its words' runs and needs
 # make at most this many combinations, and the best places are among the first this many.
 MAX_LEVEL_COMBINATIONS, MAX_LEVELS_LOOKED_AT = 512, 24
+# Levels are worth making only with at least this many postings (and need members) per
+# combination; with fewer, adding them up place by place is cheaper.
+MIN_POSTINGS_PER_LEVEL = 32
+# Places with full marks are looked for among the first this many times `limit` places of the
+# list walked (a word's best run, or a need's places) before the rest of it.
+WALK_FACTOR = 4
+# About what finding a place in a run by bisection costs, next to looking it up in a set.
+BISECT_COST = 6
 
 
 @functools.cache
@@ -291,6 +299,8 @@ class _ResourceIndex:
     need_sets: dict[str | None, dict[str, frozenset[int]]]
     # Terms found in every place of an area (None: of all areas), all with one weight.
     everywhere: dict[str, dict[str | None, float]]
+    # The positions of the resources offering each need, in order: full marks walk them.
+    need_order: dict[str, tuple[int, ...]]
 
     @classmethod
     def build(
@@ -312,7 +322,8 @@ class _ResourceIndex:
                 need_id: frozenset(i for i in ids if start <= i < end)
                 for need_id, ids in by_need.items()
             }
-        return cls(tuple(resources), areas, kept, need_sets, _everywhere(kept, areas))
+        need_order = {need_id: tuple(sorted(ids)) for need_id, ids in by_need.items()}
+        return cls(tuple(resources), areas, kept, need_sets, _everywhere(kept, areas), need_order)
 
     def score(
         self,
@@ -334,7 +345,7 @@ class _ResourceIndex:
         clauses, floor = _floor(clauses, region_id)
         need_sets = self.need_sets[region_id]
         needs = [(need_sets.get(need_id, frozenset()), bonus) for need_id, bonus in bonuses]
-        full = self._full_marks(clauses, needs, span, floor, limit)
+        full = self._full_marks(clauses, bonuses, span, floor, limit)
         if full is not None:
             return full
         if all(map(_exact, clauses)):
@@ -372,7 +383,7 @@ class _ResourceIndex:
     def _full_marks(
         self,
         clauses: list[_Clause],
-        needs: list[tuple[frozenset[int], float]],
+        bonuses: list[tuple[str, float]],
         span: tuple[int, int],
         floor: float,
         limit: int,
@@ -385,27 +396,75 @@ class _ResourceIndex:
         the same float however it is added up.
         """
         terms = [clause.term if _exact(clause) else None for clause in clauses]
-        if None in terms or not (clauses or needs):
+        if None in terms or not (clauses or bonuses):
             return None
         most = floor
-        sets: list[Collection[int]] = [members for members, _bonus in needs]
+        lists: list[tuple[tuple[int, ...], frozenset[int] | None]] = []
         for clause, term in zip(clauses, terms, strict=True):
-            # A word's best run: intersected as a tuple, no set kept per term (they were a
+            # A word's best run, in position order (no set is kept per term: they were a
             # third of the index's memory).
             weight, positions = self.postings[str(term)].runs[0]
             most += weight * clause.times
-            sets.append(positions)
-        for _members, bonus in needs:
+            lists.append((_cut(positions, span), None))
+        need_sets = self.need_sets[None]
+        for need_id, bonus in bonuses:
             most += bonus  # in the order of the needs, as each place adds them up
-        smallest = min(sets, key=len)
-        others = [members for members in sets if members is not smallest]
-        found = sorted(frozenset(smallest).intersection(*others))
-        start, end = span
-        if not needs and (start, end) != (0, len(self.resources)):
-            found = found[bisect.bisect_left(found, start) : bisect.bisect_left(found, end)]
-        if len(found) < limit:
+            members = need_sets.get(need_id, frozenset())
+            lists.append((_cut(self.need_order.get(need_id, ()), span), members))
+        found = _first_common(lists, limit)
+        if found is None:
             return None
-        return [(most, self.resources[position]) for position in found[:limit]]
+        return [(most, self.resources[position]) for position in found]
+
+
+def _cut(positions: tuple[int, ...], span: tuple[int, int]) -> tuple[int, ...]:
+    """The positions (in order) inside `span`."""
+    low = bisect.bisect_left(positions, span[0])
+    return positions[low : bisect.bisect_left(positions, span[1], low)]
+
+
+def _first_common(
+    lists: list[tuple[tuple[int, ...], frozenset[int] | None]], limit: int
+) -> list[int] | None:
+    """The first `limit` positions in every list, in order; None when there are fewer. Each
+    list is its positions in order, with their set when there is one (a need's).
+
+    One list is walked in order, each position checked against the others (in a set, or by
+    bisection), and the walk stops once `limit` are found: most such searches have many
+    places in common, found in the first few, where intersecting everything would touch
+    thousands of places and sort them. The list walked is the one whose walk checks least.
+    """
+    if min(len(run) for run, _members in lists) < limit:
+        return None
+    costs = [1 if members is not None else BISECT_COST for _run, members in lists]
+    walked_at = min(range(len(lists)), key=lambda at: len(lists[at][0]) * (sum(costs) - costs[at]))
+    walked = lists[walked_at][0]
+    checked = [pair for at, pair in enumerate(lists) if at != walked_at]
+    sets = [members for _run, members in checked if members is not None]
+    others = sorted((run for run, members in checked if members is None), key=len)
+    found: list[int] = []
+    window = limit * WALK_FACTOR
+    for part in (walked[:window], walked[window:]):
+        picked = list(part)
+        for members in sets:
+            picked = [position for position in picked if position in members]
+        for run in others:
+            picked = _in_run(picked, run)
+        found.extend(picked)
+        if len(found) >= limit:
+            return found[:limit]
+    return None
+
+
+def _in_run(positions: list[int], run: tuple[int, ...]) -> list[int]:
+    """The positions (in order) that a run holds: found by bisection when they are few next
+    to it, else through a set of the run."""
+    if BISECT_COST * len(positions) > len(run):
+        members = frozenset(run)
+        return [position for position in positions if position in members]
+    left, right = bisect.bisect_left, bisect.bisect_right
+    # Bisection from both sides differs only where the run holds the position.
+    return [position for position in positions if left(run, position) != right(run, position)]
 
 
 def _levels(
@@ -429,20 +488,12 @@ def _levels(
         combinations *= len(word_runs) + 1
     if combinations > MAX_LEVEL_COMBINATIONS:
         return None
-    totals: list[tuple[float, tuple[int, ...], int]] = []
-    for picked in itertools.product(*(range(-1, len(word_runs)) for word_runs in runs)):
-        text = floor
-        for at, word_runs in zip(picked, runs, strict=True):
-            if at >= 0:
-                text += word_runs[at][0]
-        for mask in range(1 << len(needs)):
-            if not floor and mask == 0 and max(picked, default=-1) < 0:
-                continue  # matched by nothing: not a candidate
-            total = text
-            for bit, (_members, bonus) in enumerate(needs):
-                if mask >> bit & 1:
-                    total += bonus  # in the order of the needs, as each place adds them up
-            totals.append((total, picked, mask))
+    postings = sum(len(positions) for word_runs in runs for _value, positions in word_runs)
+    if postings + sum(len(members) for members, _bonus in needs) < (
+        combinations * MIN_POSTINGS_PER_LEVEL
+    ):
+        return None  # few enough places to score one by one, which costs less then
+    totals = _combinations(runs, needs, floor)
     totals.sort(key=lambda combination: -combination[0])
     as_sets: dict[int, frozenset[int]] = {}
 
@@ -481,6 +532,34 @@ def _levels(
             if len(found) >= limit:
                 break
     return found
+
+
+def _combinations(
+    runs: list[list[tuple[float, tuple[int, ...]]]],
+    needs: list[tuple[frozenset[int], float]],
+    floor: float,
+) -> list[tuple[float, tuple[int, ...], int]]:
+    """Each combination of a run per word (its index, or -1 for none) and of needs (a mask),
+    with its score, in the order of `itertools.product` over the words, then the masks; not
+    the one matched by nothing (unless there is a floor). Each score is added up as a place's
+    is: the floor, then the words in order, then the needs in order."""
+    texts: list[tuple[float, tuple[int, ...]]] = [(floor, ())]
+    for word_runs in runs:
+        choices = [(-1, 0.0), *((at, value) for at, (value, _p) in enumerate(word_runs))]
+        texts = [
+            (text + value if at >= 0 else text, (*picked, at))
+            for text, picked in texts
+            for at, value in choices
+        ]
+    totals: list[tuple[float, tuple[int, ...], int]] = []
+    for text, picked in texts:
+        sums = [(text, 0)]
+        for bit, (_members, bonus) in enumerate(needs):
+            sums += [(total + bonus, mask | 1 << bit) for total, mask in sums]
+        totals.extend((total, picked, mask) for total, mask in sums)
+    if not floor:
+        del totals[0]  # matched by nothing: not a candidate
+    return totals
 
 
 def _everywhere(
@@ -814,6 +893,10 @@ class SearchIndex:
         bonuses = [(need_id, score * NEED_WEIGHT) for need_id, score in need_scores.items()]
         scored = self._resources.score(clauses, bonuses, region_id, limit)
         forms = [self._name_forms(word) for word in query_words]
+        name_words = self._name_vocabulary.terms
+        if any(form.isdisjoint(name_words) for form in forms):
+            # A word in no listing's name: no listing is named, none need be looked at.
+            return tuple(ResourceHit(resource, score) for score, resource in scored)
         return tuple(
             ResourceHit(resource, score, self._names(forms, resource)) for score, resource in scored
         )
@@ -948,9 +1031,9 @@ def _word_scores(
 
 def _packed_resource_index(index: _ResourceIndex) -> tuple[Any, ...]:
     """How the compiled content cache writes the resource index: each distinct run of
-    positions and each need set as packed numbers, read back by `_unpacked_resource_index` as
-    before but with one int object per position. Pickle writes every int on its own: at
-    10,000 listings, 218,000 of them (5.8 MiB) where 10,000 do."""
+    positions, each need set and each need's order as packed numbers, read back by
+    `_unpacked_resource_index` as before but with one int object per position. Pickle writes
+    every int on its own: at 10,000 listings, 218,000 of them (5.8 MiB) where 10,000 do."""
     runs: dict[int, int] = {}
     packed_runs: list[bytes] = []
     postings: dict[int, int] = {}
@@ -978,6 +1061,7 @@ def _packed_resource_index(index: _ResourceIndex) -> tuple[Any, ...]:
         terms,
         need_sets,
         index.everywhere,
+        {need_id: _packed(order) for need_id, order in index.need_order.items()},
     )
 
 
@@ -1003,6 +1087,7 @@ def _unpacked_resource_index(
     terms: dict[str, int],
     need_sets: dict[str | None, dict[str, bytes]],
     everywhere: dict[str, dict[str | None, float]],
+    need_order: dict[str, bytes],
 ) -> _ResourceIndex:
     """The resource index `_packed_resource_index` wrote, equal to the one it was given
     (sets built in the same order), each position one shared int."""
@@ -1021,6 +1106,7 @@ def _unpacked_resource_index(
             for area, sets in need_sets.items()
         },
         everywhere,
+        {need_id: tuple(map(at, array("I", packed))) for need_id, packed in need_order.items()},
     )
 
 

@@ -314,9 +314,11 @@ class ShowResource:
         back = self.back
         if isinstance(back, ShowSearch):
             used = len(f"{VERSION}:{self.CODE}:{head}{int(back.filters):x}.".encode())
-            back = replace(back, query=fit_text(back.query, MAX_BYTES - used))
-            if not back.query:
+            query = fit_text(back.query, MAX_BYTES - used)
+            if not query:
                 return f"{self.resource_id}.-"
+            if query != back.query:  # most queries fit: no copy of the action
+                back = replace(back, query=query)
         if isinstance(back, ShowNearby) and not _fits(f"{self.CODE}:{head}{back.args()}"):
             # Long ids: the list near the place, without its need, still leads back.
             back = replace(back, need_id="")
@@ -570,7 +572,9 @@ def encode(action: Action) -> str:
     else:
         if isinstance(action, ShowSearch):
             budget = MAX_BYTES - len(f"{VERSION}:q:{int(action.filters):x}.")
-            action = replace(action, query=fit_text(action.query, budget))
+            query = fit_text(action.query, budget)
+            if query != action.query:  # most queries fit: no copy of the action
+                action = replace(action, query=query)
         data = f"{VERSION}:{action.CODE}:{action.args()}"
     if len(data.encode("utf-8")) > MAX_BYTES:
         raise ValueError(f"callback data over {MAX_BYTES} bytes: {data!r}")

@@ -106,6 +106,7 @@ def answer(view: View, search: ShowSearch, limit: int = SEARCH_LIMIT) -> Answer:
             view.state.locale,
             situation=bool(result.situations),
             distances=distances,
+            # The minute's board looked up once, not once per hit.
             open_at=view.catalog.open_now.at(view.now).is_open,
         )
         if check(hit.resource)
