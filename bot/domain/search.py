@@ -790,6 +790,7 @@ class SearchIndex:
             )
             for r in content.resources.values()
         }
+        memo.forget()
         self._name_vocabulary = _Vocabulary(
             word for names in self._name_words.values() for name in names for word in name
         )

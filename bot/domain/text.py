@@ -454,6 +454,14 @@ class LoadWords:
             found = self._texts[text] = self._from_pieces(text)
         return found
 
+    def forget(self) -> None:
+        """Drop everything found, one entry at a time: hundreds of thousands of objects freed
+        in one go would hold the GIL for 10-20 ms, and a reload indexes in a thread beside the
+        bot's event loop (see "Live reloads" in docs/performance.md)."""
+        for found in (self._texts, self._groups, self._first, self._later):
+            while found:
+                found.popitem()
+
     def _from_pieces(self, text: str) -> tuple[str, ...]:
         pieces = text.split()
         if not pieces:
