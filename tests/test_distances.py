@@ -73,10 +73,9 @@ def test_closest_is_the_head_of_nearest(
     for region_id in [*content.regions, "nowhere"]:
         pool = [r for r in content.resources_in(region_id) if not need_id or need_id in r.needs]
         expected = nearest(content, point, pool)[:limit]
-        wanted = lambda r: not need_id or need_id in r.needs  # noqa: E731
-        found = sample_catalog.distances.closest(point, region_id, wanted, limit)
+        found = sample_catalog.distances.closest(point, region_id, need_id, limit)
         assert found == expected
-        assert sample_catalog.distances.closest(point, region_id, wanted, limit) == expected
+        assert sample_catalog.distances.closest(point, region_id, need_id, limit) == expected
 
 
 @settings(max_examples=100)
@@ -104,7 +103,7 @@ def test_closest_walks_out_from_the_latitude_and_stops_at_the_bound(
     crowded = replace(content, resources={**content.resources, **moved})
     distances = Distances(crowded)
     expected = nearest(crowded, point, crowded.resources_in(region_id))[:limit]
-    assert distances.closest(point, region_id, lambda r: True, limit) == expected
+    assert distances.closest(point, region_id, "", limit) == expected
 
 
 def test_the_order_from_each_centre_is_nearest_over_its_region(

@@ -5,7 +5,6 @@ from __future__ import annotations
 import bisect
 import heapq
 import math
-from collections.abc import Callable
 from dataclasses import dataclass
 
 from bot.domain.models import Content, GeoPoint, Neighbourhood, Resource
@@ -92,7 +91,7 @@ class Distances:
         self._content = content
         self._from: dict[str, tuple[Nearby, ...]] = {}
         self._places: dict[str, Place | None] = {}
-        self._orders: dict[str, _LatitudeOrder] = {}
+        self._orders: dict[tuple[str, str], _LatitudeOrder] = {}
 
     def from_centre(self, hood: Neighbourhood) -> tuple[Nearby, ...]:
         """Every place of the neighbourhood's region, nearest its centre first."""
@@ -102,16 +101,15 @@ class Distances:
             found = self._from[hood.id] = tuple(nearest(self._content, hood.center, in_region))
         return found
 
-    def closest(
-        self, point: GeoPoint, region_id: str, wanted: Callable[[Resource], bool], limit: int
-    ) -> list[Nearby]:
-        """The first `limit` of `nearest(content, point, ...)` over the region's `wanted` places
-        (ids unique). A shared location would otherwise measure a thousand places: they are
-        walked outward from the point's latitude, and the walk stops once the latitude alone
-        puts every place left farther than the `limit`-th found, since a great-circle distance
-        is never less than the Earth's radius times the latitudes' difference."""
+    def closest(self, point: GeoPoint, region_id: str, need_id: str, limit: int) -> list[Nearby]:
+        """The first `limit` of `nearest(content, point, ...)` over the region's places that
+        offer `need_id` (all of them for "") (ids unique). A shared location would otherwise
+        measure a thousand places: they are walked outward from the point's latitude, and the
+        walk stops once the latitude alone puts every place left farther than the `limit`-th
+        found, since a great-circle distance is never less than the Earth's radius times the
+        latitudes' difference."""
         origin = place_of(point)
-        latitudes, places = self._by_latitude(region_id)
+        latitudes, places = self._by_latitude(region_id, need_id)
         below = bisect.bisect_left(latitudes, origin[0]) - 1
         above = below + 1
         measured: list[tuple[float, str, Resource]] = []
@@ -128,25 +126,27 @@ class Distances:
             ):
                 break
             place, resource = places[index]
-            if wanted(resource):
-                distance = distance_between(origin, place)
-                measured.append((distance, resource.id, resource))
-                if len(farthest_kept) < limit:
-                    heapq.heappush(farthest_kept, -distance)
-                elif distance < -farthest_kept[0]:
-                    heapq.heapreplace(farthest_kept, -distance)
+            distance = distance_between(origin, place)
+            measured.append((distance, resource.id, resource))
+            if len(farthest_kept) < limit:
+                heapq.heappush(farthest_kept, -distance)
+            elif distance < -farthest_kept[0]:
+                heapq.heapreplace(farthest_kept, -distance)
         # nsmallest is sorted(...)[:limit]; (distance, id) is nearest's order.
         return [Nearby(r, d) for d, _id, r in heapq.nsmallest(limit, measured)]
 
-    def _by_latitude(self, region_id: str) -> _LatitudeOrder:
-        order = self._orders.get(region_id)
+    def _by_latitude(self, region_id: str, need_id: str) -> _LatitudeOrder:
+        # One order per area and need: with a need open, walking every place of the area and
+        # skipping those without it went ten times as far before the bound stopped the walk.
+        order = self._orders.get((region_id, need_id))
         if order is None:
             located = sorted(
                 (place[0], resource.id, place, resource)
                 for resource in self._content.resources_in(region_id)
-                if (place := self._place(resource)) is not None
+                if (not need_id or need_id in resource.needs)
+                and (place := self._place(resource)) is not None
             )
-            order = self._orders[region_id] = (
+            order = self._orders[region_id, need_id] = (
                 tuple(latitude for latitude, *_ in located),
                 tuple((place, resource) for _, _, place, resource in located),
             )

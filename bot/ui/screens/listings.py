@@ -216,10 +216,7 @@ def nearest_to_point(view: View, point: GeoPoint) -> Screen:
     # With no area chosen, the area of the nearest neighbourhood: its places are the nearest,
     # and the buttons below go on from that neighbourhood.
     region_id = view.region.id if view.region else hood.region_id if hood else ""
-    need_id = need.id if need else ""
-    found = view.catalog.distances.closest(
-        point, region_id, lambda r: not need_id or need_id in r.needs, PAGE_SIZE * 2
-    )
+    found = view.catalog.distances.closest(point, region_id, need.id if need else "", PAGE_SIZE * 2)
     title = tr.gettext("Closest to the location you sent")
     if need is not None:
         title = f"{need.name.get(view.state.locale)}: {title}"
