@@ -136,8 +136,8 @@ class Distances:
         return [Nearby(r, d) for d, _id, r in heapq.nsmallest(limit, measured)]
 
     def _by_latitude(self, region_id: str, need_id: str) -> _LatitudeOrder:
-        # One order per area and need: with a need open, walking every place of the area and
-        # skipping those without it went ten times as far before the bound stopped the walk.
+        # One order per area and need: with a need open (most people in a list), the walk
+        # otherwise steps over every place without it on its way out to the bound.
         order = self._orders.get((region_id, need_id))
         if order is None:
             located = sorted(
