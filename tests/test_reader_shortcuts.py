@@ -82,22 +82,33 @@ def oracle_mapping(
     return found
 
 
-KEYS = st.one_of(
-    st.builds(
-        ScalarNode, st.sampled_from(["id", "name", "nme", "", "url"]), TAGS, st.integers(1, 9)
-    ),
-    st.builds(SequenceNode, st.integers(1, 9)),
-)
+def keys(names: list[str]) -> st.SearchStrategy[Node]:
+    """Mapping keys: one of `names` as a scalar, or a sequence where a key should be."""
+    return st.one_of(
+        st.builds(ScalarNode, st.sampled_from(names), TAGS, st.integers(1, 9)),
+        st.builds(SequenceNode, st.integers(1, 9)),
+    )
 
 
 @st.composite
-def mappings(draw: st.DrawFn) -> Node:
+def mapping_nodes(
+    draw: st.DrawFn,
+    keys: st.SearchStrategy[Node],
+    values: st.SearchStrategy[Node],
+    otherwise: st.SearchStrategy[Node],
+    max_size: int,
+) -> Node:
+    """A mapping of `keys` to `values` (cut short or not), now and then `otherwise` instead."""
     if draw(st.integers(0, 9)) == 0:
-        return draw(SCALARS)
+        return draw(otherwise)
     node = MappingNode(draw(st.integers(1, 9)))
-    node.value = draw(st.lists(st.tuples(KEYS, SCALARS), max_size=6))
+    node.value = draw(st.lists(st.tuples(keys, values), max_size=max_size))
     node.cut = draw(st.booleans())
     return node
+
+
+def mappings() -> st.SearchStrategy[Node]:
+    return mapping_nodes(keys(["id", "name", "nme", "", "url"]), SCALARS, SCALARS, 6)
 
 
 @given(mappings(), st.sampled_from([("id", "name"), ("id",), ()]))
@@ -123,22 +134,8 @@ def oracle_localized(
     return {loc: value for loc, value in values.items() if value is not None}
 
 
-LOCALE_KEYS = st.one_of(
-    st.builds(
-        ScalarNode, st.sampled_from(["en", "es", "th", "e", "", "fr"]), TAGS, st.integers(1, 9)
-    ),
-    st.builds(SequenceNode, st.integers(1, 9)),
-)
-
-
-@st.composite
-def translations(draw: st.DrawFn) -> Node:
-    if draw(st.integers(0, 9)) == 0:
-        return draw(NODES)
-    node = MappingNode(draw(st.integers(1, 9)))
-    node.value = draw(st.lists(st.tuples(LOCALE_KEYS, NODES), max_size=5))
-    node.cut = draw(st.booleans())
-    return node
+def translations() -> st.SearchStrategy[Node]:
+    return mapping_nodes(keys(["en", "es", "th", "e", "", "fr"]), NODES, NODES, 5)
 
 
 def _translation(*pairs: tuple[str, str]) -> MappingNode:
