@@ -770,6 +770,13 @@ class SearchIndex:
         """Index `content`; `situations`, when given, is a matcher already built from exactly
         `content.situations` (a reload whose situations did not change reuses it)."""
         self._content = content
+        self._index_resources(content)
+        self._situations = situations or SituationMatcher(content.situations)
+        self._index_needs(content)
+        self._index_pages(content)
+        self._index_places(content)
+
+    def _index_resources(self, content: Content) -> None:
         by_region: dict[str, list[Resource]] = defaultdict(list)
         for resource in content.resources.values():
             by_region[resource.region_id].append(resource)
@@ -794,7 +801,8 @@ class SearchIndex:
         self._name_vocabulary = _Vocabulary(
             word for names in self._name_words.values() for name in names for word in name
         )
-        self._situations = situations or SituationMatcher(content.situations)
+
+    def _index_needs(self, content: Content) -> None:
         need_words: dict[str, set[str]] = defaultdict(set)
         need_phrases: list[tuple[str, str]] = []
         self._need_exact: dict[str, str] = {}
@@ -815,6 +823,8 @@ class SearchIndex:
         self._need_phrases = _Phrases(need_phrases)
         self._need_words = {term: frozenset(ids) for term, ids in need_words.items()}
         self._need_vocabulary = _Vocabulary(self._need_words)
+
+    def _index_pages(self, content: Content) -> None:
         page_words: dict[str, set[str]] = defaultdict(set)
         page_phrases: list[tuple[str, str]] = []
         for page in content.pages.values():
@@ -831,6 +841,8 @@ class SearchIndex:
         self._page_words = {term: frozenset(ids) for term, ids in page_words.items()}
         self._page_phrases = _Phrases(page_phrases)
         self._page_vocabulary = _Vocabulary(self._page_words)
+
+    def _index_places(self, content: Content) -> None:
         self._places: dict[str, Neighbourhood] = {}
         for hood in content.neighbourhoods.values():
             for name in (*hood.name.all_values(), *hood.aliases):
