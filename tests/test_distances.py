@@ -1,5 +1,6 @@
 """Nearest places: the one-pass arithmetic, the per-catalogue order from each neighbourhood
-centre, and a shared location with no area chosen (bot/domain/geo.py, listings screens)."""
+centre, the grid a shared location is measured through, and a shared location with no area
+chosen (bot/domain/geo.py, listings screens)."""
 
 from __future__ import annotations
 
@@ -13,8 +14,16 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.domain.catalog import Catalog, load_catalog
-from bot.domain.geo import Distances, distance_km, nearest, resource_point
-from bot.domain.models import GeoPoint
+from bot.domain.geo import (
+    Distances,
+    _Grid,
+    distance_between,
+    distance_km,
+    nearest,
+    place_of,
+    resource_point,
+)
+from bot.domain.models import Content, GeoPoint, Resource
 from bot.i18n import translator
 from bot.ui import screens
 from bot.ui.actions import ShowResource
@@ -78,20 +87,10 @@ def test_closest_is_the_head_of_nearest(
         assert sample_catalog.distances.closest(point, region_id, need_id, limit) == expected
 
 
-@settings(max_examples=100)
-@given(
-    st.lists(st.tuples(st.floats(-60, 60), st.floats(-10, 10)), min_size=1, max_size=300),
-    points | st.builds(GeoPoint, st.floats(-60, 60), st.floats(-10, 10)),
-    st.integers(min_value=1, max_value=25),
-)
-def test_closest_walks_out_from_the_latitude_and_stops_at_the_bound(
-    sample_catalog: Catalog, spots: list[tuple[float, float]], point: GeoPoint, limit: int
-) -> None:
-    """Many places, some at the same latitude or the same spot: the walk that stops early
-    finds what measuring every place finds."""
-    content = sample_catalog.content
+def spread_over(content: Content, spots: list[tuple[float, float]]) -> tuple[Content, str]:
+    """The content with a place of one region copied to each spot (ids spot-0, spot-1, ...),
+    and that region."""
     template = next(r for r in content.resources.values() if r.locations)
-    region_id = template.region_id
     moved = {
         f"spot-{i}": replace(
             template,
@@ -100,10 +99,108 @@ def test_closest_walks_out_from_the_latitude_and_stops_at_the_bound(
         )
         for i, (lat, lon) in enumerate(spots)
     }
-    crowded = replace(content, resources={**content.resources, **moved})
-    distances = Distances(crowded)
+    return replace(content, resources={**content.resources, **moved}), template.region_id
+
+
+@settings(max_examples=100)
+@given(
+    st.lists(st.tuples(st.floats(-60, 60), st.floats(-10, 10)), min_size=1, max_size=300),
+    points | st.builds(GeoPoint, st.floats(-60, 60), st.floats(-10, 10)),
+    st.integers(min_value=1, max_value=25),
+)
+def test_closest_stops_at_the_bound_among_many_places(
+    sample_catalog: Catalog, spots: list[tuple[float, float]], point: GeoPoint, limit: int
+) -> None:
+    """Many places, some at the same latitude or the same spot: the walk that stops early
+    finds what measuring every place finds."""
+    crowded, region_id = spread_over(sample_catalog.content, spots)
     expected = nearest(crowded, point, crowded.resources_in(region_id))[:limit]
-    assert distances.closest(point, region_id, "", limit) == expected
+    assert Distances(crowded).closest(point, region_id, "", limit) == expected
+
+
+def _clamped(value: float, low: float, high: float) -> float:
+    return min(high, max(low, value))
+
+
+@st.composite
+def crowds(draw: st.DrawFn) -> tuple[list[tuple[float, float]], GeoPoint]:
+    """Places crowding round a few spots anywhere on Earth (the poles and the antimeridian
+    too), some at the very same spot, as generated listings crowd round neighbourhood centres;
+    and a point near one of the spots, or anywhere."""
+    rng = draw(st.randoms(use_true_random=False))
+    edges = st.sampled_from([-90.0, 90.0, -89.99, 89.99, 0.0])
+    meridians = st.sampled_from([-180.0, 180.0, -179.99, 179.99, 0.0])
+    centres = []
+    spots: list[tuple[float, float]] = []
+    for _ in range(draw(st.integers(min_value=1, max_value=6))):
+        lat = draw(st.floats(-90, 90) | edges)
+        lon = draw(st.floats(-180, 180) | meridians)
+        spread = draw(st.sampled_from([0.0, 0.001, 0.01, 0.1, 2.0]))
+        centres.append((lat, lon))
+        spots.extend(
+            (
+                _clamped(round(lat + rng.uniform(-spread, spread), 4), -90, 90),
+                _clamped(round(lon + rng.uniform(-spread, spread), 4), -180, 180),
+            )
+            for _ in range(draw(st.integers(min_value=1, max_value=60)))
+        )
+    lat, lon = rng.choice(centres)
+    near = GeoPoint(
+        _clamped(lat + rng.uniform(-0.05, 0.05), -90, 90),
+        _clamped(lon + rng.uniform(-0.05, 0.05), -180, 180),
+    )
+    point = draw(st.just(near) | st.builds(GeoPoint, st.floats(-90, 90), st.floats(-180, 180)))
+    return spots, point
+
+
+@settings(max_examples=150, deadline=None)
+@given(crowds(), st.integers(min_value=0, max_value=400), st.sampled_from(["", "food", "none"]))
+def test_closest_over_crowds_anywhere_is_the_head_of_nearest(
+    sample_catalog: Catalog,
+    crowd: tuple[list[tuple[float, float]], GeoPoint],
+    limit: int,
+    need_id: str,
+) -> None:
+    """Crowds of places with ties, at the poles, across the antimeridian, a point far from
+    them all, limits beyond the number of places: the same places, order and distances as
+    measuring every place."""
+    spots, point = crowd
+    crowded, region_id = spread_over(sample_catalog.content, spots)
+    pool = [r for r in crowded.resources_in(region_id) if not need_id or need_id in r.needs]
+    expected = nearest(crowded, point, pool)[:limit]
+    assert Distances(crowded).closest(point, region_id, need_id, limit) == expected
+
+
+def _cell(grid: _Grid, place: tuple[float, float, float]) -> tuple[int, int]:
+    """The cell a place of the grid is kept in (as `_Grid.of` files it)."""
+    row, column = grid.cell_of(place)
+    return min(row, grid.rows - 1), min(column, grid.columns - 1)
+
+
+@settings(max_examples=150, deadline=None)
+@given(crowds())
+def test_the_grid_bound_never_passes_a_place_beyond_the_ring(
+    sample_catalog: Catalog, crowd: tuple[list[tuple[float, float]], GeoPoint]
+) -> None:
+    """After each ring, no place farther out is nearer than the bound (so none is missed),
+    and the rings cover every place once."""
+    spots, point = crowd
+    template: Resource = next(r for r in sample_catalog.content.resources.values())
+    located = [(place_of(GeoPoint(lat, lon)), template) for lat, lon in spots]
+    grid = _Grid.of(located)
+    origin = place_of(point)
+    row, column = grid.cell_of(origin)
+    rings = grid.rings(row, column)
+    seen = [p for ring in rings for cell in grid.ring(row, column, ring) for p, _r in cell]
+    assert sorted(seen) == sorted(p for p, _r in located)
+    for ring in rings[:-1]:
+        beyond = [
+            distance_between(origin, place)
+            for place, _r in located
+            if max(abs(_cell(grid, place)[0] - row), abs(_cell(grid, place)[1] - column)) > ring
+        ]
+        if beyond:
+            assert grid.bound_beyond(origin, row, column, ring) <= min(beyond) * (1 + 1e-12) + 1e-12
 
 
 def test_the_order_from_each_centre_is_nearest_over_its_region(

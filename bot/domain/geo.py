@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import bisect
 import heapq
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from bot.domain.models import Content, GeoPoint, Neighbourhood, Resource
@@ -47,9 +47,13 @@ def resource_point(content: Content, resource: Resource) -> GeoPoint | None:
     return None
 
 
-# A region's places sorted by latitude: the latitudes (radians) alone, for bisecting, and each
-# place with its resource.
-_LatitudeOrder = tuple[tuple[float, ...], tuple[tuple[Place, Resource], ...]]
+# Cells per place in a region's grid: a cell holds a few places where they crowd, and a
+# location near them measures a few cells' worth.
+CELLS_PER_PLACE = 2
+
+# A region's places (of one need, or all) in a grid over latitude and longitude, by cell
+# (row * columns + column); only cells holding a place are kept.
+Cells = Mapping[int, tuple[tuple[Place, Resource], ...]]
 
 
 def _beyond(bound_km: float, distance_km: float) -> bool:
@@ -81,6 +85,123 @@ def nearest(
     return found
 
 
+def _shape(height_km: float, width_km: float, cells: int) -> tuple[int, int]:
+    """Rows and columns for about `cells` square cells over a height and a width."""
+    if height_km <= 0 or width_km <= 0:
+        # Places along a meridian or a parallel (or at one spot): cells along it only.
+        return (cells if height_km > 0 else 1), (cells if width_km > 0 else 1)
+    side = math.sqrt(height_km * width_km / cells)
+    return min(cells, max(1, round(height_km / side))), min(cells, max(1, round(width_km / side)))
+
+
+@dataclass(frozen=True, slots=True)
+class _Grid:
+    """A region's places in cells over latitude and longitude, with what bounds the distance
+    from a point to the places in cells not yet looked at."""
+
+    south: float  # radians: the row edges are south + row * row_height
+    north: float
+    west: float  # degrees: the column edges are west + column * column_width
+    east: float
+    row_height: float
+    column_width: float
+    rows: int
+    columns: int
+    least_cos: float  # the smallest cosine of a place's latitude
+    cells: Cells
+
+    @classmethod
+    def of(cls, located: list[tuple[Place, Resource]]) -> _Grid:
+        """The grid over `located` (at least one place)."""
+        south = min(place[0] for place, _ in located)
+        north = max(place[0] for place, _ in located)
+        west = min(place[2] for place, _ in located)
+        east = max(place[2] for place, _ in located)
+        rows, columns = _shape(
+            EARTH_RADIUS_KM * (north - south),
+            EARTH_RADIUS_KM * max(place[1] for place, _ in located) * math.radians(east - west),
+            len(located) * CELLS_PER_PLACE,
+        )
+        row_height = (north - south) / rows or 1.0
+        column_width = (east - west) / columns or 1.0
+        cells: dict[int, list[tuple[Place, Resource]]] = {}
+        for place, resource in located:
+            row = min(int((place[0] - south) / row_height), rows - 1)
+            column = min(int((place[2] - west) / column_width), columns - 1)
+            cells.setdefault(row * columns + column, []).append((place, resource))
+        least_cos = min(place[1] for place, _ in located)
+        found = {key: tuple(places) for key, places in cells.items()}
+        return cls(
+            south, north, west, east, row_height, column_width, rows, columns, least_cos, found
+        )
+
+    def cell_of(self, origin: Place) -> tuple[int, int]:
+        """The row and column a point falls in, counted past the grid's edges when outside."""
+        return (
+            math.floor((origin[0] - self.south) / self.row_height),
+            math.floor((origin[2] - self.west) / self.column_width),
+        )
+
+    def rings(self, row: int, column: int) -> range:
+        """How many cells out from (row, column) the grid starts (0 inside it) and ends."""
+        first = max(0, -row, row - self.rows + 1, -column, column - self.columns + 1)
+        last = max(row, self.rows - 1 - row, column, self.columns - 1 - column)
+        return range(first, last + 1)
+
+    def ring(self, row: int, column: int, ring: int) -> list[tuple[tuple[Place, Resource], ...]]:
+        """The places of the cells `ring` cells out from (row, column): a square's edge, within
+        the grid."""
+        cells, rows, columns = self.cells, self.rows, self.columns
+        left, right = max(column - ring, 0), min(column + ring, columns - 1)
+        found: list[tuple[tuple[Place, Resource], ...]] = []
+        for edge in (row - ring, row + ring) if ring else (row,):
+            if 0 <= edge < rows:
+                found.extend(cells.get(edge * columns + c, ()) for c in range(left, right + 1))
+        low, high = max(row - ring + 1, 0), min(row + ring - 1, rows - 1)
+        for edge in (column - ring, column + ring) if ring else ():
+            if 0 <= edge < columns:
+                found.extend(cells.get(r * columns + edge, ()) for r in range(low, high + 1))
+        return found
+
+    def bound_beyond(self, origin: Place, row: int, column: int, ring: int) -> float:
+        """A lower bound on the distance from `origin` (in cell (row, column)) to any place more
+        than `ring` cells out (there must be one). Such a place is past the rows looked at
+        or past the columns, and within the grid's latitudes and longitudes: the haversine of
+        the least latitude and longitude differences either way bounds its distance, with the
+        smallest cosine of a latitude (each term of the haversine grows with its difference)."""
+        latitude, cos, longitude = origin
+        rise = turn = math.inf
+        if row - ring > 0:
+            rise = latitude - (self.south + (row - ring) * self.row_height)
+        if row + ring + 1 < self.rows:
+            rise = min(rise, self.south + (row + ring + 1) * self.row_height - latitude)
+        if column - ring > 0:
+            turn = longitude - (self.west + (column - ring) * self.column_width)
+        if column + ring + 1 < self.columns:
+            turn = min(turn, self.west + (column + ring + 1) * self.column_width - longitude)
+        parallels = cos * self.least_cos
+        h = math.inf
+        if rise < math.inf:
+            least_turn = max(self.west - longitude, longitude - self.east, 0.0)
+            h = _half_sin_squared(rise) + parallels * self._turned(least_turn, longitude)
+        if turn < math.inf:
+            least_rise = max(self.south - latitude, latitude - self.north, 0.0)
+            h = min(h, _half_sin_squared(least_rise) + parallels * self._turned(turn, longitude))
+        return 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(h)))
+
+    def _turned(self, turn: float, longitude: float) -> float:
+        """The haversine's longitude term for a least longitude difference (degrees) to the
+        grid's places, taken the short way round: places spanning the antimeridian may be
+        nearer going round the other way."""
+        far = max(longitude - self.west, self.east - longitude)
+        return _half_sin_squared(math.radians(min(turn, 360.0 - far, 180.0)))
+
+
+def _half_sin_squared(angle: float) -> float:
+    """sin²(angle / 2): a haversine term, growing with the angle (radians) from 0 to pi."""
+    return math.sin(angle / 2) ** 2
+
+
 class Distances:
     """The places of a neighbourhood's region, nearest its centre first, worked out once per
     catalogue the first time a list asks: nearby and open-now lists measure from the same few
@@ -91,7 +212,7 @@ class Distances:
         self._content = content
         self._from: dict[str, tuple[Nearby, ...]] = {}
         self._places: dict[str, Place | None] = {}
-        self._orders: dict[tuple[str, str], _LatitudeOrder] = {}
+        self._grids: dict[tuple[str, str], _Grid | None] = {}
 
     def from_centre(self, hood: Neighbourhood) -> tuple[Nearby, ...]:
         """Every place of the neighbourhood's region, nearest its centre first."""
@@ -104,53 +225,48 @@ class Distances:
     def closest(self, point: GeoPoint, region_id: str, need_id: str, limit: int) -> list[Nearby]:
         """The first `limit` of `nearest(content, point, ...)` over the region's places that
         offer `need_id` (all of them for "") (ids unique). A shared location would otherwise
-        measure a thousand places: they are walked outward from the point's latitude, and the
-        walk stops once the latitude alone puts every place left farther than the `limit`-th
-        found, since a great-circle distance is never less than the Earth's radius times the
-        latitudes' difference."""
+        measure a thousand places: they are looked at cell by cell of a grid, in square rings
+        out from the point's cell, until a lower bound puts every place left farther than the
+        `limit`-th found."""
+        grid = self._grid(region_id, need_id)
+        if grid is None or limit <= 0:
+            return []
         origin = place_of(point)
-        latitudes, places = self._by_latitude(region_id, need_id)
-        below = bisect.bisect_left(latitudes, origin[0]) - 1
-        above = below + 1
+        row, column = grid.cell_of(origin)
         measured: list[tuple[float, str, Resource]] = []
         farthest_kept: list[float] = []  # the `limit` smallest distances so far, negated
-        while limit > 0 and (below >= 0 or above < len(latitudes)):
-            if above == len(latitudes) or (
-                below >= 0 and origin[0] - latitudes[below] <= latitudes[above] - origin[0]
-            ):
-                index, below = below, below - 1
-            else:
-                index, above = above, above + 1
-            if len(farthest_kept) == limit and _beyond(
-                EARTH_RADIUS_KM * abs(latitudes[index] - origin[0]), -farthest_kept[0]
+        rings = grid.rings(row, column)
+        for ring in rings:
+            for cell in grid.ring(row, column, ring):
+                for place, resource in cell:
+                    distance = distance_between(origin, place)
+                    measured.append((distance, resource.id, resource))
+                    if len(farthest_kept) < limit:
+                        heapq.heappush(farthest_kept, -distance)
+                    elif distance < -farthest_kept[0]:
+                        heapq.heapreplace(farthest_kept, -distance)
+            if (
+                ring < rings[-1]
+                and len(farthest_kept) == limit
+                and _beyond(grid.bound_beyond(origin, row, column, ring), -farthest_kept[0])
             ):
                 break
-            place, resource = places[index]
-            distance = distance_between(origin, place)
-            measured.append((distance, resource.id, resource))
-            if len(farthest_kept) < limit:
-                heapq.heappush(farthest_kept, -distance)
-            elif distance < -farthest_kept[0]:
-                heapq.heapreplace(farthest_kept, -distance)
         # nsmallest is sorted(...)[:limit]; (distance, id) is nearest's order.
         return [Nearby(r, d) for d, _id, r in heapq.nsmallest(limit, measured)]
 
-    def _by_latitude(self, region_id: str, need_id: str) -> _LatitudeOrder:
-        # One order per area and need: with a need open (most people in a list), the walk
-        # otherwise steps over every place without it on its way out to the bound.
-        order = self._orders.get((region_id, need_id))
-        if order is None:
-            located = sorted(
-                (place[0], resource.id, place, resource)
+    def _grid(self, region_id: str, need_id: str) -> _Grid | None:
+        # One grid per area and need, built when first asked: with a need open (most people
+        # in a list), the places without it would crowd the cells.
+        key = (region_id, need_id)
+        if key not in self._grids:
+            located = [
+                (place, resource)
                 for resource in self._content.resources_in(region_id)
                 if (not need_id or need_id in resource.needs)
                 and (place := self._place(resource)) is not None
-            )
-            order = self._orders[region_id, need_id] = (
-                tuple(latitude for latitude, *_ in located),
-                tuple((place, resource) for _, _, place, resource in located),
-            )
-        return order
+            ]
+            self._grids[key] = _Grid.of(located) if located else None
+        return self._grids[key]
 
     def _place(self, resource: Resource) -> Place | None:
         if resource.id not in self._places:
