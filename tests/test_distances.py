@@ -240,3 +240,30 @@ def test_a_location_with_no_area_chosen_lists_the_nearest_area(tmp_path: Path) -
     in_north = [r for r in placed if r.startswith("north-")]
     # The nearest area's places, nearest first, as before the person chose an area.
     assert [a.resource_id for a in opened] == in_north
+
+
+def nearest_centre_as_before(content: Content, point: GeoPoint, region_id: str | None) -> str:
+    """The neighbourhood `nearest_neighbourhood` chose before the centres were made ready once
+    (the oracle): `min` over `distance_km`, the first in file order on a tie."""
+    hoods = [h for h in content.neighbourhoods.values() if region_id in (None, h.region_id)]
+    found = min(hoods, key=lambda h: distance_km(point, h.center), default=None)
+    return found.id if found else ""
+
+
+@settings(max_examples=150)
+@given(points | near_places, st.booleans())
+def test_the_nearest_centre_is_the_first_closest_in_file_order(
+    sample_catalog: Catalog, point: GeoPoint, twins_first: bool
+) -> None:
+    """Each neighbourhood with a twin at the same centre (before or after it in the file):
+    ties go to the first, in every region and with none chosen."""
+    content = sample_catalog.content
+    twins = {f"twin-{h.id}": replace(h, id=f"twin-{h.id}") for h in content.neighbourhoods.values()}
+    listed = content.neighbourhoods
+    first, then = (twins, listed) if twins_first else (listed, twins)
+    hoods = {**first, **then}
+    for tied in (content, replace(content, neighbourhoods=hoods)):
+        distances = Distances(tied)
+        for region_id in [None, *tied.regions, "nowhere"]:
+            found = distances.nearest_centre(point, region_id)
+            assert (found.id if found else "") == nearest_centre_as_before(tied, point, region_id)

@@ -213,6 +213,7 @@ class Distances:
         self._from: dict[str, tuple[Nearby, ...]] = {}
         self._places: dict[str, Place | None] = {}
         self._grids: dict[tuple[str, str], _Grid | None] = {}
+        self._centres: tuple[tuple[Place, Neighbourhood], ...] | None = None
 
     def from_centre(self, hood: Neighbourhood) -> tuple[Nearby, ...]:
         """Every place of the neighbourhood's region, nearest its centre first."""
@@ -220,6 +221,22 @@ class Distances:
         if found is None:
             in_region = self._content.resources_in(hood.region_id)
             found = self._from[hood.id] = tuple(nearest(self._content, hood.center, in_region))
+        return found
+
+    def nearest_centre(self, point: GeoPoint, region_id: str | None) -> Neighbourhood | None:
+        """The neighbourhood (of one region, or of any for None) whose centre is closest to a
+        point, the first in file order on a tie: `min` over `distance_km` to each centre, with
+        the centres made ready to measure once (a location with no area chosen measures all)."""
+        if self._centres is None:
+            hoods = self._content.neighbourhoods.values()
+            self._centres = tuple((place_of(hood.center), hood) for hood in hoods)
+        origin = place_of(point)
+        found, least = None, math.inf
+        for place, hood in self._centres:
+            if region_id is None or hood.region_id == region_id:
+                distance = distance_between(origin, place)
+                if found is None or distance < least:
+                    found, least = hood, distance
         return found
 
     def closest(self, point: GeoPoint, region_id: str, need_id: str, limit: int) -> list[Nearby]:

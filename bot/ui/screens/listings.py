@@ -3,7 +3,7 @@ and pages; every list keeps its filters, its way back and urgent help."""
 
 from __future__ import annotations
 
-from bot.domain.geo import distance_km, nearest
+from bot.domain.geo import nearest
 from bot.domain.models import GeoPoint, Neighbourhood, Resource
 from bot.domain.open_now import ALL_NEEDS
 from bot.domain.ranking import hard_barrier
@@ -197,13 +197,10 @@ def open_now_list(view: View, action: ShowOpenNow) -> Screen:
 
 
 def nearest_neighbourhood(view: View, point: GeoPoint) -> Neighbourhood | None:
-    """The neighbourhood of the user's area whose centre is closest to a point."""
-    hoods = [
-        h
-        for h in view.catalog.content.neighbourhoods.values()
-        if view.region is None or h.region_id == view.region.id
-    ]
-    return min(hoods, key=lambda h: distance_km(point, h.center), default=None)
+    """The neighbourhood of the user's area (of any, with none chosen) whose centre is closest
+    to a point."""
+    region = view.region
+    return view.catalog.distances.nearest_centre(point, region.id if region else None)
 
 
 def nearest_to_point(view: View, point: GeoPoint) -> Screen:
