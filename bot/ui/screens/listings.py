@@ -143,11 +143,6 @@ def nearby_list(view: View, action: ShowNearby) -> Screen:
     need = content.needs.get(action.need_id) if action.need_id else None
     if hood is None or (action.need_id and need is None):
         return out_of_date(view)
-    found = [
-        n
-        for n in view.catalog.distances.from_centre(hood)
-        if not action.need_id or action.need_id in n.resource.needs
-    ]
     place = hood.name.get(view.state.locale)
     title = view.tr.gettext("Near %(place)s") % {"place": place}
     if need is not None:
@@ -157,7 +152,12 @@ def nearby_list(view: View, action: ShowNearby) -> Screen:
         back = Button(view.tr.pgettext("button", "◀ Back to list"), ShowNeed(need.id))
     else:
         back = Button(view.tr.pgettext("button", "◀ Places"), ShowPlaces())
-    entries: Entries = [(n.resource, n.distance_km) for n in found]
+    need_id = action.need_id
+    entries: Entries = [
+        (n.resource, n.distance_km)
+        for n in view.catalog.distances.from_centre(hood)
+        if not need_id or need_id in n.resource.needs
+    ]
     return _resource_list(view, action, bold(title), entries, back, place=hood.id)
 
 
