@@ -34,7 +34,7 @@ from bot.content_cache import (
 )
 from bot.domain.catalog import Catalog, load_catalog
 from bot.domain.changes import content_changes
-from bot.domain.models import CACHE_REDUCERS, Appointment, Community
+from bot.domain.models import CACHE_REDUCERS, Appointment, Community, LocalizedText
 from bot.domain.search import Postings, SearchIndex, _ResourceIndex
 from bot.live import LiveContent, frozen_when_loaded
 from tests.canaries import TEXT_WORD, canary_user, found
@@ -432,6 +432,59 @@ def test_a_hit_holds_each_distinct_field_value_once(content: Path, cache: Conten
         strict=True,
     ):
         assert [getattr(was, name) for name in fields] == [getattr(now, name) for name in fields]
+
+
+def test_a_hit_holds_each_distinct_text_once(content: Path, cache: ContentCache) -> None:
+    """Listings repeat whole texts (a phone's "Hotline, day and night", a fee, a document):
+    a hit reads each distinct text once, held as a load holds it, and tuples of equal texts
+    once too."""
+    cold = cold_then_written(content, cache)
+    warm = hit(content, cache)
+    assert warm.catalog is not None and cold.catalog is not None
+
+    def texts(catalog: Catalog) -> list[LocalizedText]:
+        return [
+            text
+            for resource in catalog.content.resources.values()
+            for text in (
+                resource.name,
+                resource.description,
+                *(phone.description for phone in resource.phones if phone.description),
+                *resource.required_documents,
+            )
+        ]
+
+    now, was = texts(warm.catalog), texts(cold.catalog)
+    assert [held(text) for text in now] == [held(text) for text in was]
+    one_each = {held(text): text for text in now}
+    assert len(one_each) < len(now), "the sample content repeats some texts"
+    assert all(text is one_each[held(text)] for text in now)
+    documents = [r.required_documents for r in warm.catalog.content.resources.values()]
+    shared = {tuple(map(held, each)): each for each in documents}
+    assert len(shared) < len(documents)
+    assert all(each is shared[tuple(map(held, each))] for each in documents)
+
+
+def held(text: LocalizedText) -> tuple[object, ...]:
+    """How a text is held, which sharing keeps: its locales and translations in order."""
+    return text.locales, text.texts, text.default_locale, text.same_in_every_locale
+
+
+def test_texts_are_shared_only_when_held_alike() -> None:
+    """Texts equal in their translations but in another order, or with another fallback,
+    stay apart: a shared text must show and pickle exactly as each of its copies did."""
+    shared = content_cache._sharing_key
+    one = LocalizedText({"en": "Free", "es": "Gratis"}, "en")
+    assert shared(one) == shared(LocalizedText({"en": "Free", "es": "Gratis"}, "en"))
+    others = (
+        LocalizedText({"es": "Gratis", "en": "Free"}, "en"),
+        LocalizedText({"en": "Free", "es": "Gratis"}, "es"),
+        LocalizedText({"en": "Free", "es": "Gratis"}, "en", same_in_every_locale=True),
+    )
+    assert others[0] == one  # equal, yet held in another order
+    assert all(shared(other) != shared(one) for other in others)
+    assert shared((one,)) == shared((LocalizedText({"en": "Free", "es": "Gratis"}, "en"),))
+    assert shared((one,)) != shared((others[0],)) and shared((one, one)) != shared((one,))
 
 
 def test_values_of_other_kinds_are_not_shared() -> None:
