@@ -230,7 +230,8 @@ def _share_equal_values(compiled: Compiled) -> None:
     within a file: at 10,000 listings, 201,000 strings held 83,000 texts (8.6 MiB of copies).
     They repeat sets of communities, lists of needs and languages, verifications and access
     rules too (3 MiB of copies), every text its tuple of locales, and whole texts (44,500
-    texts held 15,200 distinct ones: 2 MiB of peak RSS). Only which object holds a value
+    texts held 15,200 distinct ones: 2 MiB of peak RSS), and other strings models hold (the
+    letters of Chinese and Thai phrases: 7,300 copies). Only which object holds a value
     changes."""
     texts: dict[str, str] = {}
     values: dict[object, object] = {}
@@ -248,18 +249,27 @@ def _share_equal_values(compiled: Compiled) -> None:
             object.__setattr__(obj, "texts", shared)
         if isinstance(obj, _CONTAINERS) or type(obj).__module__.startswith("bot."):
             if type(obj) in CACHE_REDUCERS and "__slots__" in vars(type(obj)):
-                _share_fields(obj, values)
+                _share_fields(obj, texts, values)
             pending.extend(gc.get_referents(obj))
 
 
-def _share_fields(model: object, shared: dict[object, object]) -> None:
+def _share_fields(model: object, texts: dict[str, str], shared: dict[object, object]) -> None:
     """Replace each field value of a frozen, slotted model by the first equal one `shared`
-    has seen (remembering it when it is the first)."""
+    has seen (remembering it when it is the first); a string, or each string of a tuple, by
+    the first equal one `texts` has seen."""
     for name in vars(type(model))["__slots__"]:
         value = getattr(model, name)
-        if _is_texts(value):  # a tuple of texts holds each text shared, then is shared itself
+        if type(value) is str:
+            value = texts.setdefault(value, value)
+        elif _is_texts(value):  # a tuple of texts holds each text shared, then is shared itself
             value = tuple(_shared(text, shared) for text in value)
+        elif _is_strings(value):  # the letters of a Chinese or Thai phrase, say
+            value = tuple(texts.setdefault(item, item) for item in value)
         object.__setattr__(model, name, _shared(value, shared))
+
+
+def _is_strings(value: object) -> TypeGuard[tuple[str, ...]]:
+    return type(value) is tuple and all(type(item) is str for item in value)
 
 
 def _shared(value: object, shared: dict[object, object]) -> object:
