@@ -26,7 +26,10 @@ What it measures, nothing leaving the machine, on the shipped sample content or 
   (median and best). Each process is then stopped with SIGTERM and must exit with status 0; its
   peak RSS (VmHWM) is read just before. On the sample content, and with ``--resources N`` also
   on N generated listings (bench/search_bench.py's generator, every content language);
-  ``--starts-only`` skips the cost per update.
+  ``--starts-only`` skips the cost per update. With ``--languages``, each start then answers
+  a shared location from one new person in each shipped language (times, days and distances
+  load each language's CLDR data in Babel), and the peak RSS after those answers is reported
+  too: what a bot in service with readers in every language comes to.
 
 It prints Markdown tables and the machine (``--json``: one JSON object of the results). It
 reports and does not judge: the exit status is 0 whether or not the aim (at most 1.2 times the
@@ -38,6 +41,7 @@ Run from the repository root (about a minute on a 2-CPU machine):
     .venv/bin/python bench/telegram_bench.py
     .venv/bin/python bench/telegram_bench.py --updates 1000 --rounds 3 --starts 2
     .venv/bin/python bench/telegram_bench.py --starts-only --resources 10000 --starts 3
+    .venv/bin/python bench/telegram_bench.py --starts-only --resources 10000 --starts 3 --languages
 """
 
 from __future__ import annotations
@@ -65,6 +69,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # for tests.*
 
 import telegram
+import yaml
 from search_bench import generate_content, machine
 from telegram import InlineKeyboardMarkup, LinkPreviewOptions, Update
 from telegram.constants import ParseMode
@@ -80,9 +85,10 @@ from telegram_mix import Update as MixUpdate
 from telegram_mix import Walk, stream
 
 from bot.domain.catalog import Catalog, load_catalog
+from bot.i18n import available_locales
 from bot.retrying_request import RetryingRequest
 from tests.app_harness import TOKEN, running_bot
-from tests.fake_bot_api import FakeBotApi, make_user, message_update
+from tests.fake_bot_api import FakeBotApi, location_update, make_user, message_update
 from tests.recording_request import ApiCall, RecordingRequest
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -283,10 +289,12 @@ async def traced_peak(catalog: Catalog, updates: int) -> int:
 
 @dataclass(frozen=True)
 class Start:
-    """One start of `python -m bot run`: seconds to the first answer, and its peak RSS."""
+    """One start of `python -m bot run`: seconds to the first answer, and its peak RSS (then,
+    with `--languages`, after an answer in every shipped language)."""
 
     seconds: float
     peak_rss_kib: int
+    all_languages_rss_kib: int | None = None
 
 
 def peak_rss_of(pid: int) -> int:
@@ -309,10 +317,12 @@ def stop(process: subprocess.Popen[str]) -> str:
         raise RuntimeError(message) from None
 
 
-def start_once(content_dir: Path, data_dir: Path) -> Start:
-    """Start the real bot on `content_dir` with a /start waiting; time it to the answer; stop it
-    with SIGTERM. `data_dir` is kept between starts: the first start of a content folder finds
-    no compiled content cache (cold) and writes one, later starts read it (warm)."""
+def start_once(content_dir: Path, data_dir: Path, place: Place | None = None) -> Start:
+    """Start the real bot on `content_dir` with a /start waiting; time it to the answer; with
+    `place`, have it answer that place shared by one new person in each shipped language;
+    stop it with SIGTERM. `data_dir` is kept between starts: the first start of a content
+    folder finds no compiled content cache (cold) and writes one, later starts read it
+    (warm)."""
     with FakeBotApi(token=START_TOKEN) as api:
         api.push_update(message_update(make_user(FIRST_USER_ID), "/start"))
         env = {
@@ -336,6 +346,7 @@ def start_once(content_dir: Path, data_dir: Path) -> Start:
             api.wait_for_call("sendMessage", timeout=START_TIMEOUT_S)
             seconds = time.perf_counter() - started
             peak_rss_kib = peak_rss_of(process.pid)
+            languages = None if place is None else answer_every_language(api, process, place)
             # A cold start compiles the cache in another process meanwhile: let it finish, as
             # it would in service, so that the next start is warm.
             wait_for_file(data_dir / "cache" / "catalog.bin", COMPILE_TIMEOUT_S)
@@ -343,7 +354,38 @@ def start_once(content_dir: Path, data_dir: Path) -> Start:
             err = stop(process)
     if process.returncode != 0:
         raise RuntimeError(f"python -m bot run exited with {process.returncode}: {err.strip()}")
-    return Start(seconds, peak_rss_kib)
+    return Start(seconds, peak_rss_kib, languages)
+
+
+@dataclass(frozen=True)
+class Place:
+    """Where the people in `--languages` share their location: a neighbourhood's centre."""
+
+    latitude: float
+    longitude: float
+
+
+def first_place(content_dir: Path) -> Place:
+    """The centre of the first neighbourhood of the first region file."""
+    region = yaml.safe_load(min((content_dir / "regions").glob("*.yaml")).read_text("utf-8"))
+    centre = region["neighbourhoods"][0]["center"]
+    return Place(float(centre["latitude"]), float(centre["longitude"]))
+
+
+def answer_every_language(api: FakeBotApi, process: subprocess.Popen[str], place: Place) -> int:
+    """One new person in each shipped language shares `place`; once every one is answered,
+    the process's peak RSS in KiB."""
+    since = api.mark()
+    tags = [locale.replace("_", "-") for locale in available_locales()]
+    for n, tag in enumerate(tags, start=1):
+        person = make_user(FIRST_USER_ID + n, language_code=tag)
+        api.push_update(location_update(person, place.latitude, place.longitude))
+
+    def answered(calls: list[Any]) -> bool:
+        return sum(call.method == "sendMessage" for call in calls[since:]) >= len(tags)
+
+    api.wait_for(answered, timeout=START_TIMEOUT_S, description="an answer in every language")
+    return peak_rss_of(process.pid)
 
 
 def wait_for_file(path: Path, timeout: float) -> None:
@@ -366,20 +408,25 @@ class Starts:
     warm: list[Start]
 
 
-def starts_on(name: str, content_dir: Path, listings: int, starts: int) -> Starts:
-    """`starts` starts (at least two) on `content_dir`, sharing one data folder."""
+def starts_on(
+    name: str, content_dir: Path, listings: int, starts: int, languages: bool = False
+) -> Starts:
+    """`starts` starts (at least two) on `content_dir`, sharing one data folder; with
+    `languages`, each answering in every shipped language after the first answer."""
+    place = first_place(content_dir) if languages else None
     with tempfile.TemporaryDirectory(prefix="waypoint-start-") as data_dir:
-        done = [start_once(content_dir, Path(data_dir)) for _ in range(max(2, starts))]
+        done = [start_once(content_dir, Path(data_dir), place) for _ in range(max(2, starts))]
     return Starts(name, listings, done[0], done[1:])
 
 
-def all_starts(resources: int, starts: int, seed: int) -> list[Starts]:
+def all_starts(resources: int, starts: int, seed: int, languages: bool = False) -> list[Starts]:
     """Starts on the sample content and, with `resources`, on that many generated listings."""
-    measured = [starts_on("sample content", ROOT / "content", 0, starts)]
+    measured = [starts_on("sample content", ROOT / "content", 0, starts, languages)]
     if resources:
         with tempfile.TemporaryDirectory(prefix="waypoint-start-content-") as tmp:
             generated = generate_content(Path(tmp) / "content", resources, seed).root
-            measured.append(starts_on(f"{resources:,} listings", generated, resources, starts))
+            name = f"{resources:,} listings"
+            measured.append(starts_on(name, generated, resources, starts, languages))
     return measured
 
 
@@ -402,17 +449,30 @@ def start_rows(measured: list[Starts]) -> list[tuple[str, str, str, str, str]]:
 
 
 def start_results(measured: list[Starts]) -> dict[str, dict[str, float]]:
-    """`first_answer_s` and `peak_rss_mib` (warm, medians) and their cold values, per content."""
-    return {
-        m.name: {
+    """`first_answer_s` and `peak_rss_mib` (warm, medians) and their cold values, per content;
+    with `--languages`, `all_languages_peak_rss_mib` (warm, median) too."""
+    found = {}
+    for m in measured:
+        found[m.name] = {
             "listings": m.listings,
             "first_answer_s": statistics.median(s.seconds for s in m.warm),
             "peak_rss_mib": statistics.median(s.peak_rss_kib for s in m.warm) / 1024,
             "cold_first_answer_s": m.cold.seconds,
             "cold_peak_rss_mib": m.cold.peak_rss_kib / 1024,
         }
-        for m in measured
-    }
+        after = [s.all_languages_rss_kib for s in m.warm if s.all_languages_rss_kib is not None]
+        if after:
+            found[m.name]["all_languages_peak_rss_mib"] = statistics.median(after) / 1024
+    return found
+
+
+def language_rows(measured: list[Starts]) -> list[tuple[str, str, str]]:
+    """Content, then the warm peak RSS at the first answer and after one in every language."""
+    return [
+        (m.name, f"{r['peak_rss_mib']:.1f} MiB", f"{r['all_languages_peak_rss_mib']:.1f} MiB")
+        for m, r in zip(measured, start_results(measured).values(), strict=True)
+        if "all_languages_peak_rss_mib" in r
+    ]
 
 
 def us(nanoseconds: float) -> str:
@@ -494,6 +554,12 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument(
         "--starts-only", action="store_true", help="measure only the starts of python -m bot run"
     )
+    parser.add_argument(
+        "--languages",
+        action="store_true",
+        help="after each start's first answer, answer a shared location in every shipped "
+        "language, and report the peak RSS after those answers too",
+    )
     parser.add_argument("--json", action="store_true", help="print one JSON object of results")
     return parser.parse_args()
 
@@ -541,6 +607,8 @@ def results(
             "peak_rss_mib": round(largest["peak_rss_mib"], 1),
             "starts": started,
         }
+        if "all_languages_peak_rss_mib" in largest:
+            found["all_languages_peak_rss_mib"] = round(largest["all_languages_peak_rss_mib"], 1)
     found |= {"python_telegram_bot": telegram.__version__, "machine": machine()}
     return found
 
@@ -556,7 +624,11 @@ def main() -> int:
                 timings = asyncio.run(time_both(catalog, args.updates, args.rounds))
                 if not args.json:
                     traced = asyncio.run(traced_peak(catalog, args.updates))
-        starts = all_starts(args.resources, args.starts, args.seed) if args.starts else []
+        starts = (
+            all_starts(args.resources, args.starts, args.seed, args.languages)
+            if args.starts
+            else []
+        )
     except (RuntimeError, TimeoutError) as error:
         print(error, file=sys.stderr)
         return 1
@@ -575,6 +647,14 @@ def main() -> int:
         print()
         header = ["`python -m bot run` on", "first answer, cold", "first answer, warm"]
         print(table([*header, "peak RSS, cold", "peak RSS, warm"], start_rows(starts)))
+        if args.languages:
+            print()
+            header = [
+                "`python -m bot run` on",
+                "peak RSS, warm",
+                "after an answer in each language",
+            ]
+            print(table(header, language_rows(starts)))
     print()
     print(f"Machine: {machine()}, python-telegram-bot {telegram.__version__}")
     return 0

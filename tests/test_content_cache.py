@@ -34,8 +34,16 @@ from bot.content_cache import (
 )
 from bot.domain.catalog import Catalog, load_catalog
 from bot.domain.changes import content_changes
-from bot.domain.models import CACHE_REDUCERS, Appointment, Community
+from bot.domain.models import (
+    CACHE_REDUCERS,
+    Appointment,
+    Community,
+    LocalizedText,
+    Phone,
+    Situation,
+)
 from bot.domain.search import Postings, SearchIndex, _ResourceIndex
+from bot.domain.situations import _CharacterPhrase
 from bot.live import LiveContent, frozen_when_loaded
 from tests.canaries import TEXT_WORD, canary_user, found
 from tests.conftest import CONTENT
@@ -432,6 +440,79 @@ def test_a_hit_holds_each_distinct_field_value_once(content: Path, cache: Conten
         strict=True,
     ):
         assert [getattr(was, name) for name in fields] == [getattr(now, name) for name in fields]
+
+
+def test_a_hit_holds_each_distinct_text_once(content: Path, cache: ContentCache) -> None:
+    """Listings repeat whole texts (a phone's "Hotline, day and night", a fee, a document):
+    a hit reads each distinct text once, held as a load holds it, and tuples of equal texts
+    once too."""
+    cold = cold_then_written(content, cache)
+    warm = hit(content, cache)
+    assert warm.catalog is not None and cold.catalog is not None
+
+    def texts(catalog: Catalog) -> list[LocalizedText]:
+        return [
+            text
+            for resource in catalog.content.resources.values()
+            for text in (
+                resource.name,
+                resource.description,
+                *(phone.description for phone in resource.phones if phone.description),
+                *resource.required_documents,
+            )
+        ]
+
+    now, was = texts(warm.catalog), texts(cold.catalog)
+    assert [held(text) for text in now] == [held(text) for text in was]
+    one_each = {held(text): text for text in now}
+    assert len(one_each) < len(now), "the sample content repeats some texts"
+    assert all(text is one_each[held(text)] for text in now)
+    documents = [r.required_documents for r in warm.catalog.content.resources.values()]
+    shared = {tuple(map(held, each)): each for each in documents}
+    assert len(shared) < len(documents)
+    assert all(each is shared[tuple(map(held, each))] for each in documents)
+
+
+def held(text: LocalizedText) -> tuple[object, ...]:
+    """How a text is held, which sharing keeps: its locales and translations in order."""
+    return text.locales, text.texts, text.default_locale, text.same_in_every_locale
+
+
+def test_texts_are_shared_only_when_held_alike() -> None:
+    """Texts equal in their translations but in another order, or with another fallback,
+    stay apart: a shared text must show and pickle exactly as each of its copies did."""
+    shared = content_cache._sharing_key
+    one = LocalizedText({"en": "Free", "es": "Gratis"}, "en")
+    assert shared(one) == shared(LocalizedText({"en": "Free", "es": "Gratis"}, "en"))
+    others = (
+        LocalizedText({"es": "Gratis", "en": "Free"}, "en"),
+        LocalizedText({"en": "Free", "es": "Gratis"}, "es"),
+        LocalizedText({"en": "Free", "es": "Gratis"}, "en", same_in_every_locale=True),
+    )
+    assert others[0] == one  # equal, yet held in another order
+    assert all(shared(other) != shared(one) for other in others)
+    assert shared((one,)) == shared((LocalizedText({"en": "Free", "es": "Gratis"}, "en"),))
+    assert shared((one,)) != shared((others[0],)) and shared((one, one)) != shared((one,))
+
+
+def test_equal_strings_in_fields_and_tuples_of_strings_are_shared() -> None:
+    """The letters of Chinese and Thai phrases (7,300 copies at 10,000 listings) and other
+    strings held by a model are written once; enum members in tuples stay members."""
+    situation = Situation("s", False, (), (), {})
+    letters = [chr(0x5B89), chr(0x5B89), chr(0x0E01)]  # chr makes a new string each time
+    assert letters[0] is not letters[1]
+    phrases = [
+        _CharacterPhrase((letters[0], letters[2]), situation),
+        _CharacterPhrase((letters[1],), situation),
+    ]
+    phones = [Phone(str(number)) for number in (5551234, 5551234)]  # str makes two
+    assert phones[0].number is not phones[1].number
+    content_cache._share_equal_values([phrases, phones])  # type: ignore[arg-type]
+    assert phrases[1].units[0] is phrases[0].units[0]
+    assert phrases[0].units == (chr(0x5B89), chr(0x0E01))
+    assert phones[0].number is phones[1].number
+    assert not content_cache._is_strings((Appointment.WALK_IN,))
+    assert not content_cache._is_strings(("walk_in", Appointment.WALK_IN))
 
 
 def test_values_of_other_kinds_are_not_shared() -> None:

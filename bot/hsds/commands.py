@@ -9,7 +9,7 @@ import re
 import shutil
 import tempfile
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 import yaml
 
@@ -17,9 +17,9 @@ from bot.domain.hours import HoursError, load_zone
 from bot.domain.loader import load_content
 from bot.domain.models import Content, DistanceUnit
 from bot.domain.region_loader import SHORT_ID_MAX
-from bot.domain.region_writer import RegionDraft, region_yaml
-from bot.hsds.export import ExportOptions, export_content
-from bot.hsds.listings import DatasetImportError, ImportOptions, import_services
+
+if TYPE_CHECKING:
+    from bot.hsds.listings import ImportOptions
 
 _COUNTRY = re.compile(r"[A-Z]{2}\Z")
 _REGION_ID = re.compile(r"[a-z0-9][a-z0-9_-]*\Z")
@@ -82,8 +82,10 @@ def export_hsds(args: argparse.Namespace, content_dir: Path, out: TextIO, err: T
         return 1
     if not _check_export_options(args, content, err):
         return 2
-    # Imported here, not at the top: jsonschema is needed by these commands only, and every
-    # start of `python -m bot run` would pay for it (time and memory).
+    # Imported here, not at the top: jsonschema and the HSDS mappings are needed by these
+    # commands only, and every start of `python -m bot run` would pay for them (time, and
+    # about 0.5 MiB of its memory with the region writer).
+    from bot.hsds.export import ExportOptions, export_content
     from bot.hsds.schema import service_errors
     from bot.hsds.tables import write_tables
 
@@ -134,6 +136,8 @@ def _check_import_options(args: argparse.Namespace, content: Content, err: TextI
 
 
 def _import_options(args: argparse.Namespace) -> ImportOptions:
+    from bot.hsds.listings import ImportOptions  # as in export_hsds
+
     return ImportOptions(
         region_id=args.region,
         source=args.source.name or str(args.source),
@@ -154,7 +158,9 @@ def import_hsds(args: argparse.Namespace, content_dir: Path, out: TextIO, err: T
         return 1
     if not _check_import_options(args, content, err):
         return 2
-    from bot.hsds.dataset import read_dataset  # as in export_hsds
+    from bot.domain.region_writer import RegionDraft, region_yaml  # as in export_hsds
+    from bot.hsds.dataset import read_dataset
+    from bot.hsds.listings import DatasetImportError, import_services
     from bot.hsds.tables import DatasetError
 
     options = _import_options(args)
