@@ -109,6 +109,61 @@ def test_the_index_ranks_exactly_as_scoring_each_place(
     assert found == one_by_one(index, query_words, bonuses, region_id, limit)
 
 
+@pytest.mark.parametrize("min_run", [0, search.MIN_BITMAP_RUN, 10**9])
+@settings(max_examples=60, deadline=None)
+@given(
+    typed=st.lists(st.sampled_from(TYPED), max_size=6),
+    needs=st.lists(st.tuples(st.integers(0, 12), st.sampled_from(BONUSES)), max_size=9),
+    area=st.integers(-2, 10),
+    limit=st.integers(0, 40),
+)
+def test_bitmaps_rank_exactly_as_scoring_each_place(
+    areas_catalog: Catalog,
+    min_run: int,
+    typed: list[str],
+    needs: list[tuple[int, float]],
+    area: int,
+    limit: int,
+) -> None:
+    """Exact searches answered from bitmaps (every run a bitmap, the long ones, or none made
+    before the search) give what scoring each place gives; the others are scored as before."""
+    index = areas_catalog.index
+    with mock.patch.object(search, "MIN_BITMAP_RUN", min_run):
+        bitmaps = search._Bitmaps.build(index._resources)
+    need_ids = sorted(areas_catalog.content.needs)
+    bonuses = list({need_ids[i % len(need_ids)]: bonus for i, bonus in needs}.items())
+    regions = sorted(areas_catalog.content.regions)
+    region_id = None if area < 0 else regions[area] if area < len(regions) else "nowhere"
+    query_words = words(" ".join(typed))
+    clauses = index._clauses(query_words)
+    found = index._resources.score(clauses, bonuses, region_id, limit, bitmaps)
+    assert found == one_by_one(index, query_words, bonuses, region_id, limit)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    added=st.lists(
+        st.tuples(st.sets(st.integers(0, 200), max_size=150), st.integers(0, 40)), max_size=8
+    )
+)
+def test_bit_sliced_counts_are_the_sums(added: list[tuple[set[int], int]]) -> None:
+    """Adding whole numbers to bit-sliced counts gives each position the sum of its values."""
+    counts: list[int] = []
+    expected = dict.fromkeys(range(201), 0)
+    for positions, value in added:
+        search._add_to_counts(counts, search._bitmap(positions, 201), value)
+        for position in positions:
+            expected[position] += value
+    found = {p: sum((plane >> p & 1) << i for i, plane in enumerate(counts)) for p in expected}
+    assert found == expected
+
+
+@settings(max_examples=100, deadline=None)
+@given(positions=st.sets(st.integers(0, 300), max_size=100), count=st.integers(0, 30))
+def test_the_lowest_positions_of_a_bitmap(positions: set[int], count: int) -> None:
+    assert search._lowest(search._bitmap(positions, 301), count) == sorted(positions)[:count]
+
+
 @pytest.mark.parametrize("per_level", [0, 10**9])
 def test_levels_or_not_the_index_ranks_as_scoring_each_place(
     areas_catalog: Catalog, per_level: int

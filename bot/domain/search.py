@@ -69,6 +69,11 @@ MIN_POSTINGS_PER_LEVEL = 32
 WALK_FACTOR = 4
 # About what finding a place in a run by bisection costs, next to looking it up in a set.
 BISECT_COST = 6
+# Runs of at least this many positions keep a bitmap (see `_Bitmaps`); shorter ones are made
+# into one when a search needs it.
+MIN_BITMAP_RUN = 64
+# Exact searches pointing at up to this many needs are answered from bitmaps.
+MAX_BITMAP_NEEDS = 8
 
 
 @functools.cache
@@ -331,9 +336,11 @@ class _ResourceIndex:
         bonuses: list[tuple[str, float]],
         region_id: str | None,
         limit: int,
+        bitmaps: _Bitmaps | None = None,
     ) -> list[tuple[float, Resource]]:
         """The best `limit` resources (in `region_id`, or in all areas) for the query's words
-        (`clauses`) and the needs it points at (`bonuses`: what each need adds)."""
+        (`clauses`) and the needs it points at (`bonuses`: what each need adds); `bitmaps`,
+        when given, answer exact searches (see `_Bitmaps`)."""
         if region_id is None:
             span = (0, len(self.resources))
         elif region_id in self.areas:
@@ -349,6 +356,9 @@ class _ResourceIndex:
         if full is not None:
             return full
         if all(map(_exact, clauses)):
+            if bitmaps is not None and len(bonuses) <= MAX_BITMAP_NEEDS:
+                found = bitmaps.best(clauses, bonuses, span, floor, limit)
+                return [(score, self.resources[position]) for score, position in found]
             everything = len(self.resources)
             runs = [
                 [
@@ -719,6 +729,159 @@ def _need_only(
     return found
 
 
+def _bitmap(positions: Iterable[int], size: int) -> int:
+    """Positions (below `size`) as one int, bit p set for position p."""
+    bits = bytearray((size + 7) >> 3)
+    for position in positions:
+        bits[position >> 3] |= 1 << (position & 7)
+    return int.from_bytes(bits, "little")
+
+
+def _add_to_counts(counts: list[int], bits: int, value: int) -> None:
+    """Add the whole number `value` to the count of every position in `bits`. The counts are
+    bit-sliced: bit i of a position's count is bit p of `counts[i]`, so adding is a few
+    operations on whole ints (binary addition, carry by carry), not one per position."""
+    counts.extend([0] * (value.bit_length() - len(counts)))
+    at = 0
+    while value:
+        if value & 1:
+            carry, plane = bits, at
+            while carry:
+                if plane == len(counts):
+                    counts.append(carry)
+                    break
+                current = counts[plane]
+                counts[plane] = current ^ carry
+                carry &= current
+                plane += 1
+        value >>= 1
+        at += 1
+
+
+def _lowest(bits: int, count: int) -> list[int]:
+    """The first `count` positions in `bits`, in order."""
+    found: list[int] = []
+    while bits and len(found) < count:
+        low = bits & -bits
+        found.append(low.bit_length() - 1)
+        bits ^= low
+    return found
+
+
+@dataclass(frozen=True)
+class _Bitmaps:
+    """Long runs of positions and each need's places as bitmaps (ints, bit p for position p),
+    to answer exact searches without touching each posting.
+
+    An exact search's words add whole numbers, so every place's word score is counted at once
+    in bit-sliced counts (`_add_to_counts`): a few operations on whole ints per run, however
+    long. Places offering the same matched needs get the same bonuses; within each such group
+    the best counts are found plane by plane, highest first, and only the best places of each
+    are taken out of the bitmaps and given their float scores, added up as `score` adds them.
+    """
+
+    runs: dict[str, tuple[int | None, ...]]  # per term with a long run: each run's bitmap
+    needs: dict[str, int]
+    size: int
+
+    @classmethod
+    def build(cls, index: _ResourceIndex) -> _Bitmaps:
+        """The bitmaps of `index`'s runs of at least `MIN_BITMAP_RUN` positions (one per
+        distinct run) and of its needs' places."""
+        size = len(index.resources)
+        made: dict[int, int] = {}
+        by_postings: dict[int, tuple[int | None, ...]] = {}
+        runs: dict[str, tuple[int | None, ...]] = {}
+        for term, postings in index.postings.items():
+            if id(postings) not in by_postings:
+                if all(len(positions) < MIN_BITMAP_RUN for _w, positions in postings.runs):
+                    continue
+                for _weight, positions in postings.runs:
+                    if len(positions) >= MIN_BITMAP_RUN and id(positions) not in made:
+                        made[id(positions)] = _bitmap(positions, size)
+                by_postings[id(postings)] = tuple(made.get(id(p)) for _w, p in postings.runs)
+            runs[term] = by_postings[id(postings)]
+        needs = {need_id: _bitmap(order, size) for need_id, order in index.need_order.items()}
+        return cls(runs, needs, size)
+
+    def best(
+        self,
+        clauses: list[_Clause],
+        bonuses: list[tuple[str, float]],
+        span: tuple[int, int],
+        floor: float,
+        limit: int,
+    ) -> list[tuple[float, int]]:
+        """The best `limit` positions in `span`, with their scores, for exact `clauses`, the
+        needs' `bonuses` and the `floor` every place has: what scoring each place gives."""
+        counts: list[int] = []
+        matched = 0
+        for clause in clauses:
+            postings, _quality = clause.matched[0]
+            bitmaps = self.runs.get(str(clause.term), ())
+            for at, (weight, positions) in enumerate(postings.runs):
+                bits = bitmaps[at] if bitmaps else None
+                if bits is None:
+                    bits = _bitmap(_cut(positions, span), self.size)
+                matched |= bits
+                _add_to_counts(counts, bits, int(weight) * clause.times)
+        inside = ((1 << (span[1] - span[0])) - 1) << span[0]
+        groups: list[tuple[int, tuple[float, ...]]] = [(inside, ())]
+        for need_id, bonus in bonuses:
+            offering = self.needs.get(need_id, 0)
+            split = []
+            for bits, added in groups:
+                split += [(bits & offering, (*added, bonus)), (bits & ~offering, added)]
+            groups = [(bits, added) for bits, added in split if bits]
+        top = _Top(counts, floor, limit)
+        # Groups with more bonuses first, so that the cut rises early and prunes the rest.
+        for bits, added in sorted(groups, key=lambda group: -sum(group[1])):
+            top.take(bits if added or floor else bits & matched, added)
+        return top.found
+
+
+class _Top:
+    """The best places of bit-sliced counts, group by group (see `_Bitmaps`)."""
+
+    def __init__(self, counts: list[int], floor: float, limit: int) -> None:
+        self._counts = counts
+        self._floor = floor
+        self._limit = limit
+        self.found: list[tuple[float, int]] = []  # (score, position), best first
+
+    def take(self, bits: int, added: tuple[float, ...]) -> None:
+        """Add the best places of `bits`, places that get the bonuses `added`."""
+        if bits:
+            self._descend(bits, len(self._counts) - 1, 0, added)
+
+    def _score(self, count: int, added: tuple[float, ...]) -> float:
+        score = self._floor + count
+        for bonus in added:
+            score += bonus  # in the order of the needs, as each place adds them up
+        return score
+
+    def _beaten(self, score: float) -> bool:
+        return len(self.found) >= self._limit and score < self.found[-1][0]
+
+    def _descend(self, bits: int, plane: int, count: int, added: tuple[float, ...]) -> None:
+        """Take the places of `bits` (whose counts agree with `count` above `plane`) with the
+        highest counts first, until none left could make the cut."""
+        if self._beaten(self._score(count | ((1 << (plane + 1)) - 1), added)):
+            return
+        if plane >= 0:
+            high = bits & self._counts[plane]
+            if high:
+                self._descend(high, plane - 1, count | 1 << plane, added)
+            if high != bits:
+                self._descend(bits ^ high, plane - 1, count, added)
+            return
+        score = self._score(count, added)
+        ahead = sum(1 for better, _position in self.found if better > score)
+        self.found += [(score, p) for p in _lowest(bits, self._limit - ahead)]
+        self.found.sort(key=lambda pair: (-pair[0], pair[1]))
+        del self.found[self._limit :]
+
+
 NOT_NAMED, PARTLY_NAMED, FULLY_NAMED = 0, 1, 2
 
 
@@ -783,6 +946,7 @@ class SearchIndex:
         # Listings repeat texts and phrases: each distinct one is split into words once.
         memo = LoadWords()
         self._resources = _ResourceIndex.build(by_region, content.locales, memo)
+        self._bitmaps = _Bitmaps.build(self._resources)
         self._resource_words = _Vocabulary(self._resources.postings)
         # Names repeat words and whole names across listings and languages: each distinct
         # one is kept once (and pickled once in the compiled cache).
@@ -904,7 +1068,7 @@ class SearchIndex:
         """The best `limit` resources by text and needs, each marked with how far it is named."""
         clauses = self._clauses(query_words)
         bonuses = [(need_id, score * NEED_WEIGHT) for need_id, score in need_scores.items()]
-        scored = self._resources.score(clauses, bonuses, region_id, limit)
+        scored = self._resources.score(clauses, bonuses, region_id, limit, self._bitmaps)
         forms = [self._name_forms(word) for word in query_words]
         name_words = self._name_vocabulary.terms
         if any(form.isdisjoint(name_words) for form in forms):
