@@ -125,8 +125,8 @@ def test_bitmaps_rank_exactly_as_scoring_each_place(
     area: int,
     limit: int,
 ) -> None:
-    """Exact searches answered from bitmaps (every run a bitmap, the long ones, or none made
-    before the search) give what scoring each place gives; the others are scored as before."""
+    """Searches answered from bitmaps (every run a bitmap, the long ones, or none made before
+    the search) give what scoring each place gives; the others are scored as before."""
     index = areas_catalog.index
     with mock.patch.object(search, "MIN_BITMAP_RUN", min_run):
         bitmaps = search._Bitmaps.build(index._resources)

@@ -188,6 +188,7 @@ class _Clause:
     # weight ("spanish" when every place speaks it): that weight.
     everywhere: Mapping[str | None, float] = field(default_factory=dict)
     term: str | None = None  # the term, for a word matched exactly
+    terms: tuple[str, ...] = ()  # the terms matched, in the order of `matched`
 
 
 def _exact(clause: _Clause) -> bool:
@@ -355,10 +356,11 @@ class _ResourceIndex:
         full = self._full_marks(clauses, bonuses, span, floor, limit)
         if full is not None:
             return full
-        if all(map(_exact, clauses)):
-            if bitmaps is not None and len(bonuses) <= MAX_BITMAP_NEEDS:
-                found = bitmaps.best(clauses, bonuses, span, floor, limit)
+        if bitmaps is not None and len(bonuses) <= MAX_BITMAP_NEEDS:
+            found = bitmaps.best(clauses, bonuses, span, floor, limit)
+            if found is not None:
                 return [(score, self.resources[position]) for score, position in found]
+        if all(map(_exact, clauses)):
             everything = len(self.resources)
             runs = [
                 [
@@ -771,13 +773,15 @@ def _lowest(bits: int, count: int) -> list[int]:
 @dataclass(frozen=True)
 class _Bitmaps:
     """Long runs of positions and each need's places as bitmaps (ints, bit p for position p),
-    to answer exact searches without touching each posting.
+    to answer searches without touching each posting.
 
-    An exact search's words add whole numbers, so every place's word score is counted at once
-    in bit-sliced counts (`_add_to_counts`): a few operations on whole ints per run, however
-    long. Places offering the same matched needs get the same bonuses; within each such group
-    the best counts are found plane by plane, highest first, and only the best places of each
-    are taken out of the bitmaps and given their float scores, added up as `score` adds them.
+    When every match is worth whole numbers or quarters (exact words, typos: not word starts,
+    whose 0.6 makes sums that depend on their order), each place's word score is exact and is
+    counted, in quarters, at once in bit-sliced counts (`_add_to_counts`): a few operations on
+    whole ints per run, however long. Places offering the same matched needs get the same
+    bonuses; within each such group the best counts are found plane by plane, highest first,
+    and only the best places of each are taken out of the bitmaps and given their float
+    scores, added up as `score` adds them.
     """
 
     runs: dict[str, tuple[int | None, ...]]  # per term with a long run: each run's bitmap
@@ -811,20 +815,19 @@ class _Bitmaps:
         span: tuple[int, int],
         floor: float,
         limit: int,
-    ) -> list[tuple[float, int]]:
-        """The best `limit` positions in `span`, with their scores, for exact `clauses`, the
-        needs' `bonuses` and the `floor` every place has: what scoring each place gives."""
+    ) -> list[tuple[float, int]] | None:
+        """The best `limit` positions in `span`, with their scores, for `clauses`, the needs'
+        `bonuses` and the `floor` every place has: what scoring each place gives. None when a
+        match is worth other than quarters."""
+        levels = [level for clause in clauses for level in self._levels(clause, span)]
+        if not all((value * 4).is_integer() for value, _bits in levels):
+            return None
+        scale = 1 if all(value.is_integer() for value, _bits in levels) else 4
         counts: list[int] = []
         matched = 0
-        for clause in clauses:
-            postings, _quality = clause.matched[0]
-            bitmaps = self.runs.get(str(clause.term), ())
-            for at, (weight, positions) in enumerate(postings.runs):
-                bits = bitmaps[at] if bitmaps else None
-                if bits is None:
-                    bits = _bitmap(_cut(positions, span), self.size)
-                matched |= bits
-                _add_to_counts(counts, bits, int(weight) * clause.times)
+        for value, bits in levels:
+            matched |= bits
+            _add_to_counts(counts, bits, int(value * scale))
         inside = ((1 << (span[1] - span[0])) - 1) << span[0]
         groups: list[tuple[int, tuple[float, ...]]] = [(inside, ())]
         for need_id, bonus in bonuses:
@@ -833,19 +836,42 @@ class _Bitmaps:
             for bits, added in groups:
                 split += [(bits & offering, (*added, bonus)), (bits & ~offering, added)]
             groups = [(bits, added) for bits, added in split if bits]
-        top = _Top(counts, floor, limit)
+        top = _Top(counts, floor, scale, limit)
         # Groups with more bonuses first, so that the cut rises early and prunes the rest.
         for bits, added in sorted(groups, key=lambda group: -sum(group[1])):
             top.take(bits if added or floor else bits & matched, added)
         return top.found
 
+    def _levels(self, clause: _Clause, span: tuple[int, int]) -> list[tuple[float, int]]:
+        """What a clause adds, and where: disjoint bitmaps, each with its value (for a word
+        matching several terms, each place's best)."""
+        found: list[tuple[float, int]] = []
+        for term, (postings, quality) in zip(clause.terms, clause.matched, strict=True):
+            bitmaps = self.runs.get(term, ())
+            for at, (weight, positions) in enumerate(postings.runs):
+                bits = bitmaps[at] if bitmaps else None
+                if bits is None:
+                    bits = _bitmap(_cut(positions, span), self.size)
+                found.append((quality * clause.times * weight, bits))
+        if len(clause.matched) == 1:
+            return found  # one term's runs are disjoint
+        by_value: dict[float, int] = {}
+        for value, bits in found:
+            by_value[value] = by_value.get(value, 0) | bits
+        levels, taken = [], 0
+        for value in sorted(by_value, reverse=True):
+            levels.append((value, by_value[value] & ~taken))
+            taken |= by_value[value]
+        return levels
+
 
 class _Top:
     """The best places of bit-sliced counts, group by group (see `_Bitmaps`)."""
 
-    def __init__(self, counts: list[int], floor: float, limit: int) -> None:
+    def __init__(self, counts: list[int], floor: float, scale: int, limit: int) -> None:
         self._counts = counts
         self._floor = floor
+        self._scale = scale  # counts are in 1/scale
         self._limit = limit
         self.found: list[tuple[float, int]] = []  # (score, position), best first
 
@@ -855,7 +881,7 @@ class _Top:
             self._descend(bits, len(self._counts) - 1, 0, added)
 
     def _score(self, count: int, added: tuple[float, ...]) -> float:
-        score = self._floor + count
+        score = self._floor + count / self._scale
         for bonus in added:
             score += bonus  # in the order of the needs, as each place adds them up
         return score
@@ -1099,9 +1125,14 @@ class SearchIndex:
                 clauses[at] = replace(clauses[at], times=clauses[at].times + 1)
                 continue
             clauses.append(
-                _Clause(matched, everywhere=self._resources.everywhere.get(word, {}), term=word)
+                _Clause(
+                    matched,
+                    everywhere=self._resources.everywhere.get(word, {}),
+                    term=word,
+                    terms=(word,),
+                )
                 if word in matches
-                else _Clause(matched)
+                else _Clause(matched, terms=tuple(matches))
             )
             if _exact(clauses[-1]) and len(exact_at) == len(clauses) - 1:
                 exact_at[id(matched[0][0])] = len(clauses) - 1
