@@ -74,6 +74,9 @@ BISECT_COST = 6
 MIN_BITMAP_RUN = 64
 # Exact searches pointing at up to this many needs are answered from bitmaps.
 MAX_BITMAP_NEEDS = 8
+# Positions are read out of a bitmap this many bits at a time.
+LOWEST_WINDOW = 512
+LOWEST_WINDOW_MASK = (1 << LOWEST_WINDOW) - 1
 
 
 @functools.cache
@@ -353,13 +356,13 @@ class _ResourceIndex:
         clauses, floor = _floor(clauses, region_id)
         need_sets = self.need_sets[region_id]
         needs = [(need_sets.get(need_id, frozenset()), bonus) for need_id, bonus in bonuses]
-        full = self._full_marks(clauses, bonuses, span, floor, limit)
-        if full is not None:
-            return full
         if bitmaps is not None and len(bonuses) <= MAX_BITMAP_NEEDS:
             found = bitmaps.best(clauses, bonuses, span, floor, limit)
             if found is not None:
                 return [(score, self.resources[position]) for score, position in found]
+        full = self._full_marks(clauses, bonuses, span, floor, limit)
+        if full is not None:
+            return full
         if all(map(_exact, clauses)):
             everything = len(self.resources)
             runs = [
@@ -761,12 +764,21 @@ def _add_to_counts(counts: list[int], bits: int, value: int) -> None:
 
 
 def _lowest(bits: int, count: int) -> list[int]:
-    """The first `count` positions in `bits`, in order."""
+    """The first `count` positions in `bits`, in order. They are taken from a window of the
+    bits from the next one set: operations on the window are cheap, on all the bits not."""
     found: list[int] = []
+    start = 0
     while bits and len(found) < count:
-        low = bits & -bits
-        found.append(low.bit_length() - 1)
-        bits ^= low
+        skip = (bits & -bits).bit_length() - 1
+        bits >>= skip
+        start += skip
+        window = bits & LOWEST_WINDOW_MASK
+        while window and len(found) < count:
+            low = window & -window
+            found.append(start + low.bit_length() - 1)
+            window ^= low
+        bits >>= LOWEST_WINDOW
+        start += LOWEST_WINDOW
     return found
 
 
@@ -819,9 +831,10 @@ class _Bitmaps:
         """The best `limit` positions in `span`, with their scores, for `clauses`, the needs'
         `bonuses` and the `floor` every place has: what scoring each place gives. None when a
         match is worth other than quarters."""
+        qualities = [quality for clause in clauses for _postings, quality in clause.matched]
+        if not all((quality * 4).is_integer() for quality in qualities):
+            return None  # (the weights are whole numbers)
         levels = [level for clause in clauses for level in self._levels(clause, span)]
-        if not all((value * 4).is_integer() for value, _bits in levels):
-            return None
         scale = 1 if all(value.is_integer() for value, _bits in levels) else 4
         counts: list[int] = []
         matched = 0
@@ -903,9 +916,11 @@ class _Top:
             return
         score = self._score(count, added)
         ahead = sum(1 for better, _position in self.found if better > score)
+        resort = ahead < len(self.found)  # else the new places, in order, come last
         self.found += [(score, p) for p in _lowest(bits, self._limit - ahead)]
-        self.found.sort(key=lambda pair: (-pair[0], pair[1]))
-        del self.found[self._limit :]
+        if resort:
+            self.found.sort(key=lambda pair: (-pair[0], pair[1]))
+            del self.found[self._limit :]
 
 
 NOT_NAMED, PARTLY_NAMED, FULLY_NAMED = 0, 1, 2
