@@ -18,7 +18,7 @@ import operator
 import sys
 from array import array
 from collections import defaultdict
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -58,17 +58,6 @@ MAX_PREFIX_TERMS = 24
 COMMON_TERM_SHARE, COMMON_TERM_MIN = 0.25, 50
 # Up to this many matched needs, places matched by needs alone are found by combination.
 MAX_NEED_COMBINATIONS_FROM = 6
-# An exact search is answered level by level (see `_levels`) when its words' runs and needs
-# make at most this many combinations, and the best places are among the first this many.
-MAX_LEVEL_COMBINATIONS, MAX_LEVELS_LOOKED_AT = 512, 24
-# Levels are worth making only with at least this many postings (and need members) per
-# combination; with fewer, adding them up place by place is cheaper.
-MIN_POSTINGS_PER_LEVEL = 32
-# Places with full marks are looked for among the first this many times `limit` places of the
-# list walked (a word's best run, or a need's places) before the rest of it.
-WALK_FACTOR = 4
-# About what finding a place in a run by bisection costs, next to looking it up in a set.
-BISECT_COST = 6
 # Runs of at least this many positions keep a bitmap (see `_Bitmaps`); shorter ones are made
 # into one when a search needs it.
 MIN_BITMAP_RUN = 64
@@ -190,7 +179,6 @@ class _Clause:
     # For a term found exactly in every place of an area (or of all areas, None) with one
     # weight ("spanish" when every place speaks it): that weight.
     everywhere: Mapping[str | None, float] = field(default_factory=dict)
-    term: str | None = None  # the term, for a word matched exactly
     terms: tuple[str, ...] = ()  # the terms matched, in the order of `matched`
 
 
@@ -308,7 +296,7 @@ class _ResourceIndex:
     need_sets: dict[str | None, dict[str, frozenset[int]]]
     # Terms found in every place of an area (None: of all areas), all with one weight.
     everywhere: dict[str, dict[str | None, float]]
-    # The positions of the resources offering each need, in order: full marks walk them.
+    # The positions of the resources offering each need, in order.
     need_order: dict[str, tuple[int, ...]]
 
     @classmethod
@@ -340,11 +328,11 @@ class _ResourceIndex:
         bonuses: list[tuple[str, float]],
         region_id: str | None,
         limit: int,
-        bitmaps: _Bitmaps | None = None,
+        bitmaps: _Bitmaps,
     ) -> list[tuple[float, Resource]]:
         """The best `limit` resources (in `region_id`, or in all areas) for the query's words
-        (`clauses`) and the needs it points at (`bonuses`: what each need adds); `bitmaps`,
-        when given, answer exact searches (see `_Bitmaps`)."""
+        (`clauses`) and the needs it points at (`bonuses`: what each need adds): from the
+        index's `bitmaps` when they can answer, else by scoring each place matched."""
         if region_id is None:
             span = (0, len(self.resources))
         elif region_id in self.areas:
@@ -354,28 +342,12 @@ class _ResourceIndex:
         if limit < 1:
             return []
         clauses, floor = _floor(clauses, region_id)
-        need_sets = self.need_sets[region_id]
-        needs = [(need_sets.get(need_id, frozenset()), bonus) for need_id, bonus in bonuses]
-        if bitmaps is not None and len(bonuses) <= MAX_BITMAP_NEEDS:
+        if len(bonuses) <= MAX_BITMAP_NEEDS:
             found = bitmaps.best(clauses, bonuses, span, floor, limit)
             if found is not None:
                 return [(score, self.resources[position]) for score, position in found]
-        full = self._full_marks(clauses, bonuses, span, floor, limit)
-        if full is not None:
-            return full
-        if all(map(_exact, clauses)):
-            everything = len(self.resources)
-            runs = [
-                [
-                    (quality * clause.times * weight, positions)
-                    for weight, positions in postings.within(span, everything)
-                ]
-                for clause in clauses
-                for postings, quality in clause.matched
-            ]
-            levels = _levels(runs, needs, span, floor, limit)
-            if levels is not None:
-                return [(score, self.resources[position]) for score, position in levels]
+        need_sets = self.need_sets[region_id]
+        needs = [(need_sets.get(need_id, frozenset()), bonus) for need_id, bonus in bonuses]
         scores = _text_scores(clauses, span, len(self.resources))
         if floor:
             scores = {position: value + floor for position, value in scores.items()}
@@ -395,186 +367,11 @@ class _ResourceIndex:
             best = _best(scores, limit)
         return [(scores[position], self.resources[position]) for position in best]
 
-    def _full_marks(
-        self,
-        clauses: list[_Clause],
-        bonuses: list[tuple[str, float]],
-        span: tuple[int, int],
-        floor: float,
-        limit: int,
-    ) -> list[tuple[float, Resource]] | None:
-        """The answer when at least `limit` places score the most any place can (every word
-        matched at its highest weight, every need offered): the first of them by position,
-        since every other place scores less or ties and comes later. None otherwise.
-
-        Only when every word is matched exactly: the most is then a sum of whole numbers,
-        the same float however it is added up.
-        """
-        terms = [clause.term if _exact(clause) else None for clause in clauses]
-        if None in terms or not (clauses or bonuses):
-            return None
-        most = floor
-        lists: list[tuple[tuple[int, ...], frozenset[int] | None]] = []
-        for clause, term in zip(clauses, terms, strict=True):
-            # A word's best run, in position order (no set is kept per term: they were a
-            # third of the index's memory).
-            weight, positions = self.postings[str(term)].runs[0]
-            most += weight * clause.times
-            lists.append((_cut(positions, span), None))
-        need_sets = self.need_sets[None]
-        for need_id, bonus in bonuses:
-            most += bonus  # in the order of the needs, as each place adds them up
-            members = need_sets.get(need_id, frozenset())
-            lists.append((_cut(self.need_order.get(need_id, ()), span), members))
-        found = _first_common(lists, limit)
-        if found is None:
-            return None
-        return [(most, self.resources[position]) for position in found]
-
 
 def _cut(positions: tuple[int, ...], span: tuple[int, int]) -> tuple[int, ...]:
     """The positions (in order) inside `span`."""
     low = bisect.bisect_left(positions, span[0])
     return positions[low : bisect.bisect_left(positions, span[1], low)]
-
-
-def _first_common(
-    lists: list[tuple[tuple[int, ...], frozenset[int] | None]], limit: int
-) -> list[int] | None:
-    """The first `limit` positions in every list, in order; None when there are fewer. Each
-    list is its positions in order, with their set when there is one (a need's).
-
-    One list is walked in order, each position checked against the others (in a set, or by
-    bisection), and the walk stops once `limit` are found: most such searches have many
-    places in common, found in the first few, where intersecting everything would touch
-    thousands of places and sort them. The list walked is the one whose walk checks least.
-    """
-    if min(len(run) for run, _members in lists) < limit:
-        return None
-    costs = [1 if members is not None else BISECT_COST for _run, members in lists]
-    walked_at = min(range(len(lists)), key=lambda at: len(lists[at][0]) * (sum(costs) - costs[at]))
-    walked = lists[walked_at][0]
-    checked = [pair for at, pair in enumerate(lists) if at != walked_at]
-    sets = [members for _run, members in checked if members is not None]
-    others = sorted((run for run, members in checked if members is None), key=len)
-    found: list[int] = []
-    window = limit * WALK_FACTOR
-    for part in (walked[:window], walked[window:]):
-        picked = list(part)
-        for members in sets:
-            picked = [position for position in picked if position in members]
-        for run in others:
-            picked = _in_run(picked, run)
-        found.extend(picked)
-        if len(found) >= limit:
-            return found[:limit]
-    return None
-
-
-def _in_run(positions: list[int], run: tuple[int, ...]) -> list[int]:
-    """The positions (in order) that a run holds: found by bisection when they are few next
-    to it, else through a set of the run."""
-    if BISECT_COST * len(positions) > len(run):
-        members = frozenset(run)
-        return [position for position in positions if position in members]
-    left, right = bisect.bisect_left, bisect.bisect_right
-    # Bisection from both sides differs only where the run holds the position.
-    return [position for position in positions if left(run, position) != right(run, position)]
-
-
-def _levels(
-    runs: list[list[tuple[float, tuple[int, ...]]]],
-    needs: list[tuple[frozenset[int], float]],
-    span: tuple[int, int],
-    floor: float,
-    limit: int,
-) -> list[tuple[float, int]] | None:
-    """The best `limit` places of an exact search, found by set operations instead of adding
-    up every posting; None when that would take too many of them (score place by place then).
-
-    A place's score is fixed by which run of each word it is in (a word's runs are disjoint)
-    and which needs it offers: each such combination, by score, is one intersection of sets.
-    Combinations are taken best first, those of equal score together (their places merged by
-    position), until `limit` places are found. The weights are whole numbers, so each
-    combination's score is the same float as the place's own sum.
-    """
-    combinations = 1 << len(needs)
-    for word_runs in runs:
-        combinations *= len(word_runs) + 1
-    if combinations > MAX_LEVEL_COMBINATIONS:
-        return None
-    postings = sum(len(positions) for word_runs in runs for _value, positions in word_runs)
-    if postings + sum(len(members) for members, _bonus in needs) < (
-        combinations * MIN_POSTINGS_PER_LEVEL
-    ):
-        return None  # few enough places to score one by one, which costs less then
-    totals = _combinations(runs, needs, floor)
-    totals.sort(key=lambda combination: -combination[0])
-    as_sets: dict[int, frozenset[int]] = {}
-
-    def as_set(positions: Collection[int]) -> frozenset[int]:
-        if isinstance(positions, frozenset):
-            return positions
-        if id(positions) not in as_sets:
-            as_sets[id(positions)] = frozenset(positions)
-        return as_sets[id(positions)]
-
-    found: list[tuple[float, int]] = []
-    level: set[int] = set()
-    for looked_at, (total, picked, mask) in enumerate(totals):
-        if looked_at == MAX_LEVELS_LOOKED_AT:
-            return None
-        inside: list[Collection[int]] = []
-        outside: list[Collection[int]] = []
-        for at, word_runs in zip(picked, runs, strict=True):
-            if at >= 0:
-                inside.append(word_runs[at][1])
-            else:
-                outside.extend(positions for _value, positions in word_runs)
-        for bit, (members, _bonus) in enumerate(needs):
-            (inside if mask >> bit & 1 else outside).append(members)
-        if inside:
-            smallest = as_set(min(inside, key=len))
-            group = smallest.intersection(*(as_set(s) for s in inside if s is not smallest))
-            level.update(group.difference(*(as_set(s) for s in outside)))
-        else:  # matched only by words every place has: the first places left will do
-            sets = [as_set(s) for s in outside]
-            plain = (p for p in range(*span) if not any(p in members for members in sets))
-            level.update(itertools.islice(plain, limit - len(found)))
-        if looked_at + 1 == len(totals) or totals[looked_at + 1][0] != total:
-            found.extend((total, position) for position in sorted(level)[: limit - len(found)])
-            level.clear()
-            if len(found) >= limit:
-                break
-    return found
-
-
-def _combinations(
-    runs: list[list[tuple[float, tuple[int, ...]]]],
-    needs: list[tuple[frozenset[int], float]],
-    floor: float,
-) -> list[tuple[float, tuple[int, ...], int]]:
-    """Each combination of a run per word (its index, or -1 for none) and of needs (a mask),
-    with its score, in the order of `itertools.product` over the words, then the masks; not
-    the one matched by nothing (unless there is a floor). Each score is added up as a place's
-    is: the floor, then the words in order, then the needs in order."""
-    texts: list[tuple[float, tuple[int, ...]]] = [(floor, ())]
-    for word_runs in runs:
-        choices = [(-1, 0.0), *((at, value) for at, (value, _p) in enumerate(word_runs))]
-        texts = [
-            (text + value if at >= 0 else text, (*picked, at))
-            for text, picked in texts
-            for at, value in choices
-        ]
-    totals: list[tuple[float, tuple[int, ...], int]] = []
-    for text, picked in texts:
-        sums = [(text, 0)]
-        for bit, (_members, bonus) in enumerate(needs):
-            sums += [(total + bonus, mask | 1 << bit) for total, mask in sums]
-        totals.extend((total, picked, mask) for total, mask in sums)
-    if not floor:
-        del totals[0]  # matched by nothing: not a candidate
-    return totals
 
 
 def _everywhere(
@@ -1140,12 +937,7 @@ class SearchIndex:
                 clauses[at] = replace(clauses[at], times=clauses[at].times + 1)
                 continue
             clauses.append(
-                _Clause(
-                    matched,
-                    everywhere=self._resources.everywhere.get(word, {}),
-                    term=word,
-                    terms=(word,),
-                )
+                _Clause(matched, everywhere=self._resources.everywhere.get(word, {}), terms=(word,))
                 if word in matches
                 else _Clause(matched, terms=tuple(matches))
             )
