@@ -292,12 +292,10 @@ class _ResourceIndex:
     resources: tuple[Resource, ...]
     areas: dict[str, tuple[int, int]]
     postings: dict[str, Postings]
-    # Per area (None: all areas), the positions of the resources offering each need.
-    need_sets: dict[str | None, dict[str, frozenset[int]]]
+    # The positions of the resources offering each need, in every area.
+    need_sets: dict[str, frozenset[int]]
     # Terms found in every place of an area (None: of all areas), all with one weight.
     everywhere: dict[str, dict[str | None, float]]
-    # The positions of the resources offering each need, in order.
-    need_order: dict[str, tuple[int, ...]]
 
     @classmethod
     def build(
@@ -311,16 +309,8 @@ class _ResourceIndex:
         for position, resource in enumerate(resources):
             for need_id in resource.needs:
                 by_need[need_id].add(position)
-        need_sets: dict[str | None, dict[str, frozenset[int]]] = {
-            None: {need_id: frozenset(ids) for need_id, ids in by_need.items()}
-        }
-        for region_id, (start, end) in areas.items():
-            need_sets[region_id] = {
-                need_id: frozenset(i for i in ids if start <= i < end)
-                for need_id, ids in by_need.items()
-            }
-        need_order = {need_id: tuple(sorted(ids)) for need_id, ids in by_need.items()}
-        return cls(tuple(resources), areas, kept, need_sets, _everywhere(kept, areas), need_order)
+        need_sets = {need_id: frozenset(ids) for need_id, ids in by_need.items()}
+        return cls(tuple(resources), areas, kept, need_sets, _everywhere(kept, areas))
 
     def score(
         self,
@@ -346,8 +336,7 @@ class _ResourceIndex:
             found = bitmaps.best(clauses, bonuses, span, floor, limit)
             if found is not None:
                 return [(score, self.resources[position]) for score, position in found]
-        need_sets = self.need_sets[region_id]
-        needs = [(need_sets.get(need_id, frozenset()), bonus) for need_id, bonus in bonuses]
+        needs = [(self.need_sets.get(need_id, frozenset()), bonus) for need_id, bonus in bonuses]
         scores = _text_scores(clauses, span, len(self.resources))
         if floor:
             scores = {position: value + floor for position, value in scores.items()}
@@ -359,7 +348,7 @@ class _ResourceIndex:
         ):
             # Places matched by their needs alone (or by words every place has) could still
             # reach the top.
-            alone = _need_only(needs, scores, limit, floor)
+            alone = _need_only(needs, scores, limit, span, floor)
             if floor:
                 alone.update(_plain(span, needs, scores, limit, floor))
             scores = {position: scores[position] for position in best}
@@ -494,19 +483,22 @@ def _need_only(
     needs: list[tuple[frozenset[int], float]],
     taken: Mapping[int, float],
     limit: int,
+    span: tuple[int, int],
     floor: float = 0.0,
 ) -> dict[int, float]:
-    """The best `limit` positions outside `taken` by need bonuses alone.
+    """The best `limit` positions in `span` outside `taken` by need bonuses alone.
 
     Such a place scores the sum of the bonuses of the matched needs it offers; places offering
     the same matched needs tie and rank by position, so each combination of needs, best first,
-    is one set operation and a sort of the first few positions.
+    is one set operation (over all areas) and a sort of the first few positions in `span`.
     """
+    start, end = span
     if len(needs) > MAX_NEED_COMBINATIONS_FROM:
         scores: dict[int, float] = {}
         for members, bonus in needs:
             for position in members.difference(taken):
-                scores[position] = scores.get(position, floor) + bonus
+                if start <= position < end:
+                    scores[position] = scores.get(position, floor) + bonus
         return {position: scores[position] for position in _best(scores, limit)}
     combinations = []
     for mask in range(1, 1 << len(needs)):
@@ -523,8 +515,9 @@ def _need_only(
             break
         inside = [members for bit, (members, _b) in enumerate(needs) if mask >> bit & 1]
         outside = [members for bit, (members, _b) in enumerate(needs) if not mask >> bit & 1]
-        group = min(inside, key=len).intersection(*inside).difference(*outside, taken)
-        for position in sorted(group)[:limit]:
+        group = sorted(min(inside, key=len).intersection(*inside).difference(*outside, taken))
+        low = bisect.bisect_left(group, start)
+        for position in group[low : min(low + limit, bisect.bisect_left(group, end, low))]:
             found[position] = total
         if len(found) >= limit:
             cut = sorted(found.values(), reverse=True)[limit - 1]
@@ -614,7 +607,7 @@ class _Bitmaps:
                         made[id(positions)] = _bitmap(positions, size)
                 by_postings[id(postings)] = tuple(made.get(id(p)) for _w, p in postings.runs)
             runs[term] = by_postings[id(postings)]
-        needs = {need_id: _bitmap(order, size) for need_id, order in index.need_order.items()}
+        needs = {need_id: _bitmap(members, size) for need_id, members in index.need_sets.items()}
         return cls(runs, needs, size)
 
     def best(
@@ -1046,7 +1039,7 @@ def _word_scores(
 
 def _packed_resource_index(index: _ResourceIndex) -> tuple[Any, ...]:
     """How the compiled content cache writes the resource index: each distinct run of
-    positions, each need set and each need's order as packed numbers, read back by
+    positions and each need set as packed numbers, read back by
     `_unpacked_resource_index` as before but with one int object per position. Pickle writes
     every int on its own: at 10,000 listings, 218,000 of them (5.8 MiB) where 10,000 do."""
     runs: dict[int, int] = {}
@@ -1064,10 +1057,7 @@ def _packed_resource_index(index: _ResourceIndex) -> tuple[Any, ...]:
                 )
             )
         terms[term] = postings[id(found)]
-    need_sets = {
-        area: {need_id: _packed(members) for need_id, members in sets.items()}
-        for area, sets in index.need_sets.items()
-    }
+    need_sets = {need_id: _packed(members) for need_id, members in index.need_sets.items()}
     return _unpacked_resource_index, (
         index.resources,
         index.areas,
@@ -1076,7 +1066,6 @@ def _packed_resource_index(index: _ResourceIndex) -> tuple[Any, ...]:
         terms,
         need_sets,
         index.everywhere,
-        {need_id: _packed(order) for need_id, order in index.need_order.items()},
     )
 
 
@@ -1100,9 +1089,8 @@ def _unpacked_resource_index(
     packed_runs: tuple[bytes, ...],
     weighted: tuple[tuple[tuple[float, int], ...], ...],
     terms: dict[str, int],
-    need_sets: dict[str | None, dict[str, bytes]],
+    need_sets: dict[str, bytes],
     everywhere: dict[str, dict[str | None, float]],
-    need_order: dict[str, bytes],
 ) -> _ResourceIndex:
     """The resource index `_packed_resource_index` wrote, equal to the one it was given
     (sets built in the same order), each position one shared int."""
@@ -1114,14 +1102,8 @@ def _unpacked_resource_index(
         resources,
         areas,
         {term: postings[number] for term, number in terms.items()},
-        {
-            area: {
-                need_id: frozenset(map(at, array("I", packed))) for need_id, packed in sets.items()
-            }
-            for area, sets in need_sets.items()
-        },
+        {need_id: frozenset(map(at, array("I", packed))) for need_id, packed in need_sets.items()},
         everywhere,
-        {need_id: tuple(map(at, array("I", packed))) for need_id, packed in need_order.items()},
     )
 
 
