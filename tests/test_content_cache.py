@@ -470,6 +470,7 @@ def test_each_position_is_read_back_as_one_int(sample_catalog: Catalog) -> None:
     positions = [
         *(p for where in read.postings.values() for _w, run in where.runs for p in run),
         *(p for members in read.need_sets.values() for p in members),
+        *(p for order in read.need_order.values() for p in order),
     ]
     one_each = {p: p for p in positions}
     assert len(one_each) == len(copies) > 256  # past the ints Python always shares
@@ -480,9 +481,10 @@ def assert_same_index(now: _ResourceIndex, was: _ResourceIndex) -> None:
     assert [r.id for r in now.resources] == [r.id for r in was.resources]
     # A field added to the index must be written by the cache's reducer and compared here.
     assert [f.name for f in fields(now)] == [
-        *("resources", "areas", "postings", "need_sets", "everywhere"),
+        *("resources", "areas", "postings", "need_sets", "everywhere", "need_order"),
     ]
     assert now.areas == was.areas and now.everywhere == was.everywhere
+    assert now.need_order == was.need_order
     assert list(now.postings) == list(was.postings)
     assert [p.runs for p in now.postings.values()] == [p.runs for p in was.postings.values()]
 

@@ -296,6 +296,8 @@ class _ResourceIndex:
     need_sets: dict[str, frozenset[int]]
     # Terms found in every place of an area (None: of all areas), all with one weight.
     everywhere: dict[str, dict[str | None, float]]
+    # The same positions in order: an area's are a slice of them.
+    need_order: dict[str, tuple[int, ...]]
 
     @classmethod
     def build(
@@ -310,7 +312,8 @@ class _ResourceIndex:
             for need_id in resource.needs:
                 by_need[need_id].add(position)
         need_sets = {need_id: frozenset(ids) for need_id, ids in by_need.items()}
-        return cls(tuple(resources), areas, kept, need_sets, _everywhere(kept, areas))
+        need_order = {need_id: tuple(sorted(ids)) for need_id, ids in by_need.items()}
+        return cls(tuple(resources), areas, kept, need_sets, _everywhere(kept, areas), need_order)
 
     def score(
         self,
@@ -336,7 +339,7 @@ class _ResourceIndex:
             found = bitmaps.best(clauses, bonuses, span, floor, limit)
             if found is not None:
                 return [(score, self.resources[position]) for score, position in found]
-        needs = [(self.need_sets.get(need_id, frozenset()), bonus) for need_id, bonus in bonuses]
+        needs = [(self._need_set(need_id, region_id, span), bonus) for need_id, bonus in bonuses]
         scores = _text_scores(clauses, span, len(self.resources))
         if floor:
             scores = {position: value + floor for position, value in scores.items()}
@@ -348,13 +351,22 @@ class _ResourceIndex:
         ):
             # Places matched by their needs alone (or by words every place has) could still
             # reach the top.
-            alone = _need_only(needs, scores, limit, span, floor)
+            alone = _need_only(needs, scores, limit, floor)
             if floor:
                 alone.update(_plain(span, needs, scores, limit, floor))
             scores = {position: scores[position] for position in best}
             scores.update(alone)
             best = _best(scores, limit)
         return [(scores[position], self.resources[position]) for position in best]
+
+    def _need_set(
+        self, need_id: str, region_id: str | None, span: tuple[int, int]
+    ) -> frozenset[int]:
+        """The positions in `span` of the resources offering a need: for one area, made for
+        the search from its slice of the need's positions (no set is kept per area)."""
+        if region_id is None:
+            return self.need_sets.get(need_id, frozenset())
+        return frozenset(_cut(self.need_order.get(need_id, ()), span))
 
 
 def _cut(positions: tuple[int, ...], span: tuple[int, int]) -> tuple[int, ...]:
@@ -483,22 +495,19 @@ def _need_only(
     needs: list[tuple[frozenset[int], float]],
     taken: Mapping[int, float],
     limit: int,
-    span: tuple[int, int],
     floor: float = 0.0,
 ) -> dict[int, float]:
-    """The best `limit` positions in `span` outside `taken` by need bonuses alone.
+    """The best `limit` positions outside `taken` by need bonuses alone.
 
     Such a place scores the sum of the bonuses of the matched needs it offers; places offering
     the same matched needs tie and rank by position, so each combination of needs, best first,
-    is one set operation (over all areas) and a sort of the first few positions in `span`.
+    is one set operation and a sort of the first few positions.
     """
-    start, end = span
     if len(needs) > MAX_NEED_COMBINATIONS_FROM:
         scores: dict[int, float] = {}
         for members, bonus in needs:
             for position in members.difference(taken):
-                if start <= position < end:
-                    scores[position] = scores.get(position, floor) + bonus
+                scores[position] = scores.get(position, floor) + bonus
         return {position: scores[position] for position in _best(scores, limit)}
     combinations = []
     for mask in range(1, 1 << len(needs)):
@@ -515,9 +524,8 @@ def _need_only(
             break
         inside = [members for bit, (members, _b) in enumerate(needs) if mask >> bit & 1]
         outside = [members for bit, (members, _b) in enumerate(needs) if not mask >> bit & 1]
-        group = sorted(min(inside, key=len).intersection(*inside).difference(*outside, taken))
-        low = bisect.bisect_left(group, start)
-        for position in group[low : min(low + limit, bisect.bisect_left(group, end, low))]:
+        group = min(inside, key=len).intersection(*inside).difference(*outside, taken)
+        for position in sorted(group)[:limit]:
             found[position] = total
         if len(found) >= limit:
             cut = sorted(found.values(), reverse=True)[limit - 1]
@@ -1039,7 +1047,7 @@ def _word_scores(
 
 def _packed_resource_index(index: _ResourceIndex) -> tuple[Any, ...]:
     """How the compiled content cache writes the resource index: each distinct run of
-    positions and each need set as packed numbers, read back by
+    positions, each need set and each need's order as packed numbers, read back by
     `_unpacked_resource_index` as before but with one int object per position. Pickle writes
     every int on its own: at 10,000 listings, 218,000 of them (5.8 MiB) where 10,000 do."""
     runs: dict[int, int] = {}
@@ -1066,6 +1074,7 @@ def _packed_resource_index(index: _ResourceIndex) -> tuple[Any, ...]:
         terms,
         need_sets,
         index.everywhere,
+        {need_id: _packed(order) for need_id, order in index.need_order.items()},
     )
 
 
@@ -1091,6 +1100,7 @@ def _unpacked_resource_index(
     terms: dict[str, int],
     need_sets: dict[str, bytes],
     everywhere: dict[str, dict[str | None, float]],
+    need_order: dict[str, bytes],
 ) -> _ResourceIndex:
     """The resource index `_packed_resource_index` wrote, equal to the one it was given
     (sets built in the same order), each position one shared int."""
@@ -1104,6 +1114,7 @@ def _unpacked_resource_index(
         {term: postings[number] for term, number in terms.items()},
         {need_id: frozenset(map(at, array("I", packed))) for need_id, packed in need_sets.items()},
         everywhere,
+        {need_id: tuple(map(at, array("I", packed))) for need_id, packed in need_order.items()},
     )
 
 
