@@ -63,9 +63,10 @@ MAX_NEED_COMBINATIONS_FROM = 6
 MIN_BITMAP_RUN = 64
 # Exact searches pointing at up to this many needs are answered from bitmaps.
 MAX_BITMAP_NEEDS = 8
-# Positions are read out of a bitmap this many bits at a time.
-LOWEST_WINDOW = 512
-LOWEST_WINDOW_MASK = (1 << LOWEST_WINDOW) - 1
+# Reading positions out of bitmaps: which bits each byte has set, and a table making every
+# byte that is not zero a 1.
+_BITS_OF_BYTE = tuple(tuple(bit for bit in range(8) if byte >> bit & 1) for byte in range(256))
+_NOT_ZERO = bytes([0, *[1] * 255])
 
 
 @functools.cache
@@ -562,22 +563,18 @@ def _add_to_counts(counts: list[int], bits: int, value: int) -> None:
 
 
 def _lowest(bits: int, count: int) -> list[int]:
-    """The first `count` positions in `bits`, in order. They are taken from a window of the
-    bits from the next one set: operations on the window are cheap, on all the bits not."""
+    """The first `count` positions in `bits`, in order: the bits as bytes, each byte that is
+    not zero found in C (`bytes.find` on a copy with every such byte made 1) and read by table,
+    whether the positions are close together or spread over all the bits."""
+    raw = bits.to_bytes((bits.bit_length() + 7) >> 3, "little")
+    find = raw.translate(_NOT_ZERO).find
     found: list[int] = []
-    start = 0
-    while bits and len(found) < count:
-        skip = (bits & -bits).bit_length() - 1
-        bits >>= skip
-        start += skip
-        window = bits & LOWEST_WINDOW_MASK
-        while window and len(found) < count:
-            low = window & -window
-            found.append(start + low.bit_length() - 1)
-            window ^= low
-        bits >>= LOWEST_WINDOW
-        start += LOWEST_WINDOW
-    return found
+    at = find(1)
+    while at >= 0 and len(found) < count:
+        start = at << 3
+        found += [start + bit for bit in _BITS_OF_BYTE[raw[at]]]
+        at = find(1, at + 1)
+    return found[:count]
 
 
 @dataclass(frozen=True)
