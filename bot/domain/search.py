@@ -340,7 +340,8 @@ class _ResourceIndex:
             found = bitmaps.best(clauses, bonuses, span, floor, limit)
             if found is not None:
                 return [(score, self.resources[position]) for score, position in found]
-        needs = [(self._need_set(need_id, region_id, span), bonus) for need_id, bonus in bonuses]
+        # Sets over all areas: scored places are all in `span`, so looking them up is enough.
+        needs = [(self.need_sets.get(need_id, frozenset()), bonus) for need_id, bonus in bonuses]
         scores = _text_scores(clauses, span, len(self.resources))
         if floor:
             scores = {position: value + floor for position, value in scores.items()}
@@ -352,6 +353,8 @@ class _ResourceIndex:
         ):
             # Places matched by their needs alone (or by words every place has) could still
             # reach the top.
+            if region_id is not None:
+                needs = [(self._need_set(need_id, span), bonus) for need_id, bonus in bonuses]
             alone = _need_only(needs, scores, limit, floor)
             if floor:
                 alone.update(_plain(span, needs, scores, limit, floor))
@@ -360,13 +363,9 @@ class _ResourceIndex:
             best = _best(scores, limit)
         return [(scores[position], self.resources[position]) for position in best]
 
-    def _need_set(
-        self, need_id: str, region_id: str | None, span: tuple[int, int]
-    ) -> frozenset[int]:
-        """The positions in `span` of the resources offering a need: for one area, made for
-        the search from its slice of the need's positions (no set is kept per area)."""
-        if region_id is None:
-            return self.need_sets.get(need_id, frozenset())
+    def _need_set(self, need_id: str, span: tuple[int, int]) -> frozenset[int]:
+        """The positions in `span` of the resources offering a need, made for the search from
+        its slice of the need's positions (no set is kept per area)."""
         return frozenset(_cut(self.need_order.get(need_id, ()), span))
 
 
@@ -636,10 +635,9 @@ class _Bitmaps:
         for value, bits in levels:
             matched |= bits
             _add_to_counts(counts, bits, int(value * scale))
-        inside = ((1 << (span[1] - span[0])) - 1) << span[0]
-        groups: list[tuple[int, tuple[float, ...]]] = [(inside, ())]
+        groups: list[tuple[int, tuple[float, ...]]] = [((1 << (span[1] - span[0])) - 1, ())]
         for need_id, bonus in bonuses:
-            offering = self.needs.get(need_id, 0)
+            offering = self._within(self.needs.get(need_id, 0), span)
             split = []
             for bits, added in groups:
                 split += [(bits & offering, (*added, bonus)), (bits & ~offering, added)]
@@ -648,18 +646,29 @@ class _Bitmaps:
         # Groups with more bonuses first, so that the cut rises early and prunes the rest.
         for bits, added in sorted(groups, key=lambda group: -sum(group[1])):
             top.take(bits if added or floor else bits & matched, added)
-        return top.found
+        return [(score, span[0] + position) for score, position in top.found]
+
+    def _within(self, bits: int, span: tuple[int, int]) -> int:
+        """The bits of the positions in `span`, counted from its start: in one area, every
+        operation after this one is on ints a tenth as long."""
+        start, end = span
+        if start == 0 and end == self.size:
+            return bits
+        return (bits >> start) & ((1 << (end - start)) - 1)
 
     def _levels(self, clause: _Clause, span: tuple[int, int]) -> list[tuple[float, int]]:
-        """What a clause adds, and where: disjoint bitmaps, each with its value (for a word
-        matching several terms, each place's best)."""
+        """What a clause adds, and where: disjoint bitmaps of the positions in `span` (from its
+        start), each with its value (for a word matching several terms, each place's best)."""
         found: list[tuple[float, int]] = []
         for term, (postings, quality) in zip(clause.terms, clause.matched, strict=True):
             bitmaps = self.runs.get(term, ())
             for at, (weight, positions) in enumerate(postings.runs):
-                bits = bitmaps[at] if bitmaps else None
-                if bits is None:
-                    bits = _bitmap(_cut(positions, span), self.size)
+                made = bitmaps[at] if bitmaps else None
+                if made is None:
+                    start = span[0]
+                    bits = _bitmap([p - start for p in _cut(positions, span)], span[1] - start)
+                else:
+                    bits = self._within(made, span)
                 found.append((quality * clause.times * weight, bits))
         if len(clause.matched) == 1:
             return found  # one term's runs are disjoint
