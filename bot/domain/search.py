@@ -61,7 +61,8 @@ MAX_NEED_COMBINATIONS_FROM = 6
 # Runs of at least this many positions keep a bitmap (see `_Bitmaps`); shorter ones are made
 # into one when a search needs it.
 MIN_BITMAP_RUN = 64
-# Exact searches pointing at up to this many needs are answered from bitmaps.
+# Searches pointing at up to this many needs may be answered from bitmaps (each need more
+# doubles the groups of places to look through).
 MAX_BITMAP_NEEDS = 8
 # Reading positions out of bitmaps: which bits each byte has set, and a table making every
 # byte that is not zero a 1.
