@@ -550,7 +550,7 @@ def test_each_position_is_read_back_as_one_int(sample_catalog: Catalog) -> None:
     assert_same_index(read, index._resources)
     positions = [
         *(p for where in read.postings.values() for _w, run in where.runs for p in run),
-        *(p for sets in read.need_sets.values() for members in sets.values() for p in members),
+        *(p for members in read.need_sets.values() for p in members),
         *(p for order in read.need_order.values() for p in order),
     ]
     one_each = {p: p for p in positions}
@@ -577,7 +577,6 @@ def assert_same_index(now: _ResourceIndex, was: _ResourceIndex) -> None:
 
     assert sharing(now.postings) == sharing(was.postings)
     # In the order pickle reads a set back, as it was read before.
-    assert {a: {n: list(s) for n, s in sets.items()} for a, sets in now.need_sets.items()} == {
-        a: {n: list(pickle.loads(pickle.dumps(s))) for n, s in sets.items()}
-        for a, sets in was.need_sets.items()
+    assert {n: list(s) for n, s in now.need_sets.items()} == {
+        n: list(pickle.loads(pickle.dumps(s))) for n, s in was.need_sets.items()
     }

@@ -105,29 +105,75 @@ def test_the_index_ranks_exactly_as_scoring_each_place(
     regions = sorted(areas_catalog.content.regions)
     region_id = None if area < 0 else regions[area] if area < len(regions) else "nowhere"
     query_words = words(" ".join(typed))
-    found = index._resources.score(index._clauses(query_words), bonuses, region_id, limit)
+    clauses = index._clauses(query_words)
+    found = index._resources.score(clauses, bonuses, region_id, limit, index._bitmaps)
     assert found == one_by_one(index, query_words, bonuses, region_id, limit)
 
 
-@pytest.mark.parametrize("per_level", [0, 10**9])
-def test_levels_or_not_the_index_ranks_as_scoring_each_place(
-    areas_catalog: Catalog, per_level: int
+@pytest.mark.parametrize(
+    ("min_run", "most_needs"),
+    [
+        (0, search.MAX_BITMAP_NEEDS),
+        (search.MIN_BITMAP_RUN, search.MAX_BITMAP_NEEDS),
+        (10**9, search.MAX_BITMAP_NEEDS),
+        (64, -1),
+    ],
+)
+@settings(max_examples=60, deadline=None)
+@given(
+    typed=st.lists(st.sampled_from(TYPED), max_size=6),
+    needs=st.lists(st.tuples(st.integers(0, 12), st.sampled_from(BONUSES)), max_size=9),
+    area=st.integers(-2, 10),
+    limit=st.integers(0, 40),
+)
+def test_bitmaps_rank_exactly_as_scoring_each_place(
+    areas_catalog: Catalog,
+    min_run: int,
+    most_needs: int,
+    typed: list[str],
+    needs: list[tuple[int, float]],
+    area: int,
+    limit: int,
 ) -> None:
-    """Exact searches answered level by level whenever they can be (0 postings a level), and
-    never (place by place), give the same as scoring each place."""
+    """Searches answered from bitmaps (every run a bitmap, the long ones, or none made before
+    the search) give what scoring each place gives, and so does scoring each place matched
+    (no bitmaps used: `most_needs` -1)."""
     index = areas_catalog.index
-    rng = random.Random(per_level)
+    with mock.patch.object(search, "MIN_BITMAP_RUN", min_run):
+        bitmaps = search._Bitmaps.build(index._resources)
     need_ids = sorted(areas_catalog.content.needs)
-    regions = [None, *sorted(areas_catalog.content.regions)[:3]]
-    exact = [typed for typed in TYPED if typed not in ("condons", "clinc", "legl", "xyzzy")]
-    with mock.patch.object(search, "MIN_POSTINGS_PER_LEVEL", per_level):
-        for _ in range(150):
-            query_words = words(" ".join(rng.sample(exact, rng.randint(1, 4))))
-            bonuses = [(n, rng.choice(BONUSES)) for n in rng.sample(need_ids, rng.randint(0, 3))]
-            region_id, limit = rng.choice(regions), rng.choice((1, 5, 20, 40))
-            clauses = index._clauses(query_words)
-            found = index._resources.score(clauses, bonuses, region_id, limit)
-            assert found == one_by_one(index, query_words, bonuses, region_id, limit)
+    bonuses = list({need_ids[i % len(need_ids)]: bonus for i, bonus in needs}.items())
+    regions = sorted(areas_catalog.content.regions)
+    region_id = None if area < 0 else regions[area] if area < len(regions) else "nowhere"
+    query_words = words(" ".join(typed))
+    clauses = index._clauses(query_words)
+    with mock.patch.object(search, "MAX_BITMAP_NEEDS", most_needs):
+        found = index._resources.score(clauses, bonuses, region_id, limit, bitmaps)
+    assert found == one_by_one(index, query_words, bonuses, region_id, limit)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    added=st.lists(
+        st.tuples(st.sets(st.integers(0, 200), max_size=150), st.integers(0, 40)), max_size=8
+    )
+)
+def test_bit_sliced_counts_are_the_sums(added: list[tuple[set[int], int]]) -> None:
+    """Adding whole numbers to bit-sliced counts gives each position the sum of its values."""
+    counts: list[int] = []
+    expected = dict.fromkeys(range(201), 0)
+    for positions, value in added:
+        search._add_to_counts(counts, search._bitmap(positions, 201), value)
+        for position in positions:
+            expected[position] += value
+    found = {p: sum((plane >> p & 1) << i for i, plane in enumerate(counts)) for p in expected}
+    assert found == expected
+
+
+@settings(max_examples=100, deadline=None)
+@given(positions=st.sets(st.integers(0, 300), max_size=100), count=st.integers(0, 30))
+def test_the_lowest_positions_of_a_bitmap(positions: set[int], count: int) -> None:
+    assert search._lowest(search._bitmap(positions, 301), count) == sorted(positions)[:count]
 
 
 def test_words_found_in_the_same_places_are_scored_once_over(areas_catalog: Catalog) -> None:
@@ -210,84 +256,12 @@ def test_need_bonuses_alone_rank_by_how_many_needs_then_position(
     need_ids = sorted(areas_catalog.content.needs)
     for _ in range(20):
         bonuses = [(n, rng.choice(BONUSES)) for n in rng.sample(need_ids, rng.randint(1, 9))]
-        found = index._resources.score([], bonuses, None, 25)
+        found = index._resources.score([], bonuses, None, 25, index._bitmaps)
         assert found == one_by_one(index, [], bonuses, None, 25)
 
 
-def test_places_with_full_marks_are_taken_without_scoring_the_rest(areas_catalog: Catalog) -> None:
-    """When enough places score the most any place can, they are the answer, by position."""
-    index = areas_catalog.index
-    resources = index._resources
-    query_words = words("ถุงยางอนามัย")
-    everything = (0, len(resources.resources))
-    full = resources._full_marks(
-        index._clauses(query_words), [("condoms", 14.0)], everything, 0.0, 5
-    )
-    assert full is not None
-    assert full == one_by_one(index, query_words, [("condoms", 14.0)], None, 5)
-
-
-@settings(max_examples=300, deadline=None)
-@given(
-    lists=st.lists(
-        st.tuples(st.sets(st.integers(0, 300), max_size=250), st.booleans()),
-        min_size=1,
-        max_size=5,
-    ),
-    limit=st.integers(1, 40),
-)
-def test_the_first_places_in_every_list_are_those_of_the_intersection(
-    lists: list[tuple[set[int], bool]], limit: int
-) -> None:
-    """Walking the shortest list gives what intersecting them all and sorting gives."""
-    given_lists = [
-        (tuple(sorted(positions)), frozenset(positions) if with_set else None)
-        for positions, with_set in lists
-    ]
-    common = sorted(set.intersection(*(positions for positions, _with_set in lists)))
-    expected = common[:limit] if len(common) >= limit else None
-    assert search._first_common(given_lists, limit) == expected
-
-
-def combinations_one_by_one(
-    runs: list[list[tuple[float, tuple[int, ...]]]], bonuses: list[float], floor: float
-) -> list[tuple[float, tuple[int, ...], int]]:
-    """Each combination of runs and needs with its score, as the levels first made them."""
-    totals = []
-    for picked in itertools.product(*(range(-1, len(word_runs)) for word_runs in runs)):
-        text = floor
-        for at, word_runs in zip(picked, runs, strict=True):
-            if at >= 0:
-                text += word_runs[at][0]
-        for mask in range(1 << len(bonuses)):
-            if not floor and mask == 0 and max(picked, default=-1) < 0:
-                continue
-            total = text
-            for bit, bonus in enumerate(bonuses):
-                if mask >> bit & 1:
-                    total += bonus
-            totals.append((total, picked, mask))
-    return totals
-
-
-@settings(max_examples=200, deadline=None)
-@given(
-    values=st.lists(st.lists(st.sampled_from((1.0, 2.0, 3.0, 4.5)), max_size=3), max_size=4),
-    bonuses=st.lists(st.sampled_from(BONUSES), max_size=3),
-    floor=st.sampled_from((0.0, 2.0)),
-)
-def test_combinations_are_those_of_adding_up_each(
-    values: list[list[float]], bonuses: list[float], floor: float
-) -> None:
-    """The levels' combinations, their order and their scores (the same floats)."""
-    runs = [[(value, (0,)) for value in word] for word in values]
-    needs = [(frozenset[int](), bonus) for bonus in bonuses]
-    expected = combinations_one_by_one(runs, bonuses, floor)
-    assert search._combinations(runs, needs, floor) == expected
-
-
 def test_field_weights_are_whole_numbers() -> None:
-    """Merged words, floors and full marks rely on sums of weights being exact in any order."""
+    """Merged words, floors and bitmaps rely on sums of weights being exact in any order."""
     weights = (
         search.NAME_WEIGHT,
         search.ORGANIZATION_WEIGHT,

@@ -18,7 +18,7 @@ import operator
 import sys
 from array import array
 from collections import defaultdict
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -58,17 +58,16 @@ MAX_PREFIX_TERMS = 24
 COMMON_TERM_SHARE, COMMON_TERM_MIN = 0.25, 50
 # Up to this many matched needs, places matched by needs alone are found by combination.
 MAX_NEED_COMBINATIONS_FROM = 6
-# An exact search is answered level by level (see `_levels`) when its words' runs and needs
-# make at most this many combinations, and the best places are among the first this many.
-MAX_LEVEL_COMBINATIONS, MAX_LEVELS_LOOKED_AT = 512, 24
-# Levels are worth making only with at least this many postings (and need members) per
-# combination; with fewer, adding them up place by place is cheaper.
-MIN_POSTINGS_PER_LEVEL = 32
-# Places with full marks are looked for among the first this many times `limit` places of the
-# list walked (a word's best run, or a need's places) before the rest of it.
-WALK_FACTOR = 4
-# About what finding a place in a run by bisection costs, next to looking it up in a set.
-BISECT_COST = 6
+# Runs of at least this many positions keep a bitmap (see `_Bitmaps`); shorter ones are made
+# into one when a search needs it.
+MIN_BITMAP_RUN = 64
+# Searches pointing at up to this many needs may be answered from bitmaps (each need more
+# doubles the groups of places to look through).
+MAX_BITMAP_NEEDS = 8
+# Reading positions out of bitmaps: which bits each byte has set, and a table making every
+# byte that is not zero a 1.
+_BITS_OF_BYTE = tuple(tuple(bit for bit in range(8) if byte >> bit & 1) for byte in range(256))
+_NOT_ZERO = bytes([0, *[1] * 255])
 
 
 @functools.cache
@@ -182,7 +181,7 @@ class _Clause:
     # For a term found exactly in every place of an area (or of all areas, None) with one
     # weight ("spanish" when every place speaks it): that weight.
     everywhere: Mapping[str | None, float] = field(default_factory=dict)
-    term: str | None = None  # the term, for a word matched exactly
+    terms: tuple[str, ...] = ()  # the terms matched, in the order of `matched`
 
 
 def _exact(clause: _Clause) -> bool:
@@ -295,11 +294,11 @@ class _ResourceIndex:
     resources: tuple[Resource, ...]
     areas: dict[str, tuple[int, int]]
     postings: dict[str, Postings]
-    # Per area (None: all areas), the positions of the resources offering each need.
-    need_sets: dict[str | None, dict[str, frozenset[int]]]
+    # The positions of the resources offering each need, in every area.
+    need_sets: dict[str, frozenset[int]]
     # Terms found in every place of an area (None: of all areas), all with one weight.
     everywhere: dict[str, dict[str | None, float]]
-    # The positions of the resources offering each need, in order: full marks walk them.
+    # The same positions in order: an area's are a slice of them.
     need_order: dict[str, tuple[int, ...]]
 
     @classmethod
@@ -314,14 +313,7 @@ class _ResourceIndex:
         for position, resource in enumerate(resources):
             for need_id in resource.needs:
                 by_need[need_id].add(position)
-        need_sets: dict[str | None, dict[str, frozenset[int]]] = {
-            None: {need_id: frozenset(ids) for need_id, ids in by_need.items()}
-        }
-        for region_id, (start, end) in areas.items():
-            need_sets[region_id] = {
-                need_id: frozenset(i for i in ids if start <= i < end)
-                for need_id, ids in by_need.items()
-            }
+        need_sets = {need_id: frozenset(ids) for need_id, ids in by_need.items()}
         need_order = {need_id: tuple(sorted(ids)) for need_id, ids in by_need.items()}
         return cls(tuple(resources), areas, kept, need_sets, _everywhere(kept, areas), need_order)
 
@@ -331,9 +323,11 @@ class _ResourceIndex:
         bonuses: list[tuple[str, float]],
         region_id: str | None,
         limit: int,
+        bitmaps: _Bitmaps,
     ) -> list[tuple[float, Resource]]:
         """The best `limit` resources (in `region_id`, or in all areas) for the query's words
-        (`clauses`) and the needs it points at (`bonuses`: what each need adds)."""
+        (`clauses`) and the needs it points at (`bonuses`: what each need adds): from the
+        index's `bitmaps` when they can answer, else by scoring each place matched."""
         if region_id is None:
             span = (0, len(self.resources))
         elif region_id in self.areas:
@@ -343,24 +337,12 @@ class _ResourceIndex:
         if limit < 1:
             return []
         clauses, floor = _floor(clauses, region_id)
-        need_sets = self.need_sets[region_id]
-        needs = [(need_sets.get(need_id, frozenset()), bonus) for need_id, bonus in bonuses]
-        full = self._full_marks(clauses, bonuses, span, floor, limit)
-        if full is not None:
-            return full
-        if all(map(_exact, clauses)):
-            everything = len(self.resources)
-            runs = [
-                [
-                    (quality * clause.times * weight, positions)
-                    for weight, positions in postings.within(span, everything)
-                ]
-                for clause in clauses
-                for postings, quality in clause.matched
-            ]
-            levels = _levels(runs, needs, span, floor, limit)
-            if levels is not None:
-                return [(score, self.resources[position]) for score, position in levels]
+        if len(bonuses) <= MAX_BITMAP_NEEDS:
+            found = bitmaps.best(clauses, bonuses, span, floor, limit)
+            if found is not None:
+                return [(score, self.resources[position]) for score, position in found]
+        # Sets over all areas: scored places are all in `span`, so looking them up is enough.
+        needs = [(self.need_sets.get(need_id, frozenset()), bonus) for need_id, bonus in bonuses]
         scores = _text_scores(clauses, span, len(self.resources))
         if floor:
             scores = {position: value + floor for position, value in scores.items()}
@@ -372,6 +354,8 @@ class _ResourceIndex:
         ):
             # Places matched by their needs alone (or by words every place has) could still
             # reach the top.
+            if region_id is not None:
+                needs = [(self._need_set(need_id, span), bonus) for need_id, bonus in bonuses]
             alone = _need_only(needs, scores, limit, floor)
             if floor:
                 alone.update(_plain(span, needs, scores, limit, floor))
@@ -380,186 +364,16 @@ class _ResourceIndex:
             best = _best(scores, limit)
         return [(scores[position], self.resources[position]) for position in best]
 
-    def _full_marks(
-        self,
-        clauses: list[_Clause],
-        bonuses: list[tuple[str, float]],
-        span: tuple[int, int],
-        floor: float,
-        limit: int,
-    ) -> list[tuple[float, Resource]] | None:
-        """The answer when at least `limit` places score the most any place can (every word
-        matched at its highest weight, every need offered): the first of them by position,
-        since every other place scores less or ties and comes later. None otherwise.
-
-        Only when every word is matched exactly: the most is then a sum of whole numbers,
-        the same float however it is added up.
-        """
-        terms = [clause.term if _exact(clause) else None for clause in clauses]
-        if None in terms or not (clauses or bonuses):
-            return None
-        most = floor
-        lists: list[tuple[tuple[int, ...], frozenset[int] | None]] = []
-        for clause, term in zip(clauses, terms, strict=True):
-            # A word's best run, in position order (no set is kept per term: they were a
-            # third of the index's memory).
-            weight, positions = self.postings[str(term)].runs[0]
-            most += weight * clause.times
-            lists.append((_cut(positions, span), None))
-        need_sets = self.need_sets[None]
-        for need_id, bonus in bonuses:
-            most += bonus  # in the order of the needs, as each place adds them up
-            members = need_sets.get(need_id, frozenset())
-            lists.append((_cut(self.need_order.get(need_id, ()), span), members))
-        found = _first_common(lists, limit)
-        if found is None:
-            return None
-        return [(most, self.resources[position]) for position in found]
+    def _need_set(self, need_id: str, span: tuple[int, int]) -> frozenset[int]:
+        """The positions in `span` of the resources offering a need, made for the search from
+        its slice of the need's positions (no set is kept per area)."""
+        return frozenset(_cut(self.need_order.get(need_id, ()), span))
 
 
 def _cut(positions: tuple[int, ...], span: tuple[int, int]) -> tuple[int, ...]:
     """The positions (in order) inside `span`."""
     low = bisect.bisect_left(positions, span[0])
     return positions[low : bisect.bisect_left(positions, span[1], low)]
-
-
-def _first_common(
-    lists: list[tuple[tuple[int, ...], frozenset[int] | None]], limit: int
-) -> list[int] | None:
-    """The first `limit` positions in every list, in order; None when there are fewer. Each
-    list is its positions in order, with their set when there is one (a need's).
-
-    One list is walked in order, each position checked against the others (in a set, or by
-    bisection), and the walk stops once `limit` are found: most such searches have many
-    places in common, found in the first few, where intersecting everything would touch
-    thousands of places and sort them. The list walked is the one whose walk checks least.
-    """
-    if min(len(run) for run, _members in lists) < limit:
-        return None
-    costs = [1 if members is not None else BISECT_COST for _run, members in lists]
-    walked_at = min(range(len(lists)), key=lambda at: len(lists[at][0]) * (sum(costs) - costs[at]))
-    walked = lists[walked_at][0]
-    checked = [pair for at, pair in enumerate(lists) if at != walked_at]
-    sets = [members for _run, members in checked if members is not None]
-    others = sorted((run for run, members in checked if members is None), key=len)
-    found: list[int] = []
-    window = limit * WALK_FACTOR
-    for part in (walked[:window], walked[window:]):
-        picked = list(part)
-        for members in sets:
-            picked = [position for position in picked if position in members]
-        for run in others:
-            picked = _in_run(picked, run)
-        found.extend(picked)
-        if len(found) >= limit:
-            return found[:limit]
-    return None
-
-
-def _in_run(positions: list[int], run: tuple[int, ...]) -> list[int]:
-    """The positions (in order) that a run holds: found by bisection when they are few next
-    to it, else through a set of the run."""
-    if BISECT_COST * len(positions) > len(run):
-        members = frozenset(run)
-        return [position for position in positions if position in members]
-    left, right = bisect.bisect_left, bisect.bisect_right
-    # Bisection from both sides differs only where the run holds the position.
-    return [position for position in positions if left(run, position) != right(run, position)]
-
-
-def _levels(
-    runs: list[list[tuple[float, tuple[int, ...]]]],
-    needs: list[tuple[frozenset[int], float]],
-    span: tuple[int, int],
-    floor: float,
-    limit: int,
-) -> list[tuple[float, int]] | None:
-    """The best `limit` places of an exact search, found by set operations instead of adding
-    up every posting; None when that would take too many of them (score place by place then).
-
-    A place's score is fixed by which run of each word it is in (a word's runs are disjoint)
-    and which needs it offers: each such combination, by score, is one intersection of sets.
-    Combinations are taken best first, those of equal score together (their places merged by
-    position), until `limit` places are found. The weights are whole numbers, so each
-    combination's score is the same float as the place's own sum.
-    """
-    combinations = 1 << len(needs)
-    for word_runs in runs:
-        combinations *= len(word_runs) + 1
-    if combinations > MAX_LEVEL_COMBINATIONS:
-        return None
-    postings = sum(len(positions) for word_runs in runs for _value, positions in word_runs)
-    if postings + sum(len(members) for members, _bonus in needs) < (
-        combinations * MIN_POSTINGS_PER_LEVEL
-    ):
-        return None  # few enough places to score one by one, which costs less then
-    totals = _combinations(runs, needs, floor)
-    totals.sort(key=lambda combination: -combination[0])
-    as_sets: dict[int, frozenset[int]] = {}
-
-    def as_set(positions: Collection[int]) -> frozenset[int]:
-        if isinstance(positions, frozenset):
-            return positions
-        if id(positions) not in as_sets:
-            as_sets[id(positions)] = frozenset(positions)
-        return as_sets[id(positions)]
-
-    found: list[tuple[float, int]] = []
-    level: set[int] = set()
-    for looked_at, (total, picked, mask) in enumerate(totals):
-        if looked_at == MAX_LEVELS_LOOKED_AT:
-            return None
-        inside: list[Collection[int]] = []
-        outside: list[Collection[int]] = []
-        for at, word_runs in zip(picked, runs, strict=True):
-            if at >= 0:
-                inside.append(word_runs[at][1])
-            else:
-                outside.extend(positions for _value, positions in word_runs)
-        for bit, (members, _bonus) in enumerate(needs):
-            (inside if mask >> bit & 1 else outside).append(members)
-        if inside:
-            smallest = as_set(min(inside, key=len))
-            group = smallest.intersection(*(as_set(s) for s in inside if s is not smallest))
-            level.update(group.difference(*(as_set(s) for s in outside)))
-        else:  # matched only by words every place has: the first places left will do
-            sets = [as_set(s) for s in outside]
-            plain = (p for p in range(*span) if not any(p in members for members in sets))
-            level.update(itertools.islice(plain, limit - len(found)))
-        if looked_at + 1 == len(totals) or totals[looked_at + 1][0] != total:
-            found.extend((total, position) for position in sorted(level)[: limit - len(found)])
-            level.clear()
-            if len(found) >= limit:
-                break
-    return found
-
-
-def _combinations(
-    runs: list[list[tuple[float, tuple[int, ...]]]],
-    needs: list[tuple[frozenset[int], float]],
-    floor: float,
-) -> list[tuple[float, tuple[int, ...], int]]:
-    """Each combination of a run per word (its index, or -1 for none) and of needs (a mask),
-    with its score, in the order of `itertools.product` over the words, then the masks; not
-    the one matched by nothing (unless there is a floor). Each score is added up as a place's
-    is: the floor, then the words in order, then the needs in order."""
-    texts: list[tuple[float, tuple[int, ...]]] = [(floor, ())]
-    for word_runs in runs:
-        choices = [(-1, 0.0), *((at, value) for at, (value, _p) in enumerate(word_runs))]
-        texts = [
-            (text + value if at >= 0 else text, (*picked, at))
-            for text, picked in texts
-            for at, value in choices
-        ]
-    totals: list[tuple[float, tuple[int, ...], int]] = []
-    for text, picked in texts:
-        sums = [(text, 0)]
-        for bit, (_members, bonus) in enumerate(needs):
-            sums += [(total + bonus, mask | 1 << bit) for total, mask in sums]
-        totals.extend((total, picked, mask) for total, mask in sums)
-    if not floor:
-        del totals[0]  # matched by nothing: not a candidate
-    return totals
 
 
 def _everywhere(
@@ -719,6 +533,201 @@ def _need_only(
     return found
 
 
+def _bitmap(positions: Iterable[int], size: int) -> int:
+    """Positions (below `size`) as one int, bit p set for position p."""
+    bits = bytearray((size + 7) >> 3)
+    for position in positions:
+        bits[position >> 3] |= 1 << (position & 7)
+    return int.from_bytes(bits, "little")
+
+
+def _add_to_counts(counts: list[int], bits: int, value: int) -> None:
+    """Add the whole number `value` to the count of every position in `bits`. The counts are
+    bit-sliced: bit i of a position's count is bit p of `counts[i]`, so adding is a few
+    operations on whole ints (binary addition, carry by carry), not one per position."""
+    counts.extend([0] * (value.bit_length() - len(counts)))
+    at = 0
+    while value:
+        if value & 1:
+            carry, plane = bits, at
+            while carry:
+                if plane == len(counts):
+                    counts.append(carry)
+                    break
+                current = counts[plane]
+                counts[plane] = current ^ carry
+                carry &= current
+                plane += 1
+        value >>= 1
+        at += 1
+
+
+def _lowest(bits: int, count: int) -> list[int]:
+    """The first `count` positions in `bits`, in order: the bits as bytes, each byte that is
+    not zero found in C (`bytes.find` on a copy with every such byte made 1) and read by table,
+    whether the positions are close together or spread over all the bits."""
+    raw = bits.to_bytes((bits.bit_length() + 7) >> 3, "little")
+    find = raw.translate(_NOT_ZERO).find
+    found: list[int] = []
+    at = find(1)
+    while at >= 0 and len(found) < count:
+        start = at << 3
+        found += [start + bit for bit in _BITS_OF_BYTE[raw[at]]]
+        at = find(1, at + 1)
+    return found[:count]
+
+
+@dataclass(frozen=True)
+class _Bitmaps:
+    """Long runs of positions and each need's places as bitmaps (ints, bit p for position p),
+    to answer searches without touching each posting.
+
+    When every match is worth whole numbers or quarters (exact words, typos: not word starts,
+    whose 0.6 makes sums that depend on their order), each place's word score is exact and is
+    counted, in quarters, at once in bit-sliced counts (`_add_to_counts`): a few operations on
+    whole ints per run, however long. Places offering the same matched needs get the same
+    bonuses; within each such group the best counts are found plane by plane, highest first,
+    and only the best places of each are taken out of the bitmaps and given their float
+    scores, added up as `score` adds them.
+    """
+
+    runs: dict[str, tuple[int | None, ...]]  # per term with a long run: each run's bitmap
+    needs: dict[str, int]
+    size: int
+
+    @classmethod
+    def build(cls, index: _ResourceIndex) -> _Bitmaps:
+        """The bitmaps of `index`'s runs of at least `MIN_BITMAP_RUN` positions (one per
+        distinct run) and of its needs' places."""
+        size = len(index.resources)
+        made: dict[int, int] = {}
+        by_postings: dict[int, tuple[int | None, ...]] = {}
+        runs: dict[str, tuple[int | None, ...]] = {}
+        for term, postings in index.postings.items():
+            if id(postings) not in by_postings:
+                if all(len(positions) < MIN_BITMAP_RUN for _w, positions in postings.runs):
+                    continue
+                for _weight, positions in postings.runs:
+                    if len(positions) >= MIN_BITMAP_RUN and id(positions) not in made:
+                        made[id(positions)] = _bitmap(positions, size)
+                by_postings[id(postings)] = tuple(made.get(id(p)) for _w, p in postings.runs)
+            runs[term] = by_postings[id(postings)]
+        needs = {need_id: _bitmap(members, size) for need_id, members in index.need_sets.items()}
+        return cls(runs, needs, size)
+
+    def best(
+        self,
+        clauses: list[_Clause],
+        bonuses: list[tuple[str, float]],
+        span: tuple[int, int],
+        floor: float,
+        limit: int,
+    ) -> list[tuple[float, int]] | None:
+        """The best `limit` positions in `span`, with their scores, for `clauses`, the needs'
+        `bonuses` and the `floor` every place has: what scoring each place gives. None when a
+        match is worth other than quarters."""
+        qualities = [quality for clause in clauses for _postings, quality in clause.matched]
+        if not all((quality * 4).is_integer() for quality in qualities):
+            return None  # (the weights are whole numbers)
+        levels = [level for clause in clauses for level in self._levels(clause, span)]
+        scale = 1 if all(value.is_integer() for value, _bits in levels) else 4
+        counts: list[int] = []
+        matched = 0
+        for value, bits in levels:
+            matched |= bits
+            _add_to_counts(counts, bits, int(value * scale))
+        groups: list[tuple[int, tuple[float, ...]]] = [((1 << (span[1] - span[0])) - 1, ())]
+        for need_id, bonus in bonuses:
+            offering = self._within(self.needs.get(need_id, 0), span)
+            split = []
+            for bits, added in groups:
+                split += [(bits & offering, (*added, bonus)), (bits & ~offering, added)]
+            groups = [(bits, added) for bits, added in split if bits]
+        top = _Top(counts, floor, scale, limit)
+        # Groups with more bonuses first, so that the cut rises early and prunes the rest.
+        for bits, added in sorted(groups, key=lambda group: -sum(group[1])):
+            top.take(bits if added or floor else bits & matched, added)
+        return [(score, span[0] + position) for score, position in top.found]
+
+    def _within(self, bits: int, span: tuple[int, int]) -> int:
+        """The bits of the positions in `span`, counted from its start: in one area, every
+        operation after this one is on ints a tenth as long."""
+        start, end = span
+        if start == 0 and end == self.size:
+            return bits
+        return (bits >> start) & ((1 << (end - start)) - 1)
+
+    def _levels(self, clause: _Clause, span: tuple[int, int]) -> list[tuple[float, int]]:
+        """What a clause adds, and where: disjoint bitmaps of the positions in `span` (from its
+        start), each with its value (for a word matching several terms, each place's best)."""
+        found: list[tuple[float, int]] = []
+        for term, (postings, quality) in zip(clause.terms, clause.matched, strict=True):
+            bitmaps = self.runs.get(term, ())
+            for at, (weight, positions) in enumerate(postings.runs):
+                made = bitmaps[at] if bitmaps else None
+                if made is None:
+                    start = span[0]
+                    bits = _bitmap([p - start for p in _cut(positions, span)], span[1] - start)
+                else:
+                    bits = self._within(made, span)
+                found.append((quality * clause.times * weight, bits))
+        if len(clause.matched) == 1:
+            return found  # one term's runs are disjoint
+        by_value: dict[float, int] = {}
+        for value, bits in found:
+            by_value[value] = by_value.get(value, 0) | bits
+        levels, taken = [], 0
+        for value in sorted(by_value, reverse=True):
+            levels.append((value, by_value[value] & ~taken))
+            taken |= by_value[value]
+        return levels
+
+
+class _Top:
+    """The best places of bit-sliced counts, group by group (see `_Bitmaps`)."""
+
+    def __init__(self, counts: list[int], floor: float, scale: int, limit: int) -> None:
+        self._counts = counts
+        self._floor = floor
+        self._scale = scale  # counts are in 1/scale
+        self._limit = limit
+        self.found: list[tuple[float, int]] = []  # (score, position), best first
+
+    def take(self, bits: int, added: tuple[float, ...]) -> None:
+        """Add the best places of `bits`, places that get the bonuses `added`."""
+        if bits:
+            self._descend(bits, len(self._counts) - 1, 0, added)
+
+    def _score(self, count: int, added: tuple[float, ...]) -> float:
+        score = self._floor + count / self._scale
+        for bonus in added:
+            score += bonus  # in the order of the needs, as each place adds them up
+        return score
+
+    def _beaten(self, score: float) -> bool:
+        return len(self.found) >= self._limit and score < self.found[-1][0]
+
+    def _descend(self, bits: int, plane: int, count: int, added: tuple[float, ...]) -> None:
+        """Take the places of `bits` (whose counts agree with `count` above `plane`) with the
+        highest counts first, until none left could make the cut."""
+        if self._beaten(self._score(count | ((1 << (plane + 1)) - 1), added)):
+            return
+        if plane >= 0:
+            high = bits & self._counts[plane]
+            if high:
+                self._descend(high, plane - 1, count | 1 << plane, added)
+            if high != bits:
+                self._descend(bits ^ high, plane - 1, count, added)
+            return
+        score = self._score(count, added)
+        ahead = sum(1 for better, _position in self.found if better > score)
+        resort = ahead < len(self.found)  # else the new places, in order, come last
+        self.found += [(score, p) for p in _lowest(bits, self._limit - ahead)]
+        if resort:
+            self.found.sort(key=lambda pair: (-pair[0], pair[1]))
+            del self.found[self._limit :]
+
+
 NOT_NAMED, PARTLY_NAMED, FULLY_NAMED = 0, 1, 2
 
 
@@ -783,6 +792,7 @@ class SearchIndex:
         # Listings repeat texts and phrases: each distinct one is split into words once.
         memo = LoadWords()
         self._resources = _ResourceIndex.build(by_region, content.locales, memo)
+        self._bitmaps = _Bitmaps.build(self._resources)
         self._resource_words = _Vocabulary(self._resources.postings)
         # Names repeat words and whole names across listings and languages: each distinct
         # one is kept once (and pickled once in the compiled cache).
@@ -904,7 +914,7 @@ class SearchIndex:
         """The best `limit` resources by text and needs, each marked with how far it is named."""
         clauses = self._clauses(query_words)
         bonuses = [(need_id, score * NEED_WEIGHT) for need_id, score in need_scores.items()]
-        scored = self._resources.score(clauses, bonuses, region_id, limit)
+        scored = self._resources.score(clauses, bonuses, region_id, limit, self._bitmaps)
         forms = [self._name_forms(word) for word in query_words]
         name_words = self._name_vocabulary.terms
         if any(form.isdisjoint(name_words) for form in forms):
@@ -935,9 +945,9 @@ class SearchIndex:
                 clauses[at] = replace(clauses[at], times=clauses[at].times + 1)
                 continue
             clauses.append(
-                _Clause(matched, everywhere=self._resources.everywhere.get(word, {}), term=word)
+                _Clause(matched, everywhere=self._resources.everywhere.get(word, {}), terms=(word,))
                 if word in matches
-                else _Clause(matched)
+                else _Clause(matched, terms=tuple(matches))
             )
             if _exact(clauses[-1]) and len(exact_at) == len(clauses) - 1:
                 exact_at[id(matched[0][0])] = len(clauses) - 1
@@ -1062,10 +1072,7 @@ def _packed_resource_index(index: _ResourceIndex) -> tuple[Any, ...]:
                 )
             )
         terms[term] = postings[id(found)]
-    need_sets = {
-        area: {need_id: _packed(members) for need_id, members in sets.items()}
-        for area, sets in index.need_sets.items()
-    }
+    need_sets = {need_id: _packed(members) for need_id, members in index.need_sets.items()}
     return _unpacked_resource_index, (
         index.resources,
         index.areas,
@@ -1098,7 +1105,7 @@ def _unpacked_resource_index(
     packed_runs: tuple[bytes, ...],
     weighted: tuple[tuple[tuple[float, int], ...], ...],
     terms: dict[str, int],
-    need_sets: dict[str | None, dict[str, bytes]],
+    need_sets: dict[str, bytes],
     everywhere: dict[str, dict[str | None, float]],
     need_order: dict[str, bytes],
 ) -> _ResourceIndex:
@@ -1112,12 +1119,7 @@ def _unpacked_resource_index(
         resources,
         areas,
         {term: postings[number] for term, number in terms.items()},
-        {
-            area: {
-                need_id: frozenset(map(at, array("I", packed))) for need_id, packed in sets.items()
-            }
-            for area, sets in need_sets.items()
-        },
+        {need_id: frozenset(map(at, array("I", packed))) for need_id, packed in need_sets.items()},
         everywhere,
         {need_id: tuple(map(at, array("I", packed))) for need_id, packed in need_order.items()},
     )
