@@ -792,19 +792,7 @@ class SearchIndex:
         memo = LoadWords()
         self._resources = _ResourceIndex.build(by_region, content.locales, memo)
         self._resource_words = _Vocabulary(self._resources.postings)
-        # Names repeat words and whole names across listings and languages: each distinct
-        # one is kept once (and pickled once in the compiled cache).
-        distinct: dict[tuple[str, ...], tuple[str, ...]] = {}
-        self._name_words = {
-            r.id: tuple(
-                distinct.setdefault(name_words, name_words)
-                for name_words in (
-                    tuple(sys.intern(word) for word in memo.words(name))
-                    for name in r.name.all_values()
-                )
-            )
-            for r in content.resources.values()
-        }
+        self._name_words = _name_words(content.resources.values(), memo)
         memo.forget()
         self._name_vocabulary = _Vocabulary(
             word for names in self._name_words.values() for name in names for word in name
@@ -1033,6 +1021,25 @@ class SearchIndex:
     @staticmethod
     def _in_region(hood: Neighbourhood, region_id: str | None) -> bool:
         return region_id is None or hood.region_id == region_id
+
+
+def _name_words(
+    resources: Iterable[Resource], memo: LoadWords
+) -> dict[str, tuple[tuple[str, ...], ...]]:
+    """Each listing's names as words, by listing id. Names repeat words and whole names across
+    listings and languages: each distinct one is kept once (and pickled once in the compiled
+    cache), and each distinct name is split into words once (3,985 of 10,000 at 10,000)."""
+    distinct: dict[tuple[str, ...], tuple[str, ...]] = {}
+    by_name: dict[str, tuple[str, ...]] = {}
+
+    def words_of(name: str) -> tuple[str, ...]:
+        found = by_name.get(name)
+        if found is None:
+            found = tuple(map(sys.intern, memo.words(name)))
+            found = by_name[name] = distinct.setdefault(found, found)
+        return found
+
+    return {r.id: tuple(map(words_of, r.name.all_values())) for r in resources}
 
 
 def _word_scores(
