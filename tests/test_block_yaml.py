@@ -16,7 +16,14 @@ from hypothesis import strategies as st
 
 from bot.domain.block_yaml import read_block_yaml
 from bot.domain.problems import Problems
-from bot.domain.strict_yaml import MappingNode, Node, ScalarNode, _compose, parse_yaml
+from bot.domain.strict_yaml import (
+    MappingNode,
+    Node,
+    ScalarNode,
+    SequenceNode,
+    _compose,
+    parse_yaml,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -218,6 +225,7 @@ LINES = st.one_of(
 @example("a: {latitude: 37.8, longitude: -122.2}  # where\n")
 @example("a: b\n   # deeper comment\nc: d\n")
 @example("yes: no\n1: 2\nid: x\nid: y\n")
+@example("- c: {a: 1, b: 'x'}\n  n: [a, 'b']\n- c: {a: 1, b: 'x'}\n  n: [a, 'b']\n")
 def test_documents_read_as_libyaml_reads_them(text: str) -> None:
     check_same_as_libyaml(text)
 
@@ -234,6 +242,22 @@ def test_documents_read_as_libyaml_reads_them(text: str) -> None:
 @example(["a: &x b", "c: *x"], "\n")
 def test_any_lines_read_as_libyaml_reads_them(lines: list[str], end: str) -> None:
     check_same_as_libyaml("\n".join(lines) + end)
+
+
+def test_a_flow_line_taken_apart_once_still_gets_nodes_of_its_own() -> None:
+    """Equal flow lines share what they hold (taken apart once), never their nodes: each line's
+    nodes carry its own line number, and changing one tree leaves the other alone."""
+    tree = read_block_yaml("- [a, 'b']\n- [a, 'b']\n- {k: v}\n- {k: v}\n")
+    assert isinstance(tree, SequenceNode)
+    first, second, third, fourth = tree.value
+    assert isinstance(first, SequenceNode) and isinstance(second, SequenceNode)
+    assert isinstance(third, MappingNode) and isinstance(fourth, MappingNode)
+    assert [(n.value, n.line) for n in (*first.value, *second.value)] == [
+        ("a", 1), ("b", 1), ("a", 2), ("b", 2)
+    ]  # fmt: skip
+    assert not {id(n) for n in first.value} & {id(n) for n in second.value}
+    assert first.value is not second.value and third.value is not fourth.value
+    assert [(k.line, v.line) for k, v in (*third.value, *fourth.value)] == [(3, 3), (4, 4)]
 
 
 def test_the_subset_is_what_content_files_use() -> None:

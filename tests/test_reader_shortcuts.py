@@ -4,7 +4,7 @@ nothing: a value either takes the shortcut with the checks' own result, or goes 
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 
 from hypothesis import example, given
 from hypothesis import strategies as st
@@ -111,12 +111,18 @@ def mappings() -> st.SearchStrategy[Node]:
     return mapping_nodes(keys(["id", "name", "nme", "", "url"]), SCALARS, SCALARS, 6)
 
 
-@given(mappings(), st.sampled_from([("id", "name"), ("id",), ()]))
-def test_mapping_reads_and_reports_as_before(node: Node, required: tuple[str, ...]) -> None:
+@given(
+    mappings(), st.sampled_from([("id", "name"), ("id",), ()]), st.sampled_from([tuple, frozenset])
+)
+def test_mapping_reads_and_reports_as_before(
+    node: Node, required: tuple[str, ...], kind: Callable[[tuple[str, ...]], Collection[str]]
+) -> None:
+    """Also with the field names as a set (as the listing reader gives them): the same hints
+    and the same list of allowed names."""
     fields = ("id", "name", "url")
     before, after = Problems(), Problems()
     expected = oracle_mapping(NodeReader("f.yaml", before), node, "w", fields, required)
-    assert NodeReader("f.yaml", after).mapping(node, "w", fields, required) == expected
+    assert NodeReader("f.yaml", after).mapping(node, "w", kind(fields), required) == expected
     assert after.items == before.items
 
 

@@ -329,3 +329,18 @@ def test_postings_are_built_as_before(
     expected = gathered_as_before(by_region, content.locales)
     assert list(built) == list(expected)
     assert {term: postings.runs for term, postings in built.items()} == expected
+
+
+def test_name_words_are_each_name_split_and_shared_as_before(areas_catalog: Catalog) -> None:
+    """Each listing's names as words, as the index made them before it split each distinct
+    name once: the same words, and equal word tuples one object (as the compiled cache
+    relies on to write each once)."""
+    resources = areas_catalog.content.resources.values()
+    built = search._name_words(resources, search.LoadWords())
+    expected = {r.id: tuple(tuple(words(n)) for n in r.name.all_values()) for r in resources}
+    assert built == expected
+    shared: dict[tuple[str, ...], tuple[str, ...]] = {}
+    for names in built.values():
+        for name in names:
+            assert shared.setdefault(name, name) is name
+            assert all(sys.intern(word) is word for word in name)

@@ -46,9 +46,12 @@ _PAIR = re.compile(rf"({_KEY}): +(?:{_FLOW_ITEM})")
 # Characters that start something other than plain text: decline them all.
 _INDICATORS = frozenset("-?:,[]{}#&*!|>'\"%@`")
 _B = TypeVar("_B", MappingNode, SequenceNode)
+# A one-line flow list (True) or mapping (False) taken apart: the texts and types of its items,
+# or of its keys and values in turn.
+_Flow = tuple[bool, tuple[tuple[str, str], ...]]
 # A line taken apart: indentation, width of its dash and spaces (0 without), its key (text and
-# type), and its value: a text and its type, or a flow list or mapping still to read.
-_Shape = tuple[int, int, tuple[str, str] | None, tuple[str, str] | None, str | None]
+# type), and its value: a text and its type, or a flow list or mapping.
+_Shape = tuple[int, int, tuple[str, str] | None, tuple[str, str] | None, _Flow | None]
 
 
 class _Unsupported(Exception):
@@ -98,7 +101,7 @@ class _Reader:
             if text is not None:
                 value: Node | None = ScalarNode(text[0], text[1], number)
             elif flow is not None:
-                value = self._flow(flow, number)
+                value = _flow_node(flow, number)
             else:
                 value = None
             if dash == 0:
@@ -146,7 +149,7 @@ class _Reader:
         if double is not None or single is not None:
             text = (double if double is not None else single, STR)
         elif rest is not None and rest[0] in "[{":
-            flow = rest
+            flow = self._flow(rest)
         elif rest is not None and rest[0] != "#":
             text = self._known(_plain_text(rest))
         known_key = None if key is None else self._known(key)
@@ -185,31 +188,27 @@ class _Reader:
             self.top.value.append((self.waiting, self._plain("", self.waiting.line)))
         self.waiting = None
 
-    def _flow(self, text: str, number: int) -> Node:
-        """A one-line flow list or mapping."""
+    def _flow(self, text: str) -> _Flow:
+        """A one-line flow list or mapping, taken apart once per distinct line (its nodes are
+        made for each line it is on, by `_flow_node`)."""
         if text[0] == "[":
             match = _FLOW_LIST.match(text)
             if match is None:
                 raise _Unsupported
-            items = SequenceNode(number)
-            items.value = [self._item(m, 1, number) for m in _ITEM.finditer(match[1] or "")]
-            return items
+            return True, tuple(self._item(m, 1) for m in _ITEM.finditer(match[1] or ""))
         match = _FLOW_MAP.match(text)
         if match is None:
             raise _Unsupported
-        pairs = MappingNode(number)
-        pairs.value = [
-            (self._plain(m[1], number), self._item(m, 2, number))
-            for m in _PAIR.finditer(match[1] or "")
-        ]
-        return pairs
+        pairs = _PAIR.finditer(match[1] or "")
+        return False, tuple(part for m in pairs for part in (self._known(m[1]), self._item(m, 2)))
 
-    def _item(self, match: re.Match[str], first: int, number: int) -> ScalarNode:
-        """A flow item from `match`'s groups `first` (double-quoted) to `first + 2` (plain)."""
+    def _item(self, match: re.Match[str], first: int) -> tuple[str, str]:
+        """A flow item's text and type from `match`'s groups `first` (double-quoted) to
+        `first + 2` (plain)."""
         if match[first + 2] is not None:
-            return self._plain(match[first + 2], number)
+            return self._known(match[first + 2])
         quoted = match[first] if match[first] is not None else match[first + 1]
-        return ScalarNode(quoted, STR, number)
+        return quoted, STR
 
     def _plain(self, text: str, number: int) -> ScalarNode:
         known = self._known(text)
@@ -222,6 +221,19 @@ class _Reader:
             tag = RESOLVER.resolve(yaml.ScalarNode, text, (True, False))
             known = self.plain[text] = (text, tag)
         return known
+
+
+def _flow_node(flow: _Flow, number: int) -> Node:
+    """The nodes of a flow list or mapping taken apart by `_Reader._flow`, on line `number`."""
+    is_list, parts = flow
+    nodes: list[Node] = [ScalarNode(text, tag, number) for text, tag in parts]
+    if is_list:
+        items = SequenceNode(number)
+        items.value = nodes
+        return items
+    pairs = MappingNode(number)
+    pairs.value = list(zip(nodes[::2], nodes[1::2], strict=True))
+    return pairs
 
 
 def _plain_text(text: str) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import operator
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -58,6 +59,10 @@ _ACCESS_FIELDS = tuple(Access.__dataclass_fields__)
 _ACCESS_KINDS = {name: type(getattr(Access(), name)) for name in _ACCESS_FIELDS}
 _ADDRESS_PARTS = ("address_1", "address_2", "city", "state_province", "postal_code")
 _LOCATION_FIELDS = (*_ADDRESS_PARTS, "latitude", "longitude")
+# The same names as sets, for `NodeReader.mapping` to check each key against in one look-up.
+_FIELD_SET, _ACCESS_SET, _LOCATION_SET, _REQUIRED_SET = map(
+    frozenset, (FIELDS, _ACCESS_FIELDS, _LOCATION_FIELDS, REQUIRED)
+)
 
 
 class Read(NamedTuple, Generic[T]):
@@ -69,6 +74,7 @@ class Read(NamedTuple, Generic[T]):
 
 
 INVALID: Read[Any] = Read(None, ok=False)
+_VALUE, _OK = operator.itemgetter(0), operator.itemgetter(1)
 
 
 @dataclass(frozen=True)
@@ -146,15 +152,15 @@ def read_listing(
     around: Surroundings,
 ) -> Resource | None:
     """One listing, or None after recording why it cannot be used."""
-    fields = reader.mapping(node, where, FIELDS, REQUIRED)
+    fields = reader.mapping(node, where, _FIELD_SET, REQUIRED)
     if fields is None:
         return None
     label = listing_label(reader, fields, where)
     listing = Listing(ctx, reader, node, fields, label, frame, around)
-    reads = {name: read(listing) for name, read in _READERS.items()}
-    if not all(r.ok for r in reads.values()) or not set(REQUIRED) <= fields.keys():
+    reads = [read(listing) for read in _READERS.values()]
+    if not all(map(_OK, reads)) or not fields.keys() >= _REQUIRED_SET:
         return None
-    values = {name: r.value for name, r in reads.items()}
+    values = dict(zip(_READERS, map(_VALUE, reads), strict=True))
     resource = Resource(region_id=frame.id, sample=frame.sample, **values)
     _warn_unreachable(listing, resource)
     return resource
@@ -331,7 +337,7 @@ def _looks_swapped(fields: dict[str, Node]) -> bool:
 def _location(listing: Listing, item: Node, at: str) -> Location | None:
     required = ("address_1", "city", "latitude", "longitude")
     reader = listing.reader
-    loc = reader.mapping(item, at, _LOCATION_FIELDS, required)
+    loc = reader.mapping(item, at, _LOCATION_SET, required)
     if loc is None or not set(required) <= loc.keys():
         return None
     parts = {name: reader.text(loc[name], f"{at}.{name}") for name in _ADDRESS_PARTS if name in loc}
@@ -484,7 +490,7 @@ def _access(listing: Listing) -> Read[Access]:
         )
         return Read(Access())
     at = f"{listing.where}.access"
-    facts = listing.reader.mapping(listing.fields["access"], at, _ACCESS_FIELDS)
+    facts = listing.reader.mapping(listing.fields["access"], at, _ACCESS_SET)
     if facts is None:
         return INVALID
     values = {

@@ -37,8 +37,10 @@ class Coverage:
     def record(self, file: str, line: int, locales: tuple[str, ...], values: dict) -> None:
         """Count one text and note the locales it is missing in."""
         self.total += 1
-        if all(map(values.get, locales)):  # the usual text, in every locale: counted in C
-            self.present.update(locales)
+        if all(map(values.get, locales)):  # the usual text, in every locale
+            present = self.present
+            for locale in locales:  # `Counter.update` costs three times as much
+                present[locale] += 1
             return
         for locale in locales:
             if values.get(locale):
@@ -219,10 +221,9 @@ class LoadContext:
             )
             return None
         written_once = isinstance(node, ScalarNode)
-        texts = dict(values)
         if not (proper_name and written_once):
-            self.coverage.record(reader.file, node_line(node), self.locales, texts)
-        return LocalizedText(texts, default_locale, proper_name and written_once)
+            self.coverage.record(reader.file, node_line(node), self.locales, values)
+        return LocalizedText(values, default_locale, proper_name and written_once)
 
     def known_locale(self, reader: NodeReader, node: Node, where: str) -> str | None:
         """A locale listed in settings.yaml."""

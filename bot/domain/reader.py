@@ -6,7 +6,7 @@ import datetime as dt
 import difflib
 import functools
 import re
-from collections.abc import Collection, Mapping
+from collections.abc import Collection
 from enum import StrEnum
 from typing import TypeVar
 
@@ -214,7 +214,7 @@ class NodeReader:
 
     def localized(
         self, node: Node, where: str, locales: Collection[str], default_locale: str
-    ) -> Mapping[str, str] | None:
+    ) -> dict[str, str] | None:
         """Text as a plain string (in `default_locale`) or a map of locale to string."""
         if isinstance(node, ScalarNode):
             value = self.text(node, where)
@@ -257,10 +257,10 @@ def _good_texts(node: Node, locales: Collection[str]) -> dict[str, str] | None:
     for key, value in node.value:
         if not isinstance(key, ScalarNode) or key.value not in locales or key.value in found:
             return None
-        text = _good_text(value)
-        if text is None:
+        # `_good_text`, inline: this runs for every translation of every listing.
+        if not (isinstance(value, ScalarNode) and value.tag == _STR and value.value.strip()):
             return None
-        found[key.value] = text
+        found[key.value] = value.value
     return found
 
 
