@@ -538,6 +538,20 @@ def test_swapped_coordinates_out_of_range_say_so(content_copy: Path) -> None:
     find(problems(content_copy), path, line, "(p1).locations[0].latitude", "look swapped")
 
 
+@pytest.mark.parametrize("latitude", ["[37.8, -122.2]", "{a: 1}", "[]"])
+def test_coordinates_that_are_not_numbers_are_a_problem_not_a_crash(
+    content_copy: Path, latitude: str
+) -> None:
+    extra = (
+        '    locations:\n      - address_1: "1 Main St"\n        city: Testville\n'
+        f"        latitude: {latitude}\n        longitude: 37.801\n"
+    )
+    text = region_text(listings=listing("p1", "second-mid", extra))
+    path = write(content_copy, "regions/second.yaml", text)
+    line = line_of(text, "latitude: ", after="id: p1")
+    find(problems(content_copy), path, line, "(p1).locations[0].latitude", "is not a number")
+
+
 # --- new-region ------------------------------------------------------------------------------
 
 

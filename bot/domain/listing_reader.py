@@ -329,7 +329,7 @@ def _looks_swapped(fields: dict[str, Node]) -> bool:
     try:
         latitude = float(getattr(fields["latitude"], "value", ""))
         longitude = float(getattr(fields["longitude"], "value", ""))
-    except ValueError:
+    except (TypeError, ValueError):  # a list or mapping: the number check says what is wrong
         return False
     return abs(latitude) > 90 and abs(latitude) <= 180 and abs(longitude) <= 90
 
