@@ -203,10 +203,11 @@ def _half_sin_squared(angle: float) -> float:
 
 
 class Distances:
-    """The places of a neighbourhood's region, nearest its centre first, worked out once per
-    catalogue the first time a list asks: nearby and open-now lists measure from the same few
-    centres, and a region may hold a thousand places. Filtering the whole order keeps it: the
-    order is total (distance, then id)."""
+    """Distances over one catalogue, each prepared the first time it is asked for: a
+    neighbourhood region's places nearest its centre (nearby and open-now lists measure from
+    the same few centres; the order is total, distance then id, so filtering keeps it), the
+    neighbourhood nearest a shared location, and the places closest to one (a grid per area
+    and need)."""
 
     def __init__(self, content: Content) -> None:
         self._content = content
