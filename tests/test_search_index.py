@@ -85,6 +85,17 @@ def one_by_one(
     return [(scores[position], resources.resources[position]) for position in ranked]
 
 
+def case(
+    catalog: Catalog, needs: list[tuple[int, float]], area: int
+) -> tuple[list[tuple[str, float]], str | None]:
+    """The need bonuses and the area (None: all areas; "nowhere": an unknown one) a drawn
+    search case stands for."""
+    need_ids = sorted(catalog.content.needs)
+    bonuses = list({need_ids[i % len(need_ids)]: bonus for i, bonus in needs}.items())
+    regions = sorted(catalog.content.regions)
+    return bonuses, None if area < 0 else regions[area] if area < len(regions) else "nowhere"
+
+
 @settings(max_examples=80, deadline=None)
 @given(
     typed=st.lists(st.sampled_from(TYPED), max_size=6),
@@ -100,10 +111,7 @@ def test_the_index_ranks_exactly_as_scoring_each_place(
     limit: int,
 ) -> None:
     index = areas_catalog.index
-    need_ids = sorted(areas_catalog.content.needs)
-    bonuses = list({need_ids[i % len(need_ids)]: bonus for i, bonus in needs}.items())
-    regions = sorted(areas_catalog.content.regions)
-    region_id = None if area < 0 else regions[area] if area < len(regions) else "nowhere"
+    bonuses, region_id = case(areas_catalog, needs, area)
     query_words = words(" ".join(typed))
     clauses = index._clauses(query_words)
     found = index._resources.score(clauses, bonuses, region_id, limit, index._bitmaps)
@@ -141,10 +149,7 @@ def test_bitmaps_rank_exactly_as_scoring_each_place(
     index = areas_catalog.index
     with mock.patch.object(search, "MIN_BITMAP_RUN", min_run):
         bitmaps = search._Bitmaps.build(index._resources)
-    need_ids = sorted(areas_catalog.content.needs)
-    bonuses = list({need_ids[i % len(need_ids)]: bonus for i, bonus in needs}.items())
-    regions = sorted(areas_catalog.content.regions)
-    region_id = None if area < 0 else regions[area] if area < len(regions) else "nowhere"
+    bonuses, region_id = case(areas_catalog, needs, area)
     query_words = words(" ".join(typed))
     clauses = index._clauses(query_words)
     with mock.patch.object(search, "MAX_BITMAP_NEEDS", most_needs):
