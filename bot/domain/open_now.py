@@ -31,6 +31,8 @@ COMMUNITY_LED = frozenset({Community.SEX_WORKER_LED, Community.PEER_RUN})
 KEPT_MINUTES = 2
 _MINUTE = dt.timedelta(minutes=1)
 _FAR = dt.datetime.max.replace(tzinfo=dt.UTC)
+# Read once: an enum member read through its class costs about 0.1 µs in CPython 3.11.
+_OPEN = OpenState.OPEN
 # Every need of a region: the list key for "all places", which no need id can be.
 ALL_NEEDS = ""
 
@@ -43,7 +45,7 @@ def _timely_key(resource: Resource, status: HoursStatus | None) -> TimelyKey:
     if status is None:
         rank, opens = 2, _FAR
     else:
-        rank = 0 if status.state is OpenState.OPEN else 1
+        rank = 0 if status.state is _OPEN else 1
         opens = _FAR if rank == 0 or status.next_change is None else status.next_change
     return rank, hard_barrier(resource), soft_barrier(resource), opens
 
@@ -149,7 +151,7 @@ class MinuteStatuses:
         known = self._open.get(hours)
         if known is None:
             status = self.status(resource, now)
-            known = status is not None and status.state is OpenState.OPEN
+            known = status is not None and status.state is _OPEN
             if status is not None and not self._changes_within(status):
                 self._open[hours] = known
         return known
