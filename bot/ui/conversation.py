@@ -143,9 +143,7 @@ class Conversation:
     # card bodies shared by every screen (a new catalog, through `replace`, starts empty
     # ones). See `drawn`.
     _drawn: Memo[Screen] = field(default_factory=Memo, init=False, repr=False, compare=False)
-    _lines: Memo[tuple[str, str]] = field(
-        default_factory=Memo, init=False, repr=False, compare=False
-    )
+    _lines: Memo[str] = field(default_factory=Memo, init=False, repr=False, compare=False)
     _cards: Memo[tuple[str, ...]] = field(
         default_factory=lambda: Memo(CARD_BODIES), init=False, repr=False, compare=False
     )

@@ -120,30 +120,35 @@ def stale_note(view: View) -> str:
 def list_line(view: View, number: int, resource: Resource, distance: float | None) -> str:
     """One numbered entry of a list: name, open status, place, distance, marks, warnings."""
     heading = bold(f"{number}. {resource.name.get(view.state.locale)}")
+    if distance is not None:
+        # A distance may come from a person's location: never kept (see `View.lines`).
+        return f"{heading}\n{_line_details(view, resource, distance, view.now)}"
     minute = minute_of(view.now)
-    # Kept by listing, language and minute only: a distance may come from a person's
-    # location, so it goes in after (see `View.lines`).
-    before, after = view.lines.get(
-        (resource.id, view.state.locale, minute), lambda: _line_details(view, resource, minute)
+    details = view.lines.get(
+        (resource.id, view.state.locale, minute),
+        lambda: _line_details(view, resource, None, minute),
     )
-    if distance is None:
-        return f"{heading}\n{before}{after}"
-    unit = view.catalog.content.regions[resource.region_id].distance_unit
-    return f"{heading}\n{before} · {esc(view.tr.distance(distance, unit))}{after}"
+    return f"{heading}\n{details}"
 
 
-def _line_details(view: View, resource: Resource, now: dt.datetime) -> tuple[str, str]:
-    """A list entry under its name at `now`, in two parts a distance goes between: open
-    status and place; then marks and warnings."""
-    hood = view.catalog.content.neighbourhoods[resource.neighbourhood_id]
-    before = esc(f"{open_status(view, resource, now)} · {hood.name.get(view.state.locale)}")
-    parts = [community_marks(view, resource)]
+def _line_details(view: View, resource: Resource, distance: float | None, now: dt.datetime) -> str:
+    """A list entry under its name, at `now` (a kept entry is drawn for its minute's start,
+    without a copy of the view): open status, place, distance, marks, then warnings."""
+    content = view.catalog.content
+    hood = content.neighbourhoods[resource.neighbourhood_id]
+    parts = [open_status(view, resource, now), hood.name.get(view.state.locale)]
+    if distance is not None:
+        region = content.regions[resource.region_id]
+        parts.append(view.tr.distance(distance, region.distance_unit))
+    marks = community_marks(view, resource)
+    if marks:
+        parts.append(marks)
     if resource.sample:
         parts.append(view.tr.pgettext("mark", "[sample]"))
-    after = "".join(f" · {esc(part)}" for part in parts if part)
+    lines = [esc(" · ".join(parts))]
     warning = warnings(view, resource)
     if warning:
-        after += f"\n{esc(warning)}"
+        lines.append(esc(warning))
     if is_stale(view, resource, now):
-        after += f"\n{italic(stale_note(view))}"
-    return before, after
+        lines.append(italic(stale_note(view)))
+    return "\n".join(lines)

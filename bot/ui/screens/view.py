@@ -26,10 +26,10 @@ class View:
     locales: tuple[str, ...]
     retention_days: int = DEFAULT_RETENTION_DAYS
     protect_default: bool = False
-    # List entries drawn this minute (the parts before and after a distance), by listing and
-    # language, shared by every view of one conversation (a view of its own keeps them only
-    # for itself). Never keyed by anything a person typed or where they are.
-    lines: Memo[tuple[str, str]] = field(default_factory=Memo, repr=False, compare=False)
+    # List entries drawn this minute, by listing and language, shared by every view of one
+    # conversation (a view of its own keeps them only for itself). Never keyed by anything a
+    # person typed or where they are.
+    lines: Memo[str] = field(default_factory=Memo, repr=False, compare=False)
     # Resource cards' messages drawn this minute, by listing and language, shared the same way.
     cards: Memo[tuple[str, ...]] = field(default_factory=Memo, repr=False, compare=False)
 
