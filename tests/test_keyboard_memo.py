@@ -14,6 +14,7 @@ CANARY = "canary zebra quilt"
 
 def test_a_keyboard_with_a_search_is_serialised_but_never_kept() -> None:
     output._markup.cache_clear()
+    output._kept_button.cache_clear()
     search = ShowSearch(CANARY)
     screen = Screen(
         ("x",),
@@ -24,6 +25,10 @@ def test_a_keyboard_with_a_search_is_serialised_but_never_kept() -> None:
     data = [b["callback_data"] for row in json.loads(board)["inline_keyboard"] for b in row]
     assert decode(data[0]) == ShowResource("a-place", search)
     assert output._markup.cache_info().currsize == 0
+    # The menu button is kept for reuse; the button carrying the words is not.
+    assert output._kept_button.cache_info().currsize == 1
+    assert output.keyboard(screen) == board
+    assert output._kept_button.cache_info().hits == 1
 
 
 def test_a_keyboard_without_typed_words_is_kept_once() -> None:

@@ -16,11 +16,13 @@ from telegram.ext import Defaults, ExtBot
 
 from bot.handlers.output import outcome_unknown
 from bot.handlers.wire import (
+    Keyboard,
+    button_json,
     edit_keyboard,
     edit_text,
+    keyboard_of,
     message_id_of,
     send_text,
-    serialised_keyboard,
 )
 from tests.recording_request import RecordingRequest
 
@@ -43,6 +45,10 @@ def recorded(bot: ExtBot[None]) -> RecordingRequest:
     request = bot.request
     assert isinstance(request, RecordingRequest)
     return request
+
+
+def serialised_keyboard(rows: list[list[tuple[str, str]]]) -> Keyboard:
+    return keyboard_of([[button_json(label, data) for label, data in row] for row in rows])
 
 
 def markup_of(rows: list[list[tuple[str, str]]]) -> InlineKeyboardMarkup:

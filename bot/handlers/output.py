@@ -14,7 +14,14 @@ from telegram import Bot, CallbackQuery, Message
 from telegram.error import BadRequest, NetworkError, TelegramError
 
 from bot.handlers.newest import ChatPlace
-from bot.handlers.wire import Keyboard, edit_keyboard, edit_text, send_text, serialised_keyboard
+from bot.handlers.wire import (
+    Keyboard,
+    button_json,
+    edit_keyboard,
+    edit_text,
+    keyboard_of,
+    send_text,
+)
 from bot.ui import screens
 from bot.ui.actions import carries_words, encode
 from bot.ui.deeplink import DeepLink
@@ -25,25 +32,37 @@ from bot.ui.screens import View
 logger = logging.getLogger(__name__)
 
 # Distinct keyboards are few (menus, lists, cards), so serialising each once saves time on
-# every update that shows it again.
+# every update that shows it again; and a keyboard with typed words in some buttons reuses
+# its other buttons.
 KEYBOARD_CACHE_SIZE = 4096
+BUTTON_CACHE_SIZE = 1024
 
 
 def keyboard(screen: Screen) -> Keyboard | None:
     """The screen's buttons as a serialised inline keyboard, or None when it has none. A
-    keyboard whose buttons carry typed words (a search) is never kept (docs/privacy.md)."""
+    button that carries typed words (a search) is never kept, nor a keyboard holding one
+    (docs/privacy.md)."""
     if not screen.buttons:
         return None
     if any(carries_words(b.action) for row in screen.buttons for b in row):
-        return _serialised(screen.buttons)
+        return keyboard_of([[_fresh_or_kept(b) for b in row] for row in screen.buttons])
     return _markup(screen.buttons)
 
 
-def _serialised(buttons: tuple[tuple[Button, ...], ...]) -> Keyboard:
-    return serialised_keyboard([[(b.label, encode(b.action)) for b in row] for row in buttons])
+def _fresh_or_kept(button: Button) -> str:
+    return _button(button) if carries_words(button.action) else _kept_button(button)
 
 
-_markup = functools.lru_cache(maxsize=KEYBOARD_CACHE_SIZE)(_serialised)
+def _button(button: Button) -> str:
+    return button_json(button.label, encode(button.action))
+
+
+_kept_button = functools.lru_cache(maxsize=BUTTON_CACHE_SIZE)(_button)
+
+
+@functools.lru_cache(maxsize=KEYBOARD_CACHE_SIZE)
+def _markup(buttons: tuple[tuple[Button, ...], ...]) -> Keyboard:
+    return keyboard_of([[_kept_button(b) for b in row] for row in buttons])
 
 
 async def send_screen(

@@ -23,10 +23,20 @@ from telegram.error import TelegramError
 Keyboard = NewType("Keyboard", str)
 
 
-def serialised_keyboard(rows: Sequence[Sequence[tuple[str, str]]]) -> Keyboard:
-    """The inline keyboard of (label, callback data) rows, as the JSON the Bot API takes."""
-    keyboard = [[{"text": label, "callback_data": data} for label, data in row] for row in rows]
-    return Keyboard(json.dumps({"inline_keyboard": keyboard}, ensure_ascii=False))
+def button_json(label: str, data: str) -> str:
+    """One inline button, its label and callback data, as the JSON the Bot API takes."""
+    return f'{{"text":{_json_string(label)},"callback_data":{_json_string(data)}}}'
+
+
+def keyboard_of(rows: Sequence[Sequence[str]]) -> Keyboard:
+    """The inline keyboard of rows of buttons already made JSON by `button_json`."""
+    inner = ",".join(f"[{','.join(row)}]" for row in rows)
+    return Keyboard(f'{{"inline_keyboard":[{inner}]}}')
+
+
+# The standard library's JSON string literal (in C), as `json.dumps(..., ensure_ascii=False)`
+# writes one.
+_json_string = json.encoder.encode_basestring
 
 
 async def send_text(
