@@ -126,6 +126,7 @@ async def test_save_replaces_existing_row(store: Store, db_path: Path) -> None:
     later = DAY + dt.timedelta(days=3)
     await store.save_preferences(KEY_A, Preferences(region_id="fresno"), later)
     assert await store.preferences(KEY_A, later) == Preferences(locale=None, region_id="fresno")
+    await store.settled()
     assert query(db_path, "SELECT count(*), max(last_seen) FROM preferences") == [
         (1, later.isoformat())
     ]
@@ -143,6 +144,7 @@ async def test_saving_empty_preferences_deletes_row(store: Store, db_path: Path)
 
 async def test_reading_moves_last_seen_only_when_day_differs(store: Store, db_path: Path) -> None:
     await store.save_preferences(KEY_A, Preferences(locale="es"), DAY)
+    await store.settled()
 
     def last_seen() -> object:
         return query(db_path, "SELECT last_seen FROM preferences WHERE user_key = ?", (KEY_A,))
@@ -159,6 +161,50 @@ async def test_reading_moves_last_seen_only_when_day_differs(store: Store, db_pa
     await store.preferences(KEY_A, next_day)
     assert last_seen() == [(next_day.isoformat(),)]
     assert wal.read_bytes() != before
+
+
+async def test_a_choice_is_known_at_once_and_written_in_the_background(
+    store: Store, db_path: Path
+) -> None:
+    await store.save_preferences(KEY_A, Preferences(locale="es"), DAY)
+    assert await store.preferences(KEY_A, DAY) == Preferences(locale="es")
+    await store.settled()
+    assert query(db_path, "SELECT user_key, locale FROM preferences") == [(KEY_A, "es")]
+
+
+async def test_an_erasure_right_after_a_choice_waits_for_it_and_is_final(
+    store: Store, db_path: Path
+) -> None:
+    canary = "canary-region-4410"
+    for _ in range(3):
+        await store.save_preferences(KEY_A, Preferences(region_id=canary), DAY)
+        assert await store.forget(KEY_A) is True
+        await store.settled()
+        assert query(db_path, "SELECT count(*) FROM preferences") == [(0,)]
+        assert canary.encode() not in on_disk(db_path)
+        assert await store.preferences(KEY_A, DAY) is None
+
+
+async def test_a_choice_that_cannot_be_written_is_logged_and_read_again(
+    store: Store, db_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    await store.save_preferences(KEY_A, Preferences(locale="es"), DAY)
+    await store.settled()
+    # A trigger makes the next write of the row fail, as a full disk would.
+    query_db = sqlite3.connect(db_path)
+    query_db.execute(
+        "CREATE TRIGGER refuse BEFORE UPDATE ON preferences BEGIN SELECT RAISE(ABORT, 'no'); END"
+    )
+    query_db.commit()
+    query_db.close()
+    canary = "canary-region-4411"
+    await store.save_preferences(KEY_A, Preferences(locale="es", region_id=canary), DAY)
+    assert await store.preferences(KEY_A, DAY) == Preferences(locale="es", region_id=canary)
+    await store.settled()
+    assert "Could not save a choice: IntegrityError" in caplog.text
+    assert canary not in caplog.text
+    # Memory forgot the choice that was not written: the database is read again.
+    assert await store.preferences(KEY_A, DAY) == Preferences(locale="es")
 
 
 async def test_forget(store: Store, db_path: Path) -> None:
@@ -233,6 +279,7 @@ async def test_forgotten_values_are_erased_from_disk(db_path: Path) -> None:
         KEY_A, Preferences(locale=canary_locale.decode(), region_id=canary_region.decode()), DAY
     )
     # The check below can see the values while they are stored...
+    await store.settled()
     assert canary_region in on_disk(db_path)
 
     assert await store.forget(KEY_A) is True

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import functools
 import logging
 import os
 import sqlite3
@@ -157,6 +158,8 @@ class Store:
         self._checkpoint_owed = False
         self._transactions = Transactions(connection)
         self.alerts = AlertBook(connection, self._transactions)
+        # Choices being written in the background (see `save_preferences`).
+        self._writes: set[asyncio.Task[None]] = set()
 
     @classmethod
     async def open(cls, path: Path) -> Store:
@@ -191,6 +194,7 @@ class Store:
         self._closed = True
         try:
             try:
+                await self.settled()
                 await self.flush_counts()
             finally:
                 await self._checkpoint()
@@ -205,6 +209,7 @@ class Store:
         if known is None and not self._rows.may_have(user_key):
             known = _Known(None, None)  # someone new: nothing to read
         if known is None:
+            await self.settled()  # a choice pushed out of memory may still be on its way
             rows = list(
                 await self._db.execute_fetchall(
                     "SELECT locale, region_id, disappear_after, protect, last_seen"
@@ -234,12 +239,37 @@ class Store:
     async def save_preferences(
         self, user_key: str, preferences: Preferences, today: dt.date
     ) -> None:
-        """Insert or replace the row (upsert); empty Preferences delete the row instead."""
+        """Insert or replace the row (upsert); empty Preferences delete the row instead.
+
+        The upsert is written in the background: the answer does not wait for the database
+        thread, and the choice is known in memory at once. An erasure, a read of a row from
+        the database, the retention purge and closing wait for it first (`settled`), so an
+        erasure always comes after it. If it fails, it is logged and the memory forgets the
+        choice, so that the next read asks the database."""
         if preferences.empty:
             await self._drop_preferences(user_key)
             return
-        protect = None if preferences.protect is None else int(preferences.protect)
         self._rows.add(user_key)
+        self._remember(user_key, _Known(preferences, today.isoformat()))
+        write = asyncio.create_task(self._upsert(user_key, preferences, today))
+        self._writes.add(write)
+        write.add_done_callback(functools.partial(self._written, user_key))
+
+    async def settled(self) -> None:
+        """Wait until every choice being written in the background is written (or failed)."""
+        while self._writes:
+            await asyncio.gather(*self._writes, return_exceptions=True)
+
+    def _written(self, user_key: str, write: asyncio.Task[None]) -> None:
+        self._writes.discard(write)
+        error = None if write.cancelled() else write.exception()
+        if write.cancelled() or error is not None:
+            self._known.pop(user_key, None)
+            reason = "cancelled" if error is None else type(error).__name__
+            logger.error("Could not save a choice: %s", reason)
+
+    async def _upsert(self, user_key: str, preferences: Preferences, today: dt.date) -> None:
+        protect = None if preferences.protect is None else int(preferences.protect)
         await self._db.execute(
             """
             INSERT INTO preferences
@@ -261,7 +291,6 @@ class Store:
                 today.isoformat(),
             ),
         )
-        self._remember(user_key, _Known(preferences, today.isoformat()))
 
     async def forget(self, user_key: str) -> bool:
         """Delete the row and any alert subscription; True when there was either."""
@@ -269,6 +298,7 @@ class Store:
         return await self._drop_preferences(user_key, checkpoint=stopped) or stopped
 
     async def _drop_preferences(self, user_key: str, *, checkpoint: bool = False) -> bool:
+        await self.settled()  # a choice on its way is written before it is erased
         async with self._db.execute(
             "DELETE FROM preferences WHERE user_key = ?", (user_key,)
         ) as cursor:
@@ -281,6 +311,7 @@ class Store:
 
     async def forget_unseen_since(self, day: dt.date) -> int:
         """Retention: delete rows whose last-seen day is before `day`; returns how many."""
+        await self.settled()
         async with self._db.execute(
             "DELETE FROM preferences WHERE last_seen < ?", (day.isoformat(),)
         ) as cursor:
