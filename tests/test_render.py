@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.ui.render import MAX_MESSAGE_LENGTH, esc, split_messages, telegram_length
+from bot.ui.render import MAX_MESSAGE_LENGTH, _fit, esc, split_messages, telegram_length
 
 
 def test_escape() -> None:
@@ -101,6 +101,32 @@ def test_any_text_is_split_under_any_limit(blocks: list[str], limit: int) -> Non
     messages = split_messages(blocks, limit=limit)
     assert all(telegram_length(m) <= limit for m in messages)
     assert without_breaks("".join(messages)) == without_breaks("".join(blocks))
+
+
+def joined_a_block_at_a_time(blocks: list[str], limit: int) -> tuple[str, ...]:
+    """How split_messages joined blocks before it added up their lengths: the whole message
+    measured again for each block."""
+    messages: list[str] = []
+    current = ""
+    for block in (piece for b in blocks for piece in _fit(b, limit)):
+        candidate = f"{current}\n\n{block}" if current else block
+        if telegram_length(candidate) <= limit:
+            current = candidate
+        else:
+            messages.append(current)
+            current = block
+    if current:
+        messages.append(current)
+    return tuple(messages)
+
+
+@settings(max_examples=300)
+@given(
+    st.lists(st.one_of(st.just(""), any_text(max_size=60)), max_size=12),
+    st.integers(min_value=2, max_value=150),
+)
+def test_adding_up_lengths_splits_as_measuring_each_message(blocks: list[str], limit: int) -> None:
+    assert split_messages(blocks, limit=limit) == joined_a_block_at_a_time(blocks, limit)
 
 
 @given(st.lists(any_text(), min_size=1, max_size=5))

@@ -11,6 +11,8 @@ from bot.ui.actions import Action
 MAX_MESSAGE_LENGTH = 4096
 # Room kept free in every message for its neutral first line (see `with_first_line`).
 FIRST_LINE_ROOM = 64
+# The blank line between two paragraphs of one message, in UTF-16 code units.
+PARAGRAPH_BREAK = 2
 _SURROGATE = re.compile(r"[\ud800-\udfff]")
 
 
@@ -77,16 +79,23 @@ def split_messages(
     if limit < 2:
         raise ValueError("split_messages needs a limit of at least 2 UTF-16 code units")
     messages: list[str] = []
-    current = ""
+    # The message being filled, as its blocks and its length: lengths in UTF-16 code units add
+    # up, so each block is measured once, not the whole message again for every block.
+    current: list[str] = []
+    length = 0
     for block in (piece for b in blocks for piece in _fit(b, limit)):
-        candidate = f"{current}\n\n{block}" if current else block
-        if telegram_length(candidate) <= limit:
-            current = candidate
+        size = telegram_length(block)
+        if not current:
+            if block:
+                current, length = [block], size
+        elif length + PARAGRAPH_BREAK + size <= limit:
+            current.append(block)
+            length += PARAGRAPH_BREAK + size
         else:
-            messages.append(current)
-            current = block
+            messages.append("\n\n".join(current))
+            current, length = ([block], size) if block else ([], 0)
     if current:
-        messages.append(current)
+        messages.append("\n\n".join(current))
     return tuple(messages)
 
 
