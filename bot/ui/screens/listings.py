@@ -3,10 +3,13 @@ and pages; every list keeps its filters, its way back and urgent help."""
 
 from __future__ import annotations
 
+import functools
+
 from bot.domain.geo import nearest
 from bot.domain.models import GeoPoint, Neighbourhood, Resource
 from bot.domain.open_now import ALL_NEEDS
 from bot.domain.ranking import hard_barrier
+from bot.i18n import Translator
 from bot.ui.actions import (
     Filter,
     ListAction,
@@ -29,21 +32,24 @@ Entries = list[tuple[Resource, float | None]]
 
 def filter_buttons(view: View, action: ListAction) -> tuple[tuple[Button, ...], ...]:
     """Two rows of filter switches; each press shows the list again from its first page."""
-    tr = view.tr
-    labels = {
-        Filter.OPEN_NOW: tr.pgettext("filter", "Open now"),
-        Filter.NO_POLICE: tr.pgettext("filter", "No police"),
-        Filter.NO_ID: tr.pgettext("filter", "No ID"),
-        Filter.COMMUNITY_LED: tr.pgettext("filter", "Peer-led"),
-    }
+    filters = action.filters
     buttons = [
-        Button(
-            f"{'☑' if flag in action.filters else '☐'} {label}",
-            action.with_view(action.filters ^ flag, 0),
-        )
-        for flag, label in labels.items()
+        Button(f"{'☑' if flag in filters else '☐'} {label}", action.with_view(filters ^ flag, 0))
+        for flag, label in _filter_labels(view.tr)
     ]
     return (tuple(buttons[:2]), tuple(buttons[2:]))
+
+
+@functools.cache
+def _filter_labels(tr: Translator) -> tuple[tuple[Filter, str], ...]:
+    """Each filter and its label in `tr`'s locale, looked up once per translator (one per
+    locale): searches and lists near a location draw their filters afresh every time."""
+    return (
+        (Filter.OPEN_NOW, tr.pgettext("filter", "Open now")),
+        (Filter.NO_POLICE, tr.pgettext("filter", "No police")),
+        (Filter.NO_ID, tr.pgettext("filter", "No ID")),
+        (Filter.COMMUNITY_LED, tr.pgettext("filter", "Peer-led")),
+    )
 
 
 def filter_notes(view: View, action: ListAction, shown: int) -> list[str]:
