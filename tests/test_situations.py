@@ -6,14 +6,14 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.domain.catalog import Catalog
 from bot.domain.loader import load_content
 from bot.domain.models import Situation
-from bot.domain.situations import SituationMatcher, parse_phrase
-from bot.domain.text import fold
+from bot.domain.situations import SituationMatcher, _units_follow, parse_phrase
+from bot.domain.text import fold, paired_units
 
 OVERDOSE = Situation(
     "overdose",
@@ -78,6 +78,39 @@ def test_a_phrase_is_folded_and_keeps_its_word_starts() -> None:
 @given(st.text(max_size=200))
 def test_any_text_matches_without_error(text: str) -> None:
     MATCHER.match(text)
+
+
+def _shipped_matcher() -> SituationMatcher:
+    content = load_content(Path(__file__).resolve().parent.parent / "content").content
+    assert content is not None
+    return SituationMatcher(content.situations)
+
+
+SHIPPED = _shipped_matcher()
+# The characters of the shipped Chinese, Japanese and Thai phrases, and a few others.
+UNITS = sorted(
+    {u for phrases in SHIPPED._by_first_unit.values() for p in phrases for u in p.units}
+    | set("的了 a")
+)
+
+
+PHRASES = sorted({"".join(p.units) for phrases in SHIPPED._by_first_unit.values() for p in phrases})
+
+
+@settings(max_examples=300)
+@given(st.lists(st.one_of(st.sampled_from(PHRASES), st.sampled_from(UNITS)), max_size=12))
+def test_phrases_by_character_match_as_walking_every_phrase(pieces: list[str]) -> None:
+    text = "".join(pieces)
+    found: set[str] = set()
+    cancelled: set[str] = set()
+    SHIPPED._match_characters(text, found, cancelled)
+    walked: tuple[set[str], set[str]] = (set(), set())
+    message = paired_units(text)
+    for start, unit in enumerate(message):
+        for phrase in SHIPPED._by_first_unit.get(unit, ()):
+            if _units_follow(phrase.units, 1, message, start):
+                walked[phrase.cancels].add(phrase.situation.id)
+    assert (found, cancelled) == walked
 
 
 @pytest.mark.parametrize(

@@ -127,8 +127,13 @@ class SituationMatcher:
     def _match_characters(self, text: str, found: set[str], cancelled: set[str]) -> None:
         """Phrases in Chinese, Japanese or Thai, character by character."""
         units = paired_units(text) if self._by_first_unit else []
+        # Most phrases sharing a first character have a second one the message lacks: looked
+        # up in a set, without walking the message (a phrase has at least two units).
+        present = set(units)
         for start, unit in enumerate(units):
             for phrase in self._by_first_unit.get(unit, ()):
+                if phrase.units[1] not in present:
+                    continue
                 into = cancelled if phrase.cancels else found
                 if phrase.situation.id not in into and _units_follow(phrase.units, 1, units, start):
                     into.add(phrase.situation.id)
