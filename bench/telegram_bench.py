@@ -14,8 +14,9 @@ What it measures, nothing leaving the machine, on the shipped sample content or 
   are a recorded walk of the bot's own screens (bench/telegram_mix.py): first-time users,
   menus, need lists with their pages and filters, resource cards, pages, searches that find
   and that miss in eight languages, and shared locations. After a warm-up, each round times
-  ``--updates`` updates (parsing the update JSON included) for each bot; the median of
-  ``--rounds`` rounds is reported, with both ratios, split by kind.
+  ``--updates`` updates (parsing the update JSON included) for each bot, the bots taking
+  turns every 50 updates; the median of ``--rounds`` rounds is reported, with both ratios,
+  split by kind.
 - memory: peak RSS of this process after the timed rounds, and the tracemalloc peak of a fresh
   Waypoint application starting and answering one round (traced on its own so the timed rounds
   are not slowed).
@@ -102,6 +103,8 @@ START_TIMEOUT_S = 30.0
 STOP_TIMEOUT_S = 30.0
 COMPILE_TIMEOUT_S = 120.0
 RATIO_AIM = 1.2
+# Updates each bot answers before the next takes its turn, within a timed round.
+SLICE = 50
 TEXT_METHODS = ("sendMessage", "editMessageText")
 
 Json = dict[str, Any]
@@ -136,16 +139,19 @@ class Round:
         return sum(len(times) for times in self.by_kind.values())
 
 
-async def feed(bot: Bot, stream: Stream) -> Round:
+async def feed(bot: Bot, stream: Stream, into: Round | None = None) -> Round:
     """Process each update in turn, timing each; check each was answered, then drop its calls.
+    With `into`, add to that round (a round fed in slices, see `time_both`) instead of starting
+    a new one after a full garbage collection.
 
     Dropping the recorded calls after every update (outside the timing) keeps the harness from
     growing, so memory and garbage collection measure the bot alone.
     """
-    gc.collect()
-    by_kind: dict[str, list[int]] = defaultdict(list)
+    if into is None:
+        gc.collect()
+    by_kind: dict[str, list[int]] = defaultdict(list, into.by_kind if into else {})
     application, tg_bot, calls = bot.application, bot.application.bot, bot.request.calls
-    api_calls = 0
+    api_calls = into.api_calls if into else 0
     for kind, data in stream:
         start = time.perf_counter_ns()
         await application.process_update(Update.de_json(data, tg_bot))
@@ -259,8 +265,18 @@ async def time_both(catalog: Catalog, updates: int, rounds: int) -> Timings:
                 await feed(bot, list(stream(walk.warm_up)))
             timed: dict[str, list[Round]] = {bot.name: [] for bot in bots}
             for batch in walk.rounds:
+                updates_of_round = list(stream(batch))
+                gc.collect()
+                fed = {bot.name: Round({}, 0) for bot in bots}
+                # The bots take turns every SLICE updates, not every round: on a shared machine
+                # the speed of the CPU drifts over seconds, which moved the ratio of the same
+                # code by a quarter between rounds fed whole, and much less in slices.
+                for at in range(0, len(updates_of_round), SLICE):
+                    for bot in bots:
+                        part = updates_of_round[at : at + SLICE]
+                        fed[bot.name] = await feed(bot, part, fed[bot.name])
                 for bot in bots:
-                    timed[bot.name].append(await feed(bot, list(stream(batch))))
+                    timed[bot.name].append(fed[bot.name])
             for bot in bots[1:]:
                 await bot.application.shutdown()
     peak_rss_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
