@@ -108,6 +108,18 @@ def _distance(locale: str, value: float, unit: DistanceUnit) -> str:
     )
 
 
+# Dates and lists on cards come from the content (days listings were checked, the languages
+# they speak): few distinct ones, each formatted once per locale (Babel takes 15-25 µs).
+@functools.lru_cache(maxsize=4096)
+def _date(locale: str, day: dt.date) -> str:
+    return dates.format_date(day, format="medium", locale=_babel_locale(locale))
+
+
+@functools.lru_cache(maxsize=4096)
+def _joined(locale: str, items: tuple[str, ...]) -> str:
+    return format_list(list(items), locale=_babel_locale(locale))
+
+
 # Each shipped locale's name for itself, as Babel gives it (a test checks them): asking Babel
 # loads all of that locale's CLDR data (about 1 MiB), and every new person's first screen
 # shows all eight names.
@@ -178,11 +190,11 @@ class Translator:
 
     def date(self, day: dt.date) -> str:
         """A date in the locale's medium style ("Oct 15, 2026")."""
-        return dates.format_date(day, format="medium", locale=self.babel_locale)
+        return _date(self.locale, day)
 
     def join(self, items: list[str]) -> str:
         """A list in the locale's style ("a, b and c")."""
-        return format_list(items, locale=self.babel_locale) if items else ""
+        return _joined(self.locale, tuple(items)) if items else ""
 
 
 def translator(locale: str, locales_dir: Path = LOCALES_DIR) -> Translator:
