@@ -296,5 +296,5 @@ def test_card_bodies_kept_for_the_minute_read_as_drawn_at_the_moment(
             kept = screens.resource_card(conversation.view(state, now), action)
             fresh_view = view_of(crowded, now, locale, region_id)
             resource = crowded.content.resources[resource_id]
-            assert kept.messages == _draw_body(fresh_view, resource), (now, resource_id)
+            assert kept.messages == _draw_body(fresh_view, resource, now), (now, resource_id)
             assert kept.buttons == screens.resource_card(fresh_view, action).buttons

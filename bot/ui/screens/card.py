@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import replace
 
 from bot.domain.models import Resource
 from bot.domain.open_now import minute_of
@@ -46,12 +45,12 @@ def _address(view: View, resource: Resource) -> list[str]:
     return lines
 
 
-def _week(view: View, resource: Resource) -> list[str]:
+def _week(view: View, resource: Resource, now: dt.datetime) -> list[str]:
     tr = view.tr
     if resource.hours is None:
         return []
     lines = [bold(tr.gettext("Hours"))]
-    for day in resource.hours.week(view.now):
+    for day in resource.hours.week(now):
         name = tr.weekday(day.day)
         if day.all_day:
             spans = tr.gettext("open all day")
@@ -78,10 +77,9 @@ def _body(view: View, resource: Resource) -> tuple[str, ...]:
     when that reads the same as now (see `_reads_alike_all_minute`)."""
     minute = minute_of(view.now)
     if view.now != minute and not _reads_alike_all_minute(resource, view.now):
-        return _draw_body(view, resource)
+        return _draw_body(view, resource, view.now)
     return view.cards.get(
-        (resource.id, view.state.locale, minute),
-        lambda: _draw_body(replace(view, now=minute), resource),
+        (resource.id, view.state.locale, minute), lambda: _draw_body(view, resource, minute)
     )
 
 
@@ -98,12 +96,14 @@ def _reads_alike_all_minute(resource: Resource, now: dt.datetime) -> bool:
 _MINUTE = dt.timedelta(minutes=1)
 
 
-def _draw_body(view: View, resource: Resource) -> tuple[str, ...]:
+def _draw_body(view: View, resource: Resource, now: dt.datetime) -> tuple[str, ...]:
+    """The card's messages at `now` (a kept card at its minute's start, without a copy of the
+    view)."""
     tr = view.tr
     head = [bold(resource.name.get(view.state.locale))]
     if resource.organization:
         head.append(view.text(resource.organization))
-    head.append(esc(open_status(view, resource)))
+    head.append(esc(open_status(view, resource, now)))
     marks = community_marks(view, resource)
     if marks:
         head.append(esc(marks))
@@ -138,7 +138,7 @@ def _draw_body(view: View, resource: Resource) -> tuple[str, ...]:
     asks = [bold(tr.gettext("What they ask of you"))]
     asks.extend(esc(line) for line in access_lines(tr, resource.access))
     blocks.append("\n".join(asks))
-    blocks.extend(_week(view, resource))
+    blocks.extend(_week(view, resource, now))
     if resource.verified is not None:
         blocks.append(
             italic(
@@ -151,7 +151,7 @@ def _draw_body(view: View, resource: Resource) -> tuple[str, ...]:
         )
     else:
         blocks.append(italic(tr.gettext("Not yet checked by the people who keep this list.")))
-    if resource.verified is not None and is_stale(view, resource):
+    if resource.verified is not None and is_stale(view, resource, now):
         blocks.append(italic(stale_note(view)))
     return split_messages(blocks)
 
