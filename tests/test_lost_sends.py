@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 from telegram.error import BadRequest, NetworkError
+from telegram.request import RequestData
 
 from bot.handlers.output import find_lost_send
 from bot.ui.actions import ShowMenu, encode
@@ -163,14 +164,21 @@ async def test_a_probe_whose_retries_are_used_up_is_made_again_within_the_budget
     ]
     probed: list[int] = []
 
-    class StubBot:
-        async def _post(self, method: str, params: dict[str, object]) -> object:
-            assert method == "editMessageReplyMarkup"
-            probed.append(int(str(params["message_id"])))
+    class StubRequest:
+        async def post(self, url: str, request_data: RequestData) -> object:
+            assert url == "https://api.example/botTOKEN/editMessageReplyMarkup"
+            probed.append(int(str(request_data.parameters["message_id"])))
             answer = answers.pop(0)
             if answer is not None:
                 raise answer
             return True
+
+    class StubBot:
+        base_url = "https://api.example/botTOKEN"
+        request = StubRequest()
+
+        def _insert_defaults(self, data: dict[str, object]) -> None:
+            """No defaults to fill in."""
 
     found = await find_lost_send(StubBot(), 7, None, 41, budget=5.0)  # type: ignore[arg-type]
     assert found == 42 and probed == [42, 42, 42]

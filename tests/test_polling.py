@@ -162,6 +162,20 @@ async def test_an_update_finished_during_a_fetch_is_confirmed_without_waiting(
     await task
 
 
+async def test_the_application_has_no_rate_limiter_for_its_own_calls_to_skip(
+    tmp_path: Path, sample_catalog: Catalog
+) -> None:
+    # bot/handlers/wire.py posts the bot's sends and edits past python-telegram-bot's rate
+    # limiter: right only while there is none (floods are cut by the dispatcher).
+    store = await Store.open(tmp_path / "waypoint.sqlite3")
+    handlers = Handlers(Conversation(sample_catalog, LOCALES), store, UserKeys(SECRET), "en")
+    try:
+        application = build_application(harness_config(tmp_path), handlers)
+        assert application.bot.rate_limiter is None
+    finally:
+        await store.close()
+
+
 async def test_the_applications_get_updates_follows_the_retry_rules(
     tmp_path: Path, sample_catalog: Catalog
 ) -> None:

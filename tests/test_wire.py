@@ -17,6 +17,7 @@ from telegram.ext import Defaults, ExtBot
 from bot.handlers.output import outcome_unknown
 from bot.handlers.wire import (
     Keyboard,
+    answer_press,
     button_json,
     edit_keyboard,
     edit_text,
@@ -24,7 +25,7 @@ from bot.handlers.wire import (
     message_id_of,
     send_text,
 )
-from tests.recording_request import RecordingRequest
+from tests.recording_request import ApiCall, RecordingRequest
 
 TOKEN = "7000000001:AAH-test-token-never-real-000000000000"
 ROWS = [[("Food 🍲", "n:food"), ("<b>&amp;</b>", "x")], [("Ñandú — 中文 ไทย", "b")]]
@@ -49,6 +50,11 @@ def recorded(bot: ExtBot[None]) -> RecordingRequest:
 
 def serialised_keyboard(rows: list[list[tuple[str, str]]]) -> Keyboard:
     return keyboard_of([[button_json(label, data) for label, data in row] for row in rows])
+
+
+def read_wire(call: ApiCall) -> dict[str, object]:
+    """What a call sent, its keyboard read back (the same JSON, spaced differently)."""
+    return {k: json.loads(v) if k == "reply_markup" else v for k, v in call.wire.items()}
 
 
 def markup_of(rows: list[list[tuple[str, str]]]) -> InlineKeyboardMarkup:
@@ -79,6 +85,7 @@ async def test_a_send_makes_the_same_call_as_send_message_and_returns_the_id(
     theirs, mine = request.calls[-2:]
     assert mine.method == theirs.method == "sendMessage"
     assert mine.params == theirs.params
+    assert read_wire(mine) == read_wire(theirs)
     assert mine.params["parse_mode"] == "HTML"
     assert mine.params["link_preview_options"] == {"is_disabled": True}
     assert ours == expected.message_id + 1
@@ -89,7 +96,16 @@ async def test_protect_and_no_keyboard_are_sent_as_send_message_would(bot: ExtBo
     await bot.send_message(42, "x", protect_content=True)
     await send_text(bot, 42, "x", None, protect=True)
     theirs, mine = request.calls[-2:]
-    assert mine.params == theirs.params
+    assert (mine.params, read_wire(mine)) == (theirs.params, read_wire(theirs))
+
+
+async def test_a_press_is_answered_as_python_telegram_bot_answers_it(bot: ExtBot[None]) -> None:
+    request = recorded(bot)
+    await bot.answer_callback_query("4711-press")
+    await answer_press(bot, "4711-press")
+    theirs, mine = request.calls[-2:]
+    assert mine.method == theirs.method == "answerCallbackQuery"
+    assert (mine.params, mine.wire) == (theirs.params, theirs.wire)
 
 
 async def test_edits_make_the_same_calls_as_python_telegram_bot(bot: ExtBot[None]) -> None:
@@ -100,6 +116,7 @@ async def test_edits_make_the_same_calls_as_python_telegram_bot(bot: ExtBot[None
     await edit_keyboard(bot, 42, 7, serialised_keyboard(ROWS))
     first, second, third, fourth = request.calls[-4:]
     assert (first.method, first.params) == (second.method, second.params)
+    assert read_wire(first) == read_wire(second)
     # python-telegram-bot also sends its default parse mode there, which Telegram ignores.
     without_parse_mode = {k: v for k, v in third.params.items() if k != "parse_mode"}
     assert (third.method, without_parse_mode) == (fourth.method, fourth.params)

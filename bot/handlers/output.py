@@ -16,6 +16,7 @@ from telegram.error import BadRequest, NetworkError, TelegramError
 from bot.handlers.newest import ChatPlace
 from bot.handlers.wire import (
     Keyboard,
+    answer_press,
     button_json,
     edit_keyboard,
     edit_text,
@@ -253,7 +254,7 @@ async def answering(query: CallbackQuery) -> AsyncIterator[None]:
 
 async def _answer_quietly(query: CallbackQuery) -> None:
     with contextlib.suppress(TelegramError):
-        await query.answer()
+        await answer_press(query.get_bot(), query.id)
 
 
 async def edit_or_send(

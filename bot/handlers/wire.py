@@ -3,21 +3,27 @@
 Telegram answers a sent or edited message with the whole message (text, entities, buttons,
 chat, sender), and python-telegram-bot builds objects from all of it: for a screen with ten
 buttons that costs more than drawing the screen, and nothing here ever reads it. These calls
-go through the bot's own `_post` (defaults, rate limiting, the request object with its retry
-rules, errors raised as TelegramError: everything `send_message` does except building the
-reply's objects), with the keyboard already serialised. `_post` is not public API: the
-dependency is pinned to python-telegram-bot 22 and tests/test_wire.py checks the assumption.
+fill in the application's defaults as the bot does, then post through the bot's request object
+(its retry rules, errors raised as TelegramError, the result read by `BaseRequest.post`) with
+parameters already as the Bot API takes them: the keyboard serialised, and no per-parameter
+conversion. That skips the bot's rate limiter, which the application has none of (the dispatcher
+cuts floods itself). `_insert_defaults` and `RequestParameter` are not public API: the
+dependency is pinned to python-telegram-bot 22 and tests/test_wire.py checks every call is the
+one python-telegram-bot would make.
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from enum import Enum
 from typing import Any, NewType
 
-from telegram import Bot
+from telegram import Bot, TelegramObject
 from telegram._utils.defaultvalue import DEFAULT_NONE
 from telegram.error import TelegramError
+from telegram.request import RequestData
+from telegram.request._requestparameter import RequestParameter
 
 # An inline keyboard as the Bot API's JSON text, made once per distinct layout.
 Keyboard = NewType("Keyboard", str)
@@ -70,6 +76,11 @@ async def edit_keyboard(bot: Bot, chat_id: int, message_id: int, keyboard: Keybo
     await _post(bot, "editMessageReplyMarkup", params)
 
 
+async def answer_press(bot: Bot, query_id: str) -> None:
+    """answerCallbackQuery with nothing to show: the button stops spinning."""
+    await _post(bot, "answerCallbackQuery", {"callback_query_id": query_id})
+
+
 def message_id_of(result: object) -> int:
     """The id in a Message the Bot API returned; a reply of any other shape is an invalid
     server response (as python-telegram-bot calls one it cannot read)."""
@@ -86,5 +97,22 @@ _TEXT_DEFAULTS: dict[str, Any] = {"parse_mode": DEFAULT_NONE, "link_preview_opti
 
 
 async def _post(bot: Bot, method: str, params: dict[str, Any]) -> object:
-    # Copied: python-telegram-bot fills the defaults into the dict it is given.
-    return await bot._post(method, dict(params))
+    data = dict(params)  # python-telegram-bot fills the defaults into the dict it is given
+    bot._insert_defaults(data)
+    parameters = [
+        RequestParameter(name, _as_sent(value), None)
+        for name, value in data.items()
+        if value is not None
+    ]
+    return await bot.request.post(f"{bot.base_url}/{method}", RequestData(parameters))
+
+
+def _as_sent(value: object) -> object:
+    """A parameter as `RequestParameter.from_input` makes it, for the few kinds sent here:
+    the defaults' objects as dicts, their enums as values, the rest (ids, texts, flags and
+    serialised keyboards) as they are."""
+    if isinstance(value, TelegramObject):
+        return value.to_dict()
+    if isinstance(value, Enum):
+        return value.value
+    return value
