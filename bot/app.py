@@ -256,12 +256,20 @@ async def send_alerts(
 ) -> None:
     """Run the alert sender on a Bot of its own (its own connection pool, the same `tls`)
     until `stop`."""
-    bot = Bot(config.token, base_url=config.base_url, request=http_client(ALERT_CONNECTIONS, tls))
+    bot = alert_bot(config, tls)
     try:
         async with bot:
             await alert_sender(config, handlers).run(bot, stop)
     except TelegramError as error:  # Telegram unreachable at start: the bot answers all the same
         logger.error("The alert sender could not start: %s", describe_error(error))
+
+
+def alert_bot(config: Config, tls: ssl.SSLContext) -> Bot:
+    """The alert sender's Bot: one client of its own, checking servers with `tls`. It never asks
+    for updates, so that slot holds the same client: left empty, python-telegram-bot would make
+    a default one, with a TLS context loading every certificate authority again."""
+    client = http_client(ALERT_CONNECTIONS, tls)
+    return Bot(config.token, base_url=config.base_url, request=client, get_updates_request=client)
 
 
 async def write_counts(

@@ -18,7 +18,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from bot import i18n
-from bot.app import ALERT_CONNECTIONS, build_application, http_client
+from bot.app import alert_bot, build_application
 from bot.domain.catalog import Catalog
 from bot.domain.loader import _ContentLoader
 from bot.domain.models import LocalizedText
@@ -70,8 +70,9 @@ async def test_the_bots_clients_share_one_tls_context(
     try:
         handlers = Handlers(Conversation(sample_catalog, LOCALES), store, UserKeys(SECRET), "en")
         tls = httpx.create_ssl_context()
-        build_application(harness_config(tmp_path), handlers, tls=tls)
-        http_client(ALERT_CONNECTIONS, tls)
+        config = harness_config(tmp_path)
+        build_application(config, handlers, tls=tls)
+        alert_bot(config, tls)
     finally:
         await store.close()
     assert loaded == [tls]
