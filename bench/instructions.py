@@ -150,6 +150,9 @@ def main() -> None:
             args.updates,
             args.warm_up,
         )
+        # As DATA_DIR is for the bot: the cache is written in it, and each counted process
+        # reads the catalogue from the cache as a bot in service does.
+        job.data_dir.mkdir(mode=0o700)
         asyncio.run(record(job.content, job.data_dir, job.walk_file, max(args.updates, 1)))
         counts = {which: counted(job, which) for which in BOTS}
     per_update = {which: counts[which] / args.updates for which in BOTS}
