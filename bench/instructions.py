@@ -10,8 +10,9 @@ within about 0.02% (``PYTHONHASHSEED=0``). They say nothing of cache misses or w
 they judge a change's work, and the wall-clock benchmark (bench/telegram_bench.py) still gives
 the ratio.
 
-Needs valgrind (Debian's ``valgrind``). Run from the repository root; about two minutes on the
-sample content, four with ``--resources 10000``:
+Each counted process reads the catalogue from the compiled cache, as a bot in service does
+(written once by the first). Needs valgrind (Debian's ``valgrind``). Run from the repository
+root; about a minute, on the sample content or with ``--resources 10000``:
 
     .venv/bin/python bench/instructions.py
     .venv/bin/python bench/instructions.py --resources 10000 --json
