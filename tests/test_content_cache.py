@@ -550,7 +550,6 @@ def test_each_position_is_read_back_as_one_int(sample_catalog: Catalog) -> None:
     assert_same_index(read, index._resources)
     positions = [
         *(p for where in read.postings.values() for _w, run in where.runs for p in run),
-        *(p for members in read.need_sets.values() for p in members),
         *(p for order in read.need_order.values() for p in order),
     ]
     one_each = {p: p for p in positions}
@@ -562,7 +561,7 @@ def assert_same_index(now: _ResourceIndex, was: _ResourceIndex) -> None:
     assert [r.id for r in now.resources] == [r.id for r in was.resources]
     # A field added to the index must be written by the cache's reducer and compared here.
     assert [f.name for f in fields(now)] == [
-        *("resources", "areas", "postings", "need_sets", "everywhere", "need_order"),
+        *("resources", "areas", "postings", "everywhere", "need_order"),
     ]
     assert now.areas == was.areas and now.everywhere == was.everywhere
     assert now.need_order == was.need_order
@@ -576,7 +575,3 @@ def assert_same_index(now: _ResourceIndex, was: _ResourceIndex) -> None:
         return sorted(groups.values())
 
     assert sharing(now.postings) == sharing(was.postings)
-    # In the order pickle reads a set back, as it was read before.
-    assert {n: list(s) for n, s in now.need_sets.items()} == {
-        n: list(pickle.loads(pickle.dumps(s))) for n, s in was.need_sets.items()
-    }

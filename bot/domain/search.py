@@ -302,28 +302,27 @@ class _ResourceIndex:
     resources: tuple[Resource, ...]
     areas: dict[str, tuple[int, int]]
     postings: dict[str, Postings]
-    # The positions of the resources offering each need, in every area.
-    need_sets: dict[str, frozenset[int]]
     # Terms found in every place of an area (None: of all areas), all with one weight.
     everywhere: dict[str, dict[str | None, float]]
-    # The same positions in order: an area's are a slice of them.
+    # The positions of the resources offering each need, in order: an area's are a slice of
+    # them. Sets of them are made only for the rare search the bitmaps cannot answer (kept,
+    # they took 1.5 MiB at 10,000 listings).
     need_order: dict[str, tuple[int, ...]]
 
     @classmethod
     def build(
         cls, by_region: dict[str, list[Resource]], locales: tuple[str, ...], memo: LoadWords
     ) -> _ResourceIndex:
-        """Postings, area ranges and need sets for the resources of every area (`memo`: the
-        load's words of texts)."""
+        """Postings, area ranges and each need's positions for the resources of every area
+        (`memo`: the load's words of texts)."""
         resources, areas, gathered = _gather(by_region, locales, memo)
         kept = _shared_postings(gathered)
         by_need: dict[str, set[int]] = defaultdict(set)
         for position, resource in enumerate(resources):
             for need_id in resource.needs:
                 by_need[need_id].add(position)
-        need_sets = {need_id: frozenset(ids) for need_id, ids in by_need.items()}
         need_order = {need_id: tuple(sorted(ids)) for need_id, ids in by_need.items()}
-        return cls(tuple(resources), areas, kept, need_sets, _everywhere(kept, areas), need_order)
+        return cls(tuple(resources), areas, kept, _everywhere(kept, areas), need_order)
 
     def score(
         self,
@@ -349,8 +348,7 @@ class _ResourceIndex:
             found = bitmaps.best(clauses, bonuses, span, floor, limit)
             if found is not None:
                 return [(score, self.resources[position]) for score, position in found]
-        # Sets over all areas: scored places are all in `span`, so looking them up is enough.
-        needs = [(self.need_sets.get(need_id, frozenset()), bonus) for need_id, bonus in bonuses]
+        needs = [(self._need_set(need_id, span), bonus) for need_id, bonus in bonuses]
         scores = _text_scores(clauses, span, len(self.resources))
         if floor:
             scores = {position: value + floor for position, value in scores.items()}
@@ -362,8 +360,6 @@ class _ResourceIndex:
         ):
             # Places matched by their needs alone (or by words every place has) could still
             # reach the top.
-            if region_id is not None:
-                needs = [(self._need_set(need_id, span), bonus) for need_id, bonus in bonuses]
             alone = _need_only(needs, scores, limit, floor)
             if floor:
                 alone.update(_plain(span, needs, scores, limit, floor))
@@ -374,7 +370,7 @@ class _ResourceIndex:
 
     def _need_set(self, need_id: str, span: tuple[int, int]) -> frozenset[int]:
         """The positions in `span` of the resources offering a need, made for the search from
-        its slice of the need's positions (no set is kept per area)."""
+        its slice of the need's positions (no set is kept)."""
         return frozenset(_cut(self.need_order.get(need_id, ()), span))
 
 
@@ -620,7 +616,7 @@ class _Bitmaps:
                         made[id(positions)] = _bitmap(positions, size)
                 by_postings[id(postings)] = tuple(made.get(id(p)) for _w, p in postings.runs)
             runs[term] = by_postings[id(postings)]
-        needs = {need_id: _bitmap(members, size) for need_id, members in index.need_sets.items()}
+        needs = {need_id: _bitmap(members, size) for need_id, members in index.need_order.items()}
         return cls(runs, needs, size)
 
     def best(
@@ -1087,14 +1083,12 @@ def _packed_resource_index(index: _ResourceIndex) -> tuple[Any, ...]:
                 )
             )
         terms[term] = postings[id(found)]
-    need_sets = {need_id: _packed(members) for need_id, members in index.need_sets.items()}
     return _unpacked_resource_index, (
         index.resources,
         index.areas,
         tuple(packed_runs),
         tuple(weighted),
         terms,
-        need_sets,
         index.everywhere,
         {need_id: _packed(order) for need_id, order in index.need_order.items()},
     )
@@ -1120,12 +1114,11 @@ def _unpacked_resource_index(
     packed_runs: tuple[bytes, ...],
     weighted: tuple[tuple[tuple[float, int], ...], ...],
     terms: dict[str, int],
-    need_sets: dict[str, bytes],
     everywhere: dict[str, dict[str | None, float]],
     need_order: dict[str, bytes],
 ) -> _ResourceIndex:
-    """The resource index `_packed_resource_index` wrote, equal to the one it was given
-    (sets built in the same order), each position one shared int."""
+    """The resource index `_packed_resource_index` wrote, equal to the one it was given, each
+    position one shared int."""
     numbers = tuple(range(len(resources)))
     at = numbers.__getitem__
     runs = [tuple(map(at, array("I", packed))) for packed in packed_runs]
@@ -1134,7 +1127,6 @@ def _unpacked_resource_index(
         resources,
         areas,
         {term: postings[number] for term, number in terms.items()},
-        {need_id: frozenset(map(at, array("I", packed))) for need_id, packed in need_sets.items()},
         everywhere,
         {need_id: tuple(map(at, array("I", packed))) for need_id, packed in need_order.items()},
     )
