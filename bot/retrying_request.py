@@ -21,7 +21,7 @@ from collections.abc import Awaitable, Callable
 
 import httpx
 from telegram._utils.defaultvalue import DEFAULT_NONE
-from telegram._utils.types import ODVInput
+from telegram._utils.types import JSONDict, ODVInput
 from telegram.error import NetworkError, TimedOut
 from telegram.request import BaseRequest, RequestData
 
@@ -71,12 +71,16 @@ def _retry_after(payload: bytes) -> float | None:
     return float(value) if isinstance(value, int | float) and value >= 0 else None
 
 
-def _readable(payload: bytes) -> bool:
+def _read(payload: bytes) -> object:
+    """A reply read as python-telegram-bot reads one (`BaseRequest.parse_json_payload`), or
+    `_UNREADABLE`."""
     try:
-        json.loads(payload)
+        return json.loads(payload.decode("utf-8", "replace"))
     except ValueError:
-        return False
-    return True
+        return _UNREADABLE
+
+
+_UNREADABLE = object()
 
 
 class RetryingRequest(BaseRequest):
@@ -89,6 +93,10 @@ class RetryingRequest(BaseRequest):
     ) -> None:
         self._inner = inner
         self._sleep = sleep
+        # The last reply read to see that it is readable, and what it read as, for
+        # `parse_json_payload`: `post` reads the reply `do_request` returns right after it, with
+        # no other call in between (nothing is awaited there), so it is never read twice.
+        self._read_back: tuple[bytes, object] | None = None
 
     @property
     def read_timeout(self) -> float | None:
@@ -142,7 +150,15 @@ class RetryingRequest(BaseRequest):
                     if last or after is None or after > MAX_RETRY_AFTER:
                         return code, payload
                     pause = after + 0.1 * random.random()
-                elif repeatable and (code >= 500 or (code == 200 and not _readable(payload))):
+                elif repeatable and code >= 500:
+                    if last:
+                        return code, payload
+                    pause = self._backoff(backoff)
+                elif repeatable and code == 200:
+                    read = _read(payload)
+                    if read is not _UNREADABLE:
+                        self._read_back = (payload, read)
+                        return code, payload
                     if last:
                         return code, payload
                     pause = self._backoff(backoff)
@@ -152,6 +168,14 @@ class RetryingRequest(BaseRequest):
             await self._sleep(pause)
             waited += pause
             backoff = min(backoff * 2, MAX_BACKOFF)
+
+    def parse_json_payload(self, payload: bytes) -> JSONDict:  # type: ignore[override]
+        """The reply as python-telegram-bot reads it; one `do_request` has just read (to see
+        that it is readable) is not read again."""
+        read_back, self._read_back = self._read_back, None
+        if read_back is not None and read_back[0] is payload:
+            return read_back[1]  # type: ignore[return-value]
+        return super().parse_json_payload(payload)
 
     @staticmethod
     def _backoff(base: float) -> float:

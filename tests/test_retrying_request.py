@@ -129,3 +129,46 @@ async def test_after_a_read_timeout_the_retry_does_not_wait_again() -> None:
     result, inner, slept = await call("editMessageText", slow, slow, slow)
     assert result == OK and inner.calls == 4
     assert slept == [TIMEOUT_PAUSE] * 3
+
+
+def reply_of(result: object) -> tuple[int, bytes]:
+    return 200, json.dumps({"ok": True, "result": result}, ensure_ascii=False).encode()
+
+
+def counting_reads(monkeypatch: pytest.MonkeyPatch) -> list[bytes]:
+    """The replies python-telegram-bot's own `parse_json_payload` reads."""
+    read: list[bytes] = []
+    parse = BaseRequest.parse_json_payload
+
+    def counted(payload: bytes) -> Any:
+        read.append(payload)
+        return parse(payload)
+
+    monkeypatch.setattr(BaseRequest, "parse_json_payload", staticmethod(counted))
+    return read
+
+
+async def test_a_repeatable_calls_reply_is_read_once_and_as_python_telegram_bot_reads_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # The reply of an edit is read to see that it is readable (else the edit is tried again):
+    # `post` gets that reading instead of reading the reply a second time.
+    message = {"message_id": 7, "text": "Ñandú — 中文 ไทย", "reply_markup": {"inline_keyboard": []}}
+    request = RetryingRequest(Scripted(reply_of(message)))
+    read = counting_reads(monkeypatch)
+    assert await request.post("http://x/bot1:t/editMessageText") == message
+    assert read == []
+    # A send's reply is not read before: python-telegram-bot reads it, once.
+    request = RetryingRequest(Scripted(reply_of(message)))
+    assert await request.post("http://x/bot1:t/sendMessage") == message
+    assert len(read) == 1
+
+
+async def test_a_reply_read_back_is_never_another_calls(monkeypatch: pytest.MonkeyPatch) -> None:
+    request = RetryingRequest(Scripted(reply_of("first"), reply_of("second")))
+    # An edit's reply read, but never passed on (as when a caller stops there) ...
+    await request.do_request("http://x/bot1:t/editMessageText", "POST")
+    read = counting_reads(monkeypatch)
+    # ... is not what the next call's reply reads as.
+    assert await request.post("http://x/bot1:t/sendMessage") == "second"
+    assert len(read) == 1
