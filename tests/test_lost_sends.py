@@ -177,8 +177,5 @@ async def test_a_probe_whose_retries_are_used_up_is_made_again_within_the_budget
         base_url = "https://api.example/botTOKEN"
         request = StubRequest()
 
-        def _insert_defaults(self, data: dict[str, object]) -> None:
-            """No defaults to fill in."""
-
     found = await find_lost_send(StubBot(), 7, None, 41, budget=5.0)  # type: ignore[arg-type]
     assert found == 42 and probed == [42, 42, 42]

@@ -148,3 +148,19 @@ def test_a_reply_without_a_message_id_is_an_invalid_server_response(result: obje
         message_id_of(result)
     # A send answered so is treated as one whose outcome is unknown (it is looked for).
     assert outcome_unknown(raised.value)
+
+
+async def test_a_bot_without_defaults_sends_as_python_telegram_bot_would() -> None:
+    bot = ExtBot(TOKEN, request=RecordingRequest())
+    await bot.initialize()
+    try:
+        await bot.send_message(42, "plain", reply_markup=markup_of(ROWS))
+        await send_text(bot, 42, "plain", serialised_keyboard(ROWS))
+        await bot.edit_message_text("plain", chat_id=42, message_id=7)
+        await edit_text(bot, 42, 7, "plain", None)
+    finally:
+        await bot.shutdown()
+    first, second, third, fourth = recorded(bot).calls[-4:]
+    assert "parse_mode" not in second.params and "link_preview_options" not in second.params
+    assert (first.params, read_wire(first)) == (second.params, read_wire(second))
+    assert (third.params, read_wire(third)) == (fourth.params, read_wire(fourth))

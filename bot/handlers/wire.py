@@ -3,25 +3,26 @@
 Telegram answers a sent or edited message with the whole message (text, entities, buttons,
 chat, sender), and python-telegram-bot builds objects from all of it: for a screen with ten
 buttons that costs more than drawing the screen, and nothing here ever reads it. These calls
-fill in the application's defaults as the bot does, then post through the bot's request object
-(its retry rules, errors raised as TelegramError, the result read by `BaseRequest.post`) with
-parameters already as the Bot API takes them: the keyboard serialised, and no per-parameter
-conversion. That skips the bot's rate limiter, which the application has none of (the dispatcher
-cuts floods itself). `_insert_defaults` and `RequestParameter` are not public API: the
-dependency is pinned to python-telegram-bot 22 and tests/test_wire.py checks every call is the
-one python-telegram-bot would make.
+take the application's default parse mode and link preview as python-telegram-bot fills them
+in for `send_message`, then post through the bot's request object (its retry rules, errors
+raised as TelegramError, the result read by `BaseRequest.post`) with parameters already as the
+Bot API takes them: the keyboard serialised, and no per-parameter conversion. That skips the
+bot's rate limiter, which the application has none of (the dispatcher cuts floods itself).
+`RequestParameter` is not public API: the dependency is pinned to python-telegram-bot 22 and
+tests/test_wire.py checks every call is the one python-telegram-bot would make.
 """
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Sequence
 from enum import Enum
 from typing import Any, NewType
 
 from telegram import Bot, TelegramObject
-from telegram._utils.defaultvalue import DEFAULT_NONE
 from telegram.error import TelegramError
+from telegram.ext import Defaults
 from telegram.request import RequestData
 from telegram.request._requestparameter import RequestParameter
 
@@ -49,7 +50,7 @@ async def send_text(
     bot: Bot, chat_id: int, text: str, keyboard: Keyboard | None, *, protect: bool = False
 ) -> int:
     """sendMessage in the bot's default parse mode and link preview; the new message's id."""
-    params: dict[str, Any] = {"chat_id": chat_id, "text": text, **_TEXT_DEFAULTS}
+    params: dict[str, Any] = {"chat_id": chat_id, "text": text, **_text_defaults(bot)}
     if keyboard is not None:
         params["reply_markup"] = keyboard
     if protect:
@@ -62,7 +63,7 @@ async def edit_text(
 ) -> None:
     """editMessageText: the message's text and buttons replaced (no buttons: none left)."""
     params: dict[str, Any] = {"chat_id": chat_id, "message_id": message_id, "text": text}
-    params.update(_TEXT_DEFAULTS)
+    params.update(_text_defaults(bot))
     if keyboard is not None:
         params["reply_markup"] = keyboard
     await _post(bot, "editMessageText", params)
@@ -91,18 +92,28 @@ def message_id_of(result: object) -> int:
     raise TelegramError("Invalid server response: no message id")
 
 
-# Left as python-telegram-bot's "default" marker, so the application's Defaults (HTML, no link
-# previews) fill them in exactly as they do for `send_message`.
-_TEXT_DEFAULTS: dict[str, Any] = {"parse_mode": DEFAULT_NONE, "link_preview_options": DEFAULT_NONE}
+def _text_defaults(bot: Bot) -> dict[str, object]:
+    """The application's default parse mode and link preview (HTML, none), as
+    python-telegram-bot fills them in for `send_message`; nothing for a bot without defaults."""
+    return dict(_defaults_as_sent(getattr(bot, "defaults", None)))
+
+
+@functools.lru_cache(maxsize=4)
+def _defaults_as_sent(defaults: Defaults | None) -> tuple[tuple[str, object], ...]:
+    # Made once per Defaults: reading them back as the Bot API takes them costs more than the
+    # rest of a post's parameters (the link preview's dict is only ever dumped, never changed).
+    if defaults is None:
+        return ()
+    found = (
+        ("parse_mode", defaults.parse_mode),
+        ("link_preview_options", defaults.link_preview_options),
+    )
+    return tuple((name, _as_sent(value)) for name, value in found if value is not None)
 
 
 async def _post(bot: Bot, method: str, params: dict[str, Any]) -> object:
-    data = dict(params)  # python-telegram-bot fills the defaults into the dict it is given
-    bot._insert_defaults(data)
     parameters = [
-        RequestParameter(name, _as_sent(value), None)
-        for name, value in data.items()
-        if value is not None
+        RequestParameter(name, value, None) for name, value in params.items() if value is not None
     ]
     return await bot.request.post(f"{bot.base_url}/{method}", RequestData(parameters))
 
