@@ -93,7 +93,7 @@ def message_id_of(result: object) -> int:
 
 
 def _text_defaults(bot: Bot) -> dict[str, object]:
-    """The application's default parse mode and link preview (HTML, none), as
+    """The application's default parse mode and link preview (HTML, no previews), as
     python-telegram-bot fills them in for `send_message`; nothing for a bot without defaults."""
     return dict(_defaults_as_sent(getattr(bot, "defaults", None)))
 
@@ -119,9 +119,9 @@ async def _post(bot: Bot, method: str, params: dict[str, Any]) -> object:
 
 
 def _as_sent(value: object) -> object:
-    """A parameter as `RequestParameter.from_input` makes it, for the few kinds sent here:
-    the defaults' objects as dicts, their enums as values, the rest (ids, texts, flags and
-    serialised keyboards) as they are."""
+    """A default's value as `RequestParameter.from_input` makes it: an object as its dict, an
+    enum as its value (the other parameters sent here are ids, texts, flags and serialised
+    keyboards, already as the Bot API takes them)."""
     if isinstance(value, TelegramObject):
         return value.to_dict()
     if isinstance(value, Enum):
