@@ -162,38 +162,38 @@ async def test_an_update_finished_during_a_fetch_is_confirmed_without_waiting(
     await task
 
 
-async def test_the_application_has_no_rate_limiter_for_its_own_calls_to_skip(
-    tmp_path: Path, sample_catalog: Catalog
-) -> None:
-    # bot/handlers/wire.py posts the bot's sends and edits past python-telegram-bot's rate
-    # limiter: right only while there is none (floods are cut by the dispatcher).
+@pytest.fixture
+async def handlers(tmp_path: Path, sample_catalog: Catalog) -> AsyncIterator[Handlers]:
+    """The bot's handlers over a fresh store in `tmp_path`."""
     store = await Store.open(tmp_path / "waypoint.sqlite3")
-    handlers = Handlers(Conversation(sample_catalog, LOCALES), store, UserKeys(SECRET), "en")
     try:
-        application = build_application(harness_config(tmp_path), handlers)
-        assert application.bot.rate_limiter is None
+        yield Handlers(Conversation(sample_catalog, LOCALES), store, UserKeys(SECRET), "en")
     finally:
         await store.close()
 
 
+def test_the_application_has_no_rate_limiter_for_its_own_calls_to_skip(
+    tmp_path: Path, handlers: Handlers
+) -> None:
+    # bot/handlers/wire.py posts the bot's sends and edits past python-telegram-bot's rate
+    # limiter: right only while there is none (floods are cut by the dispatcher).
+    application = build_application(harness_config(tmp_path), handlers)
+    assert application.bot.rate_limiter is None
+
+
 async def test_the_applications_get_updates_follows_the_retry_rules(
-    tmp_path: Path, sample_catalog: Catalog
+    tmp_path: Path, handlers: Handlers
 ) -> None:
     # getUpdates had python-telegram-bot's default client (no retries, one connection): a
     # 502 or a busy pool made the call confirming the last updates at shutdown fail, and
     # Telegram sent handled updates again after the restart.
-    store = await Store.open(tmp_path / "waypoint.sqlite3")
-    handlers = Handlers(Conversation(sample_catalog, LOCALES), store, UserKeys(SECRET), "en")
-    try:
-        with FakeBotApi(token=TOKEN) as api:
-            config = replace(harness_config(tmp_path), api_url=api.url)
-            update_id = api.push_update(message_update(make_user(4700), "bed"))
-            async with build_application(config, handlers) as application:
-                api.fault_next("getUpdates", "502")
-                fetched = await application.bot.get_updates(timeout=0)
-                assert [u.update_id for u in fetched] == [update_id]
-                api.fault_next("getUpdates", "drop")
-                await application.bot.get_updates(offset=update_id + 1, timeout=0)
-                assert api.pending_updates() == []
-    finally:
-        await store.close()
+    with FakeBotApi(token=TOKEN) as api:
+        config = replace(harness_config(tmp_path), api_url=api.url)
+        update_id = api.push_update(message_update(make_user(4700), "bed"))
+        async with build_application(config, handlers) as application:
+            api.fault_next("getUpdates", "502")
+            fetched = await application.bot.get_updates(timeout=0)
+            assert [u.update_id for u in fetched] == [update_id]
+            api.fault_next("getUpdates", "drop")
+            await application.bot.get_updates(offset=update_id + 1, timeout=0)
+            assert api.pending_updates() == []
