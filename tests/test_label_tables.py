@@ -14,7 +14,15 @@ import pytest
 
 from bot.domain.catalog import Catalog, build_catalog
 from bot.domain.hours import OpeningSchedule
-from bot.domain.models import Access, Community, Resource, VerificationMethod, Verified
+from bot.domain.models import (
+    Access,
+    Community,
+    InfoSharing,
+    Resource,
+    VerificationMethod,
+    Verified,
+    YesNo,
+)
 from bot.i18n import Translator, available_locales, language_name_in, translator
 from bot.ui import labels
 from bot.ui.actions import ShowNeed, ShowResource
@@ -31,10 +39,22 @@ def _old_community_marks(tr: Translator, marks: frozenset[Community]) -> str:
     return f"⚑ {tr.join(found)}" if found else ""
 
 
+def _old_warning(tr: Translator, access: Access) -> str:
+    risky = (
+        ("requires_police_cooperation", access.requires_police_cooperation is YesNo.YES),
+        ("requires_victim_identification", access.requires_victim_identification is YesNo.YES),
+        ("shares_info_with_police", access.shares_info_with_police is InfoSharing.ROUTINELY),
+        ("requires_id", access.requires_id is YesNo.YES),
+    )
+    found = [labels_before.access_question(tr, field) for field, applies in risky if applies]
+    return "⚠️ " + " · ".join(found) if found else ""
+
+
 class _OldLabels:
     """What parts.py reads from the labels module, looked up the old way."""
 
     community_marks = staticmethod(_old_community_marks)
+    warning = staticmethod(_old_warning)
 
 
 def _random_access(rng: random.Random) -> Access:
@@ -86,7 +106,6 @@ def test_cards_and_lists_read_as_before_in_every_locale(
     now = list(drawn(catalog, locale))
     monkeypatch.setattr(card_module, "access_lines", labels_before.access_lines)
     monkeypatch.setattr(card_module, "verification_label", labels_before.verification_label)
-    monkeypatch.setattr(parts_module, "access_question", labels_before.access_question)
     monkeypatch.setattr(parts_module, "labels", _OldLabels)
     monkeypatch.setattr(card_module, "language_label", language_name_in)
     before = list(drawn(catalog, locale))
@@ -106,6 +125,9 @@ def test_every_label_matches_the_catalogue_lookup(locale: str) -> None:
     for mark in Community:
         assert labels.community_label(tr, mark) == labels_before.community_label(tr, mark)
     assert len(table.community_sets) == 2 ** len(Community)  # every set of marks
+    for seed in range(200):
+        access = _random_access(random.Random(seed))
+        assert labels.warning(tr, access) == _old_warning(tr, access)
     for method in VerificationMethod:
         assert labels.verification_label(tr, method) == labels_before.verification_label(tr, method)
     assert labels.label_table(translator(locale)) is table  # made once per locale

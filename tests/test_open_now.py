@@ -23,6 +23,7 @@ from bot.ui.conversation import Conversation
 from bot.ui.render import Screen
 from bot.ui.screens import View
 from bot.ui.screens.card import _draw_body
+from bot.ui.screens.parts import _status_words
 from bot.ui.state import UserState
 
 LOCALES = ("en", "es", "th")
@@ -298,3 +299,31 @@ def test_card_bodies_kept_for_the_minute_read_as_drawn_at_the_moment(
             resource = crowded.content.resources[resource_id]
             assert kept.messages == _draw_body(fresh_view, resource, now), (now, resource_id)
             assert kept.buttons == screens.resource_card(fresh_view, action).buttons
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_open_status_kept_for_the_minute_reads_as_worked_out_at_the_moment(
+    crowded: Catalog, seed: int
+) -> None:
+    """Open status in words is kept per schedule, language and minute: asked first for another
+    place with the same schedule at another second of that minute, it still reads as worked
+    out at the moment shown, in every zone, the 1965 minutes in which Monrovia's hours change
+    included."""
+    rng = random.Random(seed)
+    conversation = Conversation(crowded, LOCALES)
+    edges = (
+        dt.datetime(2026, 12, 7, 16, 59, 30, tzinfo=dt.UTC),
+        dt.datetime(1965, 3, 1, 9, 43, 50, tzinfo=dt.UTC),
+    )
+    moments = [edge + dt.timedelta(seconds=s) for edge in edges for s in range(0, 61, 5)]
+    places = [r for r in crowded.content.resources.values() if r.hours is not None]
+    for now in moments + walk(rng, 60):
+        locale, region_id = rng.choice(LOCALES), rng.choice(sorted(ZONES))
+        state = UserState(locale, region_id)
+        earlier = now.replace(second=rng.randint(0, 59), microsecond=rng.randint(0, 999_999))
+        for resource in rng.sample(places, 8):
+            sharing = [r for r in places if r.hours is resource.hours]
+            screens.open_status(conversation.view(state, earlier), rng.choice(sharing))
+            kept = screens.open_status(conversation.view(state, now), resource)
+            fresh = _status_words(view_of(crowded, now, locale, region_id), resource, now)
+            assert kept == fresh, (now, resource.id)

@@ -139,11 +139,12 @@ class Conversation:
     locales: tuple[str, ...]
     retention_days: int = DEFAULT_RETENTION_DAYS
     protect_default: bool = False
-    # Screens drawn this minute, shared by everyone in the same state, and list entries and
-    # card bodies shared by every screen (a new catalog, through `replace`, starts empty
-    # ones). See `drawn`.
+    # Screens drawn this minute, shared by everyone in the same state, and list entries,
+    # open statuses and card bodies shared by every screen (a new catalog, through `replace`,
+    # starts empty ones). See `drawn`.
     _drawn: Memo[Screen] = field(default_factory=Memo, init=False, repr=False, compare=False)
     _lines: Memo[str] = field(default_factory=Memo, init=False, repr=False, compare=False)
+    _statuses: Memo[str] = field(default_factory=Memo, init=False, repr=False, compare=False)
     _cards: Memo[tuple[str, ...]] = field(
         default_factory=lambda: Memo(CARD_BODIES), init=False, repr=False, compare=False
     )
@@ -159,6 +160,7 @@ class Conversation:
             self.retention_days,
             self.protect_default,
             self._lines,
+            self._statuses,
             self._cards,
         )
 

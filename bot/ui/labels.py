@@ -28,9 +28,18 @@ from bot.domain.models import (
 from bot.i18n import Translator, language_name_in
 
 GOOD, CAUTION, UNKNOWN = "✅", "⚠️", "❔"
+# Read once: an enum member read through its class costs about 0.1 µs in CPython 3.11.
+_YES, _ROUTINELY = YesNo.YES, InfoSharing.ROUTINELY
 
 
 ACCESS_FIELDS = tuple(Access.__dataclass_fields__)
+# The facts a list entry warns of before anyone taps, in the order it names them.
+WARNED = (
+    "requires_police_cooperation",
+    "requires_victim_identification",
+    "shares_info_with_police",
+    "requires_id",
+)
 
 
 @dataclass(frozen=True)
@@ -43,6 +52,8 @@ class LabelTable:
     communities: Mapping[Community, str]
     community_sets: Mapping[frozenset[Community], str]
     verifications: Mapping[VerificationMethod, str]
+    # The warning before anyone taps, for each set of the `WARNED` facts that apply.
+    warnings: Mapping[tuple[bool, ...], str]
 
 
 @functools.cache
@@ -64,6 +75,10 @@ def label_table(tr: Translator) -> LabelTable:
         communities=communities,
         community_sets={marks: _community_set(tr, communities, marks) for marks in sets},
         verifications=_verifications(tr),
+        warnings={
+            applies: _warning(questions, applies)
+            for applies in itertools.product((False, True), repeat=len(WARNED))
+        },
     )
 
 
@@ -76,6 +91,23 @@ def language_label(code: str, locale: str) -> str:
 def access_question(tr: Translator, field: str) -> str:
     """The label of one access fact, phrased as what the service asks or does."""
     return label_table(tr).questions[field]
+
+
+def warning(tr: Translator, access: Access) -> str:
+    """What a person needs to know before tapping: "⚠️ Asks for ID · ...", or "" (one look-up:
+    lists ask it of every entry they draw)."""
+    applies = (
+        access.requires_police_cooperation is _YES,
+        access.requires_victim_identification is _YES,
+        access.shares_info_with_police is _ROUTINELY,
+        access.requires_id is _YES,
+    )
+    return label_table(tr).warnings[applies]
+
+
+def _warning(questions: Mapping[str, str], applies: tuple[bool, ...]) -> str:
+    found = [questions[field] for field, applied in zip(WARNED, applies, strict=True) if applied]
+    return "⚠️ " + " · ".join(found) if found else ""
 
 
 def _questions(tr: Translator) -> dict[str, str]:

@@ -10,7 +10,14 @@ from bot.ui.actions import ShowNearby, ShowNeed, ShowNeeds, ShowOpenNow, ShowRes
 from bot.ui.labels import access_lines, language_label, verification_label
 from bot.ui.render import Button, Screen, bold, esc, italic, split_messages
 from bot.ui.screens.menus import out_of_date
-from bot.ui.screens.parts import community_marks, is_stale, open_status, stale_note, warnings
+from bot.ui.screens.parts import (
+    community_marks,
+    is_stale,
+    open_status,
+    reads_alike_all_minute,
+    stale_note,
+    warnings,
+)
 from bot.ui.screens.reports import report_button
 from bot.ui.screens.view import View, nav_row, sample_note, share_button
 
@@ -74,26 +81,13 @@ def _body(view: View, resource: Resource) -> tuple[str, ...]:
     """The card's messages, drawn once a minute per listing and language: a card reached from
     a search (or during a bad-date report) is not kept whole, but its body is the same for
     everyone who opens it. Drawn for the start of the minute, as `Conversation.drawn` draws,
-    when that reads the same as now (see `_reads_alike_all_minute`)."""
+    when that reads the same as now (see `reads_alike_all_minute`)."""
     minute = minute_of(view.now)
-    if view.now != minute and not _reads_alike_all_minute(resource, view.now):
+    if view.now != minute and not reads_alike_all_minute(resource, view.now):
         return _draw_body(view, resource, view.now)
     return view.cards.get(
         (resource.id, view.state.locale, minute), lambda: _draw_body(view, resource, minute)
     )
-
-
-def _reads_alike_all_minute(resource: Resource, now: dt.datetime) -> bool:
-    """Whether the card reads the same at every moment of `now`'s minute: hours change on whole
-    minutes of their zone, so they do unless the zone's offset (or now's) has seconds, as
-    Monrovia's had until 1972; then the card is drawn for the moment itself."""
-    zones = [now.utcoffset()]
-    if resource.hours is not None:
-        zones.append(now.astimezone(resource.hours.zone).utcoffset())
-    return all(offset is not None and offset % _MINUTE == dt.timedelta(0) for offset in zones)
-
-
-_MINUTE = dt.timedelta(minutes=1)
 
 
 def _draw_body(view: View, resource: Resource, now: dt.datetime) -> tuple[str, ...]:

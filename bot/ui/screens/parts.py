@@ -6,11 +6,10 @@ import datetime as dt
 from collections.abc import Callable
 
 from bot.domain.hours import OpenState
-from bot.domain.models import InfoSharing, Resource, YesNo
+from bot.domain.models import Resource, YesNo
 from bot.domain.open_now import COMMUNITY_LED, minute_of
 from bot.ui import labels
 from bot.ui.actions import Filter
-from bot.ui.labels import access_question
 from bot.ui.render import bold, esc, italic
 from bot.ui.screens.view import View
 
@@ -19,14 +18,39 @@ DAYS_NAMED_BY_WEEKDAY = 6
 # Read once: an enum member read through its class costs about 0.1 µs in CPython 3.11, and
 # these are asked of every listing a list draws.
 _OPEN, _CLOSED = OpenState.OPEN, OpenState.CLOSED
-_YES, _NO, _ROUTINELY = YesNo.YES, YesNo.NO, InfoSharing.ROUTINELY
+_NO = YesNo.NO
+_MINUTE, _DAY, _NO_TIME = dt.timedelta(minutes=1), dt.timedelta(hours=24), dt.timedelta(0)
 
 
 def open_status(view: View, resource: Resource, now: dt.datetime | None = None) -> str:
     """In words: "Open now, until 9 PM", "Closed, opens Monday 9:00 AM", "Hours not known";
-    at `now`, or at the view's moment."""
-    tr = view.tr
+    at `now`, or at the view's moment. Worked out once a minute per schedule and language
+    (many places share a schedule), when it reads the same all minute."""
     now = view.now if now is None else now
+    hours = resource.hours
+    if hours is None:
+        return view.tr.gettext("Hours not known")
+    minute = minute_of(now)
+    if now != minute and not reads_alike_all_minute(resource, now):
+        return _status_words(view, resource, now)
+    return view.statuses.get(
+        (hours, view.state.locale, minute), lambda: _status_words(view, resource, minute)
+    )
+
+
+def reads_alike_all_minute(resource: Resource, now: dt.datetime) -> bool:
+    """Whether the resource's hours read the same at every moment of `now`'s minute: hours
+    change on whole minutes of their zone, so they do unless the zone's offset (or now's) has
+    seconds, as Monrovia's had until 1972; then they are worked out for the moment itself."""
+    zones = [now.utcoffset()]
+    if resource.hours is not None:
+        zones.append(now.astimezone(resource.hours.zone).utcoffset())
+    return all(offset is not None and offset % _MINUTE == _NO_TIME for offset in zones)
+
+
+def _status_words(view: View, resource: Resource, now: dt.datetime) -> str:
+    """`open_status` at exactly `now`."""
+    tr = view.tr
     status = view.catalog.open_now.status(resource, now)
     if resource.hours is None or status is None:
         return tr.gettext("Hours not known")
@@ -34,7 +58,7 @@ def open_status(view: View, resource: Resource, now: dt.datetime | None = None) 
     if status.state is _OPEN:
         if change is None:
             return tr.gettext("Open 24/7")
-        if change - now <= dt.timedelta(hours=24):
+        if change - now <= _DAY:
             return tr.gettext("Open now, until %(time)s") % {"time": tr.time(change)}
         return tr.gettext("Open now")
     if status.state is _CLOSED and change is not None:
@@ -89,18 +113,7 @@ def community_marks(view: View, resource: Resource) -> str:
 
 def warnings(view: View, resource: Resource) -> str:
     """What a person needs to know before tapping: "⚠️ Asks for ID · ...", or ""."""
-    access = resource.access
-    found = [
-        field
-        for field, risky in (
-            ("requires_police_cooperation", access.requires_police_cooperation is _YES),
-            ("requires_victim_identification", access.requires_victim_identification is _YES),
-            ("shares_info_with_police", access.shares_info_with_police is _ROUTINELY),
-            ("requires_id", access.requires_id is _YES),
-        )
-        if risky
-    ]
-    return "⚠️ " + " · ".join(access_question(view.tr, f) for f in found) if found else ""
+    return labels.warning(view.tr, resource.access)
 
 
 def is_stale(view: View, resource: Resource, now: dt.datetime | None = None) -> bool:

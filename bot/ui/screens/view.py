@@ -30,6 +30,8 @@ class View:
     # conversation (a view of its own keeps them only for itself). Never keyed by anything a
     # person typed or where they are.
     lines: Memo[str] = field(default_factory=Memo, repr=False, compare=False)
+    # Open status in words, by schedule, language and minute, shared the same way.
+    statuses: Memo[str] = field(default_factory=Memo, repr=False, compare=False)
     # Resource cards' messages drawn this minute, by listing and language, shared the same way.
     cards: Memo[tuple[str, ...]] = field(default_factory=Memo, repr=False, compare=False)
 
