@@ -45,9 +45,18 @@ def keyboard(screen: Screen) -> Keyboard | None:
     (docs/privacy.md)."""
     if not screen.buttons:
         return None
-    if any(carries_words(b.action) for row in screen.buttons for b in row):
+    if _holds_words(screen.buttons):
         return keyboard_of([[_fresh_or_kept(b) for b in row] for row in screen.buttons])
     return _markup(screen.buttons)
+
+
+def _holds_words(buttons: tuple[tuple[Button, ...], ...]) -> bool:
+    # Loops, not `any` over a generator: asked of every keyboard sent.
+    for row in buttons:
+        for button in row:
+            if carries_words(button.action):
+                return True
+    return False
 
 
 def _fresh_or_kept(button: Button) -> str:

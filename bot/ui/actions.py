@@ -600,7 +600,12 @@ def carries_words(action: object) -> bool:
     """Whether an action holds a person's typed words: a search, or a way back to one."""
     if isinstance(action, ShowSearch):
         return True
-    return any(carries_words(getattr(action, name)) for name in _NESTED.get(type(action), ()))
+    # A loop, not `any` over a generator: asked of every button of every keyboard sent, and
+    # the generator cost more than the look (most actions hold one other action or none).
+    for name in _NESTED.get(type(action), ()):  # noqa: SIM110
+        if carries_words(getattr(action, name)):
+            return True
+    return False
 
 
 def decode(data: object) -> Action | None:
