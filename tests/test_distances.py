@@ -213,6 +213,10 @@ def test_the_order_from_each_centre_is_nearest_over_its_region(
             order = catalog.distances.from_centre(hood)
             assert list(order) == nearest(content, hood.center, in_region)
             assert catalog.distances.from_centre(hood) is order  # worked out once
+            for need_id in content.needs:
+                serving = catalog.distances.from_centre(hood, need_id)
+                assert list(serving) == [n for n in order if need_id in n.resource.needs]
+                assert catalog.distances.from_centre(hood, need_id) is serving
 
 
 def two_regions(tmp_path: Path, minimal: Path) -> Catalog:

@@ -4,6 +4,7 @@ and pages; every list keeps its filters, its way back and urgent help."""
 from __future__ import annotations
 
 import functools
+from collections.abc import Sequence
 
 from bot.domain.geo import nearest
 from bot.domain.models import GeoPoint, Neighbourhood, Resource
@@ -27,7 +28,8 @@ from bot.ui.screens.parts import filter_check, list_line
 from bot.ui.screens.view import View, nav_row, rows, sample_note
 
 PAGE_SIZE = 5
-Entries = list[tuple[Resource, float | None]]
+# A list's places in order, each with its distance when it has one (`Nearby` is such a pair).
+Entries = Sequence[tuple[Resource, float | None]]
 
 
 def filter_buttons(view: View, action: ListAction) -> tuple[tuple[Button, ...], ...]:
@@ -73,11 +75,10 @@ def _resource_list(
     view: View, action: ListAction, header: str, entries: Entries, back: Button, place: str = ""
 ) -> Screen:
     tr = view.tr
+    shown = entries
     if action.filters:
         check = filter_check(view, action.filters)
-        shown = [(r, d) for r, d in entries if check(r)]
-    else:
-        shown = entries
+        shown = [entry for entry in entries if check(entry[0])]
     pages = max(1, -(-len(shown) // PAGE_SIZE))
     page = min(action.page, pages - 1)
     chunk = shown[page * PAGE_SIZE : (page + 1) * PAGE_SIZE]
@@ -158,12 +159,7 @@ def nearby_list(view: View, action: ShowNearby) -> Screen:
         back = Button(view.tr.pgettext("button", "◀ Back to list"), ShowNeed(need.id))
     else:
         back = Button(view.tr.pgettext("button", "◀ Places"), ShowPlaces())
-    need_id = action.need_id
-    entries: Entries = [
-        (n.resource, n.distance_km)
-        for n in view.catalog.distances.from_centre(hood)
-        if not need_id or need_id in n.resource.needs
-    ]
+    entries = view.catalog.distances.from_centre(hood, action.need_id)
     return _resource_list(view, action, bold(title), entries, back, place=hood.id)
 
 
@@ -177,7 +173,7 @@ def open_now_list(view: View, action: ShowOpenNow) -> Screen:
         return out_of_date(view)
     board = view.catalog.open_now
     statuses = board.at(view.now)
-    entries: Entries
+    entries: list[tuple[Resource, float | None]]
     if hood is not None:
         open_now = [r for r in board.resources_in(view.region.id) if statuses.is_open(r, view.now)]
         # From a neighbourhood of this area (a button kept from another area: measured anew).
@@ -186,9 +182,7 @@ def open_now_list(view: View, action: ShowOpenNow) -> Screen:
             if hood.region_id == view.region.id
             else nearest(content, hood.center, open_now)
         )
-        entries = [
-            (n.resource, n.distance_km) for n in near if statuses.is_open(n.resource, view.now)
-        ]
+        entries = [n for n in near if statuses.is_open(n.resource, view.now)]
         placed = {r.id for r, _d in entries}
         # Phone lines have no place: after the nearest places, never left out.
         entries.extend((r, None) for r in open_now if r.id not in placed)
