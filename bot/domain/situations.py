@@ -14,6 +14,7 @@ import functools
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from bot.domain.models import Situation, quickly_unpickled
 from bot.domain.text import deletes, is_pair, one_typo_away, only_paired, paired_units, tokens
@@ -26,10 +27,9 @@ MIN_TYPO_LENGTH = 5
 MIN_LONE_TYPO_LENGTH = 6
 
 
-@quickly_unpickled
-@dataclass(frozen=True, slots=True)
-class PatternWord:
-    """One word of a phrase: folded text, and whether any word it starts matches too."""
+class PatternWord(NamedTuple):
+    """One word of a phrase: folded text, and whether any word it starts matches too. A pair,
+    so that looking one up (a message's words are, several times each) hashes it in C."""
 
     text: str
     prefix: bool = False
@@ -72,8 +72,8 @@ class SituationMatcher:
         self._by_first: dict[PatternWord, list[_Phrase]] = defaultdict(list)
         self._whole: dict[tuple[str, ...], list[Situation]] = defaultdict(list)
         self._by_first_unit: dict[str, list[_CharacterPhrase]] = defaultdict(list)
-        exact: set[str] = set()
-        prefixes: set[str] = set()
+        exact: dict[str, PatternWord] = {}
+        prefixes: dict[str, PatternWord] = {}
         for situation in self._situations:
             for cancels, by_locale in ((False, situation.phrases), (True, situation.unless)):
                 for phrase in (p for phrases in by_locale.values() for p in phrases):
@@ -87,14 +87,15 @@ class SituationMatcher:
                         continue
                     self._by_first[pattern[0]].append(_Phrase(pattern, situation, cancels))
                     for word in pattern:
-                        (prefixes if word.prefix else exact).add(word.text)
+                        (prefixes if word.prefix else exact)[word.text] = word
             for phrases in situation.whole_message.values():
                 for phrase in phrases:
                     key = tuple(tokens(phrase))
                     if key and situation not in self._whole[key]:
                         self._whole[key].append(situation)
-        self._exact = frozenset(exact)
-        self._prefixes = frozenset(prefixes)
+        # Each pattern word by its text, made once: a message's words are looked up in them.
+        self._exact_words = exact
+        self._prefix_words = prefixes
         by_delete: dict[str, set[str]] = defaultdict(set)
         for term in exact:
             if len(term) >= MIN_TYPO_LENGTH and not is_pair(term):
@@ -141,14 +142,17 @@ class SituationMatcher:
     def _word_hits(self, token: str) -> dict[PatternWord, bool]:
         """The pattern words a message word matches, each with whether it took a typo."""
         hits: dict[PatternWord, bool] = {}
-        if token in self._exact:
-            hits[PatternWord(token)] = False
+        exact, prefixes = self._exact_words, self._prefix_words
+        word = exact.get(token)
+        if word is not None:
+            hits[word] = False
         for end in range(1, len(token) + 1):
-            if token[:end] in self._prefixes:
-                hits[PatternWord(token[:end], prefix=True)] = False
+            word = prefixes.get(token[:end])
+            if word is not None:
+                hits[word] = False
         if len(token) >= MIN_TYPO_LENGTH and not is_pair(token):
-            for term in one_typo_away(token, self._exact, self._by_delete):
-                hits.setdefault(PatternWord(term), True)
+            for term in one_typo_away(token, exact, self._by_delete):
+                hits.setdefault(exact[term], True)
         return hits
 
     @staticmethod

@@ -8,7 +8,7 @@ import operator
 import re
 import string
 import unicodedata
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Container, Iterable, Iterator, Mapping, Sequence
 from types import MappingProxyType
 
 # Small words dropped from queries and listings (English, Spanish, Filipino, Korean, and Vietnamese
@@ -526,7 +526,7 @@ def within_one_edit(a: str, b: str) -> bool:
 
 
 def one_typo_away(
-    word: str, terms: frozenset[str] | set[str], by_delete: Mapping[str, Iterable[str]]
+    word: str, terms: Container[str], by_delete: Mapping[str, Iterable[str]]
 ) -> set[str]:
     """The terms one edit from `word`, by symmetric deletes (`by_delete` maps each one-letter
     deletion of a term to the terms it came from), verified by edit distance."""
