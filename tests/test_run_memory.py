@@ -194,7 +194,7 @@ def test_the_situations_typo_index_answers_as_its_sets_did(sample_catalog: Catal
     matcher = sample_catalog.index.situation_matcher
     as_sets = copy.copy(matcher)
     as_sets._by_delete = {variant: set(terms) for variant, terms in matcher._by_delete.items()}
-    words = sorted(term for term in matcher._exact if len(term) >= 5)
+    words = sorted(term for term in matcher._exact_words if len(term) >= 5)
     typos = [
         word[:at] + change + word[at + 1 :]
         for word in words
