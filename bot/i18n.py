@@ -16,6 +16,7 @@ from babel.messages.pofile import read_po
 from babel.support import NullTranslations, Translations
 
 from bot.domain.models import DistanceUnit
+from bot.locale_data import babel_locale
 
 LOCALES_DIR = Path(__file__).resolve().parent.parent / "locales"
 DOMAIN = "messages"
@@ -82,9 +83,8 @@ def _likely_script(wanted: Locale) -> str | None:
     return None
 
 
-@functools.cache
 def _babel_locale(locale: str) -> Locale:
-    return Locale.parse(locale)
+    return babel_locale(locale)
 
 
 # Lists and cards format the same few times, days and distances over and over; Babel takes
@@ -144,7 +144,7 @@ def language_name(locale: str) -> str:
 def language_name_in(code: str, locale: str) -> str:
     """The name of language `code` in `locale` ("zh" in es -> "chino"), or the code itself."""
     try:
-        return Locale.parse(code).get_display_name(locale) or code
+        return Locale.parse(code).get_display_name(babel_locale(locale)) or code
     except (ValueError, UnknownLocaleError):
         return code
 

@@ -23,7 +23,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from babel import Locale, UnknownLocaleError
+from babel import UnknownLocaleError
 
 from bot.domain.models import (
     CACHE_REDUCERS,
@@ -46,6 +46,7 @@ from bot.domain.text import (
     tokens,
     words,
 )
+from bot.locale_data import babel_locale
 
 EXACT, TYPO, PREFIX = 1.0, 0.75, 0.6
 # The field weights must stay whole numbers: sums of them are exact in any order, which lets a
@@ -79,7 +80,7 @@ def language_names(code: str, locales: tuple[str, ...]) -> tuple[str, ...]:
     for locale in (*locales, code):
         # A locale Babel does not know (a new or private code) simply adds no names.
         with contextlib.suppress(ValueError, UnknownLocaleError):
-            names.append(Locale.parse(locale).languages.get(code, ""))
+            names.append(babel_locale(locale).languages.get(code, ""))
     return tuple(dict.fromkeys(name for name in names if name))
 
 

@@ -13,6 +13,8 @@ from collections import Counter
 from babel import Locale
 from babel.lists import format_list
 
+from bot.locale_data import babel_locale
+
 # Unicode script (the first word of a character's name) -> language, and the sentence in it.
 _SCRIPTS = {
     "CJK": "zh",
@@ -65,6 +67,7 @@ def unsupported_language_note(text: str, offered: tuple[str, ...]) -> str:
     for code in offered:
         offered_locale = Locale.parse(code)
         names.append(
-            f"{offered_locale.get_display_name(language)} ({offered_locale.get_display_name(code)})"
+            f"{offered_locale.get_display_name(babel_locale(language))}"
+            f" ({offered_locale.get_display_name(babel_locale(code))})"
         )
-    return _SENTENCES[language].format(languages=format_list(names, locale=language))
+    return _SENTENCES[language].format(languages=format_list(names, locale=babel_locale(language)))
