@@ -108,7 +108,7 @@ def joined_a_block_at_a_time(blocks: list[str], limit: int) -> tuple[str, ...]:
     measured again for each block."""
     messages: list[str] = []
     current = ""
-    for block in (piece for b in blocks for piece in _fit(b, limit)):
+    for block, _size in (piece for b in blocks for piece in _fit(b, limit)):
         candidate = f"{current}\n\n{block}" if current else block
         if telegram_length(candidate) <= limit:
             current = candidate
@@ -151,3 +151,10 @@ def test_escape_changes_nothing_but_markup_in_valid_text(text: str) -> None:
 def test_a_limit_under_one_character_is_refused(limit: int) -> None:
     with pytest.raises(ValueError, match="at least 2"):
         split_messages(["a"], limit=limit)
+
+
+@settings(max_examples=300)
+@given(any_text(max_size=300), st.integers(min_value=2, max_value=120))
+def test_each_piece_is_measured_as_telegram_counts_it(block: str, limit: int) -> None:
+    for piece, size in _fit(block, limit):
+        assert size == telegram_length(piece) <= limit

@@ -37,7 +37,8 @@ def esc(text: str) -> str:
     surrogateescape or surrogatepass, a JSON "\\ud800" escape), which cannot be sent; each
     becomes U+FFFD, and a high surrogate followed by a low one becomes the character they encode.
     """
-    if _SURROGATE.search(text):
+    # An ASCII text (most of what screens escape; asked in constant time) has no surrogates.
+    if not text.isascii() and _SURROGATE.search(text):
         text = text.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "replace")
     return html.escape(text, quote=False)
 
@@ -83,8 +84,7 @@ def split_messages(
     # up, so each block is measured once, not the whole message again for every block.
     current: list[str] = []
     length = 0
-    for block in (piece for b in blocks for piece in _fit(b, limit)):
-        size = telegram_length(block)
+    for block, size in (piece for b in blocks for piece in _fit(b, limit)):
         if not current:
             if block:
                 current, length = [block], size
@@ -99,9 +99,11 @@ def split_messages(
     return tuple(messages)
 
 
-def _fit(block: str, limit: int) -> list[str]:
-    if telegram_length(block) <= limit:
-        return [block]
+def _fit(block: str, limit: int) -> list[tuple[str, int]]:
+    """The block, or its pieces when it is over `limit`, each with its length (measured once)."""
+    size = telegram_length(block)
+    if size <= limit:
+        return [(block, size)]
     for separator, parts in (
         ("\n", block.split("\n")),
         ("", _SENTENCE_END.split(block)),  # scripts without spaces: after a full stop
@@ -122,7 +124,7 @@ def _fit(block: str, limit: int) -> list[str]:
             if current:
                 pieces.append(current)
             return [p for piece in pieces for p in _fit(piece, limit)]
-    return _safe_chunks(block, limit)
+    return [(chunk, telegram_length(chunk)) for chunk in _safe_chunks(block, limit)]
 
 
 # Where a sentence ends in Chinese, Japanese, Hindi and most other scripts.
