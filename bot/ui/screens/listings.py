@@ -34,24 +34,38 @@ Entries = Sequence[tuple[Resource, float | None]]
 
 def filter_buttons(view: View, action: ListAction) -> tuple[tuple[Button, ...], ...]:
     """Two rows of filter switches; each press shows the list again from its first page."""
-    filters = action.filters
     buttons = [
-        Button(f"{'☑' if flag in filters else '☐'} {label}", action.with_view(filters ^ flag, 0))
-        for flag, label in _filter_labels(view.tr)
+        Button(f"{box} {label}", action.with_view(switched, 0))
+        for (box, switched), label in zip(
+            _switches(action.filters), _filter_labels(view.tr), strict=True
+        )
     ]
     return (tuple(buttons[:2]), tuple(buttons[2:]))
 
 
+# The filters in the order their switches are shown.
+_FILTERS = (Filter.OPEN_NOW, Filter.NO_POLICE, Filter.NO_ID, Filter.COMMUNITY_LED)
+
+
 @functools.cache
-def _filter_labels(tr: Translator) -> tuple[tuple[Filter, str], ...]:
-    """Each filter and its label in `tr`'s locale, looked up once per translator (one per
-    locale): searches and lists near a location draw their filters afresh every time."""
-    return (
-        (Filter.OPEN_NOW, tr.pgettext("filter", "Open now")),
-        (Filter.NO_POLICE, tr.pgettext("filter", "No police")),
-        (Filter.NO_ID, tr.pgettext("filter", "No ID")),
-        (Filter.COMMUNITY_LED, tr.pgettext("filter", "Peer-led")),
-    )
+def _switches(filters: Filter) -> tuple[tuple[str, Filter], ...]:
+    """Each switch's box (☑ when on) and the filters pressing it gives, under `filters`:
+    worked out once for each of the sixteen (a flag's operators run in Python)."""
+    return tuple(("☑" if flag in filters else "☐", filters ^ flag) for flag in _FILTERS)
+
+
+@functools.cache
+def _filter_labels(tr: Translator) -> tuple[str, ...]:
+    """Each filter's label in `tr`'s locale, in `_FILTERS` order, looked up once per
+    translator (one per locale): searches and lists near a location draw their filters afresh
+    every time."""
+    labels = {
+        Filter.OPEN_NOW: tr.pgettext("filter", "Open now"),
+        Filter.NO_POLICE: tr.pgettext("filter", "No police"),
+        Filter.NO_ID: tr.pgettext("filter", "No ID"),
+        Filter.COMMUNITY_LED: tr.pgettext("filter", "Peer-led"),
+    }
+    return tuple(labels[flag] for flag in _FILTERS)
 
 
 def filter_notes(view: View, action: ListAction, shown: int) -> list[str]:
