@@ -83,28 +83,24 @@ def _likely_script(wanted: Locale) -> str | None:
     return None
 
 
-def _babel_locale(locale: str) -> Locale:
-    return babel_locale(locale)
-
-
 # Lists and cards format the same few times, days and distances over and over; Babel takes
 # tens of microseconds for each, so each distinct value is formatted once per locale.
 @functools.lru_cache(maxsize=8192)
 def _time_of_day(locale: str, hour: int, minute: int) -> str:
-    return dates.format_time(dt.time(hour, minute), format="short", locale=_babel_locale(locale))
+    return dates.format_time(dt.time(hour, minute), format="short", locale=babel_locale(locale))
 
 
 @functools.lru_cache(maxsize=256)
 def _weekday(locale: str, weekday: int) -> str:
     # 2024-01-01 was a Monday (weekday 0).
     day = dt.date(2024, 1, 1) + dt.timedelta(days=weekday)
-    return dates.format_date(day, format="EEEE", locale=_babel_locale(locale))
+    return dates.format_date(day, format="EEEE", locale=babel_locale(locale))
 
 
 @functools.lru_cache(maxsize=8192)
 def _distance(locale: str, value: float, unit: DistanceUnit) -> str:
     return units.format_unit(
-        value, f"length-{unit.value}", length="short", locale=_babel_locale(locale)
+        value, f"length-{unit.value}", length="short", locale=babel_locale(locale)
     )
 
 
@@ -112,12 +108,12 @@ def _distance(locale: str, value: float, unit: DistanceUnit) -> str:
 # they speak): few distinct ones, each formatted once per locale (Babel takes 15-25 µs).
 @functools.lru_cache(maxsize=4096)
 def _date(locale: str, day: dt.date) -> str:
-    return dates.format_date(day, format="medium", locale=_babel_locale(locale))
+    return dates.format_date(day, format="medium", locale=babel_locale(locale))
 
 
 @functools.lru_cache(maxsize=4096)
 def _joined(locale: str, items: tuple[str, ...]) -> str:
-    return format_list(list(items), locale=_babel_locale(locale))
+    return format_list(list(items), locale=babel_locale(locale))
 
 
 # Each shipped locale's name for itself, as Babel gives it (a test checks them): asking Babel
@@ -158,8 +154,8 @@ class Translator:
 
     @property
     def babel_locale(self) -> Locale:
-        """The parsed locale: Babel would otherwise parse the string on every call."""
-        return _babel_locale(self.locale)
+        """The Babel locale, made once, reading the kept data (bot/locale_data.py)."""
+        return babel_locale(self.locale)
 
     def gettext(self, message: str) -> str:
         """The translation of an interface string."""
