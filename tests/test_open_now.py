@@ -120,6 +120,19 @@ def many_places(sample: Catalog, count: int, seed: int) -> Catalog:
     return build_catalog(bigger)
 
 
+# Just before hours change: 08:59:30 in Oakland, and 08:59:20 in Monrovia in 1965, whose hours
+# change at half past a UTC minute.
+EDGES = (
+    dt.datetime(2026, 12, 7, 16, 59, 30, tzinfo=dt.UTC),
+    dt.datetime(1965, 3, 1, 9, 43, 50, tzinfo=dt.UTC),
+)
+
+
+def around_edges(step: int) -> list[dt.datetime]:
+    """Every `step` seconds of the minute after each edge."""
+    return [edge + dt.timedelta(seconds=s) for edge in EDGES for s in range(0, 61, step)]
+
+
 def random_moment(rng: random.Random) -> dt.datetime:
     start = dt.datetime(1965, 1, 1, tzinfo=dt.UTC) if rng.random() < 0.2 else None
     start = start or dt.datetime(2025, 1, 1, tzinfo=dt.UTC)
@@ -174,11 +187,7 @@ def test_every_list_and_status_matches_in_the_minutes_hours_change(crowded: Cata
     1965), asked in order and out of order, against the same board."""
     board = crowded.open_now
     needs = (ALL_NEEDS, *sorted(crowded.content.needs))
-    edges = (
-        dt.datetime(2026, 12, 7, 16, 59, 30, tzinfo=dt.UTC),  # 08:59:30 in Oakland
-        dt.datetime(1965, 3, 1, 9, 43, 50, tzinfo=dt.UTC),  # 08:59:20 in Monrovia
-    )
-    moments = [edge + dt.timedelta(seconds=s) for edge in edges for s in range(0, 61, 5)]
+    moments = around_edges(5)
     for now in moments + moments[::-1]:
         for region_id in ZONES:
             everyone = crowded.content.resources_in(region_id)
@@ -280,11 +289,7 @@ def test_card_bodies_kept_for_the_minute_read_as_drawn_at_the_moment(
     Monrovia's hours change included; the buttons still follow where the card was opened."""
     rng = random.Random(seed)
     conversation = Conversation(crowded, LOCALES)
-    edges = (
-        dt.datetime(2026, 12, 7, 16, 59, 30, tzinfo=dt.UTC),
-        dt.datetime(1965, 3, 1, 9, 43, 50, tzinfo=dt.UTC),
-    )
-    moments = [edge + dt.timedelta(seconds=s) for edge in edges for s in range(0, 61, 15)]
+    moments = around_edges(15)
     places = sorted(crowded.content.resources)
     for now in moments + walk(rng, 40):
         locale, region_id = rng.choice(LOCALES), rng.choice(sorted(ZONES))
@@ -311,11 +316,7 @@ def test_open_status_kept_for_the_minute_reads_as_worked_out_at_the_moment(
     included."""
     rng = random.Random(seed)
     conversation = Conversation(crowded, LOCALES)
-    edges = (
-        dt.datetime(2026, 12, 7, 16, 59, 30, tzinfo=dt.UTC),
-        dt.datetime(1965, 3, 1, 9, 43, 50, tzinfo=dt.UTC),
-    )
-    moments = [edge + dt.timedelta(seconds=s) for edge in edges for s in range(0, 61, 5)]
+    moments = around_edges(5)
     places = [r for r in crowded.content.resources.values() if r.hours is not None]
     for now in moments + walk(rng, 60):
         locale, region_id = rng.choice(LOCALES), rng.choice(sorted(ZONES))
