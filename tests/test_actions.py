@@ -127,3 +127,9 @@ def test_a_card_from_a_need_near_a_place_with_long_ids_still_goes_back() -> None
     action = ShowResource("r" * 32, ShowNearby("h" * 20, Filter(15), 99, "n" * 20))
     decoded = decode(encode(action))
     assert decoded == ShowResource("r" * 32, ShowNearby("h" * 20, Filter(15), 99))
+
+
+def test_a_card_from_an_empty_search_has_no_way_back_to_it() -> None:
+    """A search with no words left cannot be carried (it would not decode): the card's button
+    leads nowhere back, as it always has."""
+    assert encode(ShowResource("night-owl", ShowSearch(""))) == "1:r:night-owl.-"

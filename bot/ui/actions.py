@@ -44,9 +44,14 @@ def search_key(text: str) -> str:
     return " ".join(fold(text).split())
 
 
+def byte_length(text: str) -> int:
+    """The length of `text` in UTF-8 (an ASCII text, told in constant time, is not encoded)."""
+    return len(text) if text.isascii() else len(text.encode("utf-8", "surrogatepass"))
+
+
 def fit_text(text: str, budget: int) -> str:
     """`text` cut at a word boundary (or inside a single long word) to at most `budget` bytes."""
-    if len(text.encode("utf-8")) <= budget:
+    if byte_length(text) <= budget:
         return text
     kept = ""
     for word in text.split():
@@ -308,10 +313,13 @@ class ShowResource:
     _PATTERN: ClassVar[re.Pattern[str]] = re.compile(rf"({_ID})\.(?:-|([nhoq])\.(.+))\Z", re.DOTALL)
 
     def args(self) -> str:
-        if self.back is None:
-            return f"{self.resource_id}.-"
-        head = f"{self.resource_id}.{self.back.CODE}."
         back = self.back
+        if back is None or (isinstance(back, ShowSearch) and not back.query):
+            return f"{self.resource_id}.-"
+        head = f"{self.resource_id}.{back.CODE}."
+        whole = f"{head}{back.args()}"
+        if _fits(f"{self.CODE}:{whole}"):  # as nearly always: nothing to cut
+            return whole
         if isinstance(back, ShowSearch):
             used = len(f"{VERSION}:{self.CODE}:{head}{int(back.filters):x}.".encode())
             query = fit_text(back.query, MAX_BYTES - used)
@@ -561,13 +569,17 @@ _WITH_ARGS = (
 _BY_CODE: dict[str, type[Action]] = {t.CODE: t for t in (*_SIMPLE_TYPES, *_WITH_ARGS)}
 
 
+# Looked up by exact type: `isinstance` against the tuple tries each type in turn.
+_SIMPLE = frozenset(_SIMPLE_TYPES)
+
+
 def _fits(body: str) -> bool:
-    return len(f"{VERSION}:{body}".encode()) <= MAX_BYTES
+    return byte_length(f"{VERSION}:{body}") <= MAX_BYTES
 
 
 def encode(action: Action) -> str:
     """Callback data for an action. Raises ValueError if it would not fit in 64 bytes."""
-    if isinstance(action, _SIMPLE_TYPES):
+    if type(action) in _SIMPLE:
         data = f"{VERSION}:{action.CODE}"
     else:
         if isinstance(action, ShowSearch):
@@ -576,7 +588,7 @@ def encode(action: Action) -> str:
             if query != action.query:  # most queries fit: no copy of the action
                 action = replace(action, query=query)
         data = f"{VERSION}:{action.CODE}:{action.args()}"
-    if len(data.encode("utf-8")) > MAX_BYTES:
+    if byte_length(data) > MAX_BYTES:
         raise ValueError(f"callback data over {MAX_BYTES} bytes: {data!r}")
     return data
 
