@@ -45,8 +45,9 @@ def search_key(text: str) -> str:
 
 
 def byte_length(text: str) -> int:
-    """The length of `text` in UTF-8 (an ASCII text, told in constant time, is not encoded)."""
-    return len(text) if text.isascii() else len(text.encode("utf-8", "surrogatepass"))
+    """The length of `text` in UTF-8 (an ASCII text, told in constant time, is not encoded).
+    Raises UnicodeEncodeError for a lone surrogate, as encoding it always did."""
+    return len(text) if text.isascii() else len(text.encode("utf-8"))
 
 
 def fit_text(text: str, budget: int) -> str:
