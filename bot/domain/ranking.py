@@ -22,6 +22,8 @@ STRONG_SHARE = 0.5
 # Read once: an enum member read through its class costs about 0.1 µs in CPython 3.11, and the
 # barriers are asked of every listing ranked.
 _YES, _ROUTINELY = YesNo.YES, InfoSharing.ROUTINELY
+# No distance known: after every known one.
+_FAR = float("inf")
 
 
 def is_open(resource: Resource, now: dt.datetime) -> bool:
@@ -56,8 +58,9 @@ def rank_hits(
     """Hits in the order to show them: named, (hard barriers last when a situation matched),
     relevant, open now, no barriers, nearest, best text match, then by name. `open_at` says
     whether a place is open (the bot passes its per-minute board, which answers the same)."""
-    best = max((hit.score for hit in hits), default=0.0)
-    far = distances or {}
+    # Worked out once, not once per hit: the key is asked of every hit ranked.
+    weak_below = max((hit.score for hit in hits), default=0.0) * STRONG_SHARE
+    far = (distances or {}).get
 
     def key(hit: ResourceHit) -> tuple[int, bool, bool, bool, bool, bool, float, float, str]:
         resource = hit.resource
@@ -65,11 +68,11 @@ def rank_hits(
         return (
             -hit.named,
             situation and hard,
-            hit.score < best * STRONG_SHARE,
+            hit.score < weak_below,
             not open_at(resource, now),
             hard,
             soft_barrier(resource),
-            far.get(resource.id, float("inf")),
+            far(resource.id, _FAR),
             -hit.score,
             resource.name.get(locale).casefold(),
         )

@@ -21,7 +21,7 @@ from array import array
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import Any, NamedTuple
 
 from babel import UnknownLocaleError
 
@@ -736,9 +736,11 @@ class _Top:
 NOT_NAMED, PARTLY_NAMED, FULLY_NAMED = 0, 1, 2
 
 
-@dataclass(frozen=True)
-class ResourceHit:
-    """A matched resource, how well its text matched, and whether the message names it."""
+class ResourceHit(NamedTuple):
+    """A matched resource, how well its text matched, and whether the message names it.
+
+    A NamedTuple: about twenty are made for each search, each in half the time of a frozen
+    dataclass."""
 
     resource: Resource
     score: float
