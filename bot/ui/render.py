@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 import re
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from bot.ui.actions import Action
 
@@ -16,8 +17,13 @@ PARAGRAPH_BREAK = 2
 _SURROGATE = re.compile(r"[\ud800-\udfff]")
 
 
-@dataclass(frozen=True)
-class Button:
+class Button(NamedTuple):
+    """One button: its label and what pressing it does.
+
+    A NamedTuple, not a dataclass: every screen makes its buttons anew, and a kept keyboard is
+    found by hashing and comparing them, both done in C for a tuple. Its action is a dataclass,
+    so two buttons are equal only when their actions are of one type."""
+
     label: str
     action: Action
 
