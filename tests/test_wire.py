@@ -164,3 +164,31 @@ async def test_a_bot_without_defaults_sends_as_python_telegram_bot_would() -> No
     assert "parse_mode" not in second.params and "link_preview_options" not in second.params
     assert (first.params, read_wire(first)) == (second.params, read_wire(second))
     assert (third.params, read_wire(third)) == (fourth.params, read_wire(fourth))
+
+
+async def test_bots_in_one_process_each_send_with_their_own_defaults() -> None:
+    """The defaults are kept per Defaults object: an equal or a different one in another
+    bot of the same process is never taken for it."""
+    styles = (ParseMode.HTML, ParseMode.MARKDOWN_V2, ParseMode.HTML)
+    bots = [
+        ExtBot(
+            TOKEN,
+            request=RecordingRequest(),
+            defaults=Defaults(parse_mode=style, link_preview_options=LinkPreviewOptions(False)),
+        )
+        for style in styles
+    ]
+    for bot in bots:
+        await bot.initialize()
+    try:
+        for _round in range(2):
+            for bot in bots:
+                await send_text(bot, 42, "hello", None)
+                await bot.send_message(42, "hello")
+    finally:
+        for bot in bots:
+            await bot.shutdown()
+    for bot, style in zip(bots, styles, strict=True):
+        calls = recorded(bot).calls[-4:]
+        assert [c.params["parse_mode"] for c in calls] == [style.value] * 4
+        assert calls[0].params == calls[1].params

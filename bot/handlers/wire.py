@@ -95,13 +95,32 @@ def message_id_of(result: object) -> int:
 def _text_defaults(bot: Bot) -> dict[str, object]:
     """The application's default parse mode and link preview (HTML, no previews), as
     python-telegram-bot fills them in for `send_message`; nothing for a bot without defaults."""
-    return dict(_defaults_as_sent(getattr(bot, "defaults", None)))
+    return dict(_defaults_as_sent(_Same(getattr(bot, "defaults", None))))
+
+
+class _Same:
+    """A Defaults object as a key equal only to itself. Defaults hash and compare by value, in
+    Python: a look-up that met another application's equal Defaults (a second bot in the same
+    process) compared them whole on every post."""
+
+    __slots__ = ("defaults",)
+
+    def __init__(self, defaults: Defaults | None) -> None:
+        self.defaults = defaults
+
+    def __hash__(self) -> int:
+        return id(self.defaults)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, _Same) and other.defaults is self.defaults
 
 
 @functools.lru_cache(maxsize=4)
-def _defaults_as_sent(defaults: Defaults | None) -> tuple[tuple[str, object], ...]:
-    # Made once per Defaults: reading them back as the Bot API takes them costs more than the
-    # rest of a post's parameters (the link preview's dict is only ever dumped, never changed).
+def _defaults_as_sent(key: _Same) -> tuple[tuple[str, object], ...]:
+    # Made once per Defaults (the key keeps it alive, so its id is not reused meanwhile):
+    # reading them back as the Bot API takes them costs more than the rest of a post's
+    # parameters (the link preview's dict is only ever dumped, never changed).
+    defaults = key.defaults
     if defaults is None:
         return ()
     found = (
