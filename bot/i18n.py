@@ -29,10 +29,9 @@ def available_locales(locales_dir: Path = LOCALES_DIR) -> tuple[str, ...]:
     return tuple(sorted(found | {SOURCE_LOCALE}))
 
 
-@functools.cache
-def _translations(locale: str, locales_dir: Path) -> NullTranslations:
+def _translations(locale: str) -> NullTranslations:
     """The compiled catalog; compiled in memory from the .po when no fresh .mo exists."""
-    po = locales_dir / locale / "LC_MESSAGES" / f"{DOMAIN}.po"
+    po = LOCALES_DIR / locale / "LC_MESSAGES" / f"{DOMAIN}.po"
     mo = po.with_suffix(".mo")
     if mo.exists() and (not po.exists() or mo.stat().st_mtime >= po.stat().st_mtime):
         with mo.open("rb") as handle:
@@ -193,6 +192,8 @@ class Translator:
         return _joined(self.locale, tuple(items)) if items else ""
 
 
-def translator(locale: str, locales_dir: Path = LOCALES_DIR) -> Translator:
-    """The translator for `locale` (the source locale needs no catalog)."""
-    return Translator(locale, _translations(locale, locales_dir))
+# Asked for on every update: kept per locale, so a look-up hashes only the locale's name.
+@functools.cache
+def translator(locale: str) -> Translator:
+    """The translator for `locale` (the source locale needs no catalog), made once."""
+    return Translator(locale, _translations(locale))
