@@ -133,7 +133,36 @@ async def test_changing_language_changes_the_language_alerts_arrive_in(
 ) -> None:
     await press(bot, encode(AlertArea(region_of(sample_catalog))))
     await bot.send(callback_update(PERSON, encode(SetLanguage("es")), 500))
+    await bot.store.settled()  # written in the background: the answer does not wait for it
     assert rows(bot, "SELECT locale FROM alert_subscribers") == [("es",)]
+
+
+async def test_changing_language_subscribes_nobody(bot: Harness) -> None:
+    await bot.send(callback_update(PERSON, encode(SetLanguage("es")), 500))
+    await bot.store.settled()
+    assert rows(bot, "SELECT * FROM alert_subscribers") == []
+
+
+@pytest.mark.parametrize(
+    "stop",
+    [
+        message_update(PERSON, "/forget"),
+        callback_update(PERSON, encode(AlertArea(STOP_ALERTS)), 500),
+        my_chat_member_update(
+            PERSON, {"id": PERSON["id"], "type": "private"}, "kicked", old_status="member"
+        ),
+    ],
+    ids=["forget", "stop button", "blocked"],
+)
+async def test_a_language_change_on_its_way_never_brings_a_stopped_subscription_back(
+    bot: Harness, sample_catalog: Catalog, stop: dict[str, object]
+) -> None:
+    await press(bot, encode(AlertArea(region_of(sample_catalog))))
+    await bot.send(callback_update(PERSON, encode(SetLanguage("es")), 500))
+    await bot.send(stop)  # at once: the new language may not be written yet
+    await bot.store.settled()
+    assert rows(bot, "SELECT * FROM alert_subscribers") == []
+    assert rows(bot, "SELECT * FROM alert_outbox") == []
 
 
 def test_the_terminal_preview_draws_the_screen_without_a_store(sample_catalog: Catalog) -> None:
@@ -153,3 +182,14 @@ async def test_many_alerts_are_split_between_messages_never_inside_one(
     assert len(texts) >= 3 and all(len(text) <= 4096 for text in texts)
     joined = "\n".join(texts)
     assert all(f"alert {n:02d} " + "word " * 99 in joined for n in range(12))
+
+
+async def test_a_language_written_after_the_subscription_stopped_brings_nothing_back(
+    bot: Harness, sample_catalog: Catalog
+) -> None:
+    await press(bot, encode(AlertArea(region_of(sample_catalog))))
+    key = UserKeys(SECRET).key_for(PERSON["id"])
+    bot.store.follow_language(key, "es")  # queued, not yet begun
+    assert await bot.store.alerts.unsubscribe(key)  # reaches the database first
+    await bot.store.settled()
+    assert rows(bot, "SELECT * FROM alert_subscribers") == []

@@ -70,11 +70,3 @@ class AlertDesk:
         if region_id not in view.catalog.content.regions:
             return areas
         return (*areas, region_id)
-
-    async def follow_language(self, user_key: str, locale: str) -> None:
-        """A subscriber who changes language gets their next alerts in the new one."""
-        subscription = await self.store.alerts.subscription(user_key)
-        if subscription is not None and subscription.locale != locale:
-            await self.store.alerts.subscribe(
-                user_key, Subscription(subscription.chat, subscription.areas, locale)
-            )

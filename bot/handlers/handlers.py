@@ -416,7 +416,7 @@ class Handlers:
         if wanted != turn.saved:
             await self.store.save_preferences(turn.user_key, wanted, today)
         if after.locale != before.locale:
-            await self.alerts.follow_language(turn.user_key, after.locale)
+            self.store.follow_language(turn.user_key, after.locale)
         if reply.counted_need is not None:
             await self.store.count(today, after.region_id, reply.counted_need, after.locale)
         if reply.counted_campaign is not None:

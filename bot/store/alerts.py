@@ -183,6 +183,13 @@ class AlertBook:
             ),
         )
 
+    async def follow_language(self, user_key: str, locale: str) -> None:
+        """A subscriber's next alerts in `locale`; nothing for someone not subscribed (an
+        update never brings back a subscription stopped or erased meanwhile)."""
+        await self._db.execute(
+            "UPDATE alert_subscribers SET locale = ? WHERE user_key = ?", (locale, user_key)
+        )
+
     async def subscription(self, user_key: str) -> Subscription | None:
         """What is kept for someone who opted in, or None."""
         rows = list(

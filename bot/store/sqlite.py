@@ -9,8 +9,10 @@ import logging
 import os
 import sqlite3
 from collections import OrderedDict
+from collections.abc import Coroutine
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import aiosqlite
 
@@ -251,9 +253,17 @@ class Store:
             return
         self._rows.add(user_key)
         self._remember(user_key, _Known(preferences, today.isoformat()))
-        write = asyncio.create_task(self._upsert(user_key, preferences, today))
-        self._writes.add(write)
-        write.add_done_callback(functools.partial(self._written, user_key))
+        self._in_background(user_key, self._upsert(user_key, preferences, today))
+
+    def follow_language(self, user_key: str, locale: str) -> None:
+        """A subscriber's alerts follow their new language: written in the background as a
+        choice is (see `save_preferences`), so the answer does not wait for the database."""
+        self._in_background(user_key, self.alerts.follow_language(user_key, locale))
+
+    def _in_background(self, user_key: str, write: Coroutine[Any, Any, None]) -> None:
+        task = asyncio.create_task(write)
+        self._writes.add(task)
+        task.add_done_callback(functools.partial(self._written, user_key))
 
     async def settled(self) -> None:
         """Wait until every choice being written in the background is written (or failed)."""
@@ -293,7 +303,9 @@ class Store:
         )
 
     async def forget(self, user_key: str) -> bool:
-        """Delete the row and any alert subscription; True when there was either."""
+        """Delete the row and any alert subscription; True when there was either. A choice or
+        a language on its way is written first, then erased."""
+        await self.settled()
         stopped = await self.alerts.unsubscribe(user_key)
         return await self._drop_preferences(user_key, checkpoint=stopped) or stopped
 
