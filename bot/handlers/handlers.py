@@ -329,7 +329,7 @@ class Handlers:
             )
             crossed = await self.upkeep.record(self.clock().date(), reply)
             try:
-                await self.show(update, turn, reply, pressed)
+                await self.show(update, turn, reply, view, pressed)
             finally:
                 if reply.erase:  # kept for the look at the confirmation, not a moment longer
                     self.newest.forget(turn.user_key)
@@ -368,12 +368,14 @@ class Handlers:
             logger.error("Could not show the alerts: %s", describe_error(error))
             await self.apologise(update, turn.state.locale)
 
-    async def show(self, update: Update, turn: Turn, reply: Reply, pressed: Message | None) -> None:
-        """Put the reply on the phone: clear the chat first when asked; protect the messages
-        when the person chose so; schedule both sides' messages when they disappear."""
+    async def show(
+        self, update: Update, turn: Turn, reply: Reply, view: View, pressed: Message | None
+    ) -> None:
+        """Put the reply on the phone (`view`: the reply's state, now): clear the chat first
+        when asked; protect the messages when the person chose so; schedule both sides'
+        messages when they disappear."""
         bot, chat = update.get_bot(), update.effective_chat
         assert chat is not None
-        view = turn.conversation.view(reply.state, self.clock())
         incoming = update.effective_message
         # A send that fails unseen is looked for after the chat's newest known message (the
         # typed one, or what the gate knew of the chat for a press: see bot/handlers/newest.py).
