@@ -31,6 +31,20 @@ async def bot(sample_catalog: Catalog, tmp_path: Path) -> AsyncIterator[Harness]
         yield harness
 
 
+# The three ways someone stops alerts: /forget, the stop button, blocking the bot.
+EVERY_WAY_TO_STOP = pytest.mark.parametrize(
+    "stop",
+    [
+        message_update(PERSON, "/forget"),
+        callback_update(PERSON, encode(AlertArea(STOP_ALERTS)), 500),
+        my_chat_member_update(
+            PERSON, {"id": PERSON["id"], "type": "private"}, "kicked", old_status="member"
+        ),
+    ],
+    ids=["forget", "stop button", "blocked"],
+)
+
+
 def region_of(catalog: Catalog) -> str:
     return next(iter(catalog.content.regions))
 
@@ -105,17 +119,7 @@ async def test_an_unknown_area_cannot_be_subscribed(bot: Harness) -> None:
     assert rows(bot, "SELECT * FROM alert_subscribers") == []
 
 
-@pytest.mark.parametrize(
-    "stop",
-    [
-        message_update(PERSON, "/forget"),
-        callback_update(PERSON, encode(AlertArea(STOP_ALERTS)), 500),
-        my_chat_member_update(
-            PERSON, {"id": PERSON["id"], "type": "private"}, "kicked", old_status="member"
-        ),
-    ],
-    ids=["forget", "stop button", "blocked"],
-)
+@EVERY_WAY_TO_STOP
 async def test_stopping_leaves_no_row(
     bot: Harness, sample_catalog: Catalog, stop: dict[str, object]
 ) -> None:
@@ -143,17 +147,7 @@ async def test_changing_language_subscribes_nobody(bot: Harness) -> None:
     assert rows(bot, "SELECT * FROM alert_subscribers") == []
 
 
-@pytest.mark.parametrize(
-    "stop",
-    [
-        message_update(PERSON, "/forget"),
-        callback_update(PERSON, encode(AlertArea(STOP_ALERTS)), 500),
-        my_chat_member_update(
-            PERSON, {"id": PERSON["id"], "type": "private"}, "kicked", old_status="member"
-        ),
-    ],
-    ids=["forget", "stop button", "blocked"],
-)
+@EVERY_WAY_TO_STOP
 async def test_a_language_change_on_its_way_never_brings_a_stopped_subscription_back(
     bot: Harness, sample_catalog: Catalog, stop: dict[str, object]
 ) -> None:
