@@ -57,7 +57,7 @@ def fit_text(text: str, budget: int) -> str:
     kept = ""
     for word in text.split():
         candidate = f"{kept} {word}" if kept else word
-        if len(candidate.encode("utf-8")) > budget:
+        if byte_length(candidate) > budget:
             break
         kept = candidate
     if kept:
@@ -322,7 +322,7 @@ class ShowResource:
         if _fits(f"{self.CODE}:{whole}"):  # as nearly always: nothing to cut
             return whole
         if isinstance(back, ShowSearch):
-            used = len(f"{VERSION}:{self.CODE}:{head}{int(back.filters):x}.".encode())
+            used = byte_length(f"{VERSION}:{self.CODE}:{head}{int(back.filters):x}.")
             query = fit_text(back.query, MAX_BYTES - used)
             if not query:
                 return f"{self.resource_id}.-"
