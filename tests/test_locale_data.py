@@ -4,7 +4,6 @@ the bot makes (each reads as Babel's own data gives it), and all that is read.""
 from __future__ import annotations
 
 import datetime as dt
-import pickle
 import subprocess
 import sys
 from pathlib import Path
@@ -29,8 +28,25 @@ CODES = sorted(
 
 
 def test_the_kept_data_is_current() -> None:
-    made_with, kept = pickle.loads(locale_data.DATA_FILE.read_bytes())
-    assert (made_with, kept) == locale_data.made(), "run `python -m bot.locale_data`"
+    assert locale_data.DATA_FILE.read_bytes() == locale_data.made(), (
+        "run `python -m bot.locale_data`"
+    )
+
+
+def test_each_locale_reads_its_own_part_and_shares_the_codes() -> None:
+    """Every locale's part reads back on its own (its formats: the test below), and the codes
+    naming languages, scripts and territories are one string each, whichever locale read them."""
+    read = {identifier: locale_data._kept(identifier) for identifier in locale_data.LOCALES}
+    for identifier, data in read.items():
+        whole = locale_data.trimmed(identifier)
+        assert data is not None and data.keys() == whole.keys(), identifier
+        assert all(data[key] == whole[key] for key in locale_data.NAMED_BY_CODE), identifier
+    for key in locale_data.NAMED_BY_CODE:
+        first, *others = (list(data[key]) for data in read.values() if data is not None)
+        by_text = {code: code for code in first}
+        for codes in others:
+            shared = [code for code in codes if code in by_text]
+            assert shared and all(code is by_text[code] for code in shared), key
 
 
 def test_every_language_the_bot_speaks_or_names_has_kept_data() -> None:
@@ -94,10 +110,8 @@ print(sorted(babel.localedata._cache), babel.core._global_data is None)
 
 def test_without_the_file_babel_s_own_data_answers(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(locale_data, "DATA_FILE", ROOT / "no-such-file.pickle")
-    locale_data._kept.cache_clear()
     locale_data.babel_locale.cache_clear()
     try:
         assert type(locale_data.babel_locale("es")) is Locale
     finally:
-        locale_data._kept.cache_clear()
         locale_data.babel_locale.cache_clear()
