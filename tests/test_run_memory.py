@@ -30,6 +30,7 @@ from bot.user_keys import UserKeys
 from tests.app_harness import LOCALES, SECRET, harness_config
 
 ROOT = Path(__file__).resolve().parent.parent
+RESULTS = "Results for “%(query)s”"
 
 
 def test_the_running_bot_does_not_import_what_only_commands_use() -> None:
@@ -51,6 +52,25 @@ def test_the_running_bot_does_not_import_what_only_commands_use() -> None:
         [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True
     )
     assert done.stdout.strip() == ""
+
+
+def test_the_running_bot_does_not_import_babel_s_catalog_tools() -> None:
+    """With the catalogs compiled, reading them in every language leaves Babel's tools for
+    .po files unimported (0.7 MiB): they compile a catalog in memory only when its .mo is
+    missing or older than its .po."""
+    code = (
+        "import sys, bot.cli, bot.app, bot.handlers.handlers, bot.i18n as i; "
+        "[i.translator(locale).gettext('x') for locale in i.available_locales()]; "
+        "print('babel.messages' in sys.modules)"
+    )
+    for po in i18n.LOCALES_DIR.glob(f"*/LC_MESSAGES/{i18n.DOMAIN}.po"):
+        mo = po.with_suffix(".mo")
+        if not mo.exists() or mo.stat().st_mtime < po.stat().st_mtime:
+            pytest.skip(f"{mo} is not compiled (`pybabel compile -d locales -D messages`)")
+    done = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True
+    )
+    assert done.stdout.strip() == "False"
 
 
 async def test_the_bots_clients_share_one_tls_context(
@@ -205,3 +225,26 @@ def test_the_situations_typo_index_answers_as_its_sets_did(sample_catalog: Catal
     assert sum(bool(matcher.match(typo)) for typo in typos) > 100
     for typo in typos:
         assert matcher.match(typo) == as_sets.match(typo), typo
+
+
+def test_the_languages_share_their_message_ids() -> None:
+    """Every catalog holds the same English message ids: one string each, whichever
+    languages were read (about 36 KiB a language)."""
+    spanish, korean = (i18n.translator(locale).translations._catalog for locale in ("es", "ko"))
+    ids = {key: key for key in spanish if isinstance(key, str)}
+    shared = [key for key in korean if isinstance(key, str) and key in ids]
+    assert len(shared) > 100
+    assert all(key is ids[key] for key in shared)
+    assert i18n.translator("ko").gettext(RESULTS) not in ("", RESULTS)
+
+
+def test_a_catalog_without_its_mo_is_compiled_in_memory(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    shipped = i18n.LOCALES_DIR / "es" / "LC_MESSAGES" / f"{i18n.DOMAIN}.po"
+    po = tmp_path / "es" / "LC_MESSAGES" / f"{i18n.DOMAIN}.po"
+    po.parent.mkdir(parents=True)
+    po.write_bytes(shipped.read_bytes())
+    expected = i18n.translator("es").gettext(RESULTS)
+    monkeypatch.setattr(i18n, "LOCALES_DIR", tmp_path)
+    assert i18n._translations("es").gettext(RESULTS) == expected != RESULTS
