@@ -1,14 +1,18 @@
-"""Writes the compiled content cache in a separate, low-priority process, never in the bot's.
+"""Writes the compiled content cache in a separate process, never in the bot's.
 
 Why a process: pickling 10,000 listings grows the pickler's table of objects already written
 to millions of entries, and each time it doubles, one C call holds the GIL for 40-250 ms (no
 update is answered meanwhile; the aim is 20 ms), and it adds about 100 MiB to the bot's peak
-memory. A child process started with `python -m bot.cache_compiler CONTENT CACHE_FOLDER`
-loads the content folder itself (at a lower CPU priority), and writes the cache under the key
-of the files it read, only when they did not change while it read them; the signing key comes
-on its standard input, never on its command line. The bot only starts it and waits for it off
-the event loop. The cost is a second load of the folder, in another process, after a load
-from the files (at most once per change of the content, the code or the day).
+memory. A load from the files is no better in the bot's process: what it frees is never given
+back, so the bot would stay at the load's peak for its whole life (250 MiB instead of 98 with
+10,000 listings). A child process started with `python -m bot.cache_compiler CONTENT
+CACHE_FOLDER` loads the content folder itself and writes the cache under the key of the files
+it read, only when they did not change while it read them; the signing key comes on its
+standard input, never on its command line. At a start with no cache the bot waits for it
+(`compile_first`) and then reads the cache; after a reload from the files it runs at a low CPU
+priority while the bot answers, and the bot waits for it off the event loop. The cost is a
+second load of the folder after a reload, in another process (at most once per change of the
+content, the code or the day), and a start with no cache answering about 1.3 s later.
 """
 
 from __future__ import annotations
@@ -31,6 +35,8 @@ logger = logging.getLogger(__name__)
 
 # Niceness added to the child: the bot answering people comes first.
 CHILD_NICENESS = 10
+# The last argument of a child the bot waits for before answering anyone (at its start).
+WAITED_FOR = "--waited-for"
 # How long stopping waits for a child before ending it (it then leaves no file behind).
 STOP_PATIENCE_S = 10.0
 
@@ -43,11 +49,14 @@ class CacheCompiler:
         self.cache = cache
         self._child: subprocess.Popen[bytes] | None = None
 
-    def start(self) -> None:
-        """Compile the folder as it is now, ending a compile still running (it is older)."""
+    def start(self, *, waited_for: bool = False) -> None:
+        """Compile the folder as it is now, ending a compile still running (it is older).
+        `waited_for`: nothing is answered until it ends, so it need not step aside."""
         self.stop(patience=0.0)
         try:
             command = ["-m", "bot.cache_compiler", str(self.root), str(self.cache.folder)]
+            if waited_for:
+                command.append(WAITED_FOR)
             self._child = subprocess.Popen(
                 [sys.executable, *command],
                 stdin=subprocess.PIPE,
@@ -59,6 +68,17 @@ class CacheCompiler:
                     given.write(self.cache.mac_key.hex().encode() + b"\n")
         except OSError as error:  # no cache this time; the bot works the same
             logger.warning("Content cache not compiled: %s", type(error).__name__)
+
+    def compile_first(self) -> bool:
+        """Compile the folder as it is now and wait for it: whether the cache now holds it.
+        A start with no cache for its content and code loads through this, then reads the
+        cache: a load from the files leaves a process larger for its whole life (with 10,000
+        listings, 250 MiB instead of 98), as what the load freed is never given back."""
+        self.start(waited_for=True)
+        try:
+            return self.wait() == 0
+        finally:
+            self.stop(patience=0.0)  # ends the child only when the wait was interrupted
 
     def wait(self) -> int | None:
         """Block until the running child ends; its exit status (None when none ran)."""
@@ -112,10 +132,14 @@ def _stop_now(_signal: int, _frame: FrameType | None) -> None:
 
 
 def main(argv: list[str]) -> int:
-    """`python -m bot.cache_compiler CONTENT CACHE_FOLDER`, the signing key in hex on stdin:
-    0 when the cache holds the folder, 1 when it could not (errors, a change meanwhile)."""
-    if len(argv) != 2:
-        sys.stderr.write("usage: python -m bot.cache_compiler CONTENT CACHE_FOLDER\n")
+    """`python -m bot.cache_compiler CONTENT CACHE_FOLDER [--waited-for]`, the signing key in
+    hex on stdin: 0 when the cache holds the folder, 1 when it could not (errors, a change
+    meanwhile). With --waited-for it keeps its priority: the bot answers nobody until it ends."""
+    waited_for = argv[2:] == [WAITED_FOR]
+    if len(argv) != 2 and not waited_for:
+        sys.stderr.write(
+            f"usage: python -m bot.cache_compiler CONTENT CACHE_FOLDER [{WAITED_FOR}]\n"
+        )
         return 2
     try:
         mac_key = bytes.fromhex(sys.stdin.readline().strip())
@@ -123,7 +147,8 @@ def main(argv: list[str]) -> int:
         sys.stderr.write("bot.cache_compiler: expected the signing key in hex on stdin\n")
         return 2
     signal.signal(signal.SIGTERM, _stop_now)
-    _step_aside()
+    if not waited_for:
+        _step_aside()
     return 0 if compile_cache(Path(argv[0]), ContentCache(Path(argv[1]), mac_key)) else 1
 
 

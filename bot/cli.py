@@ -23,7 +23,7 @@ from bot import cli_alerts, cli_stats, cli_upkeep, outreach
 from bot.app import serve
 from bot.cache_compiler import CacheCompiler
 from bot.config import Config, ConfigError, load_config
-from bot.content_cache import ContentCache, load_through_cache
+from bot.content_cache import ContentCache, load_from_cache, load_through_cache
 from bot.domain.catalog import Catalog, load_catalog
 from bot.domain.loader import LoadResult
 from bot.domain.models import Content
@@ -347,14 +347,20 @@ def upkeep(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 def start_up_catalog(config: Config, err: TextIO) -> tuple[Catalog | None, CacheCompiler]:
     """The catalog to start with, from the compiled cache in DATA_DIR when the content and the
-    code are those it was compiled from; or None after printing the content's errors. After a
-    load from the files, the compiler is already writing the cache in another process."""
+    code are those it was compiled from. Without one, the compiler writes it first (in another
+    process, see `CacheCompiler.compile_first`) and the bot reads it; only if that fails (the
+    content's errors, files changing meanwhile) does the bot load the files itself, printing
+    the errors and returning None, or having the compiler write the cache for next time."""
     cache = ContentCache.in_data_dir(config.data_dir, config.hash_secret)
     compiler = CacheCompiler(config.content_dir, cache)
     # As a live reload does: no collection during the load, then the catalog (kept for the
     # bot's life) out of the collector's sight, so full collections never scan it.
     with frozen_when_loaded():
-        loaded = load_through_cache(config.content_dir, cache)
+        loaded = load_from_cache(config.content_dir, cache)
+        if loaded is None and compiler.compile_first():
+            loaded = load_from_cache(config.content_dir, cache)
+        if loaded is None:
+            loaded = load_through_cache(config.content_dir, cache)
     if loaded.catalog is None:
         print_errors(loaded.result, err)
     elif loaded.fresh is not None:

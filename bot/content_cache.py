@@ -345,12 +345,26 @@ def load_through_cache(
     the caller to write (off the event loop) when the files did not change meanwhile."""
     today = dt.date.today()
     key = content_key(root, today)
-    compiled = cache.read(key)
-    if compiled is not None and compiled.result.content is not None:
-        cached = catalog_from(compiled.result.content, compiled.index)
-        return CachedLoad(cached, compiled.result, key, True)
+    cached = _cached(cache, key)
+    if cached is not None:
+        return cached
     catalog, result = load_catalog(root, parsed, previous, today=today)
     if catalog is None or content_key(root, today) != key:
         # Errors are not cached; nor is a load of files that changed while it ran.
         return CachedLoad(catalog, result, key, False)
     return CachedLoad(catalog, result, key, False, Compiled(result, catalog.index))
+
+
+def load_from_cache(root: Path, cache: ContentCache) -> CachedLoad | None:
+    """The content folder's catalog from the cache when its key matches; None when it does
+    not (the files are never read then). Call inside `frozen_when_loaded` as any load."""
+    return _cached(cache, content_key(root, dt.date.today()))
+
+
+def _cached(cache: ContentCache, key: bytes) -> CachedLoad | None:
+    compiled = cache.read(key)
+    if compiled is None or compiled.result.content is None:
+        return None
+    return CachedLoad(
+        catalog_from(compiled.result.content, compiled.index), compiled.result, key, True
+    )
