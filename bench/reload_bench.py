@@ -4,10 +4,10 @@ The bot answers every update on one event loop; a reload must never hold it up f
 20 ms. This runs `LiveContent.reload()` (the code the bot runs on a file change or /reload)
 several times while a ticker task on the same loop wakes every millisecond and records how
 late each wake-up is: the longest lateness is the longest time any update would have waited.
-Each reload follows a real edit (a listing renamed), so each one loads, validates, indexes,
-swaps and drops the old catalog, as in service, and has the compiled content cache written by
-its compiler process, waiting for it (as the bot does after every reload from the files;
-``--no-cache`` leaves it out).
+Each reload follows a real edit (a listing renamed), so each one loads, validates and indexes
+the folder, swaps and drops the old catalog, as in service: with the compiled content cache,
+the compiler process loads the folder and writes the cache, and the bot reads it (as the bot
+does); with ``--no-cache``, the bot's worker thread loads the files itself.
 
 Two contents: the sample content (content/), and a generated one with 10,000 listings
 (as bench/search_bench.py generates it). For each it prints the reload wall time and the

@@ -35,7 +35,8 @@ logger = logging.getLogger(__name__)
 
 # Niceness added to the child: the bot answering people comes first.
 CHILD_NICENESS = 10
-# The last argument of a child the bot waits for before answering anyone (at its start).
+# The last argument of a child the bot waits for (a start, a reload, an upload's check): it
+# keeps its priority, as at the lowest one a busy machine could keep them waiting for good.
 WAITED_FOR = "--waited-for"
 # How long stopping waits for a child before ending it (it then leaves no file behind).
 STOP_PATIENCE_S = 10.0
@@ -51,7 +52,7 @@ class CacheCompiler:
 
     def start(self, *, waited_for: bool = False) -> None:
         """Compile the folder as it is now, ending a compile still running (it is older).
-        `waited_for`: nothing is answered until it ends, so it need not step aside."""
+        `waited_for`: the bot waits for it, so it does not step aside (see WAITED_FOR)."""
         self.stop(patience=0.0)
         try:
             command = ["-m", "bot.cache_compiler", str(self.root), str(self.cache.folder)]
@@ -70,10 +71,11 @@ class CacheCompiler:
             logger.warning("Content cache not compiled: %s", type(error).__name__)
 
     def compile_first(self) -> bool:
-        """Compile the folder as it is now and wait for it: whether the cache now holds it.
-        A start with no cache for its content and code loads through this, then reads the
-        cache: a load from the files leaves a process larger for its whole life (with 10,000
-        listings, 250 MiB instead of 98), as what the load freed is never given back."""
+        """Compile the folder as it is now and wait for it: whether the cache now holds it
+        (its catalog or its errors). Starts, reloads and uploads' checks load through this,
+        then read the cache: a load from the files leaves a process larger for its whole life
+        (with 10,000 listings, 250 MiB instead of 98), as what the load freed is never given
+        back."""
         self.start(waited_for=True)
         try:
             return self.wait() == 0
@@ -109,8 +111,9 @@ def _same_bot_first(environ: Mapping[str, str]) -> dict[str, str]:
 
 
 def compile_cache(root: Path, cache: ContentCache) -> bool:
-    """Load `root` through `cache` and write it when it was not there; whether the cache now
-    holds the folder as it was read (False when it has errors or changed meanwhile)."""
+    """Load `root` through `cache` and write it (its catalog, or its errors) when it was not
+    there; whether the cache now holds the folder as it was read (False when it changed
+    meanwhile)."""
     gc.disable()  # a one-off load of long-lived objects, as the bot's loads
     loaded = load_through_cache(root, cache)
     if loaded.fresh is not None:
@@ -133,8 +136,8 @@ def _stop_now(_signal: int, _frame: FrameType | None) -> None:
 
 def main(argv: list[str]) -> int:
     """`python -m bot.cache_compiler CONTENT CACHE_FOLDER [--waited-for]`, the signing key in
-    hex on stdin: 0 when the cache holds the folder, 1 when it could not (errors, a change
-    meanwhile). With --waited-for it keeps its priority: the bot answers nobody until it ends."""
+    hex on stdin: 0 when the cache holds the folder (its catalog or its errors), 1 when it
+    could not (a change meanwhile). With --waited-for it keeps its priority (see WAITED_FOR)."""
     waited_for = argv[2:] == [WAITED_FOR]
     if len(argv) != 2 and not waited_for:
         sys.stderr.write(

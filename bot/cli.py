@@ -23,14 +23,14 @@ from bot import cli_alerts, cli_stats, cli_upkeep, outreach
 from bot.app import serve
 from bot.cache_compiler import CacheCompiler
 from bot.config import Config, ConfigError, load_config
-from bot.content_cache import ContentCache, load_from_cache, load_through_cache
+from bot.content_cache import ContentCache, load_through_cache
 from bot.domain.catalog import Catalog, load_catalog
 from bot.domain.loader import LoadResult
 from bot.domain.models import Content
 from bot.domain.skeleton import SkeletonError, check_request, write_region
 from bot.hsds import commands as hsds_commands
 from bot.i18n import available_locales
-from bot.live import frozen_when_loaded
+from bot.live import compiled_first, frozen_when_loaded
 from bot.logs import configure_logging
 from bot.preview import run_preview
 from bot.sheets import commands as sheet_commands
@@ -346,20 +346,16 @@ def upkeep(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 
 def start_up_catalog(config: Config, err: TextIO) -> tuple[Catalog | None, CacheCompiler]:
-    """The catalog to start with, from the compiled cache in DATA_DIR when the content and the
-    code are those it was compiled from. Without one, the compiler writes it first (in another
-    process, see `CacheCompiler.compile_first`) and the bot reads it; only if that fails (the
-    content's errors, files changing meanwhile) does the bot load the files itself, printing
-    the errors and returning None, or having the compiler write the cache for next time."""
+    """The catalog to start with (None after printing the content's errors), from the compiled
+    cache in DATA_DIR when the content and the code are those it was compiled from. Without
+    one, the compiler writes it first (in another process, see `compiled_first`) and the bot
+    reads it; only if that fails (files changing meanwhile, no process) does the bot load the
+    files itself, then has the compiler write the cache for next time."""
     cache = ContentCache.in_data_dir(config.data_dir, config.hash_secret)
     compiler = CacheCompiler(config.content_dir, cache)
-    # As a live reload does: no collection during the load, then the catalog (kept for the
-    # bot's life) out of the collector's sight, so full collections never scan it.
-    with frozen_when_loaded():
-        loaded = load_from_cache(config.content_dir, cache)
-        if loaded is None and compiler.compile_first():
-            loaded = load_from_cache(config.content_dir, cache)
-        if loaded is None:
+    loaded = compiled_first(config.content_dir, cache, compiler)
+    if loaded is None:
+        with frozen_when_loaded():
             loaded = load_through_cache(config.content_dir, cache)
     if loaded.catalog is None:
         print_errors(loaded.result, err)

@@ -73,10 +73,11 @@ _SHARED_MODELS = (Access, Verified)
 
 @dataclass(frozen=True)
 class Compiled:
-    """What the cache holds: a usable load's result (content, problems, coverage) and index."""
+    """What the cache holds: a load's result (content, problems, coverage) and, when it is
+    usable, its index; a load with errors has neither content nor index, only its problems."""
 
     result: LoadResult
-    index: SearchIndex
+    index: SearchIndex | None
 
 
 @dataclass(frozen=True)
@@ -171,7 +172,9 @@ class ContentCache:
         # what is unpickled is exactly what was checked.
         file.seek(_HEADER_BYTES)
         compiled = pickle.Unpickler(_YieldingReader(file)).load()
-        if not isinstance(compiled, Compiled) or compiled.result.content is None:
+        if not isinstance(compiled, Compiled) or (compiled.result.content is None) != (
+            compiled.index is None
+        ):
             logger.warning("Content cache ignored: it holds something else")
             return None
         return compiled
@@ -341,30 +344,33 @@ def load_through_cache(
     previous: Catalog | None = None,
 ) -> CachedLoad:
     """Load a content folder from the cache when its key matches, else from its files. Call
-    inside `frozen_when_loaded` as any load. A fresh, usable load comes back in `fresh` for
-    the caller to write (off the event loop) when the files did not change meanwhile."""
+    inside `frozen_when_loaded` as any load. A fresh load (usable or with errors) comes back
+    in `fresh` for the caller to write (off the event loop) when the files did not change
+    meanwhile."""
     today = dt.date.today()
     key = content_key(root, today)
     cached = _cached(cache, key)
     if cached is not None:
         return cached
     catalog, result = load_catalog(root, parsed, previous, today=today)
-    if catalog is None or content_key(root, today) != key:
-        # Errors are not cached; nor is a load of files that changed while it ran.
-        return CachedLoad(catalog, result, key, False)
-    return CachedLoad(catalog, result, key, False, Compiled(result, catalog.index))
+    if content_key(root, today) != key:
+        return CachedLoad(catalog, result, key, False)  # files changed while it ran: not kept
+    index = None if catalog is None else catalog.index
+    return CachedLoad(catalog, result, key, False, Compiled(result, index))
 
 
 def load_from_cache(root: Path, cache: ContentCache) -> CachedLoad | None:
-    """The content folder's catalog from the cache when its key matches; None when it does
-    not (the files are never read then). Call inside `frozen_when_loaded` as any load."""
+    """The content folder's catalog (or its errors) from the cache when its key matches; None
+    when it does not (the files are never read then). Call inside `frozen_when_loaded`."""
     return _cached(cache, content_key(root, dt.date.today()))
 
 
 def _cached(cache: ContentCache, key: bytes) -> CachedLoad | None:
     compiled = cache.read(key)
-    if compiled is None or compiled.result.content is None:
+    if compiled is None:
         return None
+    if compiled.result.content is None or compiled.index is None:
+        return CachedLoad(None, compiled.result, key, True)  # the same errors as from the files
     return CachedLoad(
         catalog_from(compiled.result.content, compiled.index), compiled.result, key, True
     )

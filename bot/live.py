@@ -23,7 +23,13 @@ from typing import Any
 from watchfiles import DefaultFilter, awatch
 
 from bot.cache_compiler import CacheCompiler
-from bot.content_cache import CachedLoad, ContentCache, load_through_cache
+from bot.content_cache import (
+    CACHE_FOLDER,
+    CachedLoad,
+    ContentCache,
+    load_from_cache,
+    load_through_cache,
+)
 from bot.content_files import fingerprint, staged_copy
 from bot.domain.catalog import Catalog, load_catalog
 from bot.domain.changes import ContentChanges, content_changes
@@ -152,6 +158,12 @@ class LiveContent:
 
     def _load_with(self, relative: PurePosixPath, data: bytes) -> Checked:
         with staged_copy(self.root, relative, data) as staging:
+            if self._cache is not None:
+                # Compiled in a cache of the staged copy's own, thrown away with it.
+                staged = ContentCache(staging.parent / CACHE_FOLDER, self._cache.mac_key)
+                loaded = compiled_first(staging, staged, CacheCompiler(staging, staged))
+                if loaded is not None:
+                    return _checked(loaded.catalog, loaded.result, staging)
             return self._load(staging)
 
     async def reload(self, *, skip_if_unchanged: bool = False) -> ReloadOutcome:
@@ -215,11 +227,13 @@ class LiveContent:
     def _load_live(self) -> tuple[Checked, CachedLoad | None]:
         """The content folder loaded, through the cache when there is one (then also how:
         its `fresh` is what to write to the cache once served)."""
-        if self._cache is None:
+        if self._cache is None or self._compiler is None:
             return self._load(self.root), None
-        with frozen_when_loaded():
-            loaded = load_through_cache(self.root, self._cache, self._parsed, self.catalog)
-            dismantle([self._parsed.take_forgotten()])
+        loaded = compiled_first(self.root, self._cache, self._compiler)
+        if loaded is None:
+            with frozen_when_loaded():
+                loaded = load_through_cache(self.root, self._cache, self._parsed, self.catalog)
+                dismantle([self._parsed.take_forgotten()])
         return _checked(loaded.catalog, loaded.result, self.root), loaded
 
     async def cache_compiled(self) -> int | None:
@@ -262,6 +276,19 @@ class LiveContent:
                     await announce(outcome)
             except Exception as error:  # a reload must never stop the watcher
                 logger.error("Reload failed: %s", type(error).__name__)
+
+
+def compiled_first(root: Path, cache: ContentCache, compiler: CacheCompiler) -> CachedLoad | None:
+    """The folder `root` (or its errors) read from `cache`, which `compiler` writes first when
+    it does not hold the folder as it is: the files are loaded in the compiler's process, never
+    in the bot's, which would keep that load's peak memory for good (see
+    `CacheCompiler.compile_first`). None when the compiler could not write it."""
+    with frozen_when_loaded():
+        loaded = load_from_cache(root, cache)
+    if loaded is None and compiler.compile_first():
+        with frozen_when_loaded():
+            loaded = load_from_cache(root, cache)
+    return loaded
 
 
 def _checked(catalog: Catalog | None, result: LoadResult, root: Path) -> Checked:

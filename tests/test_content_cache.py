@@ -1,7 +1,8 @@
 """The compiled content cache: a hit is the same catalogue as a fresh load; any change to any
 content file, the code or the day misses; a bad file is ignored and replaced; owner-only
-permissions; the compiler process writes it (and leaves nothing when stopped); live reloads
-read it and have it compiled; nothing of a person lands in it."""
+permissions; the compiler process writes it (and leaves nothing when stopped); starts, live
+reloads and uploads' checks have it compiled first and read it (the bot's own process never
+loads the files then); nothing of a person lands in it."""
 
 from __future__ import annotations
 
@@ -17,11 +18,12 @@ import shutil
 import stat
 from collections import Counter
 from dataclasses import fields, replace
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 import pytest
 
 from bot import cache_compiler, cli, content_cache
+from bot import live as live_module
 from bot.cache_compiler import WAITED_FOR, CacheCompiler
 from bot.content_cache import (
     CACHE_FILE,
@@ -29,6 +31,7 @@ from bot.content_cache import (
     Compiled,
     ContentCache,
     content_key,
+    load_from_cache,
     load_through_cache,
     mac_key_from,
 )
@@ -262,11 +265,17 @@ def test_a_failed_write_leaves_no_file_and_raises_nothing(
     assert list(cache.folder.iterdir()) == []
 
 
-def test_content_with_errors_is_not_cached(content: Path, cache: ContentCache) -> None:
+def test_content_with_errors_is_cached_as_its_errors(content: Path, cache: ContentCache) -> None:
+    """A reload or an upload's check reads the errors of a broken folder from the cache the
+    compiler wrote, as a start reads a catalog: exactly what a load from the files reports."""
     (content / "needs.yaml").write_text("needs: [\n", encoding="utf-8")
     with frozen_when_loaded():
         loaded = load_through_cache(content, cache)
-    assert loaded.catalog is None and loaded.fresh is None and loaded.result.problems.errors
+    assert loaded.catalog is None and loaded.fresh is not None and loaded.result.problems.errors
+    cache.write(loaded.key, loaded.fresh)
+    read = load_from_cache(content, cache)
+    assert read is not None and read.hit and read.catalog is None
+    assert read.result.problems.items == loaded.result.problems.items
 
 
 def test_files_changed_during_the_load_are_not_cached(
@@ -321,39 +330,82 @@ def test_the_compiler_refuses_a_missing_key(content: Path, cache: ContentCache) 
     assert not cache.path.exists()
 
 
-async def test_a_live_reload_has_a_fresh_cache_compiled_and_reads_it(
-    content: Path, cache: ContentCache
+async def test_a_live_reload_has_the_cache_compiled_first_and_reads_it(
+    content: Path, cache: ContentCache, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    """The edited files are loaded in the compiler's process, never in the bot's (which would
+    keep that load's peak memory for good); the bot serves what the compiler wrote."""
     catalog, _result = load_catalog(content)
     assert catalog is not None
     listings = list(catalog.content.resources)
     served: list[Catalog] = [catalog]
     live = LiveContent(content, catalog, lambda new: served.__setitem__(0, new), cache)
-    del catalog  # only the live content holds it: freed after the reload, then compiled
+    del catalog
+
+    def loaded_here(*_args: object, **_kwargs: object) -> None:
+        raise AssertionError("the bot loaded the content files itself")
+
+    monkeypatch.setattr(content_cache, "load_catalog", loaded_here)
+    monkeypatch.setattr(live_module, "load_catalog", loaded_here)
     region = content / "regions" / "oakland.yaml"
     region.write_text(region.read_text(encoding="utf-8") + "\n# edited\n", encoding="utf-8")
     outcome = await live.reload()
     assert outcome.served and served[0] is live.catalog
-    assert await live.cache_compiled() == 0
-    key = content_key(content, dt.date.today())
-    compiled = cache.read(key)
+    compiled = cache.read(content_key(content, dt.date.today()))
     assert isinstance(compiled, Compiled) and compiled.result.content is not None
     assert list(compiled.result.content.resources) == listings
-    again = await live.reload()  # the same files: read from the cache, nothing to compile
+    assert await live.cache_compiled() is None  # nothing left to compile
+    again = await live.reload()  # the same files: read from the cache
     assert again.served and not again.changes.listings
     assert list(served[0].content.resources) == listings
+
+
+async def test_a_reload_the_compiler_cannot_help_loads_the_files_itself(
+    content: Path, cache: ContentCache, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    catalog, _result = load_catalog(content)
+    assert catalog is not None
+    live = LiveContent(content, catalog, lambda _new: None, cache)
+
+    def no_processes_left(*_args: object, **_kwargs: object) -> None:
+        raise OSError(11, "Resource temporarily unavailable")
+
+    monkeypatch.setattr(cache_compiler.subprocess, "Popen", no_processes_left)
+    (content / "notes.txt").write_text("changed\n", encoding="utf-8")
+    assert (await live.reload()).served
+    (content / "needs.yaml").write_text("needs: [\n", encoding="utf-8")
+    refused = await live.reload()
+    assert not refused.served and any(e.file == "needs.yaml" for e in refused.errors)
+
+
+async def test_an_upload_is_checked_in_the_compiler_s_process(
+    content: Path, cache: ContentCache, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An upload's check loads the staged copy in the compiler's process too, into a cache of
+    the copy's own: the bot's cache and folder are left as they were."""
+    catalog, _result = load_catalog(content)
+    assert catalog is not None
+    live = LiveContent(content, catalog, lambda _new: None, cache)
+
+    def loaded_here(*_args: object, **_kwargs: object) -> None:
+        raise AssertionError("the bot loaded the content files itself")
+
+    monkeypatch.setattr(live_module, "load_catalog", loaded_here)
+    needs = PurePosixPath("needs.yaml")
+    before = (content / "needs.yaml").read_bytes()
+    good = await live.check_with(needs, before + b"\n# checked\n")
+    assert good.catalog is not None and not good.errors
+    bad = await live.check_with(needs, b"needs: [\n")
+    assert bad.catalog is None and any(e.file == "needs.yaml" for e in bad.errors)
+    assert (content / "needs.yaml").read_bytes() == before and not cache.path.exists()
 
 
 async def test_nothing_of_a_person_lands_in_the_cache(
     content: Path, cache: ContentCache, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """People using the bot while it reloads and writes the cache leave nothing in it."""
-    from bot import live as live_module
     from tests.app_harness import running_bot
     from tests.conftest import SUNDAY_MORNING
-
-    # The harness keeps the old catalog: compile without waiting for it to be freed.
-    monkeypatch.setattr(live_module, "COMPILE_AFTER_RELEASE_S", 0.05)
 
     user = canary_user("es", number=3)
     catalog, _result = load_catalog(content)
@@ -366,7 +418,6 @@ async def test_nothing_of_a_person_lands_in_the_cache(
         (content / "notes.txt").write_text("changed\n", encoding="utf-8")
         assert (await live.reload()).served
         await bot.send(message_update(user, f"{TEXT_WORD} ducha"))
-        assert await live.cache_compiled() == 0
     raw = cache.path.read_bytes()
     assert raw and found(raw.decode("latin-1")) == []
     assert str(user["id"]).encode() not in raw
@@ -622,7 +673,6 @@ def test_a_start_with_broken_content_prints_its_errors(content: Path, tmp_path: 
     (content / "needs.yaml").write_text("needs: [\n", encoding="utf-8")
     catalog, printed = _started(content, tmp_path)
     assert catalog is None and "needs.yaml:" in printed
-    assert not (tmp_path / "data" / CACHE_FOLDER / CACHE_FILE).exists()
 
 
 @pytest.mark.parametrize(("extra", "steps_aside"), [([], True), ([WAITED_FOR], False)])
