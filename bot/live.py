@@ -50,6 +50,9 @@ RELEASE_CHECK_S = 0.2
 RELEASE_PATIENCE_S = 120.0
 # The cache is compiled once a retired catalog is freed, or after this long in any case.
 COMPILE_AFTER_RELEASE_S = 5.0
+# Compiles tried before a reload loads the files itself: a `git pull` or an editor's several
+# writes may change files while the compiler reads them.
+COMPILE_TRIES = 3
 LOADING_SWITCH_INTERVAL_S = 0.0005
 NORMAL_SWITCH_INTERVAL_S = 0.005  # CPython's default
 
@@ -282,10 +285,13 @@ def compiled_first(root: Path, cache: ContentCache, compiler: CacheCompiler) -> 
     """The folder `root` (or its errors) read from `cache`, which `compiler` writes first when
     it does not hold the folder as it is: the files are loaded in the compiler's process, never
     in the bot's, which would keep that load's peak memory for good (see
-    `CacheCompiler.compile_first`). None when the compiler could not write it."""
+    `CacheCompiler.compile_first`). None when the compiler could not write it, or the files
+    kept changing under it."""
     with frozen_when_loaded():
         loaded = load_from_cache(root, cache)
-    if loaded is None and compiler.compile_first():
+    for _attempt in range(COMPILE_TRIES):
+        if loaded is not None or not compiler.compile_first():
+            continue  # a compile fails when files change while it reads them: try again
         with frozen_when_loaded():
             loaded = load_from_cache(root, cache)
     return loaded

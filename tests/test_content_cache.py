@@ -692,3 +692,29 @@ def test_only_a_compiler_nobody_waits_for_steps_aside(
     monkeypatch.setattr("sys.stdin", io.StringIO(cache.mac_key.hex() + "\n"))
     assert cache_compiler.main([str(content), str(cache.folder), *extra]) == 0
     assert stepped == ([True] if steps_aside else [])
+
+
+async def test_files_changing_under_the_compiler_are_compiled_again(
+    content: Path, cache: ContentCache, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A `git pull` may change files while the compiler reads them: it is tried again before
+    the bot would load the files itself."""
+    catalog, _result = load_catalog(content)
+    assert catalog is not None
+    live = LiveContent(content, catalog, lambda _new: None, cache)
+    real = CacheCompiler.compile_first
+    compiles: list[bool] = []
+
+    def changed_the_first_time(compiler: CacheCompiler) -> bool:
+        compiles.append(bool(compiles) and real(compiler))
+        return compiles[-1]
+
+    def loaded_here(*_args: object, **_kwargs: object) -> None:
+        raise AssertionError("the bot loaded the content files itself")
+
+    monkeypatch.setattr(CacheCompiler, "compile_first", changed_the_first_time)
+    monkeypatch.setattr(live_module, "load_catalog", loaded_here)
+    monkeypatch.setattr(content_cache, "load_catalog", loaded_here)
+    (content / "notes.txt").write_text("changed\n", encoding="utf-8")
+    assert (await live.reload()).served
+    assert compiles == [False, True]
