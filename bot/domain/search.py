@@ -39,9 +39,12 @@ from bot.domain.situations import SituationMatcher
 from bot.domain.text import (
     STOPWORDS,
     LoadWords,
-    deletes,
-    fold,
+    content_deletes,
+    content_fold,
+    content_tokens,
+    content_words,
     is_pair,
+    meaningful,
     one_typo_away,
     tokens,
     words,
@@ -93,7 +96,7 @@ class _Vocabulary:
         self.by_delete: dict[str, list[str]] = defaultdict(list)
         for term in self.terms:
             if len(term) >= MIN_TYPO_LENGTH and not is_pair(term):
-                for variant in deletes(term):
+                for variant in content_deletes(term):
                     self.by_delete[variant].append(term)
 
     def matches(self, word: str) -> dict[str, float]:
@@ -818,8 +821,8 @@ class SearchIndex:
             for phrase in phrases:
                 # Phrases keep their small words: "help me" must not become "help". A word in a
                 # script without spaces ("安全套") is a phrase of character pairs.
-                parts = tokens(phrase)
-                self._need_exact.setdefault(" ".join(words(phrase)), need.id)
+                parts = content_tokens(phrase)
+                self._need_exact.setdefault(" ".join(content_words(phrase)), need.id)
                 if len(parts) > 1:
                     need_phrases.append((" ".join(parts), need.id))
                 elif parts and parts[0] not in STOPWORDS:
@@ -835,13 +838,13 @@ class SearchIndex:
         for page in content.pages.values():
             for text in page.texts.values():
                 for phrase in (text.title, *text.search_words):
-                    paired = tokens(phrase)
-                    if len(paired) > len(fold(phrase).split()):
+                    paired = content_tokens(phrase)
+                    if len(paired) > len(content_fold(phrase).split()):
                         # Chinese or Thai: its character pairs count only all together, in
                         # order, or any page would match any message sharing one pair.
                         page_phrases.append((" ".join(paired), page.id))
                         continue
-                    for word in words(phrase):
+                    for word in content_words(phrase):
                         page_words[word].add(page.id)
         self._page_words = {term: frozenset(ids) for term, ids in page_words.items()}
         self._page_phrases = _Phrases(page_phrases)
@@ -851,18 +854,20 @@ class SearchIndex:
         self._places: dict[str, Neighbourhood] = {}
         for hood in content.neighbourhoods.values():
             for name in (*hood.name.all_values(), *hood.aliases):
-                self._places[" ".join(words(name)) or fold(name)] = hood
+                self._places[" ".join(content_words(name)) or content_fold(name)] = hood
         self._place_vocabulary = _Vocabulary(self._places)
         self._longest_place = max((len(key.split()) for key in self._places), default=0)
 
     def search(self, query: str, region_id: str | None = None, limit: int = 20) -> SearchResult:
         """Situations, resources (within `region_id` when given), needs, pages and a
         neighbourhood matching `query`."""
-        situations = self._situations.match(query)
-        query_words = words(query)
+        # Cut into words once: what people type is never kept for the next time.
+        query_tokens = tokens(query)
+        situations = self._situations.match(query, query_tokens)
+        query_words = meaningful(query_tokens)
         joined = " ".join(query_words)
         whole_place = self._whole_place(joined, region_id)
-        word_need_scores = self._need_scores(query, query_words)
+        word_need_scores = self._need_scores(query_tokens, query_words)
         need_scores = defaultdict(float, word_need_scores)
         for situation in situations:
             for need_id in situation.needs:
@@ -883,7 +888,7 @@ class SearchIndex:
             self._content.needs[need_id]
             for need_id, _score in sorted(need_scores.items(), key=lambda kv: (-kv[1], kv[0]))
         )
-        page_scores = self._page_scores(query, query_words)
+        page_scores = self._page_scores(query_tokens, query_words)
         ranked_pages = sorted(page_scores.items(), key=lambda kv: (-kv[1], kv[0]))
         return SearchResult(
             resources=hits,
@@ -957,10 +962,10 @@ class SearchIndex:
         vocabulary = self._name_vocabulary
         return frozenset((word, *one_typo_away(word, vocabulary.terms, vocabulary.by_delete)))
 
-    def _need_scores(self, query: str, query_words: list[str]) -> dict[str, float]:
+    def _need_scores(self, query_tokens: list[str], query_words: list[str]) -> dict[str, float]:
         """How strongly the message points at each need, by phrases and by words."""
         need_scores: dict[str, float] = defaultdict(float)
-        for phrase, need_id in self._need_phrases.found(tokens(query)):
+        for phrase, need_id in self._need_phrases.found(query_tokens):
             need_scores[need_id] += EXACT * len(phrase.split())
         for need_id, score in _word_scores(
             query_words, self._need_vocabulary, self._need_words
@@ -994,10 +999,10 @@ class SearchIndex:
                 named = PARTLY_NAMED
         return named
 
-    def _page_scores(self, query: str, query_words: list[str]) -> dict[str, float]:
+    def _page_scores(self, query_tokens: list[str], query_words: list[str]) -> dict[str, float]:
         """How well each page's title or search words match."""
         scores = _word_scores(query_words, self._page_vocabulary, self._page_words)
-        for _phrase, page_id in self._page_phrases.found(tokens(query)):
+        for _phrase, page_id in self._page_phrases.found(query_tokens):
             scores[page_id] = scores.get(page_id, 0.0) + EXACT
         return scores
 

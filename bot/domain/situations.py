@@ -17,7 +17,16 @@ from dataclasses import dataclass
 from typing import NamedTuple
 
 from bot.domain.models import Situation, quickly_unpickled
-from bot.domain.text import deletes, is_pair, one_typo_away, only_paired, paired_units, tokens
+from bot.domain.text import (
+    content_deletes,
+    content_paired_units,
+    content_tokens,
+    is_pair,
+    one_typo_away,
+    only_paired,
+    paired_units,
+    tokens,
+)
 
 MAX_GAP = 2
 # In Chinese, Japanese and Thai a phrase matches character by character, with at most this many
@@ -40,7 +49,7 @@ def parse_phrase(phrase: str) -> tuple[PatternWord, ...]:
     """A phrase as written in the content file, as pattern words (empty when nothing is left)."""
     found: list[PatternWord] = []
     for raw in phrase.split():
-        parts = tokens(raw)
+        parts = content_tokens(raw)
         if not parts:
             continue
         found.extend(PatternWord(part) for part in parts[:-1])
@@ -77,7 +86,7 @@ class SituationMatcher:
         for situation in self._situations:
             for cancels, by_locale in ((False, situation.phrases), (True, situation.unless)):
                 for phrase in (p for phrases in by_locale.values() for p in phrases):
-                    units = paired_units(phrase)
+                    units = content_paired_units(phrase)
                     if len(units) > 1 and only_paired(phrase):
                         entry = _CharacterPhrase(tuple(units), situation, cancels)
                         self._by_first_unit[units[0]].append(entry)
@@ -90,7 +99,7 @@ class SituationMatcher:
                         (prefixes if word.prefix else exact)[word.text] = word
             for phrases in situation.whole_message.values():
                 for phrase in phrases:
-                    key = tuple(tokens(phrase))
+                    key = tuple(content_tokens(phrase))
                     if key and situation not in self._whole[key]:
                         self._whole[key].append(situation)
         # Each pattern word by its text, made once: a message's words are looked up in them.
@@ -99,15 +108,16 @@ class SituationMatcher:
         by_delete: dict[str, set[str]] = defaultdict(set)
         for term in exact:
             if len(term) >= MIN_TYPO_LENGTH and not is_pair(term):
-                for variant in deletes(term):
+                for variant in content_deletes(term):
                     by_delete[variant].add(term)
         # Kept as tuples: most hold one term, and a set of one takes four times a tuple's
         # memory (1.1 MiB over 6,600 of them).
         self._by_delete = {variant: tuple(sorted(terms)) for variant, terms in by_delete.items()}
 
-    def match(self, text: str) -> tuple[Situation, ...]:
-        """The situations a message reads as: urgent ones first, then in file order."""
-        words = tokens(text)
+    def match(self, text: str, words: list[str] | None = None) -> tuple[Situation, ...]:
+        """The situations a message reads as: urgent ones first, then in file order. `words`:
+        the message's `tokens`, when they are at hand."""
+        words = tokens(text) if words is None else words
         if not words:
             return ()
         found: set[str] = {s.id for s in self._whole.get(tuple(words), ())}

@@ -288,13 +288,13 @@ _ASCII_FOLD = str.maketrans(
 )
 
 
-# Folding and tokenising are pure functions of the text, and a reload sees the same texts
-# again (every file that did not change): remembering them makes a reload several times cheaper.
-# A bounded cache, so free text typed by people never makes it grow without limit.
+# Folding and tokenising are pure functions of the text, and a reload in the bot's process
+# sees the same content texts again (every file that did not change): the `content_` forms
+# below remember them, which makes such a reload several times cheaper. Only for content: what
+# people type goes through the plain forms and is never kept (DESIGN section 6).
 TEXT_CACHE_SIZE = 1 << 16
 
 
-@functools.lru_cache(maxsize=TEXT_CACHE_SIZE)
 def fold(text: str) -> str:
     """Lower-case; accents removed from Latin letters only (Thai vowels and tone marks, Korean
     and every other script stay whole); apostrophes inside words dropped; anything that is not
@@ -342,7 +342,6 @@ def tokens(text: str) -> list[str]:
     return list(_tokens(text))
 
 
-@functools.lru_cache(maxsize=TEXT_CACHE_SIZE)
 def _tokens(text: str) -> tuple[str, ...]:
     folded = fold(text)
     if folded.isascii():
@@ -379,7 +378,6 @@ def paired_units(text: str) -> list[str]:
     return list(_paired_units(text))
 
 
-@functools.lru_cache(maxsize=TEXT_CACHE_SIZE)
 def _paired_units(text: str) -> tuple[str, ...]:
     found: list[str] = []
     for run in _RUNS.finditer(fold(text).replace(" ", "")):
@@ -420,9 +418,41 @@ def words(text: str) -> list[str]:
     return list(_words(text))
 
 
-@functools.lru_cache(maxsize=TEXT_CACHE_SIZE)
+def meaningful(found: Iterable[str]) -> list[str]:
+    """Of a text's `tokens`, those `words` keeps."""
+    return [w for w in found if w not in _WEAK]
+
+
 def _words(text: str) -> tuple[str, ...]:
     return tuple(w for w in _tokens(text) if w not in _WEAK)
+
+
+def deletes(word: str) -> frozenset[str]:
+    """Every form of `word` with one letter left out."""
+    return frozenset(word[:i] + word[i + 1 :] for i in range(len(word)))
+
+
+# The same, remembered: for content texts only (see TEXT_CACHE_SIZE).
+content_fold = functools.lru_cache(maxsize=TEXT_CACHE_SIZE)(fold)
+_content_tokens = functools.lru_cache(maxsize=TEXT_CACHE_SIZE)(_tokens)
+_content_paired_units = functools.lru_cache(maxsize=TEXT_CACHE_SIZE)(_paired_units)
+_content_words = functools.lru_cache(maxsize=TEXT_CACHE_SIZE)(_words)
+content_deletes = functools.lru_cache(maxsize=TEXT_CACHE_SIZE)(deletes)
+
+
+def content_tokens(text: str) -> list[str]:
+    """`tokens` of a content text, remembered."""
+    return list(_content_tokens(text))
+
+
+def content_paired_units(text: str) -> list[str]:
+    """`paired_units` of a content text, remembered."""
+    return list(_content_paired_units(text))
+
+
+def content_words(text: str) -> list[str]:
+    """`words` of a content text, remembered."""
+    return list(_content_words(text))
 
 
 class LoadWords:
@@ -490,15 +520,9 @@ class _TextWords(dict[str, tuple[str, ...]]):
 
 
 def _piece_words(piece: str) -> tuple[str, ...]:
-    """`words` of one piece of a text (with the space before it, when it had one), not kept in
-    the caches that serve searches."""
-    return tuple(w for w in _tokens.__wrapped__(piece) if w not in _WEAK)
-
-
-@functools.lru_cache(maxsize=TEXT_CACHE_SIZE)
-def deletes(word: str) -> frozenset[str]:
-    """Every form of `word` with one letter left out."""
-    return frozenset(word[:i] + word[i + 1 :] for i in range(len(word)))
+    """`words` of one piece of a text (with the space before it, when it had one), kept only
+    in the load's own tables."""
+    return tuple(w for w in _tokens(piece) if w not in _WEAK)
 
 
 def within_one_edit(a: str, b: str) -> bool:
