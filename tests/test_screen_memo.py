@@ -124,9 +124,10 @@ def test_an_open_bad_date_report_is_never_kept(sample_catalog: Catalog) -> None:
     for action in _actions(sample_catalog):
         conversation.respond(Press(encode(action)), state, SUNDAY_MORNING)
     conversation.respond(Command("help"), state, SUNDAY_MORNING)
+    kept = list(conversation._drawn._drawn)
     # Whoever draws a screen for a state holding a report, the draft is not kept.
     conversation.drawn(ShowMenu(), state, SUNDAY_MORNING + dt.timedelta(minutes=1))
-    kept = conversation._drawn._drawn
+    kept.extend(conversation._drawn._drawn)
     assert kept, "nothing was drawn: the test shows nothing"
     assert all(state.bad_date is None for _action, state, _minute in kept)
 
@@ -186,3 +187,20 @@ def test_no_entry_is_kept_for_where_someone_is(sample_catalog: Catalog) -> None:
     conversation.respond(Typed("food"), state, SUNDAY_MORNING)
     for key in conversation._lines._drawn:
         assert [type(part) for part in key] == [str, str, dt.datetime]
+
+
+def test_a_new_minute_forgets_what_was_drawn_for_earlier_ones(sample_catalog: Catalog) -> None:
+    """Nothing drawn for an earlier minute is asked for again: keeping it only held memory."""
+    conversation = _conversation(sample_catalog)
+    region_id = next(iter(sample_catalog.content.regions))
+    state = UserState(locale="en", region_id=region_id)
+    memos = (conversation._drawn, conversation._lines, conversation._statuses)
+    for seconds in (0, 30, 59):
+        now = SUNDAY_MORNING + dt.timedelta(seconds=seconds)
+        for action in _actions(sample_catalog):
+            conversation.respond(Press(encode(action)), state, now)
+    assert all(len(memo) > 0 for memo in memos), "nothing was kept: the test shows nothing"
+    later = SUNDAY_MORNING + dt.timedelta(minutes=1)
+    conversation.respond(Press(encode(ShowMenu())), state, later)
+    minutes = {key[-1] for memo in memos for key in memo._drawn}
+    assert minutes == {later}

@@ -54,7 +54,7 @@ from bot.ui.actions import (
     search_key,
 )
 from bot.ui.deeplink import DeepLink, decode_link
-from bot.ui.memo import Memo
+from bot.ui.memo import Memo, MinuteMemos
 from bot.ui.render import Screen
 from bot.ui.screens import View
 from bot.ui.state import UserState
@@ -148,9 +148,16 @@ class Conversation:
     _cards: Memo[tuple[str, ...]] = field(
         default_factory=lambda: Memo(CARD_BODIES), init=False, repr=False, compare=False
     )
+    _minutes: MinuteMemos = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        memos = (self._drawn, self._lines, self._statuses, self._cards)
+        object.__setattr__(self, "_minutes", MinuteMemos(memos))
 
     def view(self, state: UserState, now: dt.datetime) -> View:
-        """What screens need to draw for this state at this moment."""
+        """What screens need to draw for this state at this moment (what was drawn for
+        earlier minutes is forgotten once a later one begins)."""
+        self._minutes.at(now)
         return View(
             self.catalog,
             state,
