@@ -17,7 +17,7 @@ import httpx
 from telegram import Bot, BotCommand, LinkPreviewOptions, Update
 from telegram.constants import ParseMode
 from telegram.error import TelegramError
-from telegram.ext import Application, ContextTypes, Defaults
+from telegram.ext import Application, ContextTypes, Defaults, Job
 from telegram.request import BaseRequest, HTTPXRequest
 
 from bot.config import Config
@@ -64,7 +64,19 @@ ALLOWED_UPDATES = (
     Update.CHOSEN_INLINE_RESULT,
 )
 
-WaypointApplication = Application[Any, TurnContext, Any, Any, Any, Any]
+
+class WaypointApplication(Application[Any, TurnContext, Any, Any, Any, Any]):
+    """python-telegram-bot's Application, minus its notes for a persistence the bot has none
+    of: for every update it adds the chat's and the user's id, in clear, to two sets that only
+    a persistence ever empties. They would hold the id of everyone who ever wrote, for the life
+    of the process (DESIGN section 6), and grow with each new person. The method is private:
+    python-telegram-bot is pinned to 22, and tests/test_nothing_stays_in_memory.py finds any
+    id left behind."""
+
+    def _mark_for_persistence_update(
+        self, *, update: object | None = None, job: Job | None = None
+    ) -> None:
+        return
 
 
 def build_application(
@@ -109,8 +121,10 @@ def build_application(
         .get_updates_request(RetryingRequest(for_updates))
         .updater(None)
         .job_queue(None)
+        .application_class(WaypointApplication)
     )
-    application: WaypointApplication = builder.build()
+    application = builder.build()
+    assert isinstance(application, WaypointApplication)  # the class the builder was given
     handlers.register(application)
     return application
 

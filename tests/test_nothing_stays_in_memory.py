@@ -1,6 +1,7 @@
-"""DESIGN section 6, "never keep: message text", in memory too: once a message is answered, no
-object of the running bot holds what was typed, in any form (folded, cut into words, a word
-with one letter dropped), in caches of folded text included."""
+"""DESIGN section 6, "never keep: message text, user or chat ids in clear", in memory too: once
+an update is answered, no object of the running bot holds what was typed, in any form (folded,
+cut into words, a word with one letter dropped; caches of folded text included), nor the id of
+the person or the chat."""
 
 from __future__ import annotations
 
@@ -85,3 +86,40 @@ async def test_once_answered_nothing_holds_what_was_typed(
         del word, updates, sent
         bot.request.calls.clear()  # Telegram's copy of what was sent, not the bot's
         assert _holders(forms) == []
+
+
+def _id_holders(ids: set[int]) -> list[str]:
+    """The kinds of objects (other than this look's own) still referring to one of `ids`, as
+    a number or within a text."""
+    gc.collect()
+    texts = [str(number) for number in ids]
+    found = []
+    for holder in gc.get_objects():
+        if holder is ids or holder is texts:
+            continue
+        for part in gc.get_referents(holder):
+            if (type(part) is int and part in ids) or (
+                isinstance(part, str) and any(text in part for text in texts)
+            ):
+                found.append(type(holder).__name__)
+                break
+    return found
+
+
+async def test_once_answered_nothing_holds_whose_it_was(
+    sample_catalog: Catalog, tmp_path: Path
+) -> None:
+    """python-telegram-bot notes every update's chat and user id for a persistence, even with
+    none, and never forgets them: the bot's Application does not (bot/app.py)."""
+    ids = {canary_user("en", number)["id"] for number in (4, 5)}
+    updates = [
+        message_update(canary_user("en", number), text)
+        for number in (4, 5)
+        for text in ("/start", "food", "/menu")
+    ]
+    async with running_bot(sample_catalog, tmp_path, lambda: SUNDAY_MORNING) as bot:
+        await _send_all(bot, updates)
+        assert {call.params.get("chat_id") for call in bot.request.calls} >= ids
+        del updates
+        bot.request.calls.clear()  # Telegram's copy of what was sent, not the bot's
+        assert _id_holders(ids) == []
