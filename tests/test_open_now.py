@@ -328,3 +328,21 @@ def test_open_status_kept_for_the_minute_reads_as_worked_out_at_the_moment(
             kept = screens.open_status(conversation.view(state, now), resource)
             fresh = _status_words(view_of(crowded, now, locale, region_id), resource, now)
             assert kept == fresh, (now, resource.id)
+
+
+def test_locales_that_order_places_alike_share_their_lists(crowded: Catalog) -> None:
+    """Names are written in one language for most places: a locale ordering a region's places
+    as another does holds that one's lists, and each list still reads as the old order."""
+    board = build_catalog(crowded.content).open_now
+    region_id = sorted(ZONES)[0]
+    needs = (ALL_NEEDS, *sorted(crowded.content.needs))
+    now = around_edges(1)[0]
+    for locale in LOCALES:
+        for need_id in needs:
+            new = board.ranked(region_id, need_id, locale, now)
+            if need_id != ALL_NEEDS:
+                assert list(new) == old_need_list(crowded, region_id, need_id, now, locale)
+    orders = {locale: board._lasting[(region_id, ALL_NEEDS, locale)] for locale in LOCALES}
+    distinct = {id(lasting) for lasting in orders.values()}
+    alike = {tuple(map(id, lasting.resources)) for lasting in orders.values()}
+    assert len(distinct) == len(alike) < len(LOCALES)
