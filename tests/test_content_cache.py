@@ -22,7 +22,7 @@ from pathlib import Path, PurePosixPath
 
 import pytest
 
-from bot import cache_compiler, cli, content_cache
+from bot import cache_compiler, content_cache
 from bot import live as live_module
 from bot.cache_compiler import WAITED_FOR, CacheCompiler
 from bot.content_cache import (
@@ -48,6 +48,7 @@ from bot.domain.models import (
 from bot.domain.search import Postings, SearchIndex, _ResourceIndex
 from bot.domain.situations import _CharacterPhrase
 from bot.live import LiveContent, frozen_when_loaded
+from bot.run import start_up_catalog
 from tests.app_harness import harness_config
 from tests.canaries import TEXT_WORD, canary_user, found
 from tests.conftest import CONTENT
@@ -635,7 +636,7 @@ def _started(content: Path, tmp_path: Path) -> tuple[Catalog | None, str]:
     data_dir.mkdir(mode=0o700, exist_ok=True)
     config = replace(harness_config(data_dir), content_dir=content)
     err = io.StringIO()
-    catalog, compiler = cli.start_up_catalog(config, err)
+    catalog, compiler = start_up_catalog(config, err)
     compiler.stop()
     return catalog, err.getvalue()
 

@@ -19,8 +19,9 @@ from PIL import Image
 
 from bot import outreach
 from bot.cards.fonts import latin_face
-from bot.cli import build_parser, main, shipped_locales
+from bot.cli import build_parser, main
 from bot.domain.catalog import Catalog
+from bot.run import shipped_locales
 
 from .conftest import ROOT
 
