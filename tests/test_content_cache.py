@@ -74,6 +74,16 @@ def cache(tmp_path: Path) -> ContentCache:
     return ContentCache.in_data_dir(data_dir, SECRET)
 
 
+def no_processes_left(*_args: object, **_kwargs: object) -> None:
+    """In place of starting a process, as when a machine has none left to give."""
+    raise OSError(11, "Resource temporarily unavailable")
+
+
+def loaded_here(*_args: object, **_kwargs: object) -> None:
+    """In place of a load from the files in the bot's own process, which must not happen."""
+    raise AssertionError("the bot loaded the content files itself")
+
+
 def cold_then_written(root: Path, cache: ContentCache) -> content_cache.CachedLoad:
     """A load that misses, then its compiled catalogue written as the bot writes it."""
     with frozen_when_loaded():
@@ -343,9 +353,6 @@ async def test_a_live_reload_has_the_cache_compiled_first_and_reads_it(
     live = LiveContent(content, catalog, lambda new: served.__setitem__(0, new), cache)
     del catalog
 
-    def loaded_here(*_args: object, **_kwargs: object) -> None:
-        raise AssertionError("the bot loaded the content files itself")
-
     monkeypatch.setattr(content_cache, "load_catalog", loaded_here)
     monkeypatch.setattr(live_module, "load_catalog", loaded_here)
     region = content / "regions" / "oakland.yaml"
@@ -368,9 +375,6 @@ async def test_a_reload_the_compiler_cannot_help_loads_the_files_itself(
     assert catalog is not None
     live = LiveContent(content, catalog, lambda _new: None, cache)
 
-    def no_processes_left(*_args: object, **_kwargs: object) -> None:
-        raise OSError(11, "Resource temporarily unavailable")
-
     monkeypatch.setattr(cache_compiler.subprocess, "Popen", no_processes_left)
     (content / "notes.txt").write_text("changed\n", encoding="utf-8")
     assert (await live.reload()).served
@@ -387,9 +391,6 @@ async def test_an_upload_is_checked_in_the_compiler_s_process(
     catalog, _result = load_catalog(content)
     assert catalog is not None
     live = LiveContent(content, catalog, lambda _new: None, cache)
-
-    def loaded_here(*_args: object, **_kwargs: object) -> None:
-        raise AssertionError("the bot loaded the content files itself")
 
     monkeypatch.setattr(live_module, "load_catalog", loaded_here)
     needs = PurePosixPath("needs.yaml")
@@ -428,9 +429,6 @@ def test_a_compiler_that_cannot_start_is_only_logged(
     content: Path, cache: ContentCache, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from bot import cache_compiler
-
-    def no_processes_left(*_args: object, **_kwargs: object) -> None:
-        raise OSError(11, "Resource temporarily unavailable")
 
     monkeypatch.setattr(cache_compiler.subprocess, "Popen", no_processes_left)
     compiler = CacheCompiler(content, cache)
@@ -647,9 +645,6 @@ def test_a_start_without_a_cache_reads_what_the_compiler_wrote(
     """The files are loaded in the compiler's process, never in the bot's: a load leaves a
     process larger for its whole life (250 MiB instead of 98 with 10,000 listings)."""
 
-    def loaded_here(*_args: object, **_kwargs: object) -> None:
-        raise AssertionError("the bot loaded the content files itself")
-
     monkeypatch.setattr(content_cache, "load_catalog", loaded_here)
     catalog, printed = _started(content, tmp_path)
     monkeypatch.undo()
@@ -662,9 +657,6 @@ def test_a_start_without_a_cache_reads_what_the_compiler_wrote(
 def test_a_start_the_compiler_cannot_help_loads_the_files_itself(
     content: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    def no_processes_left(*_args: object, **_kwargs: object) -> None:
-        raise OSError(11, "Resource temporarily unavailable")
-
     monkeypatch.setattr(cache_compiler.subprocess, "Popen", no_processes_left)
     catalog, printed = _started(content, tmp_path)
     assert catalog is not None and printed == ""
@@ -709,9 +701,6 @@ async def test_files_changing_under_the_compiler_are_compiled_again(
     def changed_the_first_time(compiler: CacheCompiler) -> bool:
         compiles.append(bool(compiles) and real(compiler))
         return compiles[-1]
-
-    def loaded_here(*_args: object, **_kwargs: object) -> None:
-        raise AssertionError("the bot loaded the content files itself")
 
     monkeypatch.setattr(CacheCompiler, "compile_first", changed_the_first_time)
     monkeypatch.setattr(live_module, "load_catalog", loaded_here)
