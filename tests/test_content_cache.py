@@ -428,8 +428,6 @@ async def test_nothing_of_a_person_lands_in_the_cache(
 def test_a_compiler_that_cannot_start_is_only_logged(
     content: Path, cache: ContentCache, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from bot import cache_compiler
-
     monkeypatch.setattr(cache_compiler.subprocess, "Popen", no_processes_left)
     compiler = CacheCompiler(content, cache)
     compiler.start()
