@@ -8,11 +8,12 @@ back, so the bot would stay at the load's peak for its whole life (250 MiB inste
 10,000 listings). A child process started with `python -m bot.cache_compiler CONTENT
 CACHE_FOLDER` loads the content folder itself and writes the cache under the key of the files
 it read, only when they did not change while it read them; the signing key comes on its
-standard input, never on its command line. At a start with no cache the bot waits for it
-(`compile_first`) and then reads the cache; after a reload from the files it runs at a low CPU
-priority while the bot answers, and the bot waits for it off the event loop. The cost is a
-second load of the folder after a reload, in another process (at most once per change of the
-content, the code or the day), and a start with no cache answering about 1.3 s later.
+standard input, never on its command line. At a start, a reload or an upload's check that
+the cache does not hold, the bot waits for it (`compile_first`, at the bot's own priority) and
+then reads the cache: a start with no cache answers about 1.2 s later, and a reload of a small
+folder takes a Python process's start more. Only when it could not write the cache (no process
+left, files changing under it) does the bot load the files itself; it then has the cache
+compiled at a low CPU priority while it answers, waiting for it off the event loop.
 """
 
 from __future__ import annotations
