@@ -290,10 +290,12 @@ def compiled_first(root: Path, cache: ContentCache, compiler: CacheCompiler) -> 
     with frozen_when_loaded():
         loaded = load_from_cache(root, cache)
     for _attempt in range(COMPILE_TRIES):
-        if loaded is not None or not compiler.compile_first():
-            continue  # a compile fails when files change while it reads them: try again
-        with frozen_when_loaded():
-            loaded = load_from_cache(root, cache)
+        if loaded is not None:
+            break
+        # A compile fails when files change while it reads them: then it is tried again.
+        if compiler.compile_first():
+            with frozen_when_loaded():
+                loaded = load_from_cache(root, cache)
     return loaded
 
 
