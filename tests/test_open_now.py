@@ -342,7 +342,7 @@ def test_locales_that_order_places_alike_share_their_lists(crowded: Catalog) -> 
             new = board.ranked(region_id, need_id, locale, now)
             if need_id != ALL_NEEDS:
                 assert list(new) == old_need_list(crowded, region_id, need_id, now, locale)
-    orders = {locale: board._lasting[(region_id, ALL_NEEDS, locale)] for locale in LOCALES}
+    orders = {locale: board._lasting[(region_id, locale)][ALL_NEEDS] for locale in LOCALES}
     distinct = {id(lasting) for lasting in orders.values()}
     alike = {tuple(map(id, lasting.resources)) for lasting in orders.values()}
     assert len(distinct) == len(alike) < len(LOCALES)

@@ -168,7 +168,7 @@ class MinuteStatuses:
 class OpenNowBoard:
     """Open status and ranked lists for one catalogue, kept for its two newest minutes."""
 
-    __slots__ = ("_lasting", "_locales", "_minutes", "_needs", "_regions")
+    __slots__ = ("_lasting", "_minutes", "_needs", "_regions")
 
     def __init__(self, content: Content) -> None:
         regions: dict[str, list[Resource]] = {region_id: [] for region_id in content.regions}
@@ -176,9 +176,9 @@ class OpenNowBoard:
             regions.setdefault(resource.region_id, []).append(resource)
         self._regions = {region_id: tuple(found) for region_id, found in regions.items()}
         self._needs = frozenset(content.needs) | {ALL_NEEDS}
-        self._lasting: dict[tuple[str, str, str], LastingList] = {}
-        # The locales each region's lists were put in order for, so far.
-        self._locales: dict[str, list[str]] = {}
+        # Each region's lasting lists by need, per locale: locales that order the region's
+        # places alike hold the same lists.
+        self._lasting: dict[tuple[str, str], dict[str, LastingList]] = {}
         self._minutes: dict[dt.datetime, MinuteStatuses] = {}
 
     def resources_in(self, region_id: str) -> tuple[Resource, ...]:
@@ -220,40 +220,40 @@ class OpenNowBoard:
 
     def kept_lists(self) -> int:
         """How many ranked lists the board holds (lasting orders and the kept minutes')."""
-        return len(self._lasting) + sum(m.lists_kept() for m in self._minutes.values())
+        lasting = sum(len(lists) for lists in self._lasting.values())
+        return lasting + sum(m.lists_kept() for m in self._minutes.values())
 
     def kept_minutes(self) -> tuple[dt.datetime, ...]:
         """The minutes whose statuses are kept, oldest first."""
         return tuple(sorted(self._minutes))
 
     def _lasting_order(self, key: tuple[str, str, str]) -> LastingList:
-        found = self._lasting.get(key)
-        if found is None:
-            self._order_region(key[0], key[2])
-            found = self._lasting.get(key) or self._lasting.setdefault(key, LastingList.of(()))
+        region_id, need_id, locale = key
+        lists = self._lasting.get((region_id, locale))
+        if lists is None:
+            lists = self._lasting[(region_id, locale)] = self._region_lists(region_id, locale)
+        found = lists.get(need_id)
+        if found is None:  # a need no place of the region serves
+            found = lists[need_id] = LastingList.of(())
         return found
 
-    def _order_region(self, region_id: str, locale: str) -> None:
-        """Put every list of a region in its lasting order for a locale: all its places, and
-        each need's (picked from all of them in one pass, which keeps their order). A locale
-        that orders the region's places as another already did shares that one's lists: names
-        differ by language only for the few places that have a translated one, so most
-        locales do (a region's lists for eight languages took 1.5 MiB at 10,000 listings)."""
+    def _region_lists(self, region_id: str, locale: str) -> dict[str, LastingList]:
+        """Every list of a region in its lasting order for a locale, by need: all its places,
+        and each need's (picked from all of them in one pass, which keeps their order). A
+        locale that orders the region's places as another already did shares that one's
+        lists: names differ by language only for the few places that have a translated one,
+        so most locales do (a region's lists for eight languages took 1.5 MiB at 10,000
+        listings)."""
         everyone = tuple(
             sorted(self.resources_in(region_id), key=lambda r: _lasting_key(r, locale))
         )
-        for other in self._locales.setdefault(region_id, []):
-            if self._lasting[(region_id, ALL_NEEDS, other)].resources == everyone:
-                for (region, need_id, kept), lasting in list(self._lasting.items()):
-                    if region == region_id and kept == other:
-                        self._lasting[(region_id, need_id, locale)] = lasting
-                self._locales[region_id].append(locale)
-                return
+        for (region, _other), lists in self._lasting.items():
+            if region == region_id and lists[ALL_NEEDS].resources == everyone:
+                return lists
         serving: dict[str, list[Resource]] = {}
         for resource in everyone:
             for need_id in dict.fromkeys(resource.needs):
                 serving.setdefault(need_id, []).append(resource)
-        self._lasting[(region_id, ALL_NEEDS, locale)] = LastingList.of(everyone)
-        for need_id, found in serving.items():
-            self._lasting[(region_id, need_id, locale)] = LastingList.of(tuple(found))
-        self._locales[region_id].append(locale)
+        lists = {ALL_NEEDS: LastingList.of(everyone)}
+        lists.update((need_id, LastingList.of(tuple(found))) for need_id, found in serving.items())
+        return lists

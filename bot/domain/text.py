@@ -424,7 +424,7 @@ def meaningful(found: Iterable[str]) -> list[str]:
 
 
 def _words(text: str) -> tuple[str, ...]:
-    return tuple(w for w in _tokens(text) if w not in _WEAK)
+    return tuple(meaningful(_tokens(text)))
 
 
 def deletes(word: str) -> frozenset[str]:
@@ -509,20 +509,14 @@ class _TextWords(dict[str, tuple[str, ...]]):
             first = pieces.pop(0)
             words_ = self._first.get(first)
             if words_ is None:
-                words_ = self._first[first] = _piece_words(first)
+                words_ = self._first[first] = _words(first)
             found.extend(words_)
         for piece in pieces:
             words_ = later.get(piece)
             if words_ is None:
-                words_ = later[piece] = _piece_words(" " + piece)
+                words_ = later[piece] = _words(" " + piece)
             found.extend(words_)
         return tuple(found)
-
-
-def _piece_words(piece: str) -> tuple[str, ...]:
-    """`words` of one piece of a text (with the space before it, when it had one), kept only
-    in the load's own tables."""
-    return tuple(w for w in _tokens(piece) if w not in _WEAK)
 
 
 def within_one_edit(a: str, b: str) -> bool:
