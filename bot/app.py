@@ -24,13 +24,12 @@ from bot.config import Config
 from bot.content_cache import ContentCache
 from bot.content_files import PreviousVersions
 from bot.dispatch import Dispatcher, FloodGate
-from bot.domain.catalog import Catalog
 from bot.handlers.alert_sender import AlertSender
 from bot.handlers.context import TurnContext
 from bot.handlers.handlers import Handlers
 from bot.handlers.publishing import Publisher, previous_folder
 from bot.i18n import translator
-from bot.live import LiveContent
+from bot.live import Handover, LiveContent
 from bot.logs import describe_error
 from bot.policy import COUNTS_WRITTEN_EVERY_SECONDS
 from bot.polling import Poller
@@ -181,20 +180,20 @@ def build_dispatcher(
     )
 
 
-async def serve(config: Config, catalog: Catalog, locales: tuple[str, ...], default: str) -> None:
+async def serve(config: Config, first: Handover, locales: tuple[str, ...], default: str) -> None:
     """Answer updates by long polling (or by webhook, when WEBHOOK_URL is set) until SIGINT or
-    SIGTERM; then finish what is in hand within the stop grace and confirm only what was
-    handled."""
+    SIGTERM, from the catalog handed over on (and those of reloads); then finish what is in
+    hand within the stop grace and confirm only what was handled."""
     store = await Store.open(config.database_path)
     try:
-        conversation = Conversation(
-            catalog,
-            locales,
-            retention_days=config.retention_days,
-            protect_default=config.protect_content,
-        )
         handlers = Handlers(
-            conversation,
+            # Only the handlers hold the conversation and its catalog: a reload replaces both.
+            Conversation(
+                first.take(),
+                locales,
+                retention_days=config.retention_days,
+                protect_default=config.protect_content,
+            ),
             store,
             UserKeys(config.hash_secret),
             default,
@@ -203,7 +202,7 @@ async def serve(config: Config, catalog: Catalog, locales: tuple[str, ...], defa
             content_dir=config.content_dir,
             report_chat_id=config.report_chat_id,
         )
-        publisher = attach_publisher(handlers, config, catalog)
+        publisher = attach_publisher(handlers, config)
         # What httpx would make for each client (certifi's authorities, or SSL_CERT_FILE's).
         tls = httpx.create_ssl_context()
         application = build_application(config, handlers, tls=tls)
@@ -301,10 +300,11 @@ async def write_counts(
             logger.error("Could not write the counts: %s", type(error).__name__)
 
 
-def attach_publisher(handlers: Handlers, config: Config, catalog: Catalog) -> Publisher:
+def attach_publisher(handlers: Handlers, config: Config) -> Publisher:
     """Live content for `handlers`: reloads of CONTENT_DIR swap their catalog, and admins
     get /reload, /rollback and uploads (earlier versions kept in DATA_DIR)."""
     cache = ContentCache.in_data_dir(config.data_dir, config.hash_secret)
+    catalog = handlers.conversation.catalog
     live = LiveContent(config.content_dir, catalog, handlers.use_catalog, cache)
     previous = PreviousVersions(previous_folder(config.data_dir))
     publisher = Publisher(live, handlers.admin, previous, handlers.clock)

@@ -15,11 +15,10 @@ from bot.app import serve
 from bot.cache_compiler import CacheCompiler
 from bot.config import Config, ConfigError, load_config
 from bot.content_cache import ContentCache, load_through_cache
-from bot.domain.catalog import Catalog
 from bot.domain.loader import LoadResult
 from bot.domain.models import Content
 from bot.i18n import available_locales
-from bot.live import compiled_first, frozen_when_loaded
+from bot.live import Handover, compiled_first, frozen_when_loaded
 from bot.logs import configure_logging
 from bot.store import StoreError
 from bot.webhook import WebhookError
@@ -41,8 +40,9 @@ def print_errors(result: LoadResult, err: TextIO) -> None:
     err.write("The content has errors; run `python -m bot validate` for the full report.\n")
 
 
-def start_up_catalog(config: Config, err: TextIO) -> tuple[Catalog | None, CacheCompiler]:
-    """The catalog to start with (None after printing the content's errors), from the compiled
+def start_up_catalog(config: Config, err: TextIO) -> tuple[Handover | None, CacheCompiler]:
+    """The catalog to start with, to hand over to the bot (None after printing the content's
+    errors), from the compiled
     cache in DATA_DIR when the content and the code are those it was compiled from. Without
     one, the compiler writes it first (in another process, see `compiled_first`) and the bot
     reads it; only if that fails (files changing meanwhile, no process) does the bot load the
@@ -55,9 +55,10 @@ def start_up_catalog(config: Config, err: TextIO) -> tuple[Catalog | None, Cache
             loaded = load_through_cache(config.content_dir, cache)
     if loaded.catalog is None:
         print_errors(loaded.result, err)
-    elif loaded.fresh is not None:
+        return None, compiler
+    if loaded.fresh is not None:
         compiler.start()
-    return loaded.catalog, compiler
+    return Handover(loaded.catalog), compiler
 
 
 def run(err: TextIO) -> int:
@@ -69,22 +70,23 @@ def run(err: TextIO) -> int:
         return 2
     secrets = (config.token, config.hash_secret.decode(), config.webhook_secret)
     configure_logging(config.log_level, secrets=tuple(s for s in secrets if s))
-    catalog, compiler = start_up_catalog(config, err)
+    first, compiler = start_up_catalog(config, err)
     try:
-        return _serve(config, catalog, err) if catalog is not None else 1
+        return _serve(config, first, err) if first is not None else 1
     finally:
         compiler.stop(patience=COMPILER_PATIENCE_AT_EXIT_S)
 
 
-def _serve(config: Config, catalog: Catalog, err: TextIO) -> int:
-    """Answer with `catalog` until stopped; 2 for a bad setting, 1 when it cannot start."""
-    locales = shipped_locales(catalog.content)
-    default = config.default_locale or catalog.content.default_locale
+def _serve(config: Config, first: Handover, err: TextIO) -> int:
+    """Answer with the catalog handed over until stopped; 2 for a bad setting, 1 when it
+    cannot start."""
+    locales = shipped_locales(first.content)
+    default = config.default_locale or first.content.default_locale
     if default not in locales:
         err.write(f"DEFAULT_LOCALE {default}: not available; choose one of: {', '.join(locales)}\n")
         return 2
     try:
-        asyncio.run(serve(config, catalog, locales, default))
+        asyncio.run(serve(config, first, locales, default))
     except InvalidToken:
         err.write("Telegram refused BOT_TOKEN: copy it again from @BotFather.\n")
         return 1

@@ -119,7 +119,7 @@ async def published_bot(tmp_path: Path, catalog: Catalog) -> AsyncIterator[Publi
         config = replace(
             harness_config(data_dir), api_url=api.url, content_dir=content, admin_ids=admins
         )
-        publisher = attach_publisher(handlers, config, catalog)
+        publisher = attach_publisher(handlers, config)
         application = build_application(config, handlers)
         try:
             async with application:
