@@ -54,6 +54,7 @@ import gc
 import json
 import os
 import resource
+import shutil
 import signal
 import statistics
 import subprocess
@@ -71,6 +72,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # for tests.*
 
 import telegram
 import yaml
+from reload_bench import edit
 from search_bench import generate_content, machine
 from telegram import InlineKeyboardMarkup, LinkPreviewOptions, Update
 from telegram.constants import ParseMode
@@ -102,6 +104,9 @@ START_TOKEN = "7000000001:AAH-bench-token-000000000000000000"
 START_TIMEOUT_S = 30.0
 STOP_TIMEOUT_S = 30.0
 COMPILE_TIMEOUT_S = 120.0
+# After a reload and an answer from the new content, time enough for the old catalogue to be
+# freed (checked every 0.2 s, then dismantled in a few hundred milliseconds).
+RELEASE_WAIT_S = 3.0
 RATIO_AIM = 1.2
 # Updates each bot answers before the next takes its turn, within a timed round.
 SLICE = 50
@@ -315,10 +320,19 @@ class Start:
 
 def peak_rss_of(pid: int) -> int:
     """A running process's peak RSS in KiB (VmHWM), from /proc."""
+    return _status_kib(pid, "VmHWM")
+
+
+def rss_of(pid: int) -> int:
+    """A running process's RSS in KiB (VmRSS), from /proc."""
+    return _status_kib(pid, "VmRSS")
+
+
+def _status_kib(pid: int, field: str) -> int:
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmHWM:"):
+        if line.startswith(f"{field}:"):
             return int(line.split()[1])
-    raise RuntimeError(f"no VmHWM for process {pid}")
+    raise RuntimeError(f"no {field} for process {pid}")
 
 
 def stop(process: subprocess.Popen[str]) -> str:
@@ -341,23 +355,8 @@ def start_once(content_dir: Path, data_dir: Path, place: Place | None = None) ->
     (warm)."""
     with FakeBotApi(token=START_TOKEN) as api:
         api.push_update(message_update(make_user(FIRST_USER_ID), "/start"))
-        env = {
-            "PATH": os.environ.get("PATH", ""),
-            "BOT_TOKEN": START_TOKEN,
-            "TELEGRAM_API_URL": api.url,
-            "DATA_DIR": str(data_dir),
-            "CONTENT_DIR": str(content_dir),
-            "LOG_LEVEL": "WARNING",
-        }
         started = time.perf_counter()
-        process = subprocess.Popen(
-            [sys.executable, "-m", "bot", "run"],
-            cwd=ROOT,
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
+        process = launch(api, content_dir, data_dir)
         try:
             api.wait_for_call("sendMessage", timeout=START_TIMEOUT_S)
             seconds = time.perf_counter() - started
@@ -371,6 +370,62 @@ def start_once(content_dir: Path, data_dir: Path, place: Place | None = None) ->
     if process.returncode != 0:
         raise RuntimeError(f"python -m bot run exited with {process.returncode}: {err.strip()}")
     return Start(seconds, peak_rss_kib, languages)
+
+
+def launch(
+    api: FakeBotApi, content_dir: Path, data_dir: Path, admin_id: int | None = None
+) -> subprocess.Popen[str]:
+    """`python -m bot run` on `content_dir`, polling `api` (with `admin_id` as its admin)."""
+    env = {
+        "PATH": os.environ.get("PATH", ""),
+        "BOT_TOKEN": START_TOKEN,
+        "TELEGRAM_API_URL": api.url,
+        "DATA_DIR": str(data_dir),
+        "CONTENT_DIR": str(content_dir),
+        "LOG_LEVEL": "WARNING",
+    }
+    if admin_id is not None:
+        env["ADMIN_IDS"] = str(admin_id)
+    return subprocess.Popen(
+        [sys.executable, "-m", "bot", "run"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
+def rss_after_reloads(content_dir: Path, reloads: int) -> tuple[list[int], int]:
+    """Start the real bot on a copy of `content_dir`, then edit it `reloads` times (as
+    bench/reload_bench.py does); after each reload (announced to the admin) and an answer
+    from the new content, the RSS in KiB once the old catalogue had time to be freed. Also
+    the peak RSS over all of it."""
+    with tempfile.TemporaryDirectory(prefix="waypoint-reloads-") as tmp:
+        content, data_dir = Path(tmp) / "content", Path(tmp) / "data"
+        shutil.copytree(content_dir, content)
+        place = first_place(content)
+        admin = make_user(FIRST_USER_ID)
+        with FakeBotApi(token=START_TOKEN) as api:
+            api.push_update(message_update(admin, "/start"))
+            process = launch(api, content, data_dir, admin_id=admin["id"])
+            after = []
+            try:
+                api.wait_for_call("sendMessage", timeout=START_TIMEOUT_S)
+                for number in range(reloads):
+                    since = api.mark()
+                    edit(content, number)
+                    api.wait_for_call("sendMessage", since=since, timeout=START_TIMEOUT_S)
+                    since = api.mark()
+                    person = make_user(FIRST_USER_ID + number + 1)
+                    api.push_update(location_update(person, place.latitude, place.longitude))
+                    api.wait_for_call("sendMessage", since=since, timeout=START_TIMEOUT_S)
+                    time.sleep(RELEASE_WAIT_S)
+                    after.append(rss_of(process.pid))
+                peak = peak_rss_of(process.pid)
+            finally:
+                stop(process)
+    return after, peak
 
 
 @dataclass(frozen=True)
@@ -422,27 +477,41 @@ class Starts:
     listings: int
     cold: Start
     warm: list[Start]
+    # With `--reloads`: the RSS in KiB after each live reload, and the peak over them.
+    after_reloads_kib: tuple[int, ...] = ()
+    reloads_peak_kib: int | None = None
 
 
 def starts_on(
-    name: str, content_dir: Path, listings: int, starts: int, languages: bool = False
+    name: str,
+    content_dir: Path,
+    listings: int,
+    starts: int,
+    languages: bool = False,
+    reloads: int = 0,
 ) -> Starts:
     """`starts` starts (at least two) on `content_dir`, sharing one data folder; with
-    `languages`, each answering in every shipped language after the first answer."""
+    `languages`, each answering in every shipped language after the first answer; with
+    `reloads`, then a start on a copy of the folder reloaded that many times."""
     place = first_place(content_dir) if languages else None
     with tempfile.TemporaryDirectory(prefix="waypoint-start-") as data_dir:
         done = [start_once(content_dir, Path(data_dir), place) for _ in range(max(2, starts))]
-    return Starts(name, listings, done[0], done[1:])
+    if not reloads:
+        return Starts(name, listings, done[0], done[1:])
+    after, peak = rss_after_reloads(content_dir, reloads)
+    return Starts(name, listings, done[0], done[1:], tuple(after), peak)
 
 
-def all_starts(resources: int, starts: int, seed: int, languages: bool = False) -> list[Starts]:
+def all_starts(
+    resources: int, starts: int, seed: int, languages: bool = False, reloads: int = 0
+) -> list[Starts]:
     """Starts on the sample content and, with `resources`, on that many generated listings."""
-    measured = [starts_on("sample content", ROOT / "content", 0, starts, languages)]
+    measured = [starts_on("sample content", ROOT / "content", 0, starts, languages, reloads)]
     if resources:
         with tempfile.TemporaryDirectory(prefix="waypoint-start-content-") as tmp:
             generated = generate_content(Path(tmp) / "content", resources, seed).root
             name = f"{resources:,} listings"
-            measured.append(starts_on(name, generated, resources, starts, languages))
+            measured.append(starts_on(name, generated, resources, starts, languages, reloads))
     return measured
 
 
@@ -479,7 +548,23 @@ def start_results(measured: list[Starts]) -> dict[str, dict[str, float]]:
         after = [s.all_languages_rss_kib for s in m.warm if s.all_languages_rss_kib is not None]
         if after:
             found[m.name]["all_languages_peak_rss_mib"] = statistics.median(after) / 1024
+        if m.reloads_peak_kib is not None:
+            found[m.name]["rss_after_reloads_mib"] = [kib / 1024 for kib in m.after_reloads_kib]
+            found[m.name]["reloads_peak_rss_mib"] = m.reloads_peak_kib / 1024
     return found
+
+
+def reload_rows(measured: list[Starts]) -> list[tuple[str, str, str]]:
+    """Content, then the RSS after each live reload and the peak over them."""
+    return [
+        (
+            m.name,
+            ", ".join(f"{kib / 1024:.1f}" for kib in m.after_reloads_kib) + " MiB",
+            f"{m.reloads_peak_kib / 1024:.1f} MiB",
+        )
+        for m in measured
+        if m.reloads_peak_kib is not None
+    ]
 
 
 def language_rows(measured: list[Starts]) -> list[tuple[str, str, str]]:
@@ -576,6 +661,13 @@ def parse_args() -> argparse.Namespace:
         help="after each start's first answer, answer a shared location in every shipped "
         "language, and report the peak RSS after those answers too",
     )
+    parser.add_argument(
+        "--reloads",
+        type=int,
+        default=0,
+        help="after the starts, start on a copy of each content folder, edit it this many "
+        "times, and report the RSS after each live reload",
+    )
     parser.add_argument("--json", action="store_true", help="print one JSON object of results")
     return parser.parse_args()
 
@@ -641,7 +733,7 @@ def main() -> int:
                 if not args.json:
                     traced = asyncio.run(traced_peak(catalog, args.updates))
         starts = (
-            all_starts(args.resources, args.starts, args.seed, args.languages)
+            all_starts(args.resources, args.starts, args.seed, args.languages, args.reloads)
             if args.starts
             else []
         )
@@ -671,6 +763,10 @@ def main() -> int:
                 "after an answer in each language",
             ]
             print(table(header, language_rows(starts)))
+        if args.reloads:
+            print()
+            header = ["`python -m bot run` on", "RSS after each reload", "peak RSS"]
+            print(table(header, reload_rows(starts)))
     print()
     print(f"Machine: {machine()}, python-telegram-bot {telegram.__version__}")
     return 0

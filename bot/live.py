@@ -339,6 +339,9 @@ async def _release(retired: list[Catalog]) -> None:
     # References: the list, and getrefcount's own argument.
     while sys.getrefcount(retired[0]) > 2 and time.monotonic() < deadline:
         await asyncio.sleep(RELEASE_CHECK_S)
+    if sys.getrefcount(retired[0]) > 2:
+        # No update takes that long: something keeps the old content, and its memory, alive.
+        logger.warning("A replaced catalog is still referred to after %.0f s", RELEASE_PATIENCE_S)
     await asyncio.to_thread(_dismantle_yielding, retired)
 
 

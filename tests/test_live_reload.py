@@ -17,6 +17,7 @@ from bot.domain.catalog import Catalog, load_catalog
 from bot.domain.changes import content_changes
 from bot.domain.load_context import ParsedFiles
 from bot.handlers.publishing import outcome_screen
+from bot import live as live_module
 from bot.live import LiveContent, ReloadOutcome
 from bot.ui.actions import SetArea, ShowNeed, ShowResource, encode
 from tests.app_harness import Harness, last_screen, running_bot, sent_texts
@@ -252,6 +253,27 @@ async def test_a_retired_catalog_is_freed_and_shared_parts_survive(
     assert matcher.match("he overdosed") and matcher.match("he overdosed")[0].urgent
     calls = await bot.send(message_update(USER, "my friend overdosed"))
     assert "Urgent help" in sent_texts(calls)[0]  # urgent help first, as before the reload
+
+
+async def test_a_retired_catalog_kept_by_mistake_is_reported(
+    live_bot: tuple[Harness, LiveContent, Path],
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """Something holding a replaced catalog (as the start-up once held the first one) keeps
+    its memory for good: the log says so instead of freeing it in silence later."""
+    _bot, live, content = live_bot
+    monkeypatch.setattr(live_module, "RELEASE_PATIENCE_S", 0.1)
+    region = content / "regions/oakland.yaml"
+    text = region.read_text(encoding="utf-8")
+    region.write_text(text.replace("Night Owl Drop-in", "Owl Renamed"), "utf-8")
+    kept = live.catalog  # the mistake
+    assert (await live.reload()).served
+    deadline = time.monotonic() + 15
+    while "still referred to" not in caplog.text:
+        assert time.monotonic() < deadline, "no warning"
+        await asyncio.sleep(0.05)
+    assert live.catalog is not kept
 
 
 async def test_the_same_broken_folder_is_reported_once(
