@@ -13,11 +13,11 @@ from pathlib import Path
 
 import pytest
 
+from bot import live as live_module
 from bot.domain.catalog import Catalog, load_catalog
 from bot.domain.changes import content_changes
 from bot.domain.load_context import ParsedFiles
 from bot.handlers.publishing import outcome_screen
-from bot import live as live_module
 from bot.live import LiveContent, ReloadOutcome
 from bot.ui.actions import SetArea, ShowNeed, ShowResource, encode
 from tests.app_harness import Harness, last_screen, running_bot, sent_texts
