@@ -41,7 +41,6 @@ from bot.ui.conversation import Conversation
 from bot.ui.screens import View
 from bot.ui.state import UserState
 from bot.user_keys import UserKeys
-from bot.webhook import serve_webhook
 
 logger = logging.getLogger(__name__)
 
@@ -317,6 +316,9 @@ async def _receive(
 ) -> None:
     """Take updates by webhook when WEBHOOK_URL is set, else by long polling, until `stop`."""
     if config.webhook_url:
+        # Imported only here: long polling runs without the web server (see bot/run.py).
+        from bot.webhook import serve_webhook
+
         await serve_webhook(application.bot, dispatcher, config, ALLOWED_UPDATES, stop)
         return
     # Telegram refuses getUpdates while a webhook is set (after webhook mode, say); removing

@@ -53,6 +53,11 @@ class ConfigError(Exception):
     """A setting is missing or wrong; the message is one line saying which and how to fix it."""
 
 
+class WebhookError(Exception):
+    """Webhook mode could not start; the message is one line saying why and what to change.
+    (Here, not in bot/webhook.py, so that catching it does not import the web server.)"""
+
+
 @dataclass(frozen=True)
 class Config:
     """Everything `run` needs, checked. `repr` hides the token and the secrets.

@@ -7,13 +7,13 @@ from __future__ import annotations
 
 import asyncio
 import os
+import sys
 from typing import TextIO
 
 from telegram.error import InvalidToken, NetworkError
 
-from bot.app import serve
 from bot.cache_compiler import CacheCompiler
-from bot.config import Config, ConfigError, load_config
+from bot.config import Config, ConfigError, WebhookError, load_config
 from bot.content_cache import ContentCache, load_through_cache
 from bot.domain.loader import LoadResult
 from bot.domain.models import Content
@@ -21,7 +21,6 @@ from bot.i18n import available_locales
 from bot.live import Handover, compiled_first, frozen_when_loaded
 from bot.logs import configure_logging
 from bot.store import StoreError
-from bot.webhook import WebhookError
 
 # At exit, how long a cache still being compiled may take before it is ended (the next
 # start then compiles it again).
@@ -38,6 +37,16 @@ def print_errors(result: LoadResult, err: TextIO) -> None:
     for problem in result.problems.errors:
         err.write(f"{problem}\n")
     err.write("The content has errors; run `python -m bot validate` for the full report.\n")
+
+
+def leave_out_the_web_server() -> None:
+    """Have python-telegram-bot go without tornado, as it does when tornado is not installed.
+    Why: it imports tornado whenever it can, for a webhook server we never use (webhook mode
+    is bot/webhook.py's), and that is 3.8 MiB of a bot that polls. None in `sys.modules`
+    makes an import fail (Python's documented rule); only webhook mode needs tornado, and
+    the check is made before anything imports it."""
+    if "tornado" not in sys.modules:
+        sys.modules["tornado"] = None  # type: ignore[assignment]
 
 
 def start_up_catalog(config: Config, err: TextIO) -> tuple[Handover | None, CacheCompiler]:
@@ -85,6 +94,10 @@ def _serve(config: Config, first: Handover, err: TextIO) -> int:
     if default not in locales:
         err.write(f"DEFAULT_LOCALE {default}: not available; choose one of: {', '.join(locales)}\n")
         return 2
+    if not config.webhook_url:
+        leave_out_the_web_server()
+    from bot.app import serve  # after the line above: it imports python-telegram-bot's ext
+
     try:
         asyncio.run(serve(config, first, locales, default))
     except InvalidToken:

@@ -39,7 +39,7 @@ from tornado.httpserver import HTTPServer
 from tornado.iostream import StreamClosedError
 from tornado.netutil import bind_sockets
 
-from bot.config import Config
+from bot.config import Config, WebhookError
 from bot.dispatch import Dispatcher
 from bot.logs import describe_error
 from bot.polling import read_update
@@ -56,10 +56,6 @@ LAST_ANSWERS_WAIT = 2.0
 # it too, and its body within it once the headers are in.
 IDLE_SECONDS = 60.0
 MAX_HEADER_BYTES = 16 * 1024
-
-
-class WebhookError(Exception):
-    """Webhook mode could not start; the message is one line saying why and what to change."""
 
 
 class WebhookServer:

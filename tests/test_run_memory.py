@@ -83,6 +83,53 @@ print(" ".join(m for m in {only_commands!r} if m in sys.modules))
     assert done.stdout.strip() == ""
 
 
+# `python -m bot run` up to its serving, which is left out: `asyncio.run` is handed the serving
+# coroutine, closes it, and prints whether the web server's modules were imported.
+_UP_TO_SERVING = """
+import asyncio, runpy, sys
+
+def instead_of_serving(coroutine):
+    coroutine.close()
+    print("tornado imported:", any(m.startswith("tornado") for m in sys.modules if sys.modules[m]))
+
+asyncio.run = instead_of_serving
+sys.argv = ["bot", "run"]
+runpy.run_module("bot", run_name="__main__")
+"""
+
+
+@pytest.mark.parametrize(
+    ("webhook", "imported"),
+    [
+        ({}, False),
+        (
+            {
+                "WEBHOOK_URL": "https://bot.example.org/hook",
+                "WEBHOOK_SECRET": "Kq3v-Zt8wR_p1XyLm4Nb0sHd7Fe2GcJa",
+            },
+            True,
+        ),
+    ],
+)
+def test_a_polling_bot_runs_without_the_web_server(
+    tmp_path: Path, webhook: dict[str, str], imported: bool
+) -> None:
+    """python-telegram-bot imports tornado whenever it is installed, for a webhook server we
+    do not use (ours is bot/webhook.py): 3.8 MiB of a bot that polls. Webhook mode keeps it."""
+    env = {
+        **{k: v for k, v in os.environ.items() if not k.startswith(("WEBHOOK", "HASH_SECRET"))},
+        "BOT_TOKEN": TOKEN,
+        "DATA_DIR": str(tmp_path / "data"),
+        "CONTENT_DIR": str(CONTENT),
+        **webhook,
+    }
+    done = subprocess.run(
+        [sys.executable, "-c", _UP_TO_SERVING], cwd=ROOT, env=env, capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stderr
+    assert f"tornado imported: {imported}" in done.stdout
+
+
 def test_the_running_bot_does_not_import_babel_s_catalog_tools() -> None:
     """With the catalogs compiled, reading them in every language leaves Babel's tools for
     .po files unimported (0.7 MiB): they compile a catalog in memory only when its .mo is

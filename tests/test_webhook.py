@@ -26,13 +26,12 @@ import httpx
 import pytest
 
 from bot.app import ALLOWED_UPDATES, build_dispatcher
-from bot.config import Config, ConfigError, load_config
+from bot.config import Config, ConfigError, WebhookError, load_config
 from bot.dispatch import Dispatcher
 from bot.domain.catalog import Catalog
 from bot.webhook import (
     MAX_BODY,
     SECRET_HEADER,
-    WebhookError,
     WebhookServer,
     _UpdateHandler,
     serve_webhook,
