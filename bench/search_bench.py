@@ -54,7 +54,7 @@ import yaml
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # this checkout's bot
 
 from bot.domain.catalog import Catalog, load_catalog
-from bot.domain.loader import LoadResult
+from bot.domain.load_result import LoadResult
 from bot.domain.strict_yaml import MAX_FILE_BYTES
 
 REPO_CONTENT = Path(__file__).resolve().parent.parent / "content"

@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 
 from bot import cli_alerts, cli_stats, cli_upkeep, outreach
 from bot.domain.catalog import Catalog, load_catalog
-from bot.domain.loader import LoadResult
+from bot.domain.load_result import LoadResult
 from bot.domain.models import Content
 from bot.domain.skeleton import SkeletonError, check_request, write_region
 from bot.hsds import commands as hsds_commands

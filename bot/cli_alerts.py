@@ -13,7 +13,8 @@ from collections.abc import Coroutine
 from pathlib import Path
 from typing import Any, TextIO
 
-from bot.domain.alerts import Alert, read_alert_texts
+from bot.domain.alert_texts import read_alert_texts
+from bot.domain.alerts import Alert
 from bot.domain.catalog import load_catalog
 from bot.domain.problems import Problems
 from bot.i18n import available_locales

@@ -15,12 +15,12 @@ from typing import TextIO
 
 from bot.config import DATABASE_FILE
 from bot.domain.catalog import Catalog
+from bot.domain.listing_places import listing_places
 from bot.domain.models import Content
 from bot.domain.upkeep import (
     SHOWN_FROM,
     EmptyTally,
     ListingTally,
-    listing_places,
     shown_count,
     stale_listings,
     tally_empty_searches,

@@ -42,15 +42,17 @@ import tempfile
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
-from typing import BinaryIO, TypeGuard
+from typing import TYPE_CHECKING, BinaryIO, TypeGuard
 
 import bot
 from bot.content_files import fingerprint
 from bot.domain.catalog import Catalog, catalog_from, load_catalog
-from bot.domain.load_context import ParsedFiles
-from bot.domain.loader import LoadResult
+from bot.domain.load_result import LoadResult
 from bot.domain.models import CACHE_REDUCERS, Access, LocalizedText, Verified
 from bot.domain.search import SearchIndex
+
+if TYPE_CHECKING:
+    from bot.domain.load_context import ParsedFiles
 
 logger = logging.getLogger(__name__)
 

@@ -18,7 +18,7 @@ import time
 from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from watchfiles import DefaultFilter, awatch
 
@@ -33,10 +33,12 @@ from bot.content_cache import (
 from bot.content_files import fingerprint, staged_copy
 from bot.domain.catalog import Catalog, load_catalog
 from bot.domain.changes import ContentChanges, content_changes
-from bot.domain.load_context import Coverage, ParsedFiles
-from bot.domain.loader import LoadResult
+from bot.domain.load_result import Coverage, LoadResult
 from bot.domain.models import Content
 from bot.domain.problems import Problem
+
+if TYPE_CHECKING:
+    from bot.domain.load_context import ParsedFiles
 
 logger = logging.getLogger(__name__)
 
@@ -168,7 +170,7 @@ class LiveContent:
         self._cache = cache
         self._compiler = None if cache is None else CacheCompiler(root, cache)
         self._compiling: asyncio.Task[None] | None = None
-        self._parsed = ParsedFiles()
+        self._parsed: ParsedFiles | None = None  # see `_parsed_files`
         self._lock = asyncio.Lock()
         # The fingerprint of the files the served catalog was loaded from; unknown (None) until
         # the first reload, so the first change always loads.
@@ -243,12 +245,23 @@ class LiveContent:
 
         self._compiling = asyncio.create_task(compile_when_released())
 
+    def _parsed_files(self) -> ParsedFiles:
+        """The YAML parsed by this process's earlier loads, which makes the next one cheaper.
+        Made (and the loader imported) at the first load from the files in this process: with
+        a cache the compiler's process loads them, and the bot seldom does."""
+        if self._parsed is None:
+            from bot.domain.load_context import ParsedFiles
+
+            self._parsed = ParsedFiles()
+        return self._parsed
+
     def _load(self, root: Path) -> Checked:
+        parsed = self._parsed_files()
         with frozen_when_loaded():
-            catalog, result = load_catalog(root, self._parsed, self.catalog)
+            catalog, result = load_catalog(root, parsed, self.catalog)
             # The node trees of texts that changed: freed one object at a time, not in one
             # cascade that would keep the event loop waiting.
-            dismantle([self._parsed.take_forgotten()])
+            dismantle([parsed.take_forgotten()])
         return _checked(catalog, result, root)
 
     def _load_live(self) -> tuple[Checked, CachedLoad | None]:
@@ -258,9 +271,10 @@ class LiveContent:
             return self._load(self.root), None
         loaded = compiled_first(self.root, self._cache, self._compiler)
         if loaded is None:
+            parsed = self._parsed_files()
             with frozen_when_loaded():
-                loaded = load_through_cache(self.root, self._cache, self._parsed, self.catalog)
-                dismantle([self._parsed.take_forgotten()])
+                loaded = load_through_cache(self.root, self._cache, parsed, self.catalog)
+                dismantle([parsed.take_forgotten()])
         return _checked(loaded.catalog, loaded.result, self.root), loaded
 
     async def cache_compiled(self) -> int | None:

@@ -15,7 +15,7 @@ from telegram.error import InvalidToken, NetworkError
 from bot.cache_compiler import CacheCompiler
 from bot.config import Config, ConfigError, WebhookError, load_config
 from bot.content_cache import ContentCache, load_through_cache
-from bot.domain.loader import LoadResult
+from bot.domain.load_result import LoadResult
 from bot.domain.models import Content
 from bot.i18n import available_locales
 from bot.live import Handover, compiled_first, frozen_when_loaded

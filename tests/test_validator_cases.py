@@ -12,7 +12,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bot.cli import main
-from bot.domain.loader import LoadResult, load_content
+from bot.domain.load_result import LoadResult
+from bot.domain.loader import load_content
 
 TODAY = dt.date(2026, 12, 4)
 

@@ -8,13 +8,16 @@ import gc
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from bot.domain.geo import Distances
-from bot.domain.load_context import ParsedFiles
-from bot.domain.loader import LoadResult, load_content
+from bot.domain.load_result import LoadResult
 from bot.domain.models import Content
 from bot.domain.open_now import OpenNowBoard
 from bot.domain.search import SearchIndex
+
+if TYPE_CHECKING:
+    from bot.domain.load_context import ParsedFiles
 
 
 @dataclass(frozen=True)
@@ -66,6 +69,10 @@ def load_catalog(
     `parsed` and `previous` make a reload cheaper: the YAML parsed by earlier loads, and the
     catalog in service (see `ParsedFiles` and `build_catalog`). `today` is as for
     `load_content`."""
+    # Imported here: the running bot reads its catalog from the compiled cache and loads files
+    # itself only when the compiler cannot (bot/live.py), so it seldom needs the loader.
+    from bot.domain.loader import load_content
+
     with _collector_paused():
         result = load_content(root, today, parsed=parsed)
         content = result.content

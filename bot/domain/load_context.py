@@ -5,14 +5,14 @@ from __future__ import annotations
 import codecs
 import hashlib
 import io
-from collections import Counter, defaultdict
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from bot.domain.hours import HoursError, OpeningSchedule
 from bot.domain.hours_check import twelve_hour_slips
+from bot.domain.load_result import Coverage
 from bot.domain.models import LocalizedText
 from bot.domain.problems import Problem, Problems
 from bot.domain.reader import NodeReader
@@ -20,40 +20,6 @@ from bot.domain.strict_yaml import MAX_FILE_BYTES, Node, ScalarNode, node_line, 
 
 NOT_UTF8 = "not UTF-8 text; save the file as UTF-8"
 DECODE_CHUNK_BYTES = 256 * 1024
-MISSING_LINES_SHOWN = 5
-
-
-@dataclass
-class Coverage:
-    """How many user-readable texts exist in each locale, and where they are missing."""
-
-    total: int = 0
-    present: Counter[str] = field(default_factory=Counter)
-    # By file and locale: how many texts are missing, and the lines of the first few (what a
-    # warning shows; every line, kept in the compiled cache, was 3.5 MiB at 10,000 listings).
-    missing: dict[tuple[str, str], list[int]] = field(default_factory=lambda: defaultdict(list))
-    missing_count: Counter[tuple[str, str]] = field(default_factory=Counter)
-
-    def record(self, file: str, line: int, locales: tuple[str, ...], values: dict) -> None:
-        """Count one text and note the locales it is missing in."""
-        self.total += 1
-        if all(map(values.get, locales)):  # the usual text, in every locale
-            present = self.present
-            for locale in locales:  # `Counter.update` costs three times as much
-                present[locale] += 1
-            return
-        for locale in locales:
-            if values.get(locale):
-                self.present[locale] += 1
-            else:
-                self.missing_count[(file, locale)] += 1
-                lines = self.missing[(file, locale)]
-                if len(lines) < MISSING_LINES_SHOWN:
-                    lines.append(line)
-
-    def percent(self, locale: str) -> float:
-        """The share of texts that exist in `locale`."""
-        return 100.0 if self.total == 0 else 100.0 * self.present[locale] / self.total
 
 
 class ParsedFiles:

@@ -3,30 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
-from dataclasses import dataclass, field
 from pathlib import Path
 
-from bot.domain.load_context import Coverage, LoadContext, ParsedFiles
+from bot.domain.load_context import LoadContext, ParsedFiles
+from bot.domain.load_result import LoadResult
 from bot.domain.models import Content, Need
 from bot.domain.page_loader import PageLoader
-from bot.domain.problems import Problems
 from bot.domain.reader import LOCALE_PATTERN, NodeReader
 from bot.domain.region_loader import SHORT_ID_MAX, RegionLoader
 from bot.domain.situation_loader import SituationLoader
 from bot.domain.stray_files import warn_stray_files
 from bot.domain.strict_yaml import MappingNode, Node, ScalarNode
-
-
-@dataclass(frozen=True)
-class LoadResult:
-    """The content (None when there were errors), every problem, and translation coverage."""
-
-    content: Content | None
-    problems: Problems
-    coverage: Coverage
-    # Which file each region was read from (for per-region counts).
-    region_files: Mapping[str, str] = field(default_factory=dict)
 
 
 class _ContentLoader(LoadContext):

@@ -15,6 +15,7 @@ from __future__ import annotations
 import yaml
 
 from bot.domain.block_yaml import read_block_yaml
+from bot.domain.content_limits import MAX_FILE_BYTES
 from bot.domain.problems import Problems
 from bot.domain.yaml_errors import explain
 from bot.domain.yaml_nodes import (
@@ -31,7 +32,6 @@ from bot.domain.yaml_nodes import (
 __all__ = ["MAX_FILE_BYTES", "STR", "MappingNode", "Node", "ScalarNode", "SequenceNode"]
 __all__ += ["node_line", "parse_yaml"]
 
-MAX_FILE_BYTES = 5 * 1024 * 1024
 
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 

@@ -1,17 +1,15 @@
 """Keeping listings true: what people can report about a listing, when a listing counts as
-stale, and in which file each listing is written (pure; no store, no Telegram)."""
+stale, and where a listing is written (`Place`, read from the files by
+bot/domain/listing_places.py) (pure; no store, no Telegram)."""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
-from pathlib import Path
 
 from bot.domain.models import Content, Resource
-from bot.domain.problems import Problems
-from bot.domain.strict_yaml import MappingNode, ScalarNode, SequenceNode, parse_yaml
 
 # Counts below this are never shown as a number, to anyone.
 SHOWN_FROM = 5
@@ -93,43 +91,6 @@ class Place:
 
     def __str__(self) -> str:
         return f"{self.file}:{self.line}"
-
-
-def listing_places(root: Path) -> Mapping[str, Place]:
-    """Each listing's file and line, read from the region files under `root` (a file that
-    does not parse adds nothing: the validator reports it)."""
-    places: dict[str, Place] = {}
-    for path in sorted((root / "regions").glob("*.yaml")):
-        try:
-            text = path.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError):
-            continue
-        node = parse_yaml(text, str(path), Problems())
-        for item in _resource_items(node):
-            resource_id = _scalar(item, "id")
-            if resource_id is not None:
-                places.setdefault(resource_id, Place(str(path), item.line))
-    return places
-
-
-def _resource_items(node: object) -> list[MappingNode]:
-    if not isinstance(node, MappingNode):
-        return []
-    for key, value in node.value:
-        if (
-            isinstance(key, ScalarNode)
-            and key.value == "resources"
-            and isinstance(value, SequenceNode)
-        ):
-            return [item for item in value.value if isinstance(item, MappingNode)]
-    return []
-
-
-def _scalar(node: MappingNode, name: str) -> str | None:
-    for key, value in node.value:
-        if isinstance(key, ScalarNode) and key.value == name and isinstance(value, ScalarNode):
-            return value.value
-    return None
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ from telegram.error import TelegramError
 
 from bot.content_files import NameRefused, PreviousVersions, target_path
 from bot.domain.changes import ContentChanges, content_changes
-from bot.domain.strict_yaml import MAX_FILE_BYTES
+from bot.domain.content_limits import MAX_FILE_BYTES
 from bot.handlers.admin import AdminCommand, AdminDesk, AdminTurn
 from bot.live import LiveContent, ReloadOutcome
 from bot.logs import describe_error

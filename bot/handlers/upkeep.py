@@ -16,7 +16,6 @@ from bot.domain.upkeep import (
     ListingReport,
     ReportReason,
     UnsafeRule,
-    listing_places,
     stale_listings,
     tally_empty_searches,
     tally_reports,
@@ -119,6 +118,9 @@ class Upkeep:
             return
         view = turn.view
         stale = stale_listings(view.catalog.content, view.now.date(), days)
+        # Imported here: it reads YAML, which a running bot otherwise seldom needs.
+        from bot.domain.listing_places import listing_places
+
         places = (
             await asyncio.to_thread(listing_places, self.content_dir)
             if self.content_dir is not None
