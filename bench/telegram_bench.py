@@ -30,7 +30,11 @@ What it measures, nothing leaving the machine, on the shipped sample content or 
   ``--starts-only`` skips the cost per update. With ``--languages``, each start then answers
   a shared location from one new person in each shipped language (times, days and distances
   load each language's CLDR data in Babel), and the peak RSS after those answers is reported
-  too: what a bot in service with readers in every language comes to.
+  too: what a bot in service with readers in every language comes to. With ``--reloads N``,
+  the bot is then started on a copy of each content folder, with an admin, and the copy edited
+  N times (as bench/reload_bench.py edits): after each live reload, announced to the admin,
+  and an answer from the new content, the RSS is read once the old catalogue had time to be
+  freed (what a bot in service comes to after content changes).
 
 It prints Markdown tables and the machine (``--json``: one JSON object of the results). It
 reports and does not judge: the exit status is 0 whether or not the aim (at most 1.2 times the
@@ -43,6 +47,7 @@ Run from the repository root (about a minute on a 2-CPU machine):
     .venv/bin/python bench/telegram_bench.py --updates 1000 --rounds 3 --starts 2
     .venv/bin/python bench/telegram_bench.py --starts-only --resources 10000 --starts 3
     .venv/bin/python bench/telegram_bench.py --starts-only --resources 10000 --starts 3 --languages
+    .venv/bin/python bench/telegram_bench.py --starts-only --resources 10000 --starts 2 --reloads 3
 """
 
 from __future__ import annotations
