@@ -1,7 +1,7 @@
 """In which file, and on which line, each listing is written: read from the region files.
 
 Apart from bot/domain/upkeep.py because it reads YAML: the running bot imports it only when
-an admin asks /stale (see bot/run.py on what a running bot imports)."""
+an admin asks /stale (tests/test_run_memory.py checks what a running bot imports)."""
 
 from __future__ import annotations
 
