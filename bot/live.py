@@ -370,6 +370,12 @@ def _dismantle_yielding(retired: list[Catalog]) -> None:
         dismantle(retired)
 
 
+# What `dismantle` never looks inside, and what it takes apart by iterating; made once, not
+# (as `str | int | ...` would be) once per object of a catalog.
+_ATOMS = (str, int, float, bool, bytes)
+_SEQUENCES = (tuple, frozenset, set)
+
+
 def dismantle(holder: list[Any]) -> None:
     """Free what `holder` holds one object at a time, depth first, without cascades: every
     object's parts are taken on a stack before it is dropped. Only containers nothing else
@@ -380,7 +386,7 @@ def dismantle(holder: list[Any]) -> None:
     while stack:
         item = stack.pop()
         # References: `item`, and getrefcount's own argument; more means someone shares it.
-        if sys.getrefcount(item) > 2 or isinstance(item, str | int | float | bool | bytes):
+        if sys.getrefcount(item) > 2 or isinstance(item, _ATOMS):
             continue
         if isinstance(item, dict):
             while item:
@@ -388,7 +394,7 @@ def dismantle(holder: list[Any]) -> None:
         elif isinstance(item, list):
             stack.extend(item)
             item.clear()
-        elif isinstance(item, tuple | frozenset | set):
+        elif isinstance(item, _SEQUENCES):
             stack.extend(item)
         else:
             stack.extend(_attributes(item))
