@@ -118,7 +118,7 @@ def _imported_up_to_serving(data_dir: Path, **settings: str) -> str:
 def test_a_polling_bot_runs_without_the_web_server_or_the_loader(tmp_path: Path) -> None:
     """python-telegram-bot imports tornado whenever it is installed, for a webhook server we
     do not use (ours is bot/webhook.py): 3.8 MiB of a bot that polls. PyYAML and the loader
-    (3.5 MiB) are needed only to load files, which the compiler's process does: the bot
+    (1.8 MiB) are needed only to load files, which the compiler's process does: the bot
     reads the compiled cache. Both starts here, the first without a cache (the compiler
     writes it) and the second with it."""
     assert _imported_up_to_serving(tmp_path) == ""
