@@ -372,9 +372,14 @@ def start_once(content_dir: Path, data_dir: Path, place: Place | None = None) ->
             wait_for_file(data_dir / "cache" / "catalog.bin", COMPILE_TIMEOUT_S)
         finally:
             err = stop(process)
+    check_exit(process, err)
+    return Start(seconds, peak_rss_kib, languages)
+
+
+def check_exit(process: subprocess.Popen[str], err: str) -> None:
+    """RuntimeError, with what it wrote, unless the stopped bot exited with status 0."""
     if process.returncode != 0:
         raise RuntimeError(f"python -m bot run exited with {process.returncode}: {err.strip()}")
-    return Start(seconds, peak_rss_kib, languages)
 
 
 def launch(
@@ -420,7 +425,12 @@ def rss_after_reloads(content_dir: Path, reloads: int) -> tuple[list[int], int]:
                 for number in range(reloads):
                     since = api.mark()
                     edit(content, number)
-                    api.wait_for_call("sendMessage", since=since, timeout=START_TIMEOUT_S)
+                    api.wait_for_call(
+                        "sendMessage",
+                        since=since,
+                        timeout=START_TIMEOUT_S,
+                        where=lambda call: call.int_param("chat_id") == admin["id"],
+                    )
                     since = api.mark()
                     person = make_user(FIRST_USER_ID + number + 1)
                     api.push_update(location_update(person, place.latitude, place.longitude))
@@ -429,7 +439,8 @@ def rss_after_reloads(content_dir: Path, reloads: int) -> tuple[list[int], int]:
                     after.append(rss_of(process.pid))
                 peak = peak_rss_of(process.pid)
             finally:
-                stop(process)
+                err = stop(process)
+    check_exit(process, err)
     return after, peak
 
 
