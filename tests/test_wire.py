@@ -13,6 +13,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, LinkPreviewOpti
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, TelegramError
 from telegram.ext import Defaults, ExtBot
+from telegram.request import RequestData
 
 from bot.handlers.output import outcome_unknown
 from bot.handlers.wire import (
@@ -120,6 +121,52 @@ async def test_edits_make_the_same_calls_as_python_telegram_bot(bot: ExtBot[None
     # python-telegram-bot also sends its default parse mode there, which Telegram ignores.
     without_parse_mode = {k: v for k, v in third.params.items() if k != "parse_mode"}
     assert (third.method, without_parse_mode) == (fourth.method, fourth.params)
+
+
+class KeepingRequest(RecordingRequest):
+    """Keeps every call's RequestData, to read as an HTTP client would, later."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.sent: list[RequestData] = []
+
+    async def do_request(
+        self, url: str, method: str, request_data: RequestData | None = None, **kwargs: object
+    ) -> tuple[int, bytes]:
+        assert request_data is not None
+        self.sent.append(request_data)
+        return await super().do_request(url, method, request_data)
+
+
+async def test_a_post_is_put_on_the_wire_without_dumping_json(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Ids, flags and the link preview's defaults are made JSON once, not dumped again each
+    time an HTTP client reads a post's parameters (twice a parameter, in python-telegram-bot)."""
+    request = KeepingRequest()
+    defaults = Defaults(
+        parse_mode=ParseMode.HTML, link_preview_options=LinkPreviewOptions(is_disabled=True)
+    )
+    bot = ExtBot(TOKEN, request=request, defaults=defaults)
+    await bot.initialize()
+    request.sent.clear()  # getMe
+    try:
+        message_id = await send_text(bot, 42, "x", serialised_keyboard(ROWS), protect=True)
+        await edit_text(bot, 42, message_id, "y", serialised_keyboard(ROWS))
+        await edit_keyboard(bot, 42, message_id, None)
+        await answer_press(bot, "4711-press")
+    finally:
+        await bot.shutdown()
+
+    def refuse(*_args: object, **_kwargs: object) -> str:
+        raise AssertionError("a parameter was dumped again")
+
+    monkeypatch.setattr(json, "dumps", refuse)
+    wires = [data.json_parameters for data in request.sent]
+    assert [wire.get("chat_id") for wire in wires] == ["42", "42", "42", None]
+    assert wires[0]["protect_content"] == "true"
+    assert wires[1]["message_id"] == str(message_id)
+    assert wires[1]["link_preview_options"] == '{"is_disabled": true}'
 
 
 async def test_no_reply_is_read_into_objects(

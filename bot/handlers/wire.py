@@ -8,7 +8,8 @@ in for `send_message`, then post through the bot's request object (its retry rul
 raised as TelegramError, the result read by `BaseRequest.post`) with parameters already as the
 Bot API takes them: the keyboard serialised, and no per-parameter conversion. That skips the
 bot's rate limiter, which the application has none of (the dispatcher cuts floods itself).
-`RequestParameter` is not public API: the dependency is pinned to python-telegram-bot 22 and
+Each parameter carries its JSON text, made once (see `_Parameter`). How `RequestData` reads its
+parameters is not public API: the dependency is pinned to python-telegram-bot 22 and
 tests/test_wire.py checks every call is the one python-telegram-bot would make.
 """
 
@@ -18,7 +19,7 @@ import functools
 import json
 from collections.abc import Sequence
 from enum import Enum
-from typing import Any, NewType
+from typing import NewType, cast
 
 from telegram import Bot, TelegramObject
 from telegram.error import TelegramError
@@ -50,11 +51,12 @@ async def send_text(
     bot: Bot, chat_id: int, text: str, keyboard: Keyboard | None, *, protect: bool = False
 ) -> int:
     """sendMessage in the bot's default parse mode and link preview; the new message's id."""
-    params: dict[str, Any] = {"chat_id": chat_id, "text": text, **_text_defaults(bot)}
+    params = [_Parameter.of("chat_id", chat_id), _Parameter.of("text", text)]
+    params.extend(_text_defaults(bot))
     if keyboard is not None:
-        params["reply_markup"] = keyboard
+        params.append(_Parameter.of("reply_markup", keyboard))
     if protect:
-        params["protect_content"] = True
+        params.append(_PROTECT)
     return message_id_of(await _post(bot, "sendMessage", params))
 
 
@@ -62,24 +64,29 @@ async def edit_text(
     bot: Bot, chat_id: int, message_id: int, text: str, keyboard: Keyboard | None
 ) -> None:
     """editMessageText: the message's text and buttons replaced (no buttons: none left)."""
-    params: dict[str, Any] = {"chat_id": chat_id, "message_id": message_id, "text": text}
-    params.update(_text_defaults(bot))
+    params = _in_message(chat_id, message_id)
+    params.append(_Parameter.of("text", text))
+    params.extend(_text_defaults(bot))
     if keyboard is not None:
-        params["reply_markup"] = keyboard
+        params.append(_Parameter.of("reply_markup", keyboard))
     await _post(bot, "editMessageText", params)
 
 
 async def edit_keyboard(bot: Bot, chat_id: int, message_id: int, keyboard: Keyboard | None) -> None:
     """editMessageReplyMarkup: the message's buttons replaced (no buttons: none left)."""
-    params: dict[str, Any] = {"chat_id": chat_id, "message_id": message_id}
+    params = _in_message(chat_id, message_id)
     if keyboard is not None:
-        params["reply_markup"] = keyboard
+        params.append(_Parameter.of("reply_markup", keyboard))
     await _post(bot, "editMessageReplyMarkup", params)
 
 
 async def answer_press(bot: Bot, query_id: str) -> None:
     """answerCallbackQuery with nothing to show: the button stops spinning."""
-    await _post(bot, "answerCallbackQuery", {"callback_query_id": query_id})
+    await _post(bot, "answerCallbackQuery", [_Parameter.of("callback_query_id", query_id)])
+
+
+def _in_message(chat_id: int, message_id: int) -> list[_Parameter]:
+    return [_Parameter.of("chat_id", chat_id), _Parameter.of("message_id", message_id)]
 
 
 def message_id_of(result: object) -> int:
@@ -92,10 +99,10 @@ def message_id_of(result: object) -> int:
     raise TelegramError("Invalid server response: no message id")
 
 
-def _text_defaults(bot: Bot) -> dict[str, object]:
+def _text_defaults(bot: Bot) -> tuple[_Parameter, ...]:
     """The application's default parse mode and link preview (HTML, no previews), as
     python-telegram-bot fills them in for `send_message`; nothing for a bot without defaults."""
-    return dict(_defaults_as_sent(_Same(getattr(bot, "defaults", None))))
+    return _defaults_as_sent(_Same(getattr(bot, "defaults", None)))
 
 
 class _Same:
@@ -116,10 +123,10 @@ class _Same:
 
 
 @functools.lru_cache(maxsize=4)
-def _defaults_as_sent(key: _Same) -> tuple[tuple[str, object], ...]:
+def _defaults_as_sent(key: _Same) -> tuple[_Parameter, ...]:
     # Made once per Defaults (the key keeps it alive, so its id is not reused meanwhile):
-    # reading them back as the Bot API takes them costs more than the rest of a post's
-    # parameters (the link preview's dict is only ever dumped, never changed).
+    # reading them back as the Bot API takes them, and dumping the link preview's dict, cost
+    # more than the rest of a post's parameters. Shared by every post: nothing changes them.
     defaults = key.defaults
     if defaults is None:
         return ()
@@ -127,14 +134,42 @@ def _defaults_as_sent(key: _Same) -> tuple[tuple[str, object], ...]:
         ("parse_mode", defaults.parse_mode),
         ("link_preview_options", defaults.link_preview_options),
     )
-    return tuple((name, _as_sent(value)) for name, value in found if value is not None)
+    return tuple(_Parameter.of(name, _as_sent(value)) for name, value in found if value is not None)
 
 
-async def _post(bot: Bot, method: str, params: dict[str, Any]) -> object:
-    parameters = [
-        RequestParameter(name, value, None) for name, value in params.items() if value is not None
-    ]
-    return await bot.request.post(f"{bot.base_url}/{method}", RequestData(parameters))
+class _Parameter:
+    """One parameter as `RequestData` reads one (name, value, JSON text, files), its JSON text
+    made once. A `RequestParameter` dumps its value with `json.dumps`, unless it is a string,
+    each time its text is read, and `RequestData.json_parameters` reads it twice: four to six
+    dumps a post, which cost more than the rest of its parameters."""
+
+    __slots__ = ("input_files", "json_value", "name", "value")
+    multipart_data = None  # these calls upload no files
+
+    def __init__(self, name: str, value: object, json_value: str) -> None:
+        self.name, self.value, self.json_value = name, value, json_value
+        self.input_files = None
+
+    @classmethod
+    def of(cls, name: str, value: object) -> _Parameter:
+        """The parameter with its text as `RequestParameter.json_value` gives it: a string as
+        it is, anything else as JSON (ids and flags written directly, as `json.dumps` would)."""
+        if isinstance(value, str):
+            return cls(name, value, value)
+        if isinstance(value, bool):
+            return cls(name, value, "true" if value else "false")
+        if type(value) is int:
+            return cls(name, value, str(value))
+        return cls(name, value, json.dumps(value))
+
+
+_PROTECT = _Parameter.of("protect_content", True)
+
+
+async def _post(bot: Bot, method: str, params: list[_Parameter]) -> object:
+    # `_Parameter` has all that `RequestData` reads of a `RequestParameter`.
+    data = RequestData(cast(list[RequestParameter], params))
+    return await bot.request.post(f"{bot.base_url}/{method}", data)
 
 
 def _as_sent(value: object) -> object:
