@@ -39,18 +39,53 @@ KEYBOARD_CACHE_SIZE = 4096
 BUTTON_CACHE_SIZE = 1024
 
 
+Rows = tuple[tuple[Button, ...], ...]
+
+
+class _KeptByIdentity:
+    """Serialised keyboards found by the identity of their buttons. A screen kept for the
+    minute (`Conversation.drawn`) comes back with the very same buttons, and finding its
+    keyboard by them avoids hashing every button's action (in Python, field by field), which
+    cost more than the rest of sending the keyboard. Each entry holds its buttons, so their
+    identity is not reused while it is kept; the oldest goes first."""
+
+    def __init__(self, size: int) -> None:
+        self._size = size
+        self._by_id: dict[int, tuple[Rows, Keyboard]] = {}
+
+    def get(self, buttons: Rows) -> Keyboard | None:
+        """The keyboard kept for these very buttons, or None."""
+        kept = self._by_id.get(id(buttons))
+        return kept[1] if kept is not None and kept[0] is buttons else None
+
+    def keep(self, buttons: Rows, markup: Keyboard) -> None:
+        """Keep a keyboard (never one holding typed words) for these very buttons."""
+        if len(self._by_id) >= self._size:
+            del self._by_id[next(iter(self._by_id))]
+        self._by_id[id(buttons)] = (buttons, markup)
+
+
+_kept_by_identity = _KeptByIdentity(KEYBOARD_CACHE_SIZE)
+
+
 def keyboard(screen: Screen) -> Keyboard | None:
     """The screen's buttons as a serialised inline keyboard, or None when it has none. A
     button that carries typed words (a search) is never kept, nor a keyboard holding one
     (docs/privacy.md)."""
-    if not screen.buttons:
+    buttons = screen.buttons
+    if not buttons:
         return None
-    if _holds_words(screen.buttons):
-        return keyboard_of([[_fresh_or_kept(b) for b in row] for row in screen.buttons])
-    return _markup(screen.buttons)
+    markup = _kept_by_identity.get(buttons)
+    if markup is not None:
+        return markup
+    if _holds_words(buttons):
+        return keyboard_of([[_fresh_or_kept(b) for b in row] for row in buttons])
+    markup = _markup(buttons)
+    _kept_by_identity.keep(buttons, markup)
+    return markup
 
 
-def _holds_words(buttons: tuple[tuple[Button, ...], ...]) -> bool:
+def _holds_words(buttons: Rows) -> bool:
     # Loops, not `any` over a generator: asked of every keyboard sent.
     for row in buttons:
         for button in row:
@@ -71,7 +106,7 @@ _kept_button = functools.lru_cache(maxsize=BUTTON_CACHE_SIZE)(_button)
 
 
 @functools.lru_cache(maxsize=KEYBOARD_CACHE_SIZE)
-def _markup(buttons: tuple[tuple[Button, ...], ...]) -> Keyboard:
+def _markup(buttons: Rows) -> Keyboard:
     return keyboard_of([[_kept_button(b) for b in row] for row in buttons])
 
 
