@@ -3,13 +3,18 @@ it needs: a button's answer runs alongside the reply and is given up after a bou
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import time
 from collections.abc import AsyncIterator
 from pathlib import Path
+from typing import cast
 
 import pytest
+from telegram import CallbackQuery
 
 from bot.domain.catalog import Catalog
+from bot.handlers.output import Answering
 from bot.ui.actions import SetLanguage, encode
 from tests.app_harness import Harness, running_bot
 from tests.conftest import SUNDAY_MORNING
@@ -42,3 +47,44 @@ async def test_a_press_is_still_answered_when_the_reply_is_quick(bot: Harness) -
     calls = await bot.send(callback_update(person, encode(SetLanguage("en")), 1))
     answers = [c for c in calls if c.method == "answerCallbackQuery"]
     assert len(answers) == 1
+
+
+async def test_a_reply_that_fails_gives_up_its_answer(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The body's error goes on up (the handler apologises), and the answer still on its way
+    is cancelled, not left running."""
+    started: list[asyncio.Task[None]] = []
+
+    async def slow_answer(_query: object) -> None:
+        task = asyncio.current_task()
+        assert task is not None
+        started.append(task)
+        await asyncio.Event().wait()
+
+    monkeypatch.setattr("bot.handlers.output._answer_quietly", slow_answer)
+    with pytest.raises(ValueError, match="no screen"):
+        async with Answering(cast(CallbackQuery, object())):
+            raise ValueError("no screen")
+    assert len(started) == 1
+    with contextlib.suppress(asyncio.CancelledError):
+        await started[0]
+    assert started[0].cancelled()
+
+
+async def test_an_answer_late_after_the_reply_is_given_up_at_the_budget(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr("bot.handlers.output.ANSWER_BUDGET_SECONDS", 0.05)
+    started: list[asyncio.Task[None]] = []
+
+    async def slow_answer(_query: object) -> None:
+        task = asyncio.current_task()
+        assert task is not None
+        started.append(task)
+        await asyncio.Event().wait()
+
+    monkeypatch.setattr("bot.handlers.output._answer_quietly", slow_answer)
+    async with Answering(cast(CallbackQuery, object())):
+        pass
+    with contextlib.suppress(asyncio.CancelledError):
+        await started[0]
+    assert started[0].cancelled()

@@ -37,7 +37,7 @@ from bot.handlers.groups import refuse_group
 from bot.handlers.inline import InlineDesk
 from bot.handlers.newest import ChatPlace, NewestIds
 from bot.handlers.open_needs import OpenNeeds
-from bot.handlers.output import answering, edit_or_send, for_phone, send_screen, send_share
+from bot.handlers.output import Answering, edit_or_send, for_phone, send_screen, send_share
 from bot.handlers.retention import RetentionSweep
 from bot.handlers.upkeep import Upkeep
 from bot.i18n import negotiate
@@ -242,11 +242,11 @@ class Handlers:
     # One handler per kind of input.
 
     async def on_press(self, update: Update, context: TurnContext) -> None:
-        """A button: the query answered alongside the reply (`answering`), the message edited
+        """A button: the query answered alongside the reply (`Answering`), the message edited
         in place (or sent anew)."""
         query = update.callback_query
         assert query is not None
-        async with answering(query):
+        async with Answering(query):
             await self._answer_press(update, context, query)
 
     async def _answer_press(
