@@ -37,6 +37,8 @@ logger = logging.getLogger(__name__)
 # its other buttons.
 KEYBOARD_CACHE_SIZE = 4096
 BUTTON_CACHE_SIZE = 1024
+# Screens sent again while they are kept (a minute) are far fewer than the distinct keyboards.
+KEPT_BY_IDENTITY = 1024
 
 
 Rows = tuple[tuple[Button, ...], ...]
@@ -65,7 +67,7 @@ class _KeptByIdentity:
         self._by_id[id(buttons)] = (buttons, markup)
 
 
-_kept_by_identity = _KeptByIdentity(KEYBOARD_CACHE_SIZE)
+_kept_by_identity = _KeptByIdentity(KEPT_BY_IDENTITY)
 
 
 def keyboard(screen: Screen) -> Keyboard | None:
