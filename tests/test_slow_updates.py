@@ -49,9 +49,8 @@ async def test_a_press_is_still_answered_when_the_reply_is_quick(bot: Harness) -
     assert len(answers) == 1
 
 
-async def test_a_reply_that_fails_gives_up_its_answer(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The body's error goes on up (the handler apologises), and the answer still on its way
-    is cancelled, not left running."""
+def _answers_that_never_come(monkeypatch: pytest.MonkeyPatch) -> list[asyncio.Task[None]]:
+    """Make every press's answer wait forever; the list fills with the tasks sending them."""
     started: list[asyncio.Task[None]] = []
 
     async def slow_answer(_query: object) -> None:
@@ -61,6 +60,13 @@ async def test_a_reply_that_fails_gives_up_its_answer(monkeypatch: pytest.Monkey
         await asyncio.Event().wait()
 
     monkeypatch.setattr("bot.handlers.output._answer_quietly", slow_answer)
+    return started
+
+
+async def test_a_reply_that_fails_gives_up_its_answer(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The body's error goes on up (the handler apologises), and the answer still on its way
+    is cancelled, not left running."""
+    started = _answers_that_never_come(monkeypatch)
     with pytest.raises(ValueError, match="no screen"):
         async with Answering(cast(CallbackQuery, object())):
             raise ValueError("no screen")
@@ -74,15 +80,7 @@ async def test_an_answer_late_after_the_reply_is_given_up_at_the_budget(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setattr("bot.handlers.output.ANSWER_BUDGET_SECONDS", 0.05)
-    started: list[asyncio.Task[None]] = []
-
-    async def slow_answer(_query: object) -> None:
-        task = asyncio.current_task()
-        assert task is not None
-        started.append(task)
-        await asyncio.Event().wait()
-
-    monkeypatch.setattr("bot.handlers.output._answer_quietly", slow_answer)
+    started = _answers_that_never_come(monkeypatch)
     async with Answering(cast(CallbackQuery, object())):
         pass
     with contextlib.suppress(asyncio.CancelledError):
